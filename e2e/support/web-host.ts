@@ -1,0 +1,79 @@
+// Starts the built app's web host (`profile-desk serve`) on a fresh data directory for one spec, and
+// stops it by PID afterwards. The URL line it prints carries the per-launch token.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const CLI = join(ROOT, 'out/main/cli.js')
+
+export interface RunningHost {
+  url: string
+  origin: string
+  token: string
+  dataDir: string
+  rpc<T = unknown>(channel: string, request: unknown): Promise<T>
+  stop(): Promise<void>
+}
+
+/** Runs a CLI command against the data dir and returns its stdout (throws on a non-zero exit). */
+export function cli(dataDir: string, ...args: string[]): string {
+  const result = spawnSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], { encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`profile-desk ${args.join(' ')} failed: ${result.stderr}`)
+  return result.stdout
+}
+
+export async function startHost(options: { seedProfiles?: number } = {}): Promise<RunningHost> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pd-e2e-'))
+  if (options.seedProfiles) cli(dataDir, 'seed', '--profiles', String(options.seedProfiles))
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`web host did not start in 20 s: ${stderr}`)), 20_000)
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolveUrl(match[1])
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`web host exited with ${code}: ${stderr}`))
+    })
+  })
+  const parsed = new URL(url)
+  const token = parsed.hash.replace(/^#token=/, '')
+  const origin = parsed.origin
+  return {
+    url,
+    origin,
+    token,
+    dataDir,
+    async rpc<T>(channel: string, request: unknown): Promise<T> {
+      const res = await fetch(`${origin}/rpc/${channel}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      })
+      const envelope = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } }
+      if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`)
+      return envelope.value as T
+    },
+    async stop() {
+      if (child.exitCode === null && child.pid) {
+        const exited = new Promise((r) => child.once('exit', r))
+        process.kill(child.pid, 'SIGTERM')
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+        if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL')
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}

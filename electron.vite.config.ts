@@ -1,0 +1,37 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+
+const r = (p: string): string => resolve(import.meta.dirname, p)
+
+// One build for every Node-side entry: the Electron main process, the backend's utility-process
+// entry, the command line and the sandbox API server. Dependencies stay external (node_modules).
+export default defineConfig({
+  main: {
+    build: {
+      rolldownOptions: {
+        input: {
+          index: r('electron/main/index.ts'),
+          'backend-process': r('electron/backend/hosts/utility-process.ts'),
+          cli: r('electron/backend/cli/main.ts'),
+          sandbox: r('sandbox/main.ts'),
+        },
+        external: ['better-sqlite3'],
+      },
+    },
+  },
+  preload: {
+    build: {
+      rolldownOptions: {
+        input: { index: r('electron/preload/index.ts') },
+        // sandbox: true needs a CommonJS preload
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: r('renderer'),
+    plugins: [svelte({ configFile: r('svelte.config.js') })],
+    build: { rolldownOptions: { input: { index: r('renderer/index.html') } } },
+  },
+})

@@ -1,0 +1,44 @@
+// Opens the profile database: WAL, one writer, foreign keys, migrations in one transaction.
+import Database from 'better-sqlite3'
+import { AppError } from '../../../shared/ipc/envelope'
+import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations'
+
+export type Db = Database.Database
+
+export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS): Db {
+  const db = new Database(file)
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    migrate(db, migrations)
+    return db
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+export function migrate(db: Db, migrations: Migration[] = MIGRATIONS): void {
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0)
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > latest) {
+    throw new AppError(
+      'conflict',
+      `This database was written by a newer version of Profile Desk (schema ${current}; this app knows up to ${latest}). ` +
+        'Update Profile Desk, or choose another data folder with --data-dir.',
+      { schema: current, supported: latest },
+    )
+  }
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version)
+  if (pending.length === 0) return
+  db.transaction(() => {
+    for (const m of pending) {
+      m.up(db)
+      db.pragma(`user_version = ${m.version}`)
+    }
+  }).immediate()
+}
+
+export { LATEST_VERSION }

@@ -1,0 +1,85 @@
+// createBackend(ports) -> { dispatch, call, on, close }: the whole app minus its window. It never
+// imports Electron, so the same code runs in Electron's utility process, in the web host and in tests.
+import { mkdirSync } from 'node:fs'
+import { userInfo } from 'node:os'
+import { join } from 'node:path'
+import { AppError, type Envelope } from '../../shared/ipc/envelope'
+import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract'
+import type { EventMap, EventName } from '../../shared/ipc/events'
+import { openDatabase } from './db/connection'
+import { createDispatch } from './dispatch'
+import { EventBus } from './events'
+import { createHandlers } from './handlers'
+import { JobRegistry } from './jobs/registry'
+import { consoleLogger, type Logger } from './logger'
+import type { BackendContext } from './context'
+import { APP_VERSION } from './version'
+
+export interface BackendPorts {
+  dataDir: string
+  host: BackendContext['host']
+  clock?: () => number
+  logger?: Logger
+  actor?: string
+}
+
+export interface Backend {
+  /** The boundary every host uses: untrusted channel name and request in, envelope out. */
+  dispatch(channel: string, request: unknown): Promise<Envelope<unknown>>
+  /** Typed convenience for trusted callers (CLI, tests): returns the value or throws AppError. */
+  call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void
+  onAny(listener: (event: EventName, payload: unknown) => void): () => void
+  readonly context: BackendContext
+  close(): Promise<void>
+}
+
+export const DATABASE_FILE = 'profiles.db'
+
+export function createBackend(ports: BackendPorts): Backend {
+  mkdirSync(ports.dataDir, { recursive: true })
+  const logger = ports.logger ?? consoleLogger
+  const db = openDatabase(join(ports.dataDir, DATABASE_FILE))
+  const events = new EventBus()
+  const clock = ports.clock ?? Date.now
+  const jobs = new JobRegistry(events, clock)
+  const context: BackendContext = {
+    db,
+    dataDir: ports.dataDir,
+    host: ports.host,
+    version: APP_VERSION,
+    clock,
+    actor: ports.actor ?? safeUserName(),
+    events,
+    jobs,
+    logger,
+  }
+  const dispatch = createDispatch(createHandlers(context), logger)
+  let closed = false
+
+  return {
+    dispatch,
+    async call(channel, request) {
+      const reply = await dispatch(channel, request)
+      if (!reply.ok) throw new AppError(reply.error.code, reply.error.message, reply.error.details)
+      return reply.value as ResponseOf<typeof channel>
+    },
+    on: (event, listener) => events.on(event, listener),
+    onAny: (listener) => events.onAny(listener),
+    context,
+    async close() {
+      if (closed) return
+      closed = true
+      await jobs.cancelAll()
+      db.close()
+    },
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username || 'local user'
+  } catch {
+    return 'local user'
+  }
+}

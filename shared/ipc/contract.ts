@@ -1,0 +1,171 @@
+// The IPC contract: every channel, its request schema (validated at the backend's boundary) and its
+// response type. The preload, the backend's handler table and the renderer's client are all typed
+// from this one object, so a missing or mistyped handler fails the build.
+import { z } from 'zod'
+import type {
+  AuditEntry,
+  ControlGroupHolder,
+  ProfileDetail,
+  ProfileEvent,
+  ProfileSummary,
+} from '../profile/types'
+import { CUSTOM_PROPERTY_TYPES, IDENTIFIER_KINDS } from '../profile/types'
+
+/** Pairs a request schema with a response type (the response is a type only: it is produced by us). */
+function channel<Res>() {
+  return <Req extends z.ZodType>(req: Req) => ({ req, res: undefined as unknown as Res })
+}
+
+const profileId = z.string().min(1).max(256)
+const paging = { offset: z.number().int().min(0).max(1_000_000).default(0), limit: z.number().int().min(1).max(500).default(50) }
+
+export const profileFilters = z
+  .object({
+    type: z.enum(['Anonymous', 'Identified']).optional(),
+    test: z.boolean().optional(),
+  })
+  .strict()
+export type ProfileFilters = z.infer<typeof profileFilters>
+
+const propertyValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])
+
+export const propertyChange = z.discriminatedUnion('op', [
+  z
+    .object({
+      op: z.literal('set'),
+      key: z.string().min(1),
+      value: propertyValue,
+      /** Required for custom properties; system properties take their type from the catalogue. */
+      type: z.enum(CUSTOM_PROPERTY_TYPES).optional(),
+    })
+    .strict(),
+  z.object({ op: z.literal('unset'), key: z.string().min(1) }).strict(),
+])
+export type PropertyChange = z.infer<typeof propertyChange>
+
+const identifierInput = z
+  .object({
+    kind: z.enum(IDENTIFIER_KINDS),
+    name: z.string().min(1).max(120).optional(),
+    value: z.string().min(1),
+  })
+  .strict()
+
+export const SORT_FIELDS = ['name', 'updated', 'created', 'lastSeen'] as const
+export type SortField = (typeof SORT_FIELDS)[number]
+
+export interface SearchResult {
+  items: ProfileSummary[]
+  /** Number of matches; when `totalIsCapped` is true there are at least this many. */
+  total: number
+  totalIsCapped: boolean
+}
+
+export interface AppInfo {
+  version: string
+  host: 'electron' | 'web' | 'test'
+  dataDir: string
+  profileCount: number
+}
+
+export interface JobHandle {
+  jobId: string
+}
+
+export interface JobInfo {
+  jobId: string
+  kind: string
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled'
+  done: number
+  total: number | null
+  startedAt: number
+}
+
+export interface RecordEventResult {
+  profileId: string
+  eventId: number
+  /** What the login rule did: none (no identity), 'became' (Scenario 1), 'switched' (Scenario 2), 'same'. */
+  login: 'none' | 'became' | 'switched' | 'same'
+}
+
+export const contract = {
+  'app.info': channel<AppInfo>()(z.object({}).strict()),
+
+  'profiles.search': channel<SearchResult>()(
+    z.object({ query: z.string().max(256), filters: profileFilters.default({}), ...paging }).strict(),
+  ),
+  'profiles.list': channel<SearchResult>()(
+    z
+      .object({
+        sort: z.enum(SORT_FIELDS).default('name'),
+        direction: z.enum(['asc', 'desc']).default('asc'),
+        filters: profileFilters.default({}),
+        ...paging,
+      })
+      .strict(),
+  ),
+  'profiles.get': channel<ProfileDetail>()(z.object({ id: profileId }).strict()),
+  /** Finds one profile by exact profile id, then email (case-insensitive), then identity; not_found otherwise. */
+  'profiles.lookup': channel<ProfileDetail>()(z.object({ key: z.string().min(1).max(1024) }).strict()),
+  'profiles.create': channel<ProfileDetail>()(
+    z
+      .object({
+        changes: z.array(propertyChange).max(300).default([]),
+        identifiers: z.array(identifierInput).max(50).default([]),
+      })
+      .strict(),
+  ),
+  'profiles.update': channel<ProfileDetail>()(
+    z.object({ id: profileId, changes: z.array(propertyChange).min(1).max(300) }).strict(),
+  ),
+  'profiles.identifiers.add': channel<ProfileDetail>()(
+    z.object({ id: profileId, identifier: identifierInput }).strict(),
+  ),
+  'profiles.identifiers.remove': channel<ProfileDetail>()(
+    z.object({ id: profileId, identifier: identifierInput }).strict(),
+  ),
+  'profiles.delete': channel<{ deleted: true }>()(z.object({ id: profileId }).strict()),
+  'profiles.setTest': channel<ProfileDetail>()(z.object({ id: profileId, test: z.boolean() }).strict()),
+  'profiles.setControlGroupExclusion': channel<ProfileDetail>()(
+    z.object({ id: profileId, excluded: z.boolean() }).strict(),
+  ),
+  'profiles.controlGroupExclusions': channel<{ holders: ControlGroupHolder[]; limit: number }>()(
+    z.object({}).strict(),
+  ),
+  'profiles.events': channel<{ items: ProfileEvent[]; total: number }>()(
+    z.object({ id: profileId, ...paging }).strict(),
+  ),
+  'profiles.history': channel<{ items: AuditEntry[]; total: number }>()(
+    z.object({ id: profileId, ...paging }).strict(),
+  ),
+
+  'events.record': channel<RecordEventResult>()(
+    z
+      .object({
+        deviceId: z.string().min(1).max(256),
+        identity: z.string().min(1).max(1023).optional(),
+        name: z.string().min(1).max(120),
+        props: z.record(z.string(), z.unknown()).default({}),
+        ts: z.number().int().positive().optional(),
+      })
+      .strict(),
+  ),
+
+  'sample.load': channel<JobHandle>()(
+    z.object({ profiles: z.number().int().min(1).max(2_000_000).default(2000) }).strict(),
+  ),
+  'jobs.cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1) }).strict()),
+  'jobs.list': channel<{ jobs: JobInfo[] }>()(z.object({}).strict()),
+} as const
+
+export type Contract = typeof contract
+export type Channel = keyof Contract
+export type RequestOf<C extends Channel> = z.input<Contract[C]['req']>
+/** The request after validation and defaults, as handlers receive it. */
+export type ParsedRequestOf<C extends Channel> = z.output<Contract[C]['req']>
+export type ResponseOf<C extends Channel> = Contract[C]['res']
+
+export const CHANNELS = Object.keys(contract) as Channel[]
+export function isChannel(name: string): name is Channel {
+  return Object.prototype.hasOwnProperty.call(contract, name)
+}

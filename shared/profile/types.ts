@@ -1,0 +1,94 @@
+// Profile shapes as they cross the IPC boundary. Dates are epoch seconds (numbers) everywhere.
+
+export type ProfileType = 'Anonymous' | 'Identified'
+
+/** Kinds of identifier that locate a profile. Each value belongs to at most one profile. */
+export const IDENTIFIER_KINDS = ['identity', 'email', 'fbid', 'gpid', 'custom'] as const
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number]
+
+export interface Identifier {
+  kind: IdentifierKind
+  /** For custom identifiers: the identifier's name (e.g. "crm_id"); absent otherwise. */
+  name?: string
+  value: string
+}
+
+export const CUSTOM_PROPERTY_TYPES = ['string', 'number', 'boolean', 'date', 'multi'] as const
+export type CustomPropertyType = (typeof CUSTOM_PROPERTY_TYPES)[number]
+
+/** A property value: string, number, boolean, date (epoch seconds, a number) or multi-value (strings). */
+export type PropertyValue = string | number | boolean | string[]
+
+export interface CustomProperty {
+  key: string
+  type: CustomPropertyType
+  value: PropertyValue
+}
+
+export interface ProfileSummary {
+  /** The CleverTap ID (objectId). */
+  id: string
+  name: string | null
+  email: string | null
+  identity: string | null
+  phone: string | null
+  type: ProfileType
+  isTest: boolean
+  lastSeen: number | null
+}
+
+export interface EventSummary {
+  name: string
+  count: number
+  firstSeen: number
+  lastSeen: number
+}
+
+export interface ProfileDetail {
+  id: string
+  type: ProfileType
+  isTest: boolean
+  excludedFromControlGroups: boolean
+  identifiers: Identifier[]
+  /** System properties by their CleverTap key (Name, Email, Phone, Gender, DOB, MSG-email, …). */
+  system: Record<string, PropertyValue>
+  custom: CustomProperty[]
+  /** Whole years from DOB (or a custom `birthday` date); null when unknown. */
+  age: number | null
+  eventSummaries: EventSummary[]
+  /** True when the profile holds more than one Identity (a "bad merge" in CleverTap's terms). */
+  badMerge: boolean
+  createdAt: number
+  updatedAt: number
+}
+
+export interface ProfileEvent {
+  id: number
+  name: string
+  ts: number
+  props: Record<string, unknown>
+  /** Done in anonymous mode on another (anonymous) profile: shown greyed, never counted. */
+  anonymous: boolean
+  /** The profile the event is stored on (differs from the viewed profile for greyed events). */
+  profileId: string
+  deviceId: string | null
+}
+
+export interface AuditEntry {
+  id: number
+  at: number
+  actor: string
+  action: string
+  field: string | null
+  oldValue: unknown
+  newValue: unknown
+}
+
+export interface ControlGroupHolder {
+  id: string
+  name: string | null
+  identity: string | null
+  email: string | null
+}
+
+export const CONTROL_GROUP_EXCLUSION_LIMIT = 20
