@@ -1,0 +1,353 @@
+// The sandbox's own SQLite database (not the app's schema): profiles keyed by objectId, their
+// identifiers, events with per-profile summaries, applied idempotency keys and download queries.
+
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+
+/** A stored property value as it goes over the wire: dates are '$D_<epoch seconds>' strings. */
+export type WireValue = string | number | boolean | string[]
+export type WireProps = Record<string, WireValue>
+
+export type IdentifierKind = 'identity' | 'fbid' | 'gpid'
+
+export interface StoredProfile {
+  seq: number
+  /** The CleverTap ID (objectId) the profile was created with. */
+  guid: string
+  props: WireProps
+  createdAt: number
+  updatedAt: number
+}
+
+export interface EventSummary {
+  count: number
+  first_seen: number
+  last_seen: number
+}
+
+export interface StoredQuery {
+  id: number
+  filters: ProfileFieldFilter[]
+  batchSize: number
+  /** Profiles created after the query are not part of its download. */
+  maxSeq: number
+  withEvents: boolean
+  createdAt: number
+}
+
+/** `common_profile_properties.profile_fields` entry with the `equals` operator. */
+export interface ProfileFieldFilter {
+  name: string
+  value: string | number | boolean
+}
+
+const SCHEMA_VERSION = 1
+
+const SCHEMA = `
+CREATE TABLE profiles (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  -- The CleverTap ID the profile was created with; lookups go through object_ids.
+  guid TEXT NOT NULL,
+  email TEXT,
+  props TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX profiles_email ON profiles(email) WHERE email IS NOT NULL;
+-- Every CleverTap ID (device) that leads to a profile, its own guid included. A device can move to
+-- another profile (a login on a known identity) while the profile it came from keeps its history.
+CREATE TABLE object_ids (
+  guid TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL REFERENCES profiles(seq) ON DELETE CASCADE,
+  added INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX object_ids_seq ON object_ids(seq);
+CREATE TABLE identifiers (
+  kind TEXT NOT NULL CHECK (kind IN ('identity', 'fbid', 'gpid')),
+  value TEXT NOT NULL,
+  seq INTEGER NOT NULL REFERENCES profiles(seq) ON DELETE CASCADE,
+  added INTEGER NOT NULL,
+  PRIMARY KEY (kind, value)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX identifiers_seq ON identifiers(seq);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL REFERENCES profiles(seq) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  idem TEXT
+) STRICT;
+CREATE INDEX events_seq ON events(seq, name);
+CREATE TABLE event_summaries (
+  seq INTEGER NOT NULL REFERENCES profiles(seq) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  PRIMARY KEY (seq, name)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE applied_keys (
+  key TEXT PRIMARY KEY,
+  record_type TEXT NOT NULL,
+  applied_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE queries (
+  id INTEGER PRIMARY KEY,
+  filters TEXT NOT NULL,
+  batch_size INTEGER NOT NULL,
+  max_seq INTEGER NOT NULL,
+  with_events INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+`
+
+interface ProfileRow {
+  seq: number
+  guid: string
+  props: string
+  created_at: number
+  updated_at: number
+}
+
+interface QueryRow {
+  id: number
+  filters: string
+  batch_size: number
+  max_seq: number
+  with_events: number
+  created_at: number
+}
+
+function toProfile(row: ProfileRow): StoredProfile {
+  return {
+    seq: row.seq,
+    guid: row.guid,
+    props: JSON.parse(row.props) as WireProps,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+export class SandboxStore {
+  readonly db: Database.Database
+  private readonly statements
+
+  /** `dataDir` undefined: an in-memory database that lives as long as the server. */
+  constructor(dataDir?: string) {
+    let file = ':memory:'
+    if (dataDir !== undefined) {
+      mkdirSync(dataDir, { recursive: true })
+      file = join(dataDir, 'sandbox.db')
+    }
+    this.db = new Database(file)
+    try {
+      if (dataDir !== undefined) this.db.pragma('journal_mode = WAL')
+      this.db.pragma('synchronous = NORMAL')
+      this.db.pragma('foreign_keys = ON')
+      this.migrate()
+    } catch (error) {
+      this.db.close()
+      throw error
+    }
+    const db = this.db
+    this.statements = {
+      bySeq: db.prepare<[number], ProfileRow>('SELECT * FROM profiles WHERE seq = ?'),
+      byGuid: db.prepare<[string], { seq: number }>('SELECT seq FROM object_ids WHERE guid = ?'),
+      objectIdsOf: db.prepare<[number], { guid: string }>(
+        'SELECT guid FROM object_ids WHERE seq = ? ORDER BY added, guid',
+      ),
+      mapObjectId: db.prepare<[string, number, number]>(
+        `INSERT INTO object_ids (guid, seq, added) VALUES (?, ?, ?)
+         ON CONFLICT (guid) DO UPDATE SET seq = excluded.seq, added = excluded.added`,
+      ),
+      // Email is a property, not an identifier: several profiles may share one; the latest wins.
+      byEmail: db.prepare<[string], { seq: number }>(
+        'SELECT seq FROM profiles WHERE email = ? ORDER BY updated_at DESC, seq DESC LIMIT 1',
+      ),
+      byIdentifier: db.prepare<[string, string], { seq: number }>(
+        'SELECT seq FROM identifiers WHERE kind = ? AND value = ?',
+      ),
+      identifiersOf: db.prepare<[number], { kind: IdentifierKind; value: string }>(
+        'SELECT kind, value FROM identifiers WHERE seq = ? ORDER BY added, value',
+      ),
+      insertProfile: db.prepare<[string, number, number], { seq: number }>(
+        "INSERT INTO profiles (guid, props, created_at, updated_at) VALUES (?, '{}', ?, ?) RETURNING seq",
+      ),
+      attach: db.prepare<[string, string, number, number]>(
+        'INSERT INTO identifiers (kind, value, seq, added) VALUES (?, ?, ?, ?)',
+      ),
+      saveProps: db.prepare<[string, string | null, number, number]>(
+        'UPDATE profiles SET props = ?, email = ?, updated_at = ? WHERE seq = ?',
+      ),
+      insertEvent: db.prepare<[number, string, number, string, string | null]>(
+        'INSERT INTO events (seq, name, ts, data, idem) VALUES (?, ?, ?, ?, ?)',
+      ),
+      upsertSummary: db.prepare<[number, string, number, number]>(
+        `INSERT INTO event_summaries (seq, name, count, first_seen, last_seen) VALUES (?, ?, 1, ?, ?)
+         ON CONFLICT (seq, name) DO UPDATE SET count = count + 1,
+           first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+      ),
+      touch: db.prepare<[number, number]>(
+        'UPDATE profiles SET updated_at = max(updated_at, ?) WHERE seq = ?',
+      ),
+      summaries: db.prepare<[number], { name: string } & EventSummary>(
+        'SELECT name, count, first_seen, last_seen FROM event_summaries WHERE seq = ? ORDER BY name',
+      ),
+      hasKey: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM applied_keys WHERE key = ?'),
+      rememberKey: db.prepare<[string, string, number]>(
+        'INSERT INTO applied_keys (key, record_type, applied_at) VALUES (?, ?, ?)',
+      ),
+      deleteProfile: db.prepare<[number]>('DELETE FROM profiles WHERE seq = ?'),
+      maxSeq: db.prepare<[], { max: number | null }>('SELECT max(seq) AS max FROM profiles'),
+      insertQuery: db.prepare<[string, number, number, number, number], { id: number }>(
+        'INSERT INTO queries (filters, batch_size, max_seq, with_events, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      ),
+      query: db.prepare<[number], QueryRow>('SELECT * FROM queries WHERE id = ?'),
+      page: db.prepare<[number, number, number], ProfileRow>(
+        'SELECT * FROM profiles WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+      ),
+      counts: db.prepare<[], { profiles: number; events: number; keys: number }>(
+        `SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM events) AS events,
+                (SELECT count(*) FROM applied_keys) AS keys`,
+      ),
+    }
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number
+    if (version > SCHEMA_VERSION) {
+      throw new Error(
+        `The sandbox database was written by a newer sandbox (schema ${version}; this one knows ${SCHEMA_VERSION}). ` +
+          'Use another --data-dir.',
+      )
+    }
+    if (version === SCHEMA_VERSION) return
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA)
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`)
+    })()
+  }
+
+  /** Runs `fn` in one write transaction: all of it is applied, or (when it throws) none of it. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate()
+  }
+
+  profile(seq: number): StoredProfile | null {
+    const row = this.statements.bySeq.get(seq)
+    return row ? toProfile(row) : null
+  }
+
+  findByGuid(guid: string): number | null {
+    return this.statements.byGuid.get(guid)?.seq ?? null
+  }
+
+  findByEmail(email: string): number | null {
+    return this.statements.byEmail.get(email.toLowerCase())?.seq ?? null
+  }
+
+  findByIdentifier(kind: IdentifierKind, value: string): number | null {
+    return this.statements.byIdentifier.get(kind, value)?.seq ?? null
+  }
+
+  identifiersOf(seq: number): { kind: IdentifierKind; value: string }[] {
+    return this.statements.identifiersOf.all(seq)
+  }
+
+  /** A new empty profile whose own CleverTap ID is `guid`. */
+  createProfile(guid: string, createdAt: number): number {
+    const row = this.statements.insertProfile.get(guid, createdAt, createdAt)
+    if (!row) throw new Error('profile insert returned no row')
+    this.statements.mapObjectId.run(guid, row.seq, createdAt)
+    return row.seq
+  }
+
+  /** Points a CleverTap ID (device) at a profile, moving it when it led elsewhere. */
+  mapObjectId(guid: string, seq: number, at: number): void {
+    this.statements.mapObjectId.run(guid, seq, at)
+  }
+
+  objectIdsOf(seq: number): string[] {
+    return this.statements.objectIdsOf.all(seq).map((row) => row.guid)
+  }
+
+  /** Attaches an identifier nobody holds yet (the caller has checked). */
+  attachIdentifier(seq: number, kind: IdentifierKind, value: string, at: number): void {
+    this.statements.attach.run(kind, value, seq, at)
+  }
+
+  saveProps(seq: number, props: WireProps, at: number): void {
+    // Lower-cased so lookups by email ignore case, as addresses are compared in practice.
+    const email = typeof props.Email === 'string' ? props.Email.toLowerCase() : null
+    this.statements.saveProps.run(JSON.stringify(props), email, at, seq)
+  }
+
+  /** Stores the event and updates the profile's summary for that event name. */
+  recordEvent(seq: number, name: string, ts: number, data: unknown, idem: string | null): void {
+    this.statements.insertEvent.run(seq, name, ts, JSON.stringify(data), idem)
+    this.statements.upsertSummary.run(seq, name, ts, ts)
+    this.statements.touch.run(ts, seq)
+  }
+
+  eventSummaries(seq: number): Record<string, EventSummary> {
+    const out: Record<string, EventSummary> = {}
+    for (const row of this.statements.summaries.all(seq)) {
+      out[row.name] = { count: row.count, first_seen: row.first_seen, last_seen: row.last_seen }
+    }
+    return out
+  }
+
+  hasAppliedKey(key: string): boolean {
+    return this.statements.hasKey.get(key) !== undefined
+  }
+
+  rememberKey(key: string, recordType: string, at: number): void {
+    this.statements.rememberKey.run(key, recordType, at)
+  }
+
+  deleteProfile(seq: number): void {
+    this.statements.deleteProfile.run(seq)
+  }
+
+  createQuery(filters: ProfileFieldFilter[], batchSize: number, withEvents: boolean, now: number): number {
+    const maxSeq = this.statements.maxSeq.get()?.max ?? 0
+    const row = this.statements.insertQuery.get(
+      JSON.stringify(filters),
+      batchSize,
+      maxSeq,
+      withEvents ? 1 : 0,
+      now,
+    )
+    if (!row) throw new Error('query insert returned no row')
+    return row.id
+  }
+
+  query(id: number): StoredQuery | null {
+    const row = this.statements.query.get(id)
+    if (!row) return null
+    return {
+      id: row.id,
+      filters: JSON.parse(row.filters) as ProfileFieldFilter[],
+      batchSize: row.batch_size,
+      maxSeq: row.max_seq,
+      withEvents: row.with_events === 1,
+      createdAt: row.created_at,
+    }
+  }
+
+  /** Profiles with afterSeq < seq <= maxSeq in creation order, at most `limit` of them. */
+  profilesAfter(afterSeq: number, maxSeq: number, limit: number): StoredProfile[] {
+    return this.statements.page.all(afterSeq, maxSeq, limit).map(toProfile)
+  }
+
+  counts(): { profiles: number; events: number; appliedKeys: number } {
+    const row = this.statements.counts.get()
+    return { profiles: row?.profiles ?? 0, events: row?.events ?? 0, appliedKeys: row?.keys ?? 0 }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+}

@@ -1,0 +1,375 @@
+// POST /1/upload: profile and event records in, CleverTap's {status, processed, unprocessed} envelope out.
+// Every record is checked on its own (a bad one is skipped, the rest applied); the request is one transaction.
+
+import { randomUUID } from 'node:crypto'
+import {
+  describeValue,
+  isPlaceholderIdentifier,
+  propertyError,
+  validateIdentifier,
+} from '../shared/profile/catalogue'
+import { fitsBytes, LIMITS } from '../shared/profile/validators'
+import { applyProfileData, IDENTIFIER_KEYS, type RecordError } from './profile-data'
+import type { IdentifierKind, SandboxStore } from './store'
+import {
+  RecordCode,
+  RequestFailures,
+  requestFailure,
+  WireText,
+  withRecordNumber,
+  type RequestFailure,
+} from './wire-errors'
+
+export const MAX_RECORDS_PER_REQUEST = 1000
+
+/**
+ * Sandbox extension, not a CleverTap field: a per-record idempotency key. A record whose key was
+ * already applied is reported processed and not applied again (see sandbox/README.md).
+ */
+export const IDEMPOTENCY_FIELD = '$idem'
+const MAX_IDEMPOTENCY_KEY_CHARS = 128
+
+/** Raised by the web SDK itself; the upload API refuses them with 513 (CLEVERTAP-API.md §2). */
+const RESTRICTED_EVENT_NAMES = new Set(
+  [
+    'Stayed',
+    'UTM Visited',
+    'App Launched',
+    'Notification Sent',
+    'Notification Viewed',
+    'Notification Clicked',
+  ].map((name) => name.toLowerCase()),
+)
+
+// [I] CleverTap IDs seen in the wild: '-' + 32 hex (SDK), UUIDs (web), '__h' + custom ID (1-64 of these).
+const OBJECT_ID = /^[A-Za-z0-9()!:@$_-]{1,128}$/
+const MAX_EVENT_PROPERTIES = 256
+
+export interface UnprocessedRecord {
+  status: 'fail'
+  code: number
+  error: string
+  record: unknown
+}
+
+export interface UploadResponse {
+  status: 'success' | 'partial' | 'fail'
+  processed: number
+  unprocessed: UnprocessedRecord[]
+}
+
+export interface UploadOptions {
+  /** `?dryRun=1`: validate and report, then roll everything back. */
+  dryRun: boolean
+  /** Epoch seconds; the default `ts`. */
+  now: number
+}
+
+type Outcome = { ok: true } | { ok: false; error: RecordError }
+
+interface RecordIds {
+  objectId?: string
+  identity?: string
+  fbid?: string
+  gpid?: string
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function failure(code: number, message: string): Outcome {
+  return { ok: false, error: { code, message } }
+}
+
+/** A fresh CleverTap ID shaped like the SDKs' ('-' and 32 hex digits). */
+export function newObjectId(): string {
+  return `-${randomUUID().replaceAll('-', '')}`
+}
+
+function identifierText(value: unknown): string | undefined | null {
+  if (value === undefined || value === '') return undefined
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
+  return typeof value === 'string' ? value : null
+}
+
+/** The record's root identifiers, or the 523/526 failure. Empty values count as absent. */
+function readIdentifiers(record: Record<string, unknown>): RecordIds | RecordError {
+  const ids: RecordIds = {}
+  const roots: [IdentifierKind, unknown][] = [
+    ['identity', record.identity],
+    ['fbid', record.FBID ?? record.fbId],
+    ['gpid', record.GPID ?? record.gpId],
+  ]
+  for (const [kind, raw] of roots) {
+    const text = identifierText(raw)
+    if (text === undefined) continue
+    if (text === null) {
+      const label = kind === 'identity' ? 'identity' : kind.toUpperCase()
+      return {
+        code: RecordCode.missingIdentity,
+        message: propertyError(label, raw, 'is not text', 'expected a string').message,
+      }
+    }
+    const broken = validateIdentifier(kind, text)
+    if (broken) return { code: RecordCode.missingIdentity, message: broken.message }
+    ids[kind] = text
+  }
+  const objectId = record.objectId
+  if (objectId !== undefined && objectId !== '') {
+    if (typeof objectId !== 'string' || !OBJECT_ID.test(objectId) || isPlaceholderIdentifier(objectId)) {
+      const rule = 'expected 1 to 128 characters of A-Z a-z 0-9 ( ) ! : @ $ _ -, not a placeholder'
+      return {
+        code: RecordCode.objectId,
+        message: `${WireText.objectId} ${describeValue(objectId)}: ${rule}.`,
+      }
+    }
+    ids.objectId = objectId
+  }
+  if (
+    ids.identity === undefined &&
+    ids.fbid === undefined &&
+    ids.gpid === undefined &&
+    ids.objectId === undefined
+  ) {
+    return { code: RecordCode.missingIdentity, message: WireText.missingIdentity }
+  }
+  return ids
+}
+
+/** `ts` in epoch seconds: absent means now; 0, negative, fractional or millisecond values are refused. */
+function readTimestamp(value: unknown, now: number): number | null {
+  if (value === undefined) return now
+  const n = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 9_999_999_999 ? n : null
+}
+
+function readIdempotencyKey(record: Record<string, unknown>): string | undefined | RecordError {
+  const key = record[IDEMPOTENCY_FIELD]
+  if (key === undefined) return undefined
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_CHARS) {
+    return {
+      code: RecordCode.invalidStructure,
+      message: `Invalid record structure: ${IDEMPOTENCY_FIELD} ${describeValue(key)} must be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_CHARS} characters.`,
+    }
+  }
+  return key
+}
+
+/** Event property limits (CLEVERTAP-API.md §2): 256 properties, keys ≤120 bytes, text values ≤512 bytes. */
+function eventDataProblem(data: Record<string, unknown>): string | null {
+  const keys = Object.keys(data)
+  if (keys.length > MAX_EVENT_PROPERTIES) {
+    return `${keys.length} properties (at most ${MAX_EVENT_PROPERTIES} per event)`
+  }
+  for (const key of keys) {
+    if (key.trim() === '' || !fitsBytes(key, LIMITS.keyBytes)) {
+      return `property key ${describeValue(key)} (1 to ${LIMITS.keyBytes} bytes)`
+    }
+  }
+  // Charged carries Items: [{…}], so text is checked at any depth (bounded by JSON's own nesting).
+  const stack: unknown[] = [data]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (typeof value === 'string' && !fitsBytes(value, LIMITS.valueBytes)) {
+      return `value ${describeValue(value)} (text values at most ${LIMITS.valueBytes} bytes)`
+    }
+    if (Array.isArray(value)) stack.push(...(value as unknown[]))
+    else if (isPlainObject(value)) stack.push(...Object.values(value))
+  }
+  return null
+}
+
+/** What the service echoes back: the record as sent, except Phone as a number without '+' ([C] S5). */
+function echoRecord(record: unknown): unknown {
+  if (!isPlainObject(record) || !isPlainObject(record.profileData)) return record
+  const phone = record.profileData.Phone
+  if (typeof phone !== 'string' || !/^\+\d{1,15}$/.test(phone)) return record
+  return { ...record, profileData: { ...record.profileData, Phone: Number(phone.slice(1)) } }
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly response: UploadResponse) {
+    super('dry run')
+  }
+}
+
+/** Applies one upload request. Returns CleverTap's envelope (HTTP 200) or a request-level failure. */
+export function handleUpload(
+  store: SandboxStore,
+  body: unknown,
+  options: UploadOptions,
+): { ok: true; response: UploadResponse } | { ok: false; failure: RequestFailure } {
+  if (!isPlainObject(body) || !Array.isArray(body.d))
+    return { ok: false, failure: RequestFailures.malformed() }
+  const records = body.d as unknown[]
+  if (records.length === 0 || records.length > MAX_RECORDS_PER_REQUEST) {
+    const error = `${records.length} records in "d": send 1 to ${MAX_RECORDS_PER_REQUEST} records per request`
+    return { ok: false, failure: requestFailure(400, error) }
+  }
+  const run = (): UploadResponse => {
+    const unprocessed: UnprocessedRecord[] = []
+    records.forEach((record, index) => {
+      const outcome = new RecordWriter(store, options.now).apply(record)
+      if (!outcome.ok) {
+        unprocessed.push({
+          status: 'fail',
+          code: outcome.error.code,
+          error: withRecordNumber(outcome.error.message, index + 1),
+          record: echoRecord(record),
+        })
+      }
+    })
+    const processed = records.length - unprocessed.length
+    const status = unprocessed.length === 0 ? 'success' : processed === 0 ? 'fail' : 'partial'
+    const response: UploadResponse = { status, processed, unprocessed }
+    if (options.dryRun) throw new DryRunRollback(response)
+    return response
+  }
+  try {
+    return { ok: true, response: store.transaction(run) }
+  } catch (error) {
+    if (error instanceof DryRunRollback) return { ok: true, response: error.response }
+    throw error
+  }
+}
+
+/** Validates one record and, when it is valid, writes it. Validation reads only, so a refused record writes nothing. */
+class RecordWriter {
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly now: number,
+  ) {}
+
+  apply(record: unknown): Outcome {
+    if (!isPlainObject(record) || (record.type !== 'profile' && record.type !== 'event')) {
+      return failure(RecordCode.notEventOrProfile, WireText.notEventOrProfile)
+    }
+    const key = readIdempotencyKey(record)
+    if (typeof key === 'object') return { ok: false, error: key }
+    // A retry of a record that was applied: processed, and nothing is applied twice.
+    if (key !== undefined && this.store.hasAppliedKey(key)) return { ok: true }
+
+    const outcome = record.type === 'event' ? this.applyEvent(record, key) : this.applyProfile(record)
+    if (outcome.ok && key !== undefined) this.store.rememberKey(key, record.type, this.now)
+    return outcome
+  }
+
+  private applyEvent(record: Record<string, unknown>, key: string | undefined): Outcome {
+    const ids = readIdentifiers(record)
+    if ('code' in ids) return { ok: false, error: ids }
+    const ts = readTimestamp(record.ts, this.now)
+    if (ts === null) return failure(RecordCode.timestamp, WireText.timestamp)
+    const name = record.evtName
+    if (typeof name !== 'string' || name.trim() === '')
+      return failure(RecordCode.eventNameMissing, WireText.eventNameMissing)
+    if (RESTRICTED_EVENT_NAMES.has(name.trim().toLowerCase())) {
+      return failure(RecordCode.restrictedEvent, WireText.restrictedEvent)
+    }
+    const data = record.evtData ?? {}
+    if (!isPlainObject(data)) {
+      return failure(
+        RecordCode.invalidStructure,
+        `Invalid event structure: evtData ${describeValue(data)} is not an object.`,
+      )
+    }
+    const problem = eventDataProblem(data)
+    if (problem)
+      return failure(RecordCode.eventPropertiesLimit, `Event properties limit exceeded: ${problem}.`)
+
+    const target = this.resolve(ids)
+    if (!target.ok) return target
+    const seq = this.write(ids, target.seq, ts)
+    // [I] Events update the profile's per-event summary only; their properties are not copied onto it.
+    this.store.recordEvent(seq, name, ts, data, key ?? null)
+    return { ok: true }
+  }
+
+  private applyProfile(record: Record<string, unknown>): Outcome {
+    const data = record.profileData
+    // [I] No code is documented for a profile record without profileData; 512 is the structure code.
+    if (!isPlainObject(data)) {
+      return failure(
+        RecordCode.invalidStructure,
+        `Invalid profile structure: profileData ${describeValue(data)} is not an object.`,
+      )
+    }
+    // An identity inside profileData locates the user too when the root has none (CLEVERTAP-API.md §1).
+    let identityInData: unknown
+    for (const [k, v] of Object.entries(data))
+      if (IDENTIFIER_KEYS.get(k.toLowerCase()) === 'identity') identityInData = v
+    const ids = readIdentifiers(
+      record.identity === undefined && identityInData !== undefined
+        ? { ...record, identity: identityInData }
+        : record,
+    )
+    if ('code' in ids) return { ok: false, error: ids }
+    const ts = readTimestamp(record.ts, this.now)
+    if (ts === null) return failure(RecordCode.timestamp, WireText.timestamp)
+
+    const target = this.resolve(ids)
+    if (!target.ok) return target
+    const current = target.seq === null ? {} : (this.store.profile(target.seq)?.props ?? {})
+    const applied = applyProfileData(current, data)
+    if (!applied.ok) return { ok: false, error: applied.error }
+    for (const identifier of applied.identifiers) {
+      const owner = this.store.findByIdentifier(identifier.kind, identifier.value)
+      if (owner !== null && owner !== target.seq) return this.conflict(identifier.kind, identifier.value)
+    }
+    const seq = this.write(ids, target.seq, ts)
+    for (const identifier of applied.identifiers) this.attach(seq, identifier.kind, identifier.value)
+    this.store.saveProps(seq, applied.props, Math.max(ts, this.store.profile(seq)?.updatedAt ?? ts))
+    return { ok: true }
+  }
+
+  private conflict(kind: string, value: string): Outcome {
+    // [I] The sandbox does not merge profiles; CleverTap's merge rules are not reproduced.
+    return failure(
+      RecordCode.miscellaneous,
+      `${kind} ${describeValue(value)} belongs to another profile; the sandbox does not merge profiles.`,
+    )
+  }
+
+  /**
+   * The profile the record is for (null: a new one). Identity wins, then FBID, GPID, objectId. A known
+   * device (objectId) sent with a known identity of another profile moves to that profile, as a login does
+   * (PRODUCT.md §2, Scenario 2); the profile it leaves keeps its history.
+   */
+  private resolve(ids: RecordIds): { ok: true; seq: number | null } | { ok: false; error: RecordError } {
+    const found: [string, string, number | null][] = [
+      [
+        'identity',
+        ids.identity ?? '',
+        ids.identity === undefined ? null : this.store.findByIdentifier('identity', ids.identity),
+      ],
+      ['FBID', ids.fbid ?? '', ids.fbid === undefined ? null : this.store.findByIdentifier('fbid', ids.fbid)],
+      ['GPID', ids.gpid ?? '', ids.gpid === undefined ? null : this.store.findByIdentifier('gpid', ids.gpid)],
+    ]
+    const objectSeq = ids.objectId === undefined ? null : this.store.findByGuid(ids.objectId)
+    const target = found.find(([, , seq]) => seq !== null)?.[2] ?? objectSeq
+    for (const [label, value, seq] of found) {
+      if (seq !== null && seq !== target) {
+        const outcome = this.conflict(label, value)
+        if (!outcome.ok) return outcome
+      }
+    }
+    return { ok: true, seq: target }
+  }
+
+  /** Creates the profile when needed and attaches the record's identifiers to it. */
+  private write(ids: RecordIds, target: number | null, ts: number): number {
+    const seq = target ?? this.store.createProfile(ids.objectId ?? newObjectId(), ts)
+    if (ids.objectId !== undefined && this.store.findByGuid(ids.objectId) !== seq) {
+      this.store.mapObjectId(ids.objectId, seq, this.now)
+    }
+    if (ids.identity !== undefined) this.attach(seq, 'identity', ids.identity)
+    if (ids.fbid !== undefined) this.attach(seq, 'fbid', ids.fbid)
+    if (ids.gpid !== undefined) this.attach(seq, 'gpid', ids.gpid)
+    return seq
+  }
+
+  private attach(seq: number, kind: IdentifierKind, value: string): void {
+    if (this.store.findByIdentifier(kind, value) === null)
+      this.store.attachIdentifier(seq, kind, value, this.now)
+  }
+}
