@@ -5,7 +5,19 @@ import globals from 'globals'
 import svelteConfig from './svelte.config.js'
 
 export default tseslint.config(
-  { ignores: ['out/', 'dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'e2e-artifacts/', 'bench/data/', '.svelte-check/'] },
+  {
+    ignores: [
+      '.tmp/',
+      'out/',
+      'dist/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'e2e-artifacts/',
+      'bench/data/',
+      '.svelte-check/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
@@ -18,7 +30,14 @@ export default tseslint.config(
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: tseslint.parser, svelteConfig } },
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        extraFileExtensions: ['.svelte'],
+        parser: tseslint.parser,
+        svelteConfig,
+      },
+    },
   },
   {
     // The backend is plain Node: it must never import Electron (it also runs in the web host and tests).
@@ -28,6 +47,8 @@ export default tseslint.config(
   {
     // shared/ runs in the renderer, the backend and the sandbox: no node: and no DOM.
     files: ['shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['node:*'], paths: ['electron', 'fs', 'path', 'os'] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*'], paths: ['electron', 'fs', 'path', 'os'] }],
+    },
   },
 )

@@ -3,6 +3,8 @@ import type { Db } from './db/connection'
 import type { EventBus } from './events'
 import type { JobRegistry } from './jobs/registry'
 import type { Logger } from './logger'
+import type { SecretStore } from './secret-store'
+import type { SyncOptions } from './sync/options'
 
 export interface BackendContext {
   db: Db
@@ -16,4 +18,10 @@ export interface BackendContext {
   events: EventBus
   jobs: JobRegistry
   logger: Logger
+  /** Passcodes and passwords: the OS keychain in Electron, a user-only file elsewhere. */
+  secrets: SecretStore
+  /** Sync tuning: background sync on/off (off for one-shot CLI commands); timers, sleep and retry policy for tests. */
+  sync: SyncOptions
+  /** Registers work to do when the backend closes (timers to stop, runs to abort), before the database closes. */
+  onClose(hook: () => void | Promise<void>): void
 }

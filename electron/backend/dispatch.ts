@@ -1,7 +1,13 @@
 // The boundary: validates a request against the contract, runs the handler, returns an envelope.
 // A malformed request gets a `validation` error; an unexpected exception becomes `internal`.
 import { AppError, type Envelope } from '../../shared/ipc/envelope'
-import { contract, isChannel, type Channel, type ParsedRequestOf, type ResponseOf } from '../../shared/ipc/contract'
+import {
+  contract,
+  isChannel,
+  type Channel,
+  type ParsedRequestOf,
+  type ResponseOf,
+} from '../../shared/ipc/contract'
 import type { Logger } from './logger'
 
 export type Handler<C extends Channel> = (req: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>
@@ -34,7 +40,10 @@ export function createDispatch(handlers: Handlers, logger: Logger) {
       logger.error(`handler ${channel} failed`, error)
       return {
         ok: false,
-        error: { code: 'internal', message: `Something went wrong in ${channel}: ${(error as Error)?.message ?? error}` },
+        error: {
+          code: 'internal',
+          message: `Something went wrong in ${channel}: ${(error as Error)?.message ?? error}`,
+        },
       }
     }
   }

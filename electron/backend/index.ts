@@ -13,6 +13,8 @@ import { createHandlers } from './handlers'
 import { JobRegistry } from './jobs/registry'
 import { consoleLogger, type Logger } from './logger'
 import type { BackendContext } from './context'
+import { FileSecretStore, type SecretStore } from './secret-store'
+import type { SyncOptions } from './sync/options'
 import { APP_VERSION } from './version'
 
 export interface BackendPorts {
@@ -21,6 +23,10 @@ export interface BackendPorts {
   clock?: () => number
   logger?: Logger
   actor?: string
+  /** Default: a user-only file in the data dir (Electron passes one backed by safeStorage). */
+  secrets?: SecretStore
+  /** Sync tuning; by default background sync runs once a remote is configured. */
+  sync?: SyncOptions
 }
 
 export interface Backend {
@@ -43,6 +49,7 @@ export function createBackend(ports: BackendPorts): Backend {
   const events = new EventBus()
   const clock = ports.clock ?? Date.now
   const jobs = new JobRegistry(events, clock)
+  const closeHooks: (() => void | Promise<void>)[] = []
   const context: BackendContext = {
     db,
     dataDir: ports.dataDir,
@@ -53,6 +60,11 @@ export function createBackend(ports: BackendPorts): Backend {
     events,
     jobs,
     logger,
+    secrets: ports.secrets ?? new FileSecretStore(ports.dataDir),
+    sync: ports.sync ?? {},
+    onClose: (hook) => {
+      closeHooks.push(hook)
+    },
   }
   const dispatch = createDispatch(createHandlers(context), logger)
   let closed = false
@@ -70,6 +82,13 @@ export function createBackend(ports: BackendPorts): Backend {
     async close() {
       if (closed) return
       closed = true
+      for (const hook of closeHooks.splice(0)) {
+        try {
+          await hook()
+        } catch (error) {
+          logger.error('a close hook failed', error)
+        }
+      }
       await jobs.cancelAll()
       db.close()
     },

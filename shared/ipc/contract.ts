@@ -11,13 +11,15 @@ import type {
 } from '../profile/types'
 import { CUSTOM_PROPERTY_TYPES, IDENTIFIER_KINDS } from '../profile/types'
 
-/** Pairs a request schema with a response type (the response is a type only: it is produced by us). */
-function channel<Res>() {
-  return <Req extends z.ZodType>(req: Req) => ({ req, res: undefined as unknown as Res })
-}
+import { channel } from './channel'
+import { importChannels } from './channels/imports'
+import { syncChannels } from './channels/sync'
 
 const profileId = z.string().min(1).max(256)
-const paging = { offset: z.number().int().min(0).max(1_000_000).default(0), limit: z.number().int().min(1).max(500).default(50) }
+const paging = {
+  offset: z.number().int().min(0).max(1_000_000).default(0),
+  limit: z.number().int().min(1).max(500).default(50),
+}
 
 export const profileFilters = z
   .object({
@@ -156,6 +158,9 @@ export const contract = {
   ),
   'jobs.cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1) }).strict()),
   'jobs.list': channel<{ jobs: JobInfo[] }>()(z.object({}).strict()),
+
+  ...importChannels,
+  ...syncChannels,
 } as const
 
 export type Contract = typeof contract

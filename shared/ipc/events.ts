@@ -1,4 +1,5 @@
 // Events pushed from the backend to the renderer (Electron: webContents.send; web host: SSE).
+import type { SyncStatus } from './channels/sync'
 
 export interface JobProgressEvent {
   jobId: string
@@ -26,6 +27,8 @@ export interface EventMap {
   'job.progress': JobProgressEvent
   'job.finished': JobFinishedEvent
   'profiles.changed': ProfilesChangedEvent
+  /** Sent whenever the sync status changes (counts, connection, activity, errors). */
+  'sync.status': SyncStatus
 }
 export type EventName = keyof EventMap
-export const EVENT_NAMES: EventName[] = ['job.progress', 'job.finished', 'profiles.changed']
+export const EVENT_NAMES: EventName[] = ['job.progress', 'job.finished', 'profiles.changed', 'sync.status']

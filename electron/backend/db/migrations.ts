@@ -1,6 +1,7 @@
 // Schema migrations, tracked with PRAGMA user_version. Each runs inside one transaction at start-up.
 // The secondary indexes and the FTS triggers are named lists so the bulk loader can drop and rebuild them.
 import type Database from 'better-sqlite3'
+import { upgradeSyncSchema } from '../sync/schema'
 
 export interface Migration {
   version: number
@@ -11,7 +12,8 @@ export interface Migration {
 /**
  * Indexes a bulk load into an empty database drops first and builds afterwards (building an index from
  * sorted data is several times faster than keeping it live while rows arrive in random key order).
- * The search-key indexes carry (identified, is_test) so type/test filters are checked inside the index.
+ * Sort and search-key indexes are (key, id, identified, is_test): pages come out in (key, id) order
+ * whatever the filters, and type/test filters are checked inside the index without reading rows.
  */
 export const BULK_DEFERRED_INDEXES: ReadonlyArray<{ name: string; sql: string }> = [
   { name: 'profiles_object_id', sql: 'CREATE UNIQUE INDEX profiles_object_id ON profiles(object_id)' },
@@ -23,7 +25,7 @@ export const BULK_DEFERRED_INDEXES: ReadonlyArray<{ name: string; sql: string }>
   { name: 'devices_profile', sql: 'CREATE INDEX devices_profile ON devices(profile_id)' },
   {
     name: 'profiles_name_key',
-    sql: 'CREATE INDEX profiles_name_key ON profiles(name_key, identified, is_test) WHERE name_key IS NOT NULL',
+    sql: 'CREATE INDEX profiles_name_key ON profiles(name_key, id, identified, is_test) WHERE name_key IS NOT NULL',
   },
   {
     name: 'profiles_unnamed',
@@ -31,21 +33,27 @@ export const BULK_DEFERRED_INDEXES: ReadonlyArray<{ name: string; sql: string }>
   },
   {
     name: 'profiles_email_key',
-    sql: 'CREATE INDEX profiles_email_key ON profiles(email_key, identified, is_test) WHERE email_key IS NOT NULL',
+    sql: 'CREATE INDEX profiles_email_key ON profiles(email_key, id, identified, is_test) WHERE email_key IS NOT NULL',
   },
   {
     name: 'profiles_identity_key',
-    sql: 'CREATE INDEX profiles_identity_key ON profiles(identity_key, identified, is_test) WHERE identity_key IS NOT NULL',
+    sql: 'CREATE INDEX profiles_identity_key ON profiles(identity_key, id, identified, is_test) WHERE identity_key IS NOT NULL',
   },
   {
     name: 'profiles_phone_key',
-    sql: 'CREATE INDEX profiles_phone_key ON profiles(phone_key, identified, is_test) WHERE phone_key IS NOT NULL',
+    sql: 'CREATE INDEX profiles_phone_key ON profiles(phone_key, id, identified, is_test) WHERE phone_key IS NOT NULL',
   },
-  { name: 'profiles_updated', sql: 'CREATE INDEX profiles_updated ON profiles(updated_at, identified, is_test)' },
-  { name: 'profiles_created', sql: 'CREATE INDEX profiles_created ON profiles(created_at, identified, is_test)' },
+  {
+    name: 'profiles_updated',
+    sql: 'CREATE INDEX profiles_updated ON profiles(updated_at, id, identified, is_test)',
+  },
+  {
+    name: 'profiles_created',
+    sql: 'CREATE INDEX profiles_created ON profiles(created_at, id, identified, is_test)',
+  },
   {
     name: 'profiles_last_seen',
-    sql: 'CREATE INDEX profiles_last_seen ON profiles(last_seen, identified, is_test)',
+    sql: 'CREATE INDEX profiles_last_seen ON profiles(last_seen, id, identified, is_test)',
   },
   { name: 'profiles_test', sql: 'CREATE INDEX profiles_test ON profiles(is_test) WHERE is_test = 1' },
   {
@@ -88,25 +96,34 @@ export const FTS_TRIGGERS: ReadonlyArray<{ name: string; sql: string }> = [
  * profile_counts keeps the number of profiles per (identified, is_test, named) so totals and the
  * named/unnamed split of the name sort are O(1) on a million rows; kept exact by these triggers.
  */
-const COUNT_TRIGGERS = `
-  CREATE TRIGGER profile_counts_ai AFTER INSERT ON profiles BEGIN
-    UPDATE profile_counts SET n = n + 1
-    WHERE identified = new.identified AND is_test = new.is_test AND named = (new.name_key IS NOT NULL);
-  END;
-  CREATE TRIGGER profile_counts_ad AFTER DELETE ON profiles BEGIN
-    UPDATE profile_counts SET n = n - 1
-    WHERE identified = old.identified AND is_test = old.is_test AND named = (old.name_key IS NOT NULL);
-  END;
-  CREATE TRIGGER profile_counts_au AFTER UPDATE OF identified, is_test, name_key ON profiles
-  WHEN old.identified IS NOT new.identified OR old.is_test IS NOT new.is_test
-    OR (old.name_key IS NULL) IS NOT (new.name_key IS NULL)
-  BEGIN
-    UPDATE profile_counts SET n = n - 1
-    WHERE identified = old.identified AND is_test = old.is_test AND named = (old.name_key IS NOT NULL);
-    UPDATE profile_counts SET n = n + 1
-    WHERE identified = new.identified AND is_test = new.is_test AND named = (new.name_key IS NOT NULL);
-  END;
-`
+export const COUNT_TRIGGERS: ReadonlyArray<{ name: string; sql: string }> = [
+  {
+    name: 'profile_counts_ai',
+    sql: `CREATE TRIGGER profile_counts_ai AFTER INSERT ON profiles BEGIN
+      UPDATE profile_counts SET n = n + 1
+      WHERE identified = new.identified AND is_test = new.is_test AND named = (new.name_key IS NOT NULL);
+    END`,
+  },
+  {
+    name: 'profile_counts_ad',
+    sql: `CREATE TRIGGER profile_counts_ad AFTER DELETE ON profiles BEGIN
+      UPDATE profile_counts SET n = n - 1
+      WHERE identified = old.identified AND is_test = old.is_test AND named = (old.name_key IS NOT NULL);
+    END`,
+  },
+  {
+    name: 'profile_counts_au',
+    sql: `CREATE TRIGGER profile_counts_au AFTER UPDATE OF identified, is_test, name_key ON profiles
+    WHEN old.identified IS NOT new.identified OR old.is_test IS NOT new.is_test
+      OR (old.name_key IS NULL) IS NOT (new.name_key IS NULL)
+    BEGIN
+      UPDATE profile_counts SET n = n - 1
+      WHERE identified = old.identified AND is_test = old.is_test AND named = (old.name_key IS NOT NULL);
+      UPDATE profile_counts SET n = n + 1
+      WHERE identified = new.identified AND is_test = new.is_test AND named = (new.name_key IS NOT NULL);
+    END`,
+  },
+]
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -154,11 +171,12 @@ export const MIGRATIONS: Migration[] = [
           added_at INTEGER NOT NULL
         ) STRICT;
 
+        -- A profile's own CleverTap ID is also its first device; a row appears once a device is seen.
         CREATE TABLE devices (
           device_id TEXT PRIMARY KEY,               -- a device/browser CleverTap ID
           profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
           identified INTEGER NOT NULL DEFAULT 0     -- has this device logged in
-        ) STRICT;
+        ) STRICT, WITHOUT ROWID;
 
         -- Scenario 2: the anonymous profile whose pre-login events are shown greyed on the identified one.
         CREATE TABLE anonymous_links (
@@ -227,16 +245,23 @@ export const MIGRATIONS: Migration[] = [
             (SELECT 0 v UNION SELECT 1) m;
 
         -- Substring search: trigram FTS over the search keys (external content, kept by triggers).
+        -- detail=full is needed for substrings longer than 3 characters (phrases of trigrams);
+        -- columnsize=0 because results are ranked by our tiers, never by bm25.
         -- The profile id is not in it: ids are found by exact and prefix match (index profiles_object_id).
         CREATE VIRTUAL TABLE profiles_fts USING fts5(
           name_key, email_key, identity_key, phone_key,
-          content='profiles', content_rowid='id', tokenize='trigram'
+          content='profiles', content_rowid='id', tokenize='trigram', columnsize=0
         );
       `)
       for (const index of BULK_DEFERRED_INDEXES) db.exec(index.sql)
       for (const trigger of FTS_TRIGGERS) db.exec(trigger.sql)
-      db.exec(COUNT_TRIGGERS)
+      for (const trigger of COUNT_TRIGGERS) db.exec(trigger.sql)
     },
+  },
+  {
+    version: 3,
+    description: 'sync: outbox delivery state (AUTOINCREMENT ids), conflicts, runs, tombstones',
+    up: upgradeSyncSchema,
   },
 ]
 

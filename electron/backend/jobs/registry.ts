@@ -60,7 +60,8 @@ export class JobRegistry {
         this.events.emit('job.finished', { jobId, kind, status: info.status, summary })
       } catch (error) {
         flush()
-        const cancelled = controller.signal.aborted || (error instanceof AppError && error.code === 'cancelled')
+        const cancelled =
+          controller.signal.aborted || (error instanceof AppError && error.code === 'cancelled')
         info.status = cancelled ? 'cancelled' : 'failed'
         const shape =
           error instanceof AppError

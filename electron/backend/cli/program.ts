@@ -1,0 +1,359 @@
+// The `profile-desk` command line: serve, seed, search, profile show, event record. Every command
+// takes --data-dir. Errors print `error: <message>` on stderr; exit 1, or 2 for invalid input.
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
+import { AppError } from '../../../shared/ipc/envelope'
+import type { JobFinishedEvent, JobProgressEvent } from '../../../shared/ipc/events'
+import { createBackend, type Backend } from '../index'
+import type { Logger } from '../logger'
+import { APP_VERSION } from '../version'
+import { resolveDataDir } from '../hosts/data-dir'
+import { startWebHost } from '../hosts/web-host'
+import { formatProfile, formatRecordedEvent, formatSearch } from './format'
+import { runSyncCommand, type SyncCliOptions } from '../sync/cli-command'
+
+export interface CliIo {
+  stdout(text: string): void
+  stderr(text: string): void
+  env: Readonly<Record<string, string | undefined>>
+  /** True when stderr is a terminal (progress then redraws one line). */
+  stderrIsTTY: boolean
+  /** Calls `onSignal` on SIGINT/SIGTERM until the returned function unsubscribes. */
+  signals(onSignal: () => void): () => void
+  /** The folder of the running cli.js (out/main when built). */
+  moduleDir: string
+}
+
+export const EXIT_OK = 0
+export const EXIT_ERROR = 1
+export const EXIT_USAGE = 2
+export const EXIT_INTERRUPTED = 130
+
+/** The built renderer: out/renderer beside out/main; from source, the checkout's out/renderer. */
+export function defaultRendererDir(moduleDir: string, cwd = process.cwd()): string {
+  const beside = resolve(moduleDir, '../renderer')
+  if (existsSync(join(beside, 'index.html'))) return beside
+  const built = resolve(cwd, 'out/renderer')
+  return existsSync(join(built, 'index.html')) ? built : beside
+}
+
+function parseIntOption(name: string, min: number, max: number) {
+  return (raw: string): number => {
+    const value = Number(raw)
+    if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`)
+    }
+    return value
+  }
+}
+
+function cliLogger(io: CliIo): Logger {
+  // stdout carries results (and --json); diagnostics go to stderr, routine info only when asked for.
+  const verbose = io.env.PROFILE_DESK_VERBOSE === '1'
+  return {
+    info: (m) => {
+      if (verbose) io.stderr(`${m}\n`)
+    },
+    warn: (m) => io.stderr(`warning: ${m}\n`),
+    error: (m, ...rest) => {
+      const cause = rest.find((r): r is Error => r instanceof Error)
+      io.stderr(`error: ${m}${cause ? `: ${cause.message}` : ''}\n`)
+    },
+  }
+}
+
+function openBackend(dataDirFlag: string | undefined, io: CliIo): Backend {
+  const dataDir = resolveDataDir({ flag: dataDirFlag, env: io.env })
+  return createBackend({ dataDir, host: 'web', logger: cliLogger(io) })
+}
+
+async function withBackend<T>(
+  dataDirFlag: string | undefined,
+  io: CliIo,
+  work: (b: Backend) => Promise<T>,
+): Promise<T> {
+  const backend = openBackend(dataDirFlag, io)
+  try {
+    return await work(backend)
+  } finally {
+    await backend.close()
+  }
+}
+
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`
+
+interface ServeOptions {
+  port: number
+  rendererDir?: string
+  dataDir?: string
+}
+
+async function serve(options: ServeOptions, io: CliIo): Promise<number> {
+  const backend = openBackend(options.dataDir, io)
+  let host: Awaited<ReturnType<typeof startWebHost>>
+  try {
+    host = await startWebHost({
+      backend,
+      port: options.port,
+      rendererDir: options.rendererDir ? resolve(options.rendererDir) : defaultRendererDir(io.moduleDir),
+      logger: cliLogger(io),
+    })
+  } catch (error) {
+    await backend.close()
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new AppError(
+        'conflict',
+        `Port ${options.port} is already in use; choose another with --port (0 picks a free one).`,
+      )
+    }
+    throw error
+  }
+  io.stdout(`Profile Desk is running at ${host.url}\n`)
+  await new Promise<void>((done) => {
+    const stop = io.signals(() => {
+      stop()
+      done()
+    })
+  })
+  await host.close()
+  await backend.close()
+  return EXIT_OK
+}
+
+interface SeedOptions {
+  profiles: number
+  json?: boolean
+  dataDir?: string
+}
+
+async function seed(options: SeedOptions, io: CliIo): Promise<number> {
+  return withBackend(options.dataDir, io, async (backend) => {
+    const started = Date.now()
+    // Events may arrive before the job id is known; keep them until it is.
+    const finishedById = new Map<string, JobFinishedEvent>()
+    let jobId: string | null = null
+    let onFinished: ((event: JobFinishedEvent) => void) | null = null
+    const offFinished = backend.on('job.finished', (event) => {
+      finishedById.set(event.jobId, event)
+      if (event.jobId === jobId) onFinished?.(event)
+    })
+    let lastLine = 0
+    let lastPhase = ''
+    const offProgress = backend.on('job.progress', (event: JobProgressEvent) => {
+      if (jobId !== null && event.jobId !== jobId) return
+      const text = `loading sample data: ${event.phase} ${event.done}${event.total === null ? '' : `/${event.total}`}`
+      if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${text}`)
+      else if (event.phase !== lastPhase || Date.now() - lastLine >= 1000) {
+        io.stderr(`${text}\n`)
+        lastLine = Date.now()
+      }
+      lastPhase = event.phase
+    })
+    let interrupted = false
+    const stopSignals = io.signals(() => {
+      interrupted = true
+      if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
+    })
+    try {
+      const handle = await backend.call('sample.load', { profiles: options.profiles })
+      jobId = handle.jobId
+      if (interrupted) void backend.dispatch('jobs.cancel', { jobId })
+      const finished =
+        finishedById.get(jobId) ?? (await new Promise<JobFinishedEvent>((done) => (onFinished = done)))
+      if (io.stderrIsTTY && lastPhase) io.stderr('\n')
+      if (finished.status === 'cancelled') {
+        io.stderr('error: loading sample data was cancelled\n')
+        return interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
+      }
+      if (finished.status === 'failed') {
+        throw new AppError(
+          finished.error?.code === 'validation' ? 'validation' : 'internal',
+          finished.error?.message ?? 'Loading sample data failed.',
+        )
+      }
+      const summary = finished.summary ?? {}
+      if (options.json) {
+        io.stdout(json(summary))
+      } else {
+        const parts = Object.entries(summary).map(
+          ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+        )
+        const seconds = ((Date.now() - started) / 1000).toFixed(1)
+        io.stdout(`Loaded sample data in ${seconds} s${parts.length ? ` (${parts.join(', ')})` : ''}.\n`)
+      }
+      return EXIT_OK
+    } finally {
+      stopSignals()
+      offFinished()
+      offProgress()
+    }
+  })
+}
+
+function parseProps(raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch (error) {
+    throw new AppError('validation', `--props is not valid JSON: ${(error as Error).message}`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AppError('validation', '--props must be a JSON object, e.g. \'{"Amount": 12.5}\'.')
+  }
+  return value as Record<string, unknown>
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command()
+  program
+    .name('profile-desk')
+    .description(
+      'Profile Desk from the command line: serve the app in your browser, or script the profile store.',
+    )
+    .version(APP_VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError(false)
+
+  const dataDirOption = '--data-dir <dir>'
+  const dataDirHelp = 'data folder (default: $PROFILE_DESK_DATA_DIR or your app data folder)'
+
+  program
+    .command('serve')
+    .description('serve Profile Desk on 127.0.0.1 and print its address (with the access token)')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', parseIntOption('--port', 0, 65535), 0)
+    .option('--renderer-dir <dir>', 'the built interface (default: out/renderer)')
+    .option(dataDirOption, dataDirHelp)
+    .action(async (opts: ServeOptions) => setExit(await serve(opts, io)))
+
+  program
+    .command('seed')
+    .description('load generated sample profiles and events')
+    .requiredOption('--profiles <n>', 'how many profiles', parseIntOption('--profiles', 1, 2_000_000))
+    .option('--json', 'print the summary as JSON')
+    .option(dataDirOption, dataDirHelp)
+    .action(async (opts: SeedOptions) => setExit(await seed(opts, io)))
+
+  program
+    .command('search')
+    .description('find profiles by identity, email, phone, name or profile id')
+    .argument('<query>', 'what to look for')
+    .option('--json', 'print the result as JSON')
+    .option('--limit <n>', 'at most this many results', parseIntOption('--limit', 1, 500), 20)
+    .option(dataDirOption, dataDirHelp)
+    .action(async (query: string, opts: { json?: boolean; limit: number; dataDir?: string }) => {
+      const result = await withBackend(opts.dataDir, io, (b) =>
+        b.call('profiles.search', { query, limit: opts.limit }),
+      )
+      io.stdout(opts.json ? json(result) : `${formatSearch(query, result)}\n`)
+      setExit(EXIT_OK)
+    })
+
+  const profile = program.command('profile').description('one profile')
+  profile
+    .command('show')
+    .description('show a profile found by profile id, email or identity')
+    .argument('<key>', 'profile id, email or identity')
+    .option('--json', 'print the profile as JSON')
+    .option(dataDirOption, dataDirHelp)
+    .action(async (key: string, opts: { json?: boolean; dataDir?: string }) => {
+      const found = await withBackend(opts.dataDir, io, (b) => b.call('profiles.lookup', { key }))
+      io.stdout(opts.json ? json(found) : `${formatProfile(found)}\n`)
+      setExit(EXIT_OK)
+    })
+
+  const event = program.command('event').description('events')
+  event
+    .command('record')
+    .description('record an event for a device, applying the login rule when an identity is given')
+    .requiredOption('--device <id>', 'the device id')
+    .option('--identity <identity>', 'the identity the user logged in with')
+    .requiredOption('--name <event>', 'the event name, e.g. "App Launched"')
+    .option('--props <json>', 'event properties as a JSON object')
+    .option(
+      '--ts <epoch>',
+      'when it happened, in seconds since the epoch',
+      parseIntOption('--ts', 1, 32_503_680_000),
+    )
+    .option('--json', 'print the result as JSON')
+    .option(dataDirOption, dataDirHelp)
+    .action(
+      async (opts: {
+        device: string
+        identity?: string
+        name: string
+        props?: string
+        ts?: number
+        json?: boolean
+        dataDir?: string
+      }) => {
+        const props = parseProps(opts.props)
+        const result = await withBackend(opts.dataDir, io, (b) =>
+          b.call('events.record', {
+            deviceId: opts.device,
+            name: opts.name,
+            ...(opts.identity !== undefined ? { identity: opts.identity } : {}),
+            ...(props !== undefined ? { props } : {}),
+            ...(opts.ts !== undefined ? { ts: opts.ts } : {}),
+          }),
+        )
+        io.stdout(opts.json ? json(result) : `${formatRecordedEvent(opts.name, opts.identity, result)}\n`)
+        setExit(EXIT_OK)
+      },
+    )
+
+  const sync = program.command('sync').description('sync with the remote profile API (CleverTap or the sandbox)')
+  const connectionOptions = (command: Command): Command =>
+    command
+      .option('--base-url <url>', 'the API base for this run, e.g. http://127.0.0.1:8080 (default: the settings)')
+      .option('--region <region>', 'a CleverTap region for this run: eu1, in1, sg1, us1, aps3, mec1')
+      .option('--account <id>', 'the account id for this run')
+      .option('--passcode-file <file>', 'a file holding the passcode for this run (never pass it on the command line)')
+      .option('--json', 'print the summary as JSON')
+      .option(dataDirOption, dataDirHelp)
+  for (const [name, what] of [
+    ['push', 'upload the changes waiting in the outbox'],
+    ['pull', 'download profiles from the server into the local cache'],
+  ] as const) {
+    connectionOptions(sync.command(name).description(what)).action(async (opts: SyncCliOptions) =>
+      setExit(await runSyncCommand(name, opts, { io, logger: cliLogger(io) })),
+    )
+  }
+  sync
+    .command('status')
+    .description('show changes waiting, refused changes, conflicts and the last sync')
+    .option('--json', 'print the status as JSON')
+    .option(dataDirOption, dataDirHelp)
+    .action(async (opts: SyncCliOptions) => setExit(await runSyncCommand('status', opts, { io, logger: cliLogger(io) })))
+
+  return program
+}
+
+/** Runs the command line; resolves with the exit code (never calls process.exit). */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  let code = EXIT_OK
+  const program = buildProgram(io, (c) => (code = c))
+  if (args.length === 0) {
+    io.stderr(program.helpInformation())
+    return EXIT_USAGE
+  }
+  try {
+    await program.parseAsync([...args], { from: 'user' })
+    return code
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its own `error: …` line (or the help / version text).
+      return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)
+        ? EXIT_OK
+        : EXIT_USAGE
+    }
+    if (error instanceof AppError) {
+      io.stderr(`error: ${error.message}\n`)
+      return error.code === 'validation' ? EXIT_USAGE : EXIT_ERROR
+    }
+    io.stderr(`error: ${(error as Error)?.message ?? String(error)}\n`)
+    return EXIT_ERROR
+  }
+}

@@ -1,0 +1,62 @@
+// The handler table: one entry per contract channel, checked against the contract by the Handlers type.
+// Thin on purpose: the logic lives in profiles/ and sample/.
+import type { BackendContext } from './context'
+import type { Handlers } from './dispatch'
+import { controlGroupExclusions, setControlGroupExclusion } from './profiles/control-groups'
+import { recordEvent } from './profiles/login'
+import {
+  addIdentifier,
+  createProfile,
+  deleteProfile,
+  getProfile,
+  lookupProfile,
+  removeIdentifier,
+  setTestProfile,
+  updateProfile,
+} from './profiles/profile-store'
+import { readHistory } from './profiles/audit'
+import { countProfiles, listProfiles, searchProfiles } from './profiles/search'
+import { readTimeline } from './profiles/timeline'
+import { finishInterruptedBulkLoad } from './sample/bulk-insert'
+import { startSampleLoad } from './sample/sample-loader'
+import { requireProfileRow } from './profiles/profile-rows'
+import { createImportHandlers } from './imports/handlers'
+import { createSyncHandlers } from './sync/handlers'
+
+export function createHandlers(ctx: BackendContext): Handlers {
+  // A bulk load killed half-way left its indexes dropped: rebuild them before serving anything.
+  finishInterruptedBulkLoad(ctx.db, ctx.logger)
+  return {
+    'app.info': () => ({
+      version: ctx.version,
+      host: ctx.host,
+      dataDir: ctx.dataDir,
+      profileCount: countProfiles(ctx.db, {}),
+    }),
+    'profiles.search': (req) => searchProfiles(ctx.db, req),
+    'profiles.list': (req) => listProfiles(ctx.db, req),
+    'profiles.get': (req) => getProfile(ctx, req.id),
+    'profiles.lookup': (req) => lookupProfile(ctx, req.key),
+    'profiles.create': (req) => createProfile(ctx, req),
+    'profiles.update': (req) => updateProfile(ctx, req.id, req.changes),
+    'profiles.identifiers.add': (req) => addIdentifier(ctx, req.id, req.identifier),
+    'profiles.identifiers.remove': (req) => removeIdentifier(ctx, req.id, req.identifier),
+    'profiles.delete': (req) => deleteProfile(ctx, req.id),
+    'profiles.setTest': (req) => setTestProfile(ctx, req.id, req.test),
+    'profiles.setControlGroupExclusion': (req) => setControlGroupExclusion(ctx, req.id, req.excluded),
+    'profiles.controlGroupExclusions': () => controlGroupExclusions(ctx),
+    'profiles.events': (req) => readTimeline(ctx.db, req.id, req.offset, req.limit),
+    'profiles.history': (req) => {
+      // The history outlives the profile (a deleted profile's audit stays readable).
+      const history = readHistory(ctx.db, req.id, req.offset, req.limit)
+      if (history.total === 0) requireProfileRow(ctx.db, req.id)
+      return history
+    },
+    'events.record': (req) => recordEvent(ctx, req),
+    'sample.load': (req) => startSampleLoad(ctx, { profiles: req.profiles }),
+    'jobs.cancel': (req) => ({ cancelled: ctx.jobs.cancel(req.jobId) }),
+    'jobs.list': () => ({ jobs: ctx.jobs.list() }),
+    ...createImportHandlers(ctx),
+    ...createSyncHandlers(ctx),
+  }
+}

@@ -1,0 +1,428 @@
+// The web host: the backend behind HTTP on 127.0.0.1, serving the built renderer, `POST /rpc/<channel>`
+// and an SSE event stream. Any web page the user visits can reach 127.0.0.1, so every call needs the
+// per-launch token, and Host/Origin are checked against DNS rebinding and cross-site requests.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream, readFileSync } from 'node:fs'
+import { realpath, stat } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import type { AppErrorShape, Envelope, ErrorCode } from '../../../shared/ipc/envelope'
+import { WEB_EVENTS_PATH, WEB_RPC_PREFIX, WEB_TOKEN_PARAM } from '../../../shared/ipc/bridge'
+import type { Backend } from '../index'
+import type { Logger } from '../logger'
+
+export interface WebHostOptions {
+  backend: Pick<Backend, 'dispatch' | 'onAny'>
+  /** 0 (the default) picks a free port. */
+  port?: number
+  /** The built renderer (index.html and assets/). */
+  rendererDir: string
+  /** Defaults to 32 random bytes, base64url: a new one per launch. */
+  token?: string
+  logger: Logger
+  /** SSE keep-alive comment interval; 15 s unless a test needs it faster. */
+  heartbeatMs?: number
+}
+
+export interface WebHost {
+  /** `http://127.0.0.1:PORT/#token=TOKEN`: what a person opens. */
+  url: string
+  origin: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+export const MAX_BODY_BYTES = 16 * 1024 * 1024
+const DEFAULT_HEARTBEAT_MS = 15_000
+
+/**
+ * Used when the renderer's index.html carries no CSP meta tag. Styles allow 'unsafe-inline' because
+ * Svelte and the virtual list set style attributes.
+ */
+export const DEFAULT_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+}
+
+export function generateToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+/** Constant-time comparison; hashing first gives equal lengths, so the length leaks nothing either. */
+export function tokensMatch(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}
+
+/** The CSP the renderer declares in its meta tag, so the header never contradicts the page. */
+export function cspFromIndexHtml(html: string): string | null {
+  const tag = /<meta\s[^>]*http-equiv=["']Content-Security-Policy["'][^>]*>/i.exec(html)?.[0]
+  const match = tag ? /content=(?:"([^"]*)"|'([^']*)')/i.exec(tag) : null
+  const content = match?.[1] ?? match?.[2]
+  return content ? content.trim() : null
+}
+
+function withFrameAncestors(csp: string): string {
+  // frame-ancestors is ignored in a meta tag; as a header it stops other pages framing the app.
+  return /frame-ancestors/i.test(csp) ? csp : `${csp.replace(/;\s*$/, '')}; frame-ancestors 'none'`
+}
+
+function readCsp(rendererDir: string, logger: Logger): string {
+  try {
+    const html = readFileSync(join(rendererDir, 'index.html'), 'utf8')
+    return withFrameAncestors(cspFromIndexHtml(html) ?? DEFAULT_CSP)
+  } catch {
+    logger.warn(`No index.html in ${rendererDir}: the interface is not built (run \`npm run build\`).`)
+    return DEFAULT_CSP
+  }
+}
+
+function errorEnvelope(code: ErrorCode, message: string, details?: unknown): Envelope<never> {
+  const error: AppErrorShape = details === undefined ? { code, message } : { code, message, details }
+  return { ok: false, error }
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const { backend, logger } = options
+  const token = options.token ?? generateToken()
+  const rendererDir = resolve(options.rendererDir)
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
+  const csp = readCsp(rendererDir, logger)
+  const streams = new Set<ServerResponse>()
+  const stopStreams = new Set<() => void>()
+  let port = 0
+  let closing = false
+
+  const baseHeaders = (res: ServerResponse): void => {
+    res.setHeader('Content-Security-Policy', csp)
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('Referrer-Policy', 'no-referrer')
+    res.setHeader('X-Frame-Options', 'DENY')
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
+  }
+
+  const sendJson = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    extra: Record<string, string> = {},
+  ) => {
+    const text = JSON.stringify(body)
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      ...extra,
+    })
+    res.end(text)
+  }
+
+  const sendText = (
+    res: ServerResponse,
+    status: number,
+    text: string,
+    extra: Record<string, string> = {},
+  ) => {
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      ...extra,
+    })
+    res.end(text)
+  }
+
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
+  const allowedOrigins = (): string[] => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]
+
+  const bearerToken = (req: IncomingMessage): string | null => {
+    const header = req.headers.authorization
+    if (!header) return null
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    return match?.[1] ?? null
+  }
+
+  const readBody = (req: IncomingMessage): Promise<Buffer> =>
+    new Promise((resolveBody, reject) => {
+      const declared = Number(req.headers['content-length'] ?? '0')
+      if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+        reject(new HttpError(413, 'validation', `The request body is larger than ${MAX_BODY_BYTES} bytes.`))
+        return
+      }
+      const chunks: Buffer[] = []
+      let size = 0
+      let failed = false
+      req.on('data', (chunk: Buffer) => {
+        if (failed) return
+        size += chunk.length
+        if (size > MAX_BODY_BYTES) {
+          failed = true
+          chunks.length = 0
+          reject(new HttpError(413, 'validation', `The request body is larger than ${MAX_BODY_BYTES} bytes.`))
+          return
+        }
+        chunks.push(chunk)
+      })
+      req.on('end', () => {
+        if (!failed) resolveBody(Buffer.concat(chunks))
+      })
+      req.on('error', (error) => {
+        if (!failed) reject(error)
+      })
+    })
+
+  const handleRpc = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    if (req.method !== 'POST') {
+      sendJson(res, 405, errorEnvelope('validation', 'Use POST for /rpc.'), { Allow: 'POST' })
+      return
+    }
+    const given = bearerToken(req)
+    if (given === null || !tokensMatch(given, token)) {
+      sendJson(
+        res,
+        401,
+        errorEnvelope('unauthorized', 'A valid token is required (Authorization: Bearer <token>).'),
+      )
+      return
+    }
+    let channel: string
+    try {
+      channel = decodeURIComponent(path.slice(WEB_RPC_PREFIX.length))
+    } catch {
+      sendJson(res, 400, errorEnvelope('validation', 'The channel name in the URL is not valid.'))
+      return
+    }
+    const body = await readBody(req)
+    let request: unknown = undefined
+    const text = body.toString('utf8')
+    if (text.trim() !== '') {
+      try {
+        request = JSON.parse(text)
+      } catch (error) {
+        sendJson(
+          res,
+          400,
+          errorEnvelope('validation', `The request body is not valid JSON: ${(error as Error).message}`),
+        )
+        return
+      }
+    }
+    const envelope = await backend.dispatch(channel, request)
+    sendJson(res, 200, envelope)
+  }
+
+  const handleEvents = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void => {
+    if (req.method !== 'GET') {
+      sendJson(res, 405, errorEnvelope('validation', 'Use GET for /events.'), { Allow: 'GET' })
+      return
+    }
+    // EventSource cannot set headers, so the token comes in the query; a bearer header works too.
+    const given = query.get(WEB_TOKEN_PARAM) ?? bearerToken(req)
+    if (given === null || !tokensMatch(given, token)) {
+      sendJson(res, 401, errorEnvelope('unauthorized', 'A valid token is required (?token=<token>).'))
+      return
+    }
+    req.socket.setTimeout(0)
+    req.socket.setNoDelay(true)
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    })
+    res.write('retry: 2000\n: connected\n\n')
+    const unsubscribe = backend.onAny((event, payload) => {
+      res.write(`event: ${event}\ndata: ${JSON.stringify(payload ?? null)}\n\n`)
+    })
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs)
+    heartbeat.unref()
+    const stop = (): void => {
+      if (!stopStreams.has(stop)) return
+      stopStreams.delete(stop)
+      streams.delete(res)
+      clearInterval(heartbeat)
+      unsubscribe()
+    }
+    streams.add(res)
+    stopStreams.add(stop)
+    req.on('close', stop)
+    res.on('close', stop)
+    res.on('error', stop)
+  }
+
+  const handleStatic = async (req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' })
+      return
+    }
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(rawPath)
+    } catch {
+      sendText(res, 400, 'Bad request.')
+      return
+    }
+    if (decoded.includes('\0') || decoded.includes('\\')) {
+      sendText(res, 400, 'Bad request.')
+      return
+    }
+    const wanted = decoded.endsWith('/') ? `${decoded}index.html` : decoded
+    const file = resolve(rendererDir, `.${wanted.startsWith('/') ? '' : '/'}${wanted}`)
+    if (!isInside(rendererDir, file)) {
+      sendText(res, 403, 'Forbidden.')
+      return
+    }
+    let real: string
+    let size: number
+    try {
+      real = await realpath(file)
+      // A symlink inside the folder must not lead outside it either.
+      if (!isInside(await realpath(rendererDir), real)) {
+        sendText(res, 403, 'Forbidden.')
+        return
+      }
+      const info = await stat(real)
+      if (!info.isFile()) throw new Error('not a file')
+      size = info.size
+    } catch {
+      if (wanted === '/index.html') {
+        sendText(
+          res,
+          404,
+          `Profile Desk's interface is not built yet (no index.html in ${rendererDir}). Run \`npm run build\`.`,
+        )
+      } else {
+        sendText(res, 404, 'Not found.')
+      }
+      return
+    }
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Length': size,
+      'Cache-Control': 'no-cache',
+    })
+    if (req.method === 'HEAD') {
+      res.end()
+      return
+    }
+    const stream = createReadStream(real)
+    stream.on('error', (error) => {
+      logger.error(`could not read ${real}`, error)
+      res.destroy()
+    })
+    stream.pipe(res)
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    baseHeaders(res)
+    const host = (req.headers.host ?? '').toLowerCase()
+    if (!allowedHosts().includes(host)) {
+      sendJson(res, 403, errorEnvelope('unauthorized', 'Forbidden: unexpected Host header.'))
+      return
+    }
+    const origin = req.headers.origin
+    if (origin !== undefined && !allowedOrigins().includes(origin.toLowerCase())) {
+      sendJson(res, 403, errorEnvelope('unauthorized', 'Forbidden: requests from other origins are refused.'))
+      return
+    }
+    const rawUrl = req.url ?? '/'
+    const queryAt = rawUrl.indexOf('?')
+    const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt)
+    const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1))
+    if (path.startsWith(WEB_RPC_PREFIX) || path === WEB_RPC_PREFIX.slice(0, -1)) {
+      await handleRpc(req, res, path)
+    } else if (path === WEB_EVENTS_PATH) {
+      handleEvents(req, res, query)
+    } else {
+      await handleStatic(req, res, path)
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        if (!res.headersSent) {
+          // Stop reading an oversized body: close the connection once the answer is out.
+          sendJson(res, error.status, errorEnvelope(error.code, error.message), { Connection: 'close' })
+        }
+        return
+      }
+      logger.error(`web host: ${req.method} ${(req.url ?? '').split('?')[0]} failed`, error)
+      if (!res.headersSent)
+        sendJson(res, 500, errorEnvelope('internal', 'The web host failed on this request.'))
+      else res.destroy()
+    })
+  })
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
+  })
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolveListen()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+  const origin = `http://127.0.0.1:${port}`
+  logger.info(`web host listening on ${origin}`)
+
+  return {
+    url: `${origin}/#${WEB_TOKEN_PARAM}=${token}`,
+    origin,
+    port,
+    token,
+    async close() {
+      if (closing) return
+      closing = true
+      const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()))
+      for (const res of [...streams]) res.end()
+      for (const stop of [...stopStreams]) stop()
+      server.closeIdleConnections()
+      // SSE responses and in-flight keep-alive sockets would hold close() open; end them.
+      setImmediate(() => server.closeAllConnections())
+      await closed
+    },
+  }
+}
+
+function isInside(root: string, file: string): boolean {
+  const rel = relative(root, file)
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
+}

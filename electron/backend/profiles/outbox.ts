@@ -1,0 +1,63 @@
+// The outbox: every local change as a CleverTap upload record, written in the transaction of the change
+// so sync can never miss one. Profile records carry the changed keys only; `base` holds the old values.
+import type { Db } from '../db/connection'
+import { prepared } from './statements'
+
+/** `{"$delete": true}` removes a property remotely (CLEVERTAP-API.md §1). */
+export const DELETE_OPERATION = { $delete: true } as const
+export type WireValue = string | number | boolean | string[] | typeof DELETE_OPERATION
+
+export interface ProfileRecord {
+  type: 'profile'
+  objectId: string
+  identity?: string
+  profileData: Record<string, WireValue>
+}
+
+export interface EventRecord {
+  type: 'event'
+  objectId: string
+  evtName: string
+  ts: number
+  evtData: Record<string, unknown>
+}
+
+export interface DeleteRecord {
+  type: 'delete'
+  objectId: string
+  identity?: string
+}
+
+/** Dates travel as "$D_<epoch seconds>". */
+export function toWireValue(type: string, value: string | number | boolean | string[]): WireValue {
+  return type === 'date' && typeof value === 'number' ? `$D_${value}` : value
+}
+
+export function writeProfileOutbox(
+  db: Db,
+  record: ProfileRecord,
+  base: Record<string, WireValue | null>,
+  at: number,
+): void {
+  prepared(db, 'INSERT INTO outbox (object_id, kind, payload, base, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    record.objectId,
+    'profile',
+    JSON.stringify(record),
+    JSON.stringify(base),
+    at,
+  )
+}
+
+export function writeEventOutbox(db: Db, record: EventRecord, at: number): void {
+  prepared(
+    db,
+    'INSERT INTO outbox (object_id, kind, payload, base, created_at) VALUES (?, ?, ?, NULL, ?)',
+  ).run(record.objectId, 'event', JSON.stringify(record), at)
+}
+
+export function writeDeleteOutbox(db: Db, record: DeleteRecord, at: number): void {
+  prepared(
+    db,
+    'INSERT INTO outbox (object_id, kind, payload, base, created_at) VALUES (?, ?, ?, NULL, ?)',
+  ).run(record.objectId, 'delete', JSON.stringify(record), at)
+}

@@ -1,0 +1,49 @@
+// The fast path for loading many profiles into an empty database: drop the secondary indexes and the
+// FTS/count triggers, insert in big transactions, then build the indexes from the finished table,
+// rebuild the trigram index in one pass and recount. A settings flag marks the load as in progress so a
+// load killed half-way is finished (indexes rebuilt) at the next start instead of leaving them missing.
+import { BULK_DEFERRED_INDEXES, COUNT_TRIGGERS, FTS_TRIGGERS } from '../db/migrations'
+import type { Db } from '../db/connection'
+import type { Logger } from '../logger'
+
+const FLAG = 'bulk_load_in_progress'
+
+export function isBulkLoadInProgress(db: Db): boolean {
+  return db.prepare('SELECT 1 FROM settings WHERE key = ?').get(FLAG) !== undefined
+}
+
+/** Drops what slows a bulk insert; one transaction with the flag, so it is all-or-nothing. */
+export function beginBulkLoad(db: Db): void {
+  db.transaction(() => {
+    db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(FLAG, String(Date.now()))
+    for (const trigger of [...FTS_TRIGGERS, ...COUNT_TRIGGERS])
+      db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
+    for (const index of BULK_DEFERRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index.name}`)
+  }).immediate()
+}
+
+/** Rebuilds indexes, the FTS index, the counts and the triggers; clears the flag. Idempotent. */
+export function finishBulkLoad(db: Db): void {
+  db.transaction(() => {
+    for (const index of BULK_DEFERRED_INDEXES) {
+      db.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /, (m) => `${m}IF NOT EXISTS `))
+    }
+    db.exec("INSERT INTO profiles_fts(profiles_fts) VALUES ('rebuild')")
+    db.exec(`UPDATE profile_counts SET n = 0;
+      INSERT INTO profile_counts (identified, is_test, named, n)
+        SELECT identified, is_test, name_key IS NOT NULL, count(*) FROM profiles WHERE true GROUP BY 1, 2, 3
+        ON CONFLICT (identified, is_test, named) DO UPDATE SET n = excluded.n;`)
+    for (const trigger of [...FTS_TRIGGERS, ...COUNT_TRIGGERS]) {
+      db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
+      db.exec(trigger.sql)
+    }
+    db.prepare('DELETE FROM settings WHERE key = ?').run(FLAG)
+  }).immediate()
+}
+
+/** At start-up: a bulk load that did not finish (crash, kill) is finished now. */
+export function finishInterruptedBulkLoad(db: Db, logger: Logger): void {
+  if (!isBulkLoadInProgress(db)) return
+  logger.warn('A bulk load did not finish; rebuilding the search indexes now.')
+  finishBulkLoad(db)
+}

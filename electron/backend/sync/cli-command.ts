@@ -1,0 +1,197 @@
+// `profile-desk sync push|pull|status`: runs a push or pull as a job with progress on stderr and a
+// summary on stdout, or prints the sync status. Credentials come from the settings, or for this run only
+// from --base-url/--region, --account and --passcode-file. Exit 0 only when everything went through.
+import { readFileSync } from 'node:fs'
+import type { ConnectionOverride, RemoteSpec, SyncStatus } from '../../../shared/ipc/channels/sync'
+import { AppError } from '../../../shared/ipc/envelope'
+import type { JobFinishedEvent } from '../../../shared/ipc/events'
+import type { CliIo } from '../cli/program'
+import { resolveDataDir } from '../hosts/data-dir'
+import { createBackend, type Backend } from '../index'
+import type { Logger } from '../logger'
+import { isRegion } from './remote'
+
+export interface SyncCliOptions {
+  dataDir?: string
+  baseUrl?: string
+  region?: string
+  account?: string
+  passcodeFile?: string
+  json?: boolean
+}
+
+const EXIT_OK = 0
+const EXIT_ERROR = 1
+const EXIT_INTERRUPTED = 130
+
+function readPasscode(file: string): string {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new AppError('validation', `Cannot read --passcode-file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`)
+  }
+  const passcode = text.replace(/\r?\n$/, '')
+  if (passcode === '') throw new AppError('validation', `--passcode-file ${file} is empty.`)
+  return passcode
+}
+
+export function connectionFromOptions(options: SyncCliOptions): ConnectionOverride | undefined {
+  if (options.baseUrl !== undefined && options.region !== undefined) {
+    throw new AppError('validation', 'Give --base-url or --region, not both.')
+  }
+  let remote: RemoteSpec | undefined
+  if (options.region !== undefined) {
+    if (!isRegion(options.region)) {
+      throw new AppError('validation', `--region must be one of eu1, in1, sg1, us1, aps3, mec1 (got "${options.region}").`)
+    }
+    remote = { kind: 'region', region: options.region }
+  } else if (options.baseUrl !== undefined) {
+    remote = { kind: 'url', baseUrl: options.baseUrl }
+  }
+  const override: ConnectionOverride = {
+    ...(remote ? { remote } : {}),
+    ...(options.account !== undefined ? { accountId: options.account } : {}),
+    ...(options.passcodeFile !== undefined ? { passcode: readPasscode(options.passcodeFile) } : {}),
+  }
+  return Object.keys(override).length > 0 ? override : undefined
+}
+
+function seconds(ms: unknown): string {
+  return typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '?'
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' ? value : 0
+}
+
+export function describePush(summary: Record<string, unknown>): string {
+  const lines = [
+    `Pushed ${num(summary.records)} records (${num(summary.entries)} changes) in ${seconds(summary.durationMs)}` +
+      `${num(summary.deleted) > 0 ? `; deleted ${num(summary.deleted)} profiles` : ''}.`,
+  ]
+  if (num(summary.rejected) > 0) {
+    lines.push(`${num(summary.rejected)} changes were refused by the server (see \`profile-desk sync status\`).`)
+  }
+  if (num(summary.conflicts) > 0) lines.push(`${num(summary.conflicts)} new conflicts found.`)
+  if (num(summary.held) > 0) lines.push(`${num(summary.held)} changes wait for a conflict to be resolved.`)
+  if (num(summary.remaining) > 0) lines.push(`${num(summary.remaining)} changes still waiting.`)
+  return lines.join('\n')
+}
+
+export function describePull(summary: Record<string, unknown>): string {
+  const lines = [
+    `Downloaded ${num(summary.records)} profiles in ${seconds(summary.durationMs)}: ${num(summary.created)} new, ` +
+      `${num(summary.updated)} updated, ${num(summary.unchanged)} unchanged, ${num(summary.skipped)} skipped.`,
+  ]
+  if (num(summary.conflicts) > 0) lines.push(`${num(summary.conflicts)} new conflicts found (see \`profile-desk sync status\`).`)
+  if (num(summary.rejected) > 0) lines.push(`${num(summary.rejected)} profiles could not be applied here.`)
+  return lines.join('\n')
+}
+
+function describeStatus(status: SyncStatus): string {
+  const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString())
+  return [
+    `Sync: ${status.headline}`,
+    `  connection: ${status.connection}; waiting: ${status.pending} (held by conflicts: ${status.held}); ` +
+      `refused: ${status.errors}; conflicts: ${status.conflicts}`,
+    `  last push: ${when(status.lastPushAt)}; last pull: ${when(status.lastPullAt)}`,
+    ...(status.lastError ? [`  last error: ${status.lastError.message}`] : []),
+  ].join('\n')
+}
+
+async function runJob(
+  backend: Backend,
+  io: CliIo,
+  kind: 'push' | 'pull',
+  connection: ConnectionOverride | undefined,
+): Promise<{ finished: JobFinishedEvent; interrupted: boolean }> {
+  const finishedById = new Map<string, JobFinishedEvent>()
+  let jobId: string | null = null
+  let onFinished: ((event: JobFinishedEvent) => void) | null = null
+  const offFinished = backend.on('job.finished', (event) => {
+    finishedById.set(event.jobId, event)
+    if (event.jobId === jobId) onFinished?.(event)
+  })
+  let lastLine = 0
+  let shown = false
+  const offProgress = backend.on('job.progress', (event) => {
+    if (jobId !== null && event.jobId !== jobId) return
+    const text = `${event.phase} ${event.done}${event.total === null ? '' : `/${event.total}`}`
+    shown = true
+    if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${text}`)
+    else if (Date.now() - lastLine >= 1000) {
+      io.stderr(`${text}\n`)
+      lastLine = Date.now()
+    }
+  })
+  let interrupted = false
+  const stopSignals = io.signals(() => {
+    interrupted = true
+    if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
+  })
+  try {
+    const handle = await backend.call(kind === 'push' ? 'sync.push' : 'sync.pull', connection ? { connection } : {})
+    jobId = handle.jobId
+    if (interrupted) void backend.dispatch('jobs.cancel', { jobId })
+    const finished =
+      finishedById.get(jobId) ?? (await new Promise<JobFinishedEvent>((done) => (onFinished = done)))
+    if (io.stderrIsTTY && shown) io.stderr('\n')
+    return { finished, interrupted }
+  } finally {
+    stopSignals()
+    offFinished()
+    offProgress()
+  }
+}
+
+export async function runSyncCommand(
+  action: 'push' | 'pull' | 'status',
+  options: SyncCliOptions,
+  context: { io: CliIo; logger: Logger },
+): Promise<number> {
+  const { io } = context
+  const connection = action === 'status' ? undefined : connectionFromOptions(options)
+  const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env })
+  // One-shot: no background sync next to the run this command does.
+  const backend = createBackend({ dataDir, host: 'web', logger: context.logger, sync: { autoSync: false } })
+  try {
+    if (action === 'status') {
+      const status = await backend.call('sync.status', {})
+      const errors = await backend.call('sync.errors.list', { limit: 20 })
+      const conflicts = await backend.call('sync.conflicts.list', { limit: 20 })
+      if (options.json) {
+        io.stdout(`${JSON.stringify({ status, errors, conflicts }, null, 2)}\n`)
+        return EXIT_OK
+      }
+      const lines = [describeStatus(status)]
+      for (const item of errors.items) {
+        lines.push(`  refused: ${item.profileLabel ?? item.profileId} (${item.kind} ${item.fields.join(', ')}): ${item.code} ${item.message}`)
+      }
+      for (const item of conflicts.items) {
+        lines.push(
+          `  conflict: ${item.profileLabel ?? item.profileId} ${item.field}: here ${JSON.stringify(item.mine)}, server ${JSON.stringify(item.theirs)}`,
+        )
+      }
+      io.stdout(`${lines.join('\n')}\n`)
+      return EXIT_OK
+    }
+    const { finished, interrupted } = await runJob(backend, io, action, connection)
+    if (finished.status === 'cancelled') {
+      io.stderr(`error: the ${action} was cancelled; what was sent stays sent, the rest waits for the next push\n`)
+      return interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
+    }
+    if (finished.status === 'failed') {
+      io.stderr(`error: ${finished.error?.message ?? `the ${action} failed`}\n`)
+      if (finished.error?.code === 'unauthorized') {
+        io.stderr('hint: check the account id and passcode (sync settings, or --account and --passcode-file)\n')
+      }
+      return EXIT_ERROR
+    }
+    const summary = finished.summary ?? {}
+    io.stdout(options.json ? `${JSON.stringify(summary, null, 2)}\n` : `${action === 'push' ? describePush(summary) : describePull(summary)}\n`)
+    return summary.status === 'succeeded' ? EXIT_OK : EXIT_ERROR
+  } finally {
+    await backend.close()
+  }
+}

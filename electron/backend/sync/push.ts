@@ -1,0 +1,343 @@
+// Push: the outbox to the upload API. Chunks of waiting entries are coalesced per profile and sent in
+// batches, at most 15 requests in flight; an entry leaves the outbox only when the server reports its
+// record processed, a refused record is parked with the server's code and message, and a batch the
+// server refuses as a whole is split until the bad record is found. Every profile of a chunk is in one
+// request, and the next chunk starts after this one, so a profile's changes arrive in order.
+import type { Db } from '../db/connection'
+import { type RetryDeps, withRetries } from './backoff'
+import type { CleverTapClient, Failure, Outcome, UploadReply } from './client'
+import type { RetryPolicy } from './options'
+import {
+  IDEMPOTENCY_FIELD,
+  parkEntries,
+  planChunk,
+  readPendingChunk,
+  removeEntries,
+  unparkFixedProfiles,
+  type PlannedDelete,
+  type PlannedRecord,
+} from './outbox-queue'
+import { reconcileRemoteProfile } from './reconcile'
+import type { RunResult } from './runs'
+
+/** The upload API allows 15 concurrent requests per account; the other APIs 3 (CLEVERTAP-API.md §0). */
+export const MAX_UPLOADS_IN_FLIGHT = 15
+export const MAX_OTHER_IN_FLIGHT = 3
+const MAX_DELETE_VALUES = 100
+const DEFAULT_CHUNK = 10_000
+
+export type Contact = 'online' | 'offline' | 'unauthorized'
+
+export interface PushContext {
+  db: Db
+  client: CleverTapClient
+  retry: RetryPolicy
+  deps: RetryDeps
+  installId: string
+  /** Send `$idem` keys (the sandbox and compatible gateways; never CleverTap's own hosts). */
+  idempotencyKeys: boolean
+  batchSize: number
+  concurrency?: number
+  chunkSize?: number
+  /** Read profiles back first when at most this many have waiting property changes (0: never). */
+  precheckLimit: number
+  clock: () => number
+  signal: AbortSignal
+  onProgress(phase: string, done: number, total: number): void
+  onContact(contact: Contact): void
+  onProfilesChanged(ids: string[]): void
+}
+
+export interface PushResult extends RunResult {
+  /** Outbox entries the server accepted (a record may carry several coalesced entries). */
+  entries: number
+  /** Profiles deleted on the server. */
+  deleted: number
+  /** Entries still waiting after the run, and of them those held by a conflict. */
+  remaining: number
+  held: number
+  /** Profiles read back before pushing to look for conflicts. */
+  checked: number
+}
+
+const RECORD_NUMBER = /\s*Skipped record number\s*:\s*(\d+)\s*$/
+
+/** The server's message without the batch-relative "Skipped record number : i" suffix. */
+export function serverMessage(error: string): string {
+  return error.replace(RECORD_NUMBER, '').trim()
+}
+
+/** Which records of a batch the server refused, or null when its reply cannot be attributed. */
+export function refusedIndexes(
+  reply: UploadReply,
+  records: readonly PlannedRecord[],
+): Map<number, { code: number; message: string }> | null {
+  const refused = new Map<number, { code: number; message: string }>()
+  for (const item of reply.unprocessed) {
+    let index: number | undefined
+    const numbered = RECORD_NUMBER.exec(item.error)
+    if (numbered) index = Number(numbered[1]) - 1
+    const echoed = item.record as Record<string, unknown> | undefined
+    if ((index === undefined || index < 0 || index >= records.length) && echoed && IDEMPOTENCY_FIELD in echoed) {
+      index = records.findIndex((r) => r.record[IDEMPOTENCY_FIELD] === echoed[IDEMPOTENCY_FIELD])
+    }
+    if (index === undefined || index < 0 || index >= records.length || refused.has(index)) return null
+    refused.set(index, { code: item.code, message: serverMessage(item.error) })
+  }
+  return refused
+}
+
+async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next] as T
+      next += 1
+      await work(item)
+    }
+  })
+  await Promise.all(workers)
+}
+
+function countWhere(db: Db, sql: string): number {
+  return (db.prepare(sql).get() as { n: number }).n
+}
+
+const HELD_SQL = `SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND kind = 'profile'
+  AND object_id IN (SELECT object_id FROM sync_conflicts WHERE resolved_at IS NULL)`
+
+export async function runPush(context: PushContext): Promise<PushResult> {
+  const { db, client } = context
+  const result: PushResult = {
+    status: 'succeeded',
+    records: 0,
+    rejected: 0,
+    conflicts: 0,
+    requests: 0,
+    retries: 0,
+    error: null,
+    notes: [],
+    entries: 0,
+    deleted: 0,
+    remaining: 0,
+    held: 0,
+    checked: 0,
+  }
+  // A failure that ends the run stops the other requests of the chunk too.
+  const stop = new AbortController()
+  const signal = AbortSignal.any([context.signal, stop.signal])
+  // An object, not a `let`: it is set inside the request callbacks.
+  const ending: { failure: Failure | null } = { failure: null }
+  const fail = (outcome: Failure) => {
+    if (ending.failure === null && outcome.kind !== 'cancelled') ending.failure = outcome
+    stop.abort()
+  }
+  const note = (outcome: Outcome<unknown>) => {
+    if (outcome.ok) context.onContact('online')
+    else if (outcome.kind === 'offline') context.onContact('offline')
+    else if (outcome.kind === 'unauthorized') context.onContact('unauthorized')
+    else if (outcome.kind !== 'cancelled') context.onContact('online')
+  }
+  const attempt = async <T>(call: () => Promise<Outcome<T>>): Promise<Outcome<T>> => {
+    const outcome = await withRetries(call, context.retry, context.deps, {
+      signal,
+      onRetry: (retryable) => {
+        result.retries += 1
+        if (retryable.kind === 'offline') context.onContact('offline')
+      },
+    })
+    result.requests += outcome.attempts
+    // Broken connections and timeouts that never recovered mean the server is out of reach.
+    if (!outcome.ok && (outcome.kind === 'network' || outcome.kind === 'timeout')) context.onContact('offline')
+    else note(outcome)
+    return outcome
+  }
+
+  unparkFixedProfiles(db)
+  const total = countWhere(db, "SELECT count(*) AS n FROM outbox WHERE state = 'pending'") - countWhere(db, HELD_SQL)
+  let done = 0
+  context.onProgress('checking', 0, total)
+
+  await precheck(context, attempt, result, fail, signal)
+
+  const batchSize = Math.max(1, Math.min(context.batchSize, 1000))
+  const chunkSize = context.chunkSize ?? DEFAULT_CHUNK
+  while (ending.failure === null && !signal.aborted) {
+    unparkFixedProfiles(db)
+    const rows = readPendingChunk(db, chunkSize)
+    if (rows.length === 0) break
+    const plan = planChunk(rows, { installId: context.installId, idempotencyKeys: context.idempotencyKeys })
+    context.onProgress('pushing', done, total)
+
+    const batches: PlannedRecord[][] = []
+    for (let i = 0; i < plan.records.length; i += batchSize) batches.push(plan.records.slice(i, i + batchSize))
+    const deleteBatches: PlannedDelete[][] = []
+    for (let i = 0; i < plan.deletes.length; i += MAX_DELETE_VALUES) {
+      deleteBatches.push(plan.deletes.slice(i, i + MAX_DELETE_VALUES))
+    }
+
+    const sendRecords = async (records: PlannedRecord[]): Promise<void> => {
+      if (signal.aborted) return
+      const outcome = await attempt(() =>
+        client.upload(
+          records.map((r) => r.record),
+          signal,
+        ),
+      )
+      if (outcome.ok) {
+        const refused = refusedIndexes(outcome.value, records)
+        if (refused === null) {
+          fail({
+            ok: false,
+            kind: 'server',
+            status: 200,
+            message: 'The upload reply did not say which records were refused; the batch stays queued.',
+          })
+          return
+        }
+        const at = context.clock()
+        db.transaction(() => {
+          records.forEach((planned, index) => {
+            const problem = refused.get(index)
+            if (problem === undefined) {
+              removeEntries(db, planned.entryIds)
+              result.records += 1
+              result.entries += planned.entryIds.length
+            } else {
+              parkEntries(db, planned.entryIds, problem.code, problem.message, at)
+              result.rejected += planned.entryIds.length
+              result.notes.push(`${planned.objectId}: ${problem.code} ${problem.message}`)
+            }
+            done += planned.entryIds.length
+          })
+        })()
+        context.onProgress('pushing', done, total)
+        return
+      }
+      if (outcome.kind === 'bad-request') {
+        // The server refused the request as a whole: halve it until the record it objects to is alone.
+        if (records.length > 1) {
+          const half = Math.ceil(records.length / 2)
+          await sendRecords(records.slice(0, half))
+          await sendRecords(records.slice(half))
+          return
+        }
+        const [only] = records
+        if (only) {
+          db.transaction(() => parkEntries(db, only.entryIds, outcome.status ?? 400, outcome.message, context.clock()))()
+          result.rejected += only.entryIds.length
+          result.notes.push(`${only.objectId}: ${outcome.status ?? 400} ${outcome.message}`)
+          done += only.entryIds.length
+        }
+        return
+      }
+      fail(outcome)
+    }
+
+    const sendDeletes = async (group: PlannedDelete[]): Promise<void> => {
+      if (signal.aborted) return
+      const outcome = await attempt(() =>
+        client.deleteByGuid(
+          group.map((d) => d.objectId),
+          signal,
+        ),
+      )
+      if (!outcome.ok) {
+        if (outcome.kind === 'bad-request') {
+          const at = context.clock()
+          db.transaction(() => {
+            for (const d of group) parkEntries(db, [d.deleteEntryId], outcome.status ?? 400, outcome.message, at)
+          })()
+          result.rejected += group.length
+          result.notes.push(`delete of ${group.length} profile(s): ${outcome.status ?? 400} ${outcome.message}`)
+          return
+        }
+        fail(outcome)
+        return
+      }
+      const at = context.clock()
+      db.transaction(() => {
+        for (const d of group) {
+          // Everything queued for the profile up to its delete is moot now, conflicts included.
+          db.prepare('DELETE FROM outbox WHERE object_id = ? AND id <= ?').run(d.objectId, d.deleteEntryId)
+          db.prepare(
+            "UPDATE sync_conflicts SET resolved_at = ?, resolution = 'deleted' WHERE object_id = ? AND resolved_at IS NULL",
+          ).run(at, d.objectId)
+          db.prepare(
+            'INSERT INTO sync_tombstones (object_id, identity, deleted_at) VALUES (?, ?, ?) ON CONFLICT(object_id) DO UPDATE SET deleted_at = excluded.deleted_at',
+          ).run(d.objectId, d.identity, at)
+          result.entries += d.entryIds.length
+          result.deleted += 1
+          done += d.entryIds.length
+        }
+      })()
+      context.onProgress('pushing', done, total)
+    }
+
+    await Promise.all([
+      runPool(batches, context.concurrency ?? MAX_UPLOADS_IN_FLIGHT, sendRecords),
+      runPool(deleteBatches, MAX_OTHER_IN_FLIGHT, sendDeletes),
+    ])
+  }
+
+  result.remaining = countWhere(db, "SELECT count(*) AS n FROM outbox WHERE state = 'pending'")
+  result.held = countWhere(db, HELD_SQL)
+  const ended = ending.failure
+  if (ended !== null) {
+    result.status = 'failed'
+    result.error = { code: ended.kind, message: ended.message }
+  } else if (context.signal.aborted) {
+    result.status = 'cancelled'
+  } else if (result.rejected > 0 || result.held > 0) {
+    result.status = 'partial'
+  }
+  return result
+}
+
+/**
+ * Before a small push, each profile with waiting property changes is read back: the server's changes
+ * since the last sync come into the cache and a field changed on both sides becomes a conflict (held),
+ * instead of being overwritten by the push. A bulk push (an import) relies on the last pull.
+ */
+async function precheck(
+  context: PushContext,
+  attempt: <T>(call: () => Promise<Outcome<T>>) => Promise<Outcome<T>>,
+  result: PushResult,
+  fail: (outcome: Failure) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  if (context.precheckLimit <= 0) return
+  const { db } = context
+  const objects = db
+    .prepare(
+      `SELECT DISTINCT object_id FROM outbox WHERE kind = 'profile' AND state = 'pending'
+       AND object_id NOT IN (SELECT object_id FROM sync_conflicts WHERE resolved_at IS NULL)
+       LIMIT ?`,
+    )
+    .all(context.precheckLimit + 1) as { object_id: string }[]
+  if (objects.length === 0 || objects.length > context.precheckLimit) return
+  const changed: string[] = []
+  await runPool(objects, MAX_OTHER_IN_FLIGHT, async ({ object_id: objectId }) => {
+    if (signal.aborted) return
+    let outcome = await attempt(() => context.client.profileByObjectId(objectId, signal))
+    // Not known by this id yet: the same identity may have been created on another device.
+    const identity = (db.prepare('SELECT identity FROM profiles WHERE object_id = ?').get(objectId) as
+      | { identity: string | null }
+      | undefined)?.identity
+    if (outcome.ok && outcome.value === null && identity) {
+      outcome = await attempt(() => context.client.profileByIdentity(identity, signal))
+    }
+    if (!outcome.ok) {
+      fail(outcome)
+      return
+    }
+    result.checked += 1
+    if (outcome.value === null) return
+    const remote = outcome.value
+    const reconciled = db.transaction(() => reconcileRemoteProfile(db, remote, { at: context.clock() }))()
+    result.conflicts += reconciled.newConflicts
+    result.notes.push(...reconciled.notes)
+    if (reconciled.result === 'updated' && reconciled.profileId) changed.push(reconciled.profileId)
+  })
+  if (changed.length > 0) context.onProfilesChanged(changed)
+}

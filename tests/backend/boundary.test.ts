@@ -1,0 +1,90 @@
+// The dispatch boundary every host uses: malformed requests and unknown channels get a validation
+// envelope, never a crash; a database from a newer app version is refused with a clear message.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { AppError } from '../../shared/ipc/envelope'
+import { DATABASE_FILE, createBackend } from '../../electron/backend/index'
+import { silentLogger } from '../../electron/backend/logger'
+import { openHarness, type Harness } from './backend-harness'
+
+let h: Harness | undefined
+afterEach(async () => {
+  await h?.close()
+  h = undefined
+})
+
+describe('the dispatch boundary', () => {
+  it('answers malformed requests with a validation envelope and keeps serving', async () => {
+    h = openHarness()
+    const cases: [string, unknown][] = [
+      ['profiles.get', {}],
+      ['profiles.get', { id: 42 }],
+      ['profiles.get', 'not an object'],
+      ['profiles.update', { id: 'x', changes: [] }],
+      ['profiles.update', { id: 'x', changes: [{ op: 'replace', key: 'Name', value: 'y' }] }],
+      ['profiles.search', { query: 'a', limit: 100_000 }],
+      ['profiles.search', { query: 'a', filters: { type: 'Robot' } }],
+      ['profiles.create', { changes: [{ op: 'set', key: 'Name', value: { nested: true } }] }],
+      ['events.record', { deviceId: '', name: 'x' }],
+      ['profiles.list', { sort: 'shoe size' }],
+      ['app.info', { extra: 1 }],
+    ]
+    for (const [channel, request] of cases) {
+      const reply = await h.backend.dispatch(channel, request)
+      expect(reply.ok, `${channel} ${JSON.stringify(request)}`).toBe(false)
+      if (!reply.ok) {
+        expect(reply.error.code).toBe('validation')
+        expect(reply.error.message).toContain(channel)
+      }
+    }
+    expect((await h.call('app.info', {})).profileCount).toBe(0)
+  })
+
+  it('answers an unknown channel with a validation envelope', async () => {
+    h = openHarness()
+    const reply = await h.backend.dispatch('profiles.teleport', {})
+    expect(reply).toEqual({
+      ok: false,
+      error: { code: 'validation', message: 'Unknown channel "profiles.teleport".' },
+    })
+  })
+
+  it('refuses a database written by a newer version, with a message that says what to do', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'profile-desk-newer-'))
+    try {
+      const db = new Database(join(dataDir, DATABASE_FILE))
+      db.pragma('user_version = 99')
+      db.close()
+      let caught: unknown
+      try {
+        createBackend({ dataDir, host: 'test', logger: silentLogger })
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toBeInstanceOf(AppError)
+      expect((caught as AppError).message).toMatch(/newer version of Profile Desk \(schema 99/)
+      expect((caught as AppError).message).toMatch(/--data-dir/)
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('reopens its own database with the data kept and the schema at the current version', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'profile-desk-reopen-'))
+    try {
+      const first = openHarness({ dataDir })
+      const p = await first.call('profiles.create', { changes: [{ op: 'set', key: 'Name', value: 'Kept' }] })
+      await first.close()
+      h = openHarness({ dataDir })
+      expect((await h.call('profiles.get', { id: p.id })).system.Name).toBe('Kept')
+      expect((await h.call('profiles.search', { query: 'kep' })).total).toBe(1)
+    } finally {
+      await h?.close()
+      h = undefined
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})

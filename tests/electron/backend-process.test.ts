@@ -1,0 +1,156 @@
+// The relay to the backend's utility process, with `electron` mocked: calls go out with ids, replies
+// come back to the right caller, events are forwarded, and a crash answers waiting calls and restarts it.
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { silentLogger } from '../../electron/backend/logger'
+import { fakeElectron, type FakeUtilityProcess } from './fake-electron'
+
+vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)
+
+const { BackendProcess } = await import('../../electron/main/backend-process')
+
+interface RpcMessage {
+  type: 'rpc'
+  id: number
+  channel: string
+  request: unknown
+}
+
+/** Makes a fake child answer every rpc the way the backend would. */
+function answerRpcs(child: FakeUtilityProcess, answer: (m: RpcMessage) => unknown): void {
+  child.onPost = (message) => {
+    const m = message as RpcMessage
+    if (m.type === 'rpc') queueMicrotask(() => child.reply({ type: 'reply', id: m.id, envelope: answer(m) }))
+  }
+}
+
+function makeProcess(onEvent = vi.fn()) {
+  return new BackendProcess({
+    modulePath: '/app/out/main/backend-process.js',
+    dataDir: '/data/profile-desk',
+    logger: silentLogger,
+    onEvent,
+    restartDelayMs: () => 0,
+    stopTimeoutMs: 50,
+  })
+}
+
+beforeEach(() => {
+  fakeElectron.forks.length = 0
+  fakeElectron.module.utilityProcess.fork.mockClear()
+})
+
+describe('BackendProcess', () => {
+  it('forks the built backend entry with the data folder', () => {
+    makeProcess().start()
+    expect(fakeElectron.module.utilityProcess.fork).toHaveBeenCalledWith(
+      '/app/out/main/backend-process.js',
+      ['--data-dir', '/data/profile-desk'],
+      expect.objectContaining({ serviceName: 'Profile Desk backend' }),
+    )
+  })
+
+  it('relays a call and returns the reply to the caller who asked, whatever the order', async () => {
+    const backend = makeProcess()
+    backend.start()
+    const child = fakeElectron.forks[0]!
+    const first = backend.call('profiles.get', { id: 'a' })
+    const second = backend.call('profiles.get', { id: 'b' })
+    const [m1, m2] = child.posted as RpcMessage[]
+    expect(m1).toMatchObject({ type: 'rpc', channel: 'profiles.get', request: { id: 'a' } })
+    expect(m2?.id).not.toBe(m1?.id)
+    child.reply({ type: 'reply', id: m2!.id, envelope: { ok: true, value: 'B' } })
+    child.reply({ type: 'reply', id: m1!.id, envelope: { ok: true, value: 'A' } })
+    expect(await first).toEqual({ ok: true, value: 'A' })
+    expect(await second).toEqual({ ok: true, value: 'B' })
+  })
+
+  it('forwards pushed events and ignores malformed messages', () => {
+    const onEvent = vi.fn()
+    const backend = makeProcess(onEvent)
+    backend.start()
+    const child = fakeElectron.forks[0]!
+    child.reply({ type: 'event', name: 'job.progress', payload: { jobId: 'j', done: 1 } })
+    child.reply('garbage')
+    child.reply({ type: 'reply', id: 'x' })
+    expect(onEvent).toHaveBeenCalledTimes(1)
+    expect(onEvent).toHaveBeenCalledWith('job.progress', { jobId: 'j', done: 1 })
+  })
+
+  it('when the process dies, answers waiting calls with an internal "restarted" envelope and restarts it', async () => {
+    const backend = makeProcess()
+    backend.start()
+    const first = fakeElectron.forks[0]!
+    const waiting = backend.call('app.info', {})
+    first.emit('exit', 9)
+    const answer = await waiting
+    expect(answer).toMatchObject({ ok: false, error: { code: 'internal' } })
+    expect(answer.ok ? '' : answer.error.message).toMatch(/restarted/)
+    await vi.waitFor(() => expect(fakeElectron.forks).toHaveLength(2))
+    const second = fakeElectron.forks[1]!
+    answerRpcs(second, () => ({ ok: true, value: 'back' }))
+    expect(await backend.call('app.info', {})).toEqual({ ok: true, value: 'back' })
+  })
+
+  it('queues calls made while restarting and sends them to the new process', async () => {
+    const backend = new BackendProcess({
+      modulePath: 'm',
+      dataDir: 'd',
+      logger: silentLogger,
+      onEvent: () => {},
+      restartDelayMs: () => 30,
+    })
+    backend.start()
+    fakeElectron.forks[0]!.emit('exit', 1)
+    const during = backend.call('app.info', {})
+    expect(fakeElectron.forks).toHaveLength(1)
+    await vi.waitFor(() => expect(fakeElectron.forks).toHaveLength(2))
+    const second = fakeElectron.forks[1]!
+    expect(second.posted).toEqual([expect.objectContaining({ type: 'rpc', channel: 'app.info' })])
+    const id = (second.posted[0] as RpcMessage).id
+    second.reply({ type: 'reply', id, envelope: { ok: true, value: 1 } })
+    expect(await during).toEqual({ ok: true, value: 1 })
+  })
+
+  it('stops restarting a process that keeps crashing', async () => {
+    const backend = new BackendProcess({
+      modulePath: 'm',
+      dataDir: 'd',
+      logger: silentLogger,
+      onEvent: () => {},
+      restartDelayMs: () => 0,
+      maxCrashes: 2,
+    })
+    backend.start()
+    for (let i = 0; i < 3; i++) {
+      await vi.waitFor(() => expect(fakeElectron.forks).toHaveLength(i + 1))
+      fakeElectron.forks[i]!.emit('exit', 1)
+    }
+    await new Promise((r) => setTimeout(r, 20))
+    expect(fakeElectron.forks).toHaveLength(3)
+    const answer = await backend.call('app.info', {})
+    expect(answer).toMatchObject({ ok: false, error: { code: 'internal' } })
+  })
+
+  it('stop() asks the backend to shut down and resolves when it exits; no restart follows', async () => {
+    const backend = makeProcess()
+    backend.start()
+    const child = fakeElectron.forks[0]!
+    child.onPost = (m) => {
+      if ((m as { type: string }).type === 'shutdown') queueMicrotask(() => child.emit('exit', 0))
+    }
+    const pending = backend.call('app.info', {})
+    await backend.stop()
+    expect(child.posted).toContainEqual({ type: 'shutdown' })
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'internal' } })
+    expect(child.killed).toBe(false)
+    expect(fakeElectron.forks).toHaveLength(1)
+    expect(await backend.call('app.info', {})).toMatchObject({ ok: false })
+  })
+
+  it('stop() kills a backend that does not exit in time', async () => {
+    const backend = makeProcess()
+    backend.start()
+    await backend.stop()
+    expect(fakeElectron.forks[0]!.killed).toBe(true)
+  })
+})
