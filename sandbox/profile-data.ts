@@ -12,6 +12,7 @@ import {
   type PropertyError,
 } from '../shared/profile/catalogue'
 import type { CustomPropertyType, PropertyValue } from '../shared/profile/types'
+import { toDollarDate } from '../shared/profile/validators-dates'
 import type { IdentifierKind, WireProps, WireValue } from './store'
 import { RecordCode, recordedProfileText } from './wire-errors'
 
@@ -59,7 +60,8 @@ function operationOf(value: Record<string, unknown>): { op: Operation; arg: unkn
 
 /** Dates are kept on the wire form `$D_<epoch seconds>`, so downloads can be uploaded again unchanged. */
 function dateWire(seconds: PropertyValue): WireValue {
-  return `$D_${String(seconds)}`
+  // Padded like the app's uploads: an 8-digit epoch would read back as $D_YYYYMMDD.
+  return typeof seconds === 'number' ? toDollarDate(seconds) : `$D_${String(seconds)}`
 }
 
 function asItems(arg: unknown): unknown[] {

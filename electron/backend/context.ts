@@ -4,6 +4,7 @@ import type { EventBus } from './events'
 import type { JobRegistry } from './jobs/registry'
 import type { Logger } from './logger'
 import type { SecretStore } from './secret-store'
+import type { SftpOptions } from './imports/sftp/options'
 import type { SyncOptions } from './sync/options'
 
 export interface BackendContext {
@@ -22,6 +23,8 @@ export interface BackendContext {
   secrets: SecretStore
   /** Sync tuning: background sync on/off (off for one-shot CLI commands); timers, sleep and retry policy for tests. */
   sync: SyncOptions
+  /** SFTP sources: the scheduler on/off (off for one-shot CLI commands); timers, waits and retries for tests. */
+  sftp: SftpOptions
   /** Registers work to do when the backend closes (timers to stop, runs to abort), before the database closes. */
   onClose(hook: () => void | Promise<void>): void
 }

@@ -20,7 +20,9 @@ import { readTimeline } from './profiles/timeline'
 import { finishInterruptedBulkLoad } from './sample/bulk-insert'
 import { startSampleLoad } from './sample/sample-loader'
 import { requireProfileRow } from './profiles/profile-rows'
+import { createDialogHandlers } from './dialogs/handlers'
 import { createImportHandlers } from './imports/handlers'
+import { createSftpHandlers } from './imports/sftp/handlers'
 import { createSyncHandlers } from './sync/handlers'
 
 export function createHandlers(ctx: BackendContext): Handlers {
@@ -58,5 +60,7 @@ export function createHandlers(ctx: BackendContext): Handlers {
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),
     ...createImportHandlers(ctx),
     ...createSyncHandlers(ctx),
+    ...createDialogHandlers(),
+    ...createSftpHandlers(ctx),
   }
 }

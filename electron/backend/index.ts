@@ -14,6 +14,7 @@ import { JobRegistry } from './jobs/registry'
 import { consoleLogger, type Logger } from './logger'
 import type { BackendContext } from './context'
 import { FileSecretStore, type SecretStore } from './secret-store'
+import type { SftpOptions } from './imports/sftp/options'
 import type { SyncOptions } from './sync/options'
 import { APP_VERSION } from './version'
 
@@ -27,6 +28,8 @@ export interface BackendPorts {
   secrets?: SecretStore
   /** Sync tuning; by default background sync runs once a remote is configured. */
   sync?: SyncOptions
+  /** SFTP sources: by default the scheduler starts due sources. */
+  sftp?: SftpOptions
 }
 
 export interface Backend {
@@ -62,6 +65,7 @@ export function createBackend(ports: BackendPorts): Backend {
     logger,
     secrets: ports.secrets ?? new FileSecretStore(ports.dataDir),
     sync: ports.sync ?? {},
+    sftp: ports.sftp ?? {},
     onClose: (hook) => {
       closeHooks.push(hook)
     },

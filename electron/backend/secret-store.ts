@@ -1,7 +1,16 @@
 // The secret store port (API passcodes, later SFTP passwords) and its file implementation for the web
 // host, the CLI and tests: one JSON file in the data dir, readable and writable only by the user (0600).
 // In Electron the utility process asks the main process instead, which uses safeStorage.
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs'
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
 import { join } from 'node:path'
 
 export interface SecretStorageInfo {

@@ -7,6 +7,7 @@ import { IPC_EVENT } from '../../shared/ipc/bridge'
 import { dataDirFlagFromArgv, resolveDataDir } from '../backend/hosts/data-dir'
 import { consoleLogger, type Logger } from '../backend/logger'
 import { BackendProcess } from './backend-process'
+import { answerDialogsInMain } from './file-dialog'
 import { registerRpcHandler } from './ipc'
 import { SafeStorageSecrets } from './secret-storage'
 import { createSenderCheck, denyAllPermissions, guardWebContents, type RendererLocation } from './security'
@@ -102,7 +103,10 @@ export function startApp(options: StartAppOptions): RunningApp {
     started.start()
     registerRpcHandler(
       ipcMain,
-      (channel, request) => started.call(channel, request),
+      answerDialogsInMain(
+        (channel, request) => started.call(channel, request),
+        () => mainWindow,
+      ),
       createSenderCheck(renderer),
     )
     const window = openWindow()

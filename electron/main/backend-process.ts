@@ -3,7 +3,12 @@
 import { utilityProcess, type UtilityProcess } from 'electron'
 import type { Envelope } from '../../shared/ipc/envelope'
 import type { Logger } from '../backend/logger'
-import { isFromBackend, type FromBackend, type SecretReply, type ToBackend } from '../backend/hosts/utility-protocol'
+import {
+  isFromBackend,
+  type FromBackend,
+  type SecretReply,
+  type ToBackend,
+} from '../backend/hosts/utility-protocol'
 
 export interface BackendProcessOptions {
   /** The built utility-process entry (out/main/backend-process.js). */
@@ -129,7 +134,12 @@ export class BackendProcess {
     const secrets = this.options.secrets
     const answer: Promise<SecretReply> = secrets
       ? secrets.handle(request)
-      : Promise.resolve({ type: 'secret-reply', id: request.id, ok: false, message: 'No secret storage in this app.' })
+      : Promise.resolve({
+          type: 'secret-reply',
+          id: request.id,
+          ok: false,
+          message: 'No secret storage in this app.',
+        })
     void answer.then((reply) => {
       // The process may have been restarted meanwhile: the reply belongs to the one that asked.
       if (this.child === child) child.postMessage(reply satisfies ToBackend)

@@ -42,7 +42,9 @@ export class SafeStorageSecrets {
   }
 
   async describe(): Promise<SecretStorageInfo> {
-    return (await this.encrypting()) ? { storage: 'os-keychain', warning: null } : { storage: 'file', warning: NO_KEYCHAIN_WARNING }
+    return (await this.encrypting())
+      ? { storage: 'os-keychain', warning: null }
+      : { storage: 'file', warning: NO_KEYCHAIN_WARNING }
   }
 
   /** Answers one request from the backend; failures become a message that never holds the secret. */

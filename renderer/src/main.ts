@@ -1,5 +1,5 @@
 // Entry: pick the transport (taking the launch token out of the address bar before the router reads
-// it), start following the hash route and the job events, then mount the app.
+// it), start following the hash route, the job events and the sync status, then mount the app.
 import { mount } from 'svelte'
 import App from './App.svelte'
 import './app.css'
@@ -7,11 +7,13 @@ import { connectBackend } from './lib/api/connect'
 import { jobs } from './lib/state/jobs.svelte'
 import { router } from './lib/state/router.svelte'
 import { session } from './lib/state/session.svelte'
+import { syncStatus } from './lib/state/sync-status.svelte'
 
 connectBackend()
 if (session.status === 'connected') {
   router.start()
   jobs.connect()
+  syncStatus.connect()
 }
 
 const target = document.getElementById('app')

@@ -12,7 +12,9 @@ import type {
 import { CUSTOM_PROPERTY_TYPES, IDENTIFIER_KINDS } from '../profile/types'
 
 import { channel } from './channel'
+import { dialogChannels } from './channels/dialogs'
 import { importChannels } from './channels/imports'
+import { sftpChannels } from './channels/sftp'
 import { syncChannels } from './channels/sync'
 
 const profileId = z.string().min(1).max(256)
@@ -161,6 +163,8 @@ export const contract = {
 
   ...importChannels,
   ...syncChannels,
+  ...dialogChannels,
+  ...sftpChannels,
 } as const
 
 export type Contract = typeof contract

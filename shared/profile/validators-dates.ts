@@ -78,6 +78,15 @@ export function formatUtcDateTime(epochSeconds: number): string {
 }
 
 const DOLLAR_D_EPOCH = /^\$D_(-?\d{9,10})$/
+
+/**
+ * The upload API's date, "$D_<epoch seconds>", with the epoch's digits padded to at least 9: an 8-digit
+ * epoch (1966-10 to 1973-03) would read as $D_YYYYMMDD, so 1970-01-02 is "$D_086400000".
+ */
+export function toDollarDate(epochSeconds: number): string {
+  const digits = String(Math.abs(epochSeconds)).padStart(9, '0')
+  return `$D_${epochSeconds < 0 ? '-' : ''}${digits}`
+}
 const DOLLAR_D_YYYYMMDD = /^\$D_(\d{4})(\d{2})(\d{2})$/
 const EPOCH_STRING = /^-?\d{9,10}$/
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/

@@ -1,17 +1,19 @@
-// The `profile-desk` command line: serve, seed, search, profile show, event record. Every command
+// The `profile-desk` command line: serve, seed, search, profile show, event record, import. Every command
 // takes --data-dir. Errors print `error: <message>` on stderr; exit 1, or 2 for invalid input.
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { AppError } from '../../../shared/ipc/envelope'
 import type { JobFinishedEvent, JobProgressEvent } from '../../../shared/ipc/events'
-import { createBackend, type Backend } from '../index'
+import { createBackend, type Backend, type BackendPorts } from '../index'
 import type { Logger } from '../logger'
 import { APP_VERSION } from '../version'
 import { resolveDataDir } from '../hosts/data-dir'
 import { startWebHost } from '../hosts/web-host'
 import { formatProfile, formatRecordedEvent, formatSearch } from './format'
+import { formatImportSummary, nothingImportable } from '../imports/summary-text'
 import { runSyncCommand, type SyncCliOptions } from '../sync/cli-command'
+import { registerSftpCommands } from '../imports/sftp/cli-command'
 
 export interface CliIo {
   stdout(text: string): void
@@ -63,9 +65,9 @@ function cliLogger(io: CliIo): Logger {
   }
 }
 
-function openBackend(dataDirFlag: string | undefined, io: CliIo): Backend {
+function openBackend(dataDirFlag: string | undefined, io: CliIo, extra: Partial<BackendPorts> = {}): Backend {
   const dataDir = resolveDataDir({ flag: dataDirFlag, env: io.env })
-  return createBackend({ dataDir, host: 'web', logger: cliLogger(io) })
+  return createBackend({ dataDir, host: 'web', logger: cliLogger(io), ...extra })
 }
 
 async function withBackend<T>(
@@ -90,7 +92,8 @@ interface ServeOptions {
 }
 
 async function serve(options: ServeOptions, io: CliIo): Promise<number> {
-  const backend = openBackend(options.dataDir, io)
+  // A long-lived host: SFTP sources run on their schedules (one-shot commands never start them).
+  const backend = openBackend(options.dataDir, io, { sftp: { scheduler: true } })
   let host: Awaited<ReturnType<typeof startWebHost>>
   try {
     host = await startWebHost({
@@ -191,6 +194,88 @@ async function seed(options: SeedOptions, io: CliIo): Promise<number> {
   })
 }
 
+interface ImportOptions {
+  mapping: string
+  dryRun?: boolean
+  events?: boolean
+  json?: boolean
+  encoding: 'auto' | 'utf-8' | 'windows-1252'
+  saveMapping?: string
+  dataDir?: string
+}
+
+/** import FILE: a dry run or an import as a job, progress on stderr, the summary on stdout. */
+async function importFile(file: string, options: ImportOptions, io: CliIo): Promise<number> {
+  return withBackend(options.dataDir, io, async (backend) => {
+    const finishedById = new Map<string, JobFinishedEvent>()
+    let jobId: string | null = null
+    let onFinished: ((event: JobFinishedEvent) => void) | null = null
+    const offFinished = backend.on('job.finished', (event) => {
+      finishedById.set(event.jobId, event)
+      if (event.jobId === jobId) onFinished?.(event)
+    })
+    let lastLine = 0
+    let lastPhase = ''
+    const offProgress = backend.on('job.progress', (event: JobProgressEvent) => {
+      if (jobId !== null && event.jobId !== jobId) return
+      const total = event.total === null ? '' : `/${event.total}`
+      const unit = event.phase === 'reading' ? ' bytes' : ' rows'
+      const text = `${options.dryRun ? 'checking' : 'importing'} ${file}: ${event.phase} ${event.done}${total}${unit}`
+      if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${text}`)
+      else if (event.phase !== lastPhase || Date.now() - lastLine >= 2000) {
+        io.stderr(`${text}\n`)
+        lastLine = Date.now()
+      }
+      lastPhase = event.phase
+    })
+    let interrupted = false
+    const stopSignals = io.signals(() => {
+      interrupted = true
+      if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
+    })
+    try {
+      const request = {
+        path: resolve(file),
+        kind: options.events ? ('events' as const) : ('profiles' as const),
+        mapping: options.mapping === 'auto' ? ('auto' as const) : { name: options.mapping },
+        encoding: options.encoding,
+      }
+      const handle = options.dryRun
+        ? await backend.call('imports.validate', request)
+        : await backend.call('imports.start', {
+            ...request,
+            ...(options.saveMapping === undefined ? {} : { saveMappingAs: options.saveMapping }),
+          })
+      jobId = handle.jobId
+      if (interrupted) void backend.dispatch('jobs.cancel', { jobId })
+      const finished =
+        finishedById.get(jobId) ?? (await new Promise<JobFinishedEvent>((done) => (onFinished = done)))
+      if (io.stderrIsTTY && lastPhase) io.stderr('\n')
+      const { summary } = await backend.call('imports.run', { runId: handle.runId })
+      if (finished.status === 'failed' || !summary) {
+        throw new AppError(
+          finished.error?.code === 'validation' ? 'validation' : 'internal',
+          finished.error?.message ?? summary?.error ?? 'The import failed.',
+        )
+      }
+      io.stdout(options.json ? json(summary) : `${formatImportSummary(summary)}\n`)
+      if (finished.status === 'cancelled') {
+        io.stderr('error: the import was cancelled; rows written before the cancel are kept\n')
+        return interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
+      }
+      if (nothingImportable(summary)) {
+        io.stderr(`error: nothing in ${file} could be imported (every row was rejected)\n`)
+        return EXIT_ERROR
+      }
+      return EXIT_OK
+    } finally {
+      stopSignals()
+      offFinished()
+      offProgress()
+    }
+  })
+}
+
 function parseProps(raw: string | undefined): Record<string, unknown> | undefined {
   if (raw === undefined) return undefined
   let value: unknown
@@ -264,6 +349,29 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       setExit(EXIT_OK)
     })
 
+  program
+    .command('import')
+    .description('import a CSV file of profiles (or events): validates every row, upserts by identity')
+    .argument('<file>', 'the CSV file')
+    .option('--mapping <name>', 'a saved mapping by name, or "auto" to propose one from the headers', 'auto')
+    .option('--dry-run', 'validate every row and report what would happen; write nothing')
+    .option('--events', 'the file holds events (device id / identity, event name, timestamp, properties)')
+    .option(
+      '--encoding <encoding>',
+      'auto, utf-8 or windows-1252',
+      (raw: string) => {
+        if (raw !== 'auto' && raw !== 'utf-8' && raw !== 'windows-1252') {
+          throw new InvalidArgumentError('--encoding must be auto, utf-8 or windows-1252.')
+        }
+        return raw
+      },
+      'auto',
+    )
+    .option('--save-mapping <name>', 'save the mapping used under this name (imports only)')
+    .option('--json', 'print the summary as JSON')
+    .option(dataDirOption, dataDirHelp)
+    .action(async (file: string, opts: ImportOptions) => setExit(await importFile(file, opts, io)))
+
   const event = program.command('event').description('events')
   event
     .command('record')
@@ -304,13 +412,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       },
     )
 
-  const sync = program.command('sync').description('sync with the remote profile API (CleverTap or the sandbox)')
+  const sync = program
+    .command('sync')
+    .description('sync with the remote profile API (CleverTap or the sandbox)')
   const connectionOptions = (command: Command): Command =>
     command
-      .option('--base-url <url>', 'the API base for this run, e.g. http://127.0.0.1:8080 (default: the settings)')
+      .option(
+        '--base-url <url>',
+        'the API base for this run, e.g. http://127.0.0.1:8080 (default: the settings)',
+      )
       .option('--region <region>', 'a CleverTap region for this run: eu1, in1, sg1, us1, aps3, mec1')
       .option('--account <id>', 'the account id for this run')
-      .option('--passcode-file <file>', 'a file holding the passcode for this run (never pass it on the command line)')
+      .option(
+        '--passcode-file <file>',
+        'a file holding the passcode for this run (never pass it on the command line)',
+      )
       .option('--json', 'print the summary as JSON')
       .option(dataDirOption, dataDirHelp)
   for (const [name, what] of [
@@ -326,7 +442,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('show changes waiting, refused changes, conflicts and the last sync')
     .option('--json', 'print the status as JSON')
     .option(dataDirOption, dataDirHelp)
-    .action(async (opts: SyncCliOptions) => setExit(await runSyncCommand('status', opts, { io, logger: cliLogger(io) })))
+    .action(async (opts: SyncCliOptions) =>
+      setExit(await runSyncCommand('status', opts, { io, logger: cliLogger(io) })),
+    )
+
+  registerSftpCommands(program, { io, logger: cliLogger(io), setExit, dataDirOption, dataDirHelp })
 
   return program
 }

@@ -1,6 +1,8 @@
 // Schema migrations, tracked with PRAGMA user_version. Each runs inside one transaction at start-up.
 // The secondary indexes and the FTS triggers are named lists so the bulk loader can drop and rebuild them.
 import type Database from 'better-sqlite3'
+import { upgradeImportSchema } from '../imports/schema'
+import { upgradeSftpSchema } from '../imports/sftp/schema'
 import { upgradeSyncSchema } from '../sync/schema'
 
 export interface Migration {
@@ -262,6 +264,16 @@ export const MIGRATIONS: Migration[] = [
     version: 3,
     description: 'sync: outbox delivery state (AUTOINCREMENT ids), conflicts, runs, tombstones',
     up: upgradeSyncSchema,
+  },
+  {
+    version: 2,
+    description: 'imports: run history, saved mappings, imported event keys',
+    up: upgradeImportSchema,
+  },
+  {
+    version: 4,
+    description: 'sftp: import sources, their runs and the files each run took',
+    up: upgradeSftpSchema,
   },
 ]
 

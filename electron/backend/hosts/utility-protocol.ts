@@ -11,9 +11,7 @@ export type SecretReply =
   | { type: 'secret-reply'; id: number; ok: false; message: string }
 
 export type ToBackend =
-  | { type: 'rpc'; id: number; channel: string; request: unknown }
-  | { type: 'shutdown' }
-  | SecretReply
+  { type: 'rpc'; id: number; channel: string; request: unknown } | { type: 'shutdown' } | SecretReply
 
 export type FromBackend =
   | { type: 'ready' }

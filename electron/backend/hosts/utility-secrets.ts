@@ -28,7 +28,9 @@ export class ParentSecretStore implements SecretStore {
 
   async describe(): Promise<SecretStorageInfo> {
     const reply = await this.request('describe', '')
-    return reply.info ?? { storage: 'file', warning: 'The secret storage did not say where it keeps secrets.' }
+    return (
+      reply.info ?? { storage: 'file', warning: 'The secret storage did not say where it keeps secrets.' }
+    )
   }
 
   async get(name: string): Promise<string | null> {

@@ -1,5 +1,6 @@
 // The outbox: every local change as a CleverTap upload record, written in the transaction of the change
 // so sync can never miss one. Profile records carry the changed keys only; `base` holds the old values.
+import { toDollarDate } from '../../../shared/profile/validators-dates'
 import type { Db } from '../db/connection'
 import { prepared } from './statements'
 
@@ -28,11 +29,12 @@ export interface DeleteRecord {
   identity?: string
 }
 
-/** Dates travel as "$D_<epoch seconds>". */
+/** Dates travel as "$D_<epoch seconds>", padded so the shared reader never takes them for $D_YYYYMMDD. */
 export function toWireValue(type: string, value: string | number | boolean | string[]): WireValue {
-  return type === 'date' && typeof value === 'number' ? `$D_${value}` : value
+  return type === 'date' && typeof value === 'number' ? toDollarDate(value) : value
 }
 
+/** `at` (the entry's created_at) is the change's time in epoch seconds, like the audit log's. */
 export function writeProfileOutbox(
   db: Db,
   record: ProfileRecord,

@@ -38,6 +38,7 @@ export async function withRetries<T>(
     const delay = backoffDelay(attempts, policy, deps.random)
     options.onRetry?.(outcome, delay)
     await deps.sleep(delay, options.signal)
-    if (options.signal?.aborted) return { ok: false, kind: 'cancelled', status: null, message: 'Cancelled.', attempts }
+    if (options.signal?.aborted)
+      return { ok: false, kind: 'cancelled', status: null, message: 'Cancelled.', attempts }
   }
 }

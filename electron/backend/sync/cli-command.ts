@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs'
 import type { ConnectionOverride, RemoteSpec, SyncStatus } from '../../../shared/ipc/channels/sync'
 import { AppError } from '../../../shared/ipc/envelope'
 import type { JobFinishedEvent } from '../../../shared/ipc/events'
+import { isRegion } from '../../../shared/sync/remote-constants'
 import type { CliIo } from '../cli/program'
 import { resolveDataDir } from '../hosts/data-dir'
 import { createBackend, type Backend } from '../index'
 import type { Logger } from '../logger'
-import { isRegion } from './remote'
 
 export interface SyncCliOptions {
   dataDir?: string
@@ -29,7 +29,10 @@ function readPasscode(file: string): string {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new AppError('validation', `Cannot read --passcode-file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`)
+    throw new AppError(
+      'validation',
+      `Cannot read --passcode-file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`,
+    )
   }
   const passcode = text.replace(/\r?\n$/, '')
   if (passcode === '') throw new AppError('validation', `--passcode-file ${file} is empty.`)
@@ -43,7 +46,10 @@ export function connectionFromOptions(options: SyncCliOptions): ConnectionOverri
   let remote: RemoteSpec | undefined
   if (options.region !== undefined) {
     if (!isRegion(options.region)) {
-      throw new AppError('validation', `--region must be one of eu1, in1, sg1, us1, aps3, mec1 (got "${options.region}").`)
+      throw new AppError(
+        'validation',
+        `--region must be one of eu1, in1, sg1, us1, aps3, mec1 (got "${options.region}").`,
+      )
     }
     remote = { kind: 'region', region: options.region }
   } else if (options.baseUrl !== undefined) {
@@ -71,7 +77,9 @@ export function describePush(summary: Record<string, unknown>): string {
       `${num(summary.deleted) > 0 ? `; deleted ${num(summary.deleted)} profiles` : ''}.`,
   ]
   if (num(summary.rejected) > 0) {
-    lines.push(`${num(summary.rejected)} changes were refused by the server (see \`profile-desk sync status\`).`)
+    lines.push(
+      `${num(summary.rejected)} changes were refused by the server (see \`profile-desk sync status\`).`,
+    )
   }
   if (num(summary.conflicts) > 0) lines.push(`${num(summary.conflicts)} new conflicts found.`)
   if (num(summary.held) > 0) lines.push(`${num(summary.held)} changes wait for a conflict to be resolved.`)
@@ -84,7 +92,8 @@ export function describePull(summary: Record<string, unknown>): string {
     `Downloaded ${num(summary.records)} profiles in ${seconds(summary.durationMs)}: ${num(summary.created)} new, ` +
       `${num(summary.updated)} updated, ${num(summary.unchanged)} unchanged, ${num(summary.skipped)} skipped.`,
   ]
-  if (num(summary.conflicts) > 0) lines.push(`${num(summary.conflicts)} new conflicts found (see \`profile-desk sync status\`).`)
+  if (num(summary.conflicts) > 0)
+    lines.push(`${num(summary.conflicts)} new conflicts found (see \`profile-desk sync status\`).`)
   if (num(summary.rejected) > 0) lines.push(`${num(summary.rejected)} profiles could not be applied here.`)
   return lines.join('\n')
 }
@@ -131,7 +140,10 @@ async function runJob(
     if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
   })
   try {
-    const handle = await backend.call(kind === 'push' ? 'sync.push' : 'sync.pull', connection ? { connection } : {})
+    const handle = await backend.call(
+      kind === 'push' ? 'sync.push' : 'sync.pull',
+      connection ? { connection } : {},
+    )
     jobId = handle.jobId
     if (interrupted) void backend.dispatch('jobs.cancel', { jobId })
     const finished =
@@ -166,7 +178,9 @@ export async function runSyncCommand(
       }
       const lines = [describeStatus(status)]
       for (const item of errors.items) {
-        lines.push(`  refused: ${item.profileLabel ?? item.profileId} (${item.kind} ${item.fields.join(', ')}): ${item.code} ${item.message}`)
+        lines.push(
+          `  refused: ${item.profileLabel ?? item.profileId} (${item.kind} ${item.fields.join(', ')}): ${item.code} ${item.message}`,
+        )
       }
       for (const item of conflicts.items) {
         lines.push(
@@ -178,18 +192,26 @@ export async function runSyncCommand(
     }
     const { finished, interrupted } = await runJob(backend, io, action, connection)
     if (finished.status === 'cancelled') {
-      io.stderr(`error: the ${action} was cancelled; what was sent stays sent, the rest waits for the next push\n`)
+      io.stderr(
+        `error: the ${action} was cancelled; what was sent stays sent, the rest waits for the next push\n`,
+      )
       return interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
     }
     if (finished.status === 'failed') {
       io.stderr(`error: ${finished.error?.message ?? `the ${action} failed`}\n`)
       if (finished.error?.code === 'unauthorized') {
-        io.stderr('hint: check the account id and passcode (sync settings, or --account and --passcode-file)\n')
+        io.stderr(
+          'hint: check the account id and passcode (sync settings, or --account and --passcode-file)\n',
+        )
       }
       return EXIT_ERROR
     }
     const summary = finished.summary ?? {}
-    io.stdout(options.json ? `${JSON.stringify(summary, null, 2)}\n` : `${action === 'push' ? describePush(summary) : describePull(summary)}\n`)
+    io.stdout(
+      options.json
+        ? `${JSON.stringify(summary, null, 2)}\n`
+        : `${action === 'push' ? describePush(summary) : describePull(summary)}\n`,
+    )
     return summary.status === 'succeeded' ? EXIT_OK : EXIT_ERROR
   } finally {
     await backend.close()

@@ -88,6 +88,11 @@ function errorCodes(error: unknown): string[] {
   return codes
 }
 
+/** A request body that is JSON text already (upload records straight from the outbox). */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
 function failure(kind: FailureKind, status: number | null, message: string): Failure {
   return { ok: false, kind, status, message }
 }
@@ -107,9 +112,10 @@ export class CleverTapClient {
     return this.connection.endpoint
   }
 
-  /** POST /1/upload with 1..1000 records. */
-  async upload(records: readonly unknown[], signal?: AbortSignal): Promise<Outcome<UploadReply>> {
-    const reply = await this.request('POST', '/upload', '', { d: records }, signal)
+  /** POST /1/upload with 1..1000 records, each given as its JSON text. */
+  async upload(recordsJson: readonly string[], signal?: AbortSignal): Promise<Outcome<UploadReply>> {
+    const payload = new RawJson(`{"d":[${recordsJson.join(',')}]}`)
+    const reply = await this.request('POST', '/upload', '', payload, signal)
     if (!reply.ok) return reply
     const body = reply.value
     if (!isPlainObject(body) || typeof body.processed !== 'number' || !Array.isArray(body.unprocessed)) {
@@ -127,7 +133,11 @@ export class CleverTapClient {
     }
     return {
       ok: true,
-      value: { status: typeof body.status === 'string' ? body.status : '', processed: body.processed, unprocessed },
+      value: {
+        status: typeof body.status === 'string' ? body.status : '',
+        processed: body.processed,
+        unprocessed,
+      },
     }
   }
 
@@ -157,7 +167,11 @@ export class CleverTapClient {
     const body = reply.value
     const cursor = isPlainObject(body) ? (body.cursor ?? body.next_cursor) : undefined
     if (!isPlainObject(body) || body.status !== 'success' || typeof cursor !== 'string') {
-      return failure('bad-request', 200, serverText(body) ?? 'The download did not start (no cursor in the reply).')
+      return failure(
+        'bad-request',
+        200,
+        serverText(body) ?? 'The download did not start (no cursor in the reply).',
+      )
     }
     return { ok: true, value: cursor }
   }
@@ -213,14 +227,18 @@ export class CleverTapClient {
       response = await this.options.fetch(url, {
         method,
         headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: body instanceof RawJson ? body.text : JSON.stringify(body) } : {}),
         signal: combined,
       })
       text = await response.text()
     } catch (error) {
       if (signal?.aborted) return failure('cancelled', null, 'Cancelled.')
       if (timeout.aborted) {
-        return failure('timeout', null, `No reply from ${this.connection.endpoint} within ${this.options.timeoutMs} ms.`)
+        return failure(
+          'timeout',
+          null,
+          `No reply from ${this.connection.endpoint} within ${this.options.timeoutMs} ms.`,
+        )
       }
       const codes = errorCodes(error)
       if (codes.some((code) => OFFLINE_CODES.has(code))) {
@@ -229,7 +247,7 @@ export class CleverTapClient {
       const detail = codes.length > 0 ? codes.join(', ') : ((error as Error)?.message ?? 'connection lost')
       return failure('network', null, `The connection to ${this.connection.endpoint} broke (${detail}).`)
     }
-    let parsed: unknown = null
+    let parsed: unknown
     try {
       parsed = text === '' ? null : JSON.parse(text)
     } catch {

@@ -25,9 +25,13 @@ type Finished = (PushResult | PullResult) & { runId: number; durationMs: number 
 /** The job's summary; a failed run fails the job with the run's reason (the run stays in the history). */
 function summaryOf(kind: 'push' | 'pull', result: Finished): Record<string, unknown> {
   if (result.status === 'failed') {
-    throw new AppError(errorCodeOf(result.error?.code ?? 'internal'), result.error?.message ?? `The ${kind} failed.`, {
-      runId: result.runId,
-    })
+    throw new AppError(
+      errorCodeOf(result.error?.code ?? 'internal'),
+      result.error?.message ?? `The ${kind} failed.`,
+      {
+        runId: result.runId,
+      },
+    )
   }
   const { notes, error: _error, ...figures } = result
   return { kind, ...figures, notes: notes.slice(0, 5) }
@@ -36,7 +40,11 @@ function summaryOf(kind: 'push' | 'pull', result: Finished): Record<string, unkn
 export function createSyncHandlers(ctx: BackendContext): SyncHandlers {
   const service = new SyncService(ctx)
 
-  const runOptions = (control: JobControl, trigger: string, connection: RunOptions['connection']): RunOptions => ({
+  const runOptions = (
+    control: JobControl,
+    trigger: string,
+    connection: RunOptions['connection'],
+  ): RunOptions => ({
     trigger,
     signal: control.signal,
     onProgress: (phase, done, total) => control.progress(phase, done, total),

@@ -12,7 +12,7 @@ import type { Db } from '../db/connection'
 import { ProfileChange } from '../profiles/profile-change'
 import { findProfileRow } from '../profiles/profile-rows'
 import { loadCustomTypes } from '../profiles/properties'
-import { rewritePendingField } from './outbox-queue'
+import { NOT_DONE, pendingFields, rewritePendingField, type PendingField } from './outbox-queue'
 import { SYNC_ACTOR } from './reconcile'
 import { applyWireValue } from './wire'
 
@@ -28,9 +28,6 @@ interface EntryRow {
   attempts: number
   label: string | null
   held: number
-  error_code: number | null
-  error_message: string | null
-  parked_at: number | null
 }
 
 function fieldsOf(kind: EntryRow['kind'], payloadText: string): string[] {
@@ -45,7 +42,7 @@ function fieldsOf(kind: EntryRow['kind'], payloadText: string): string[] {
 }
 
 const ENTRY_COLUMNS = `o.id, o.object_id, o.kind, o.payload, o.created_at, o.attempts, ${LABEL} AS label,
-  ${HELD} AS held, o.error_code, o.error_message, o.parked_at`
+  ${HELD} AS held`
 
 function toPending(row: EntryRow): PendingChange {
   return {
@@ -54,47 +51,96 @@ function toPending(row: EntryRow): PendingChange {
     profileLabel: row.label,
     kind: row.kind,
     fields: fieldsOf(row.kind, row.payload),
-    createdAt: row.created_at,
+    // The outbox keeps the change's own time, in epoch seconds (its idempotency keys are built from it).
+    createdAt: row.created_at * 1000,
     attempts: row.attempts,
     held: row.held === 1,
   }
 }
 
-function toError(row: EntryRow): SyncErrorItem {
-  return {
-    id: row.id,
-    profileId: row.object_id,
-    profileLabel: row.label,
-    kind: row.kind,
-    fields: fieldsOf(row.kind, row.payload),
-    code: row.error_code ?? 0,
-    message: row.error_message ?? '',
-    attempts: row.attempts,
-    parkedAt: row.parked_at ?? 0,
-  }
-}
-
-export function listPending(db: Db, offset: number, limit: number): { items: PendingChange[]; total: number } {
+export function listPending(
+  db: Db,
+  offset: number,
+  limit: number,
+): { items: PendingChange[]; total: number } {
   const rows = db
-    .prepare(`SELECT ${ENTRY_COLUMNS} FROM outbox AS o WHERE o.state = 'pending' ORDER BY o.id LIMIT ? OFFSET ?`)
+    .prepare(
+      `SELECT ${ENTRY_COLUMNS} FROM outbox AS o
+       WHERE o.state = 'pending' AND o.id NOT IN (SELECT id FROM outbox_done) ORDER BY o.id LIMIT ? OFFSET ?`,
+    )
     .all(limit, offset) as EntryRow[]
-  const total = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number }).n
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND ${NOT_DONE}`).get() as {
+      n: number
+    }
+  ).n
   return { items: rows.map(toPending), total }
 }
 
+interface ErrorGroupRow {
+  object_id: string
+  kind: EntryRow['kind']
+  error_code: number | null
+  error_message: string | null
+  ids: string
+  attempts: number
+  parked_at: number | null
+  label: string | null
+}
+
+const ERROR_GROUPS = `SELECT o.object_id, o.kind, o.error_code, o.error_message, group_concat(o.id) AS ids,
+    max(o.attempts) AS attempts, max(o.parked_at) AS parked_at, ${LABEL} AS label
+  FROM outbox AS o WHERE o.state = 'parked'`
+
+function toErrors(db: Db, groups: ErrorGroupRow[]): SyncErrorItem[] {
+  const payload = db.prepare('SELECT payload FROM outbox WHERE id = ?')
+  return groups.map((group) => {
+    const ids = group.ids
+      .split(',')
+      .map(Number)
+      .sort((a, b) => a - b)
+    const fields = new Set<string>()
+    for (const id of ids) {
+      const row = payload.get(id) as { payload: string } | undefined
+      if (row) for (const field of fieldsOf(group.kind, row.payload)) fields.add(field)
+    }
+    return {
+      ids,
+      profileId: group.object_id,
+      profileLabel: group.label,
+      kind: group.kind,
+      fields: [...fields],
+      code: group.error_code ?? 0,
+      message: group.error_message ?? '',
+      attempts: group.attempts,
+      parkedAt: group.parked_at ?? 0,
+    }
+  })
+}
+
+/** Refused changes, one item per profile and reason (a refused record may carry several coalesced entries). */
 export function listErrors(db: Db, offset: number, limit: number): { items: SyncErrorItem[]; total: number } {
-  const rows = db
+  const groups = db
     .prepare(
-      `SELECT ${ENTRY_COLUMNS} FROM outbox AS o WHERE o.state = 'parked' ORDER BY o.parked_at DESC, o.id LIMIT ? OFFSET ?`,
+      `${ERROR_GROUPS} GROUP BY o.object_id, o.kind, o.error_code, o.error_message
+       ORDER BY max(o.parked_at) DESC, min(o.id) LIMIT ? OFFSET ?`,
     )
-    .all(limit, offset) as EntryRow[]
-  const total = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'parked'").get() as { n: number }).n
-  return { items: rows.map(toError), total }
+    .all(limit, offset) as ErrorGroupRow[]
+  const total = (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM outbox WHERE state = 'parked'
+         GROUP BY object_id, kind, error_code, error_message)`,
+      )
+      .get() as { n: number }
+  ).n
+  return { items: toErrors(db, groups), total }
 }
 
 /** Puts refused changes back in the queue (all of them when no ids are given). */
 export function retryErrors(db: Db, ids: readonly number[] | undefined): number {
-  if (ids === undefined) return db.prepare("UPDATE outbox SET state = 'pending' WHERE state = 'parked'").run().changes
+  if (ids === undefined)
+    return db.prepare("UPDATE outbox SET state = 'pending' WHERE state = 'parked'").run().changes
   const statement = db.prepare("UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'parked'")
   return db.transaction(() => ids.reduce((n, id) => n + statement.run(id).changes, 0))()
 }
@@ -140,6 +186,26 @@ function toConflict(row: ConflictRow): SyncConflict {
   }
 }
 
+/**
+ * Conflicts as listed: an open one shows as "mine" the latest value waiting to be sent for its field
+ * (what "Keep mine" sends), not the one seen when the conflict was found; a later local edit of the
+ * field is queued, not written into the conflict. A resolved one keeps what it recorded.
+ */
+function toConflicts(db: Db, rows: readonly ConflictRow[]): SyncConflict[] {
+  const waiting = new Map<string, Map<string, PendingField>>()
+  return rows.map((row) => {
+    const conflict = toConflict(row)
+    if (row.resolved_at !== null) return conflict
+    let fields = waiting.get(row.object_id)
+    if (fields === undefined) {
+      fields = pendingFields(db, row.object_id)
+      waiting.set(row.object_id, fields)
+    }
+    const field = fields.get(row.field)
+    return field && !field.operation ? { ...conflict, mine: field.value } : conflict
+  })
+}
+
 const CONFLICT_COLUMNS = `c.id, c.object_id, c.field, c.mine, c.theirs, c.base, c.detected_at, c.resolved_at, c.resolution,
   (SELECT COALESCE(p.name, p.email, p.identity) FROM profiles AS p WHERE p.object_id = c.object_id) AS label`
 
@@ -151,16 +217,18 @@ export function listConflicts(
 ): { items: SyncConflict[]; total: number } {
   const where = includeResolved ? '' : 'WHERE c.resolved_at IS NULL'
   const rows = db
-    .prepare(`SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts AS c ${where} ORDER BY c.id DESC LIMIT ? OFFSET ?`)
+    .prepare(
+      `SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts AS c ${where} ORDER BY c.id DESC LIMIT ? OFFSET ?`,
+    )
     .all(limit, offset) as ConflictRow[]
-  const total = (db.prepare(`SELECT count(*) AS n FROM sync_conflicts AS c ${where}`).get() as { n: number }).n
-  return { items: rows.map(toConflict), total }
+  const total = (db.prepare(`SELECT count(*) AS n FROM sync_conflicts AS c ${where}`).get() as { n: number })
+    .n
+  return { items: toConflicts(db, rows), total }
 }
 
 function conflictById(db: Db, id: number): ConflictRow | undefined {
   return db.prepare(`SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts AS c WHERE c.id = ?`).get(id) as
-    | ConflictRow
-    | undefined
+    ConflictRow | undefined
 }
 
 /**
@@ -179,17 +247,29 @@ export function resolveConflict(
     const row = conflictById(db, id)
     if (!row) throw new AppError('not_found', `No sync conflict ${id}.`, { id })
     if (row.resolved_at !== null) {
-      throw new AppError('conflict', `Conflict ${id} was already resolved (${row.resolution ?? 'unknown'}).`, { id })
+      throw new AppError(
+        'conflict',
+        `Conflict ${id} was already resolved (${row.resolution ?? 'unknown'}).`,
+        { id },
+      )
     }
     const theirs = wire(row.theirs)
     if (choice === 'mine') {
+      // The history keeps the value that was kept: the latest one waiting, which may be newer than the conflict.
+      const [kept] = toConflicts(db, [row])
+      if (kept)
+        db.prepare('UPDATE sync_conflicts SET mine = ? WHERE id = ?').run(JSON.stringify(kept.mine), id)
       rewritePendingField(db, row.object_id, row.field, { rebase: theirs })
     } else {
       const local = findProfileRow(db, row.object_id)
       if (local) {
         const change = new ProfileChange(db, local)
         applyWireValue(change, loadCustomTypes(db), row.field, theirs)
-        profileChanged = change.commit({ at: Math.floor(at / 1000), actor: SYNC_ACTOR, outbox: false }).changed
+        profileChanged = change.commit({
+          at: Math.floor(at / 1000),
+          actor: SYNC_ACTOR,
+          outbox: false,
+        }).changed
       }
       rewritePendingField(db, row.object_id, row.field, { drop: true })
     }
@@ -202,19 +282,24 @@ export function resolveConflict(
 
 export function profileSyncState(db: Db, objectId: string): ProfileSyncState {
   const pending = (
-    db.prepare("SELECT count(*) AS n FROM outbox WHERE object_id = ? AND state = 'pending'").get(objectId) as {
+    db
+      .prepare(`SELECT count(*) AS n FROM outbox WHERE object_id = ? AND state = 'pending' AND ${NOT_DONE}`)
+      .get(objectId) as {
       n: number
     }
   ).n
-  const errors = (
+  const errors = toErrors(
+    db,
     db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM outbox AS o WHERE o.object_id = ? AND o.state = 'parked' ORDER BY o.id`)
-      .all(objectId) as EntryRow[]
-  ).map(toError)
-  const conflicts = (
-    db
-      .prepare(`SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts AS c WHERE c.object_id = ? AND c.resolved_at IS NULL ORDER BY c.id`)
-      .all(objectId) as ConflictRow[]
-  ).map(toConflict)
-  return { pending, errors, conflicts }
+      .prepare(
+        `${ERROR_GROUPS} AND o.object_id = ? GROUP BY o.kind, o.error_code, o.error_message ORDER BY min(o.id)`,
+      )
+      .all(objectId) as ErrorGroupRow[],
+  )
+  const conflicts = db
+    .prepare(
+      `SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts AS c WHERE c.object_id = ? AND c.resolved_at IS NULL ORDER BY c.id`,
+    )
+    .all(objectId) as ConflictRow[]
+  return { pending, errors, conflicts: toConflicts(db, conflicts) }
 }

@@ -51,7 +51,12 @@ export interface ResolvedSyncOptions {
   precheckLimit: number
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, offlineAttempts: 3, baseDelayMs: 500, maxDelayMs: 30_000 }
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 8,
+  offlineAttempts: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+}
 
 const realTimers: Timers = {
   setTimeout: (callback, ms) => {

@@ -4,22 +4,26 @@ import type { WireFieldValue } from '../../../shared/ipc/channels/sync'
 import type { Db } from '../db/connection'
 import { prepared } from '../profiles/statements'
 
+/** Outbox rows still in the queue: an accepted entry's id is in outbox_done until its row is purged. */
+export const NOT_DONE = 'id NOT IN (SELECT id FROM outbox_done)'
+
 export interface OutboxRow {
   id: number
   object_id: string
   kind: 'profile' | 'event' | 'delete'
   payload: string
-  base: string | null
   created_at: number
-  attempts: number
 }
 
 /** One upload record and the outbox entries it carries (all leave together, or are parked together). */
 export interface PlannedRecord {
-  record: Record<string, unknown>
+  /** The record as JSON: most are the stored payload as it is, never parsed on the way out. */
+  json: string
   entryIds: number[]
   objectId: string
   kind: 'profile' | 'event'
+  /** The `$idem` key sent with it, if any. */
+  idem?: string
 }
 
 export interface PlannedDelete {
@@ -30,12 +34,13 @@ export interface PlannedDelete {
   deleteEntryId: number
 }
 
-export interface ChunkPlan {
-  records: PlannedRecord[]
-  deletes: PlannedDelete[]
-  /** Entries read in this chunk. */
-  entries: number
-}
+/**
+ * What one profile's entries of a chunk become, in order: upload records, or a delete (which makes the
+ * entries before it moot). A profile recreated after its delete gets a second unit after the delete.
+ */
+export type PlannedUnit =
+  | { kind: 'records'; objectId: string; records: PlannedRecord[] }
+  | { kind: 'delete'; objectId: string; delete: PlannedDelete }
 
 /** Profile operations that are not idempotent: a resent one would apply twice. */
 const NON_IDEMPOTENT_OPS = new Set(['$add', '$remove', '$incr', '$decr'])
@@ -60,15 +65,22 @@ export function idempotencyKey(installId: string, row: Pick<OutboxRow, 'id' | 'c
   return `pd1-${installId}-${row.id}-${row.created_at}`
 }
 
-/** Reads pending entries in id order, skipping profile changes held by an open conflict. */
-export function readPendingChunk(db: Db, limit: number): OutboxRow[] {
+/** Reads pending entries after `afterId` in id order, skipping profile changes held by an open conflict. */
+export function readPendingChunk(db: Db, afterId: number, limit: number): OutboxRow[] {
+  if (prepared(db, 'SELECT 1 FROM sync_conflicts WHERE resolved_at IS NULL LIMIT 1').get() === undefined) {
+    return prepared(
+      db,
+      `SELECT id, object_id, kind, payload, created_at FROM outbox
+       WHERE state = 'pending' AND id > ? AND ${NOT_DONE} ORDER BY id LIMIT ?`,
+    ).all(afterId, limit) as OutboxRow[]
+  }
   return prepared(
     db,
-    `SELECT id, object_id, kind, payload, base, created_at, attempts FROM outbox
-     WHERE state = 'pending'
+    `SELECT id, object_id, kind, payload, created_at FROM outbox
+     WHERE state = 'pending' AND id > ? AND ${NOT_DONE}
        AND NOT (kind = 'profile' AND object_id IN (SELECT object_id FROM sync_conflicts WHERE resolved_at IS NULL))
      ORDER BY id LIMIT ?`,
-  ).all(limit) as OutboxRow[]
+  ).all(afterId, limit) as OutboxRow[]
 }
 
 /** Refused changes come back when a newer change to the same profile is waiting (the person fixed it). */
@@ -78,7 +90,8 @@ export function unparkFixedProfiles(db: Db): number {
     `UPDATE outbox SET state = 'pending'
      WHERE state = 'parked' AND EXISTS (
        SELECT 1 FROM outbox AS newer
-       WHERE newer.object_id = outbox.object_id AND newer.state = 'pending' AND newer.id > outbox.id)`,
+       WHERE newer.object_id = outbox.object_id AND newer.state = 'pending' AND newer.id > outbox.id
+         AND newer.id NOT IN (SELECT id FROM outbox_done))`,
   ).run().changes
 }
 
@@ -87,92 +100,193 @@ function parse(text: string): Record<string, unknown> {
   return isPlainObject(value) ? value : {}
 }
 
-/**
- * Groups a chunk per profile and coalesces it: consecutive plain profile changes merge into one record
- * (the latest value of each key wins; the first known identity locates the profile); an operation that
- * must not repeat ($incr, $add…) stays its own record with its own key, and so does every event. A
- * delete makes everything before it moot; entries after a delete wait for the next chunk, so they are
- * sent only once the delete is done.
- */
-export function planChunk(
+/** A cheap first look: only a payload that mentions an operation is parsed to check it. */
+const OPERATION_TEXT = /"\$(?:add|remove|incr|decr)"/
+
+function carriesOperation(payloadText: string): boolean {
+  if (!OPERATION_TEXT.test(payloadText)) return false
+  const data = parse(payloadText).profileData
+  return isPlainObject(data) && Object.values(data).some(isNonIdempotentValue)
+}
+
+/** The stored record with `$idem` put first (the payload is always a non-empty JSON object). */
+function withKey(payloadText: string, key: string): string {
+  return `{"${IDEMPOTENCY_FIELD}":${JSON.stringify(key)},${payloadText.slice(1)}`
+}
+
+/** One profile's entries (no delete among them) as upload records. */
+function recordsOf(
+  objectId: string,
   rows: readonly OutboxRow[],
   options: { installId: string; idempotencyKeys: boolean },
-): ChunkPlan {
-  const groups = new Map<string, { rows: OutboxRow[]; closed: boolean }>()
-  let entries = 0
-  for (const row of rows) {
-    let group = groups.get(row.object_id)
-    if (!group) {
-      group = { rows: [], closed: false }
-      groups.set(row.object_id, group)
-    }
-    if (group.closed) continue
-    group.rows.push(row)
-    entries += 1
-    if (row.kind === 'delete') group.closed = true
-  }
-
+): PlannedRecord[] {
   const records: PlannedRecord[] = []
-  const deletes: PlannedDelete[] = []
-  for (const [objectId, group] of groups) {
-    const last = group.rows[group.rows.length - 1]
-    if (last?.kind === 'delete') {
-      const payload = parse(last.payload)
-      deletes.push({
+  let run: OutboxRow[] = []
+  // Consecutive plain profile changes: one record, the latest value of each key winning.
+  const closeRun = () => {
+    if (run.length === 1) {
+      const only = run[0] as OutboxRow
+      records.push({ json: only.payload, entryIds: [only.id], objectId, kind: 'profile' })
+    } else if (run.length > 1) {
+      const data: Record<string, unknown> = {}
+      let record: Record<string, unknown> = {}
+      for (const row of run) {
+        const payload = parse(row.payload)
+        if (row === run[0]) record = { ...payload }
+        // The identity the server knows the profile by is the one before the first change.
+        if (record.identity === undefined && typeof payload.identity === 'string')
+          record.identity = payload.identity
+        if (isPlainObject(payload.profileData)) Object.assign(data, payload.profileData)
+      }
+      record.profileData = data
+      records.push({
+        json: JSON.stringify(record),
+        entryIds: run.map((r) => r.id),
         objectId,
-        identity: typeof payload.identity === 'string' ? payload.identity : null,
-        entryIds: group.rows.map((row) => row.id),
-        deleteEntryId: last.id,
+        kind: 'profile',
+      })
+    }
+    run = []
+  }
+  for (const row of rows) {
+    if (row.kind === 'event' || carriesOperation(row.payload)) {
+      if (row.kind !== 'event') closeRun()
+      const idem = options.idempotencyKeys ? idempotencyKey(options.installId, row) : undefined
+      records.push({
+        json: idem === undefined ? row.payload : withKey(row.payload, idem),
+        entryIds: [row.id],
+        objectId,
+        kind: row.kind === 'event' ? 'event' : 'profile',
+        ...(idem === undefined ? {} : { idem }),
       })
       continue
     }
-    let merged: { record: Record<string, unknown>; data: Record<string, unknown>; ids: number[] } | null = null
-    const flush = () => {
-      if (merged) records.push({ record: merged.record, entryIds: merged.ids, objectId, kind: 'profile' })
-      merged = null
-    }
-    for (const row of group.rows) {
-      const payload = parse(row.payload)
-      if (row.kind === 'event') {
-        const record = { ...payload }
-        if (options.idempotencyKeys) record[IDEMPOTENCY_FIELD] = idempotencyKey(options.installId, row)
-        records.push({ record, entryIds: [row.id], objectId, kind: 'event' })
-        continue
-      }
-      const data = isPlainObject(payload.profileData) ? payload.profileData : {}
-      if (Object.values(data).some(isNonIdempotentValue)) {
-        flush()
-        const record = { ...payload }
-        if (options.idempotencyKeys) record[IDEMPOTENCY_FIELD] = idempotencyKey(options.installId, row)
-        records.push({ record, entryIds: [row.id], objectId, kind: 'profile' })
-        continue
-      }
-      if (merged === null) {
-        const next: { record: Record<string, unknown>; data: Record<string, unknown>; ids: number[] } = {
-          record: { ...payload },
-          data: {},
-          ids: [],
-        }
-        next.record.profileData = next.data
-        merged = next
-      }
-      const current: { record: Record<string, unknown>; data: Record<string, unknown>; ids: number[] } = merged
-      // The identity the server knows the profile by is the one before the first change.
-      if (current.record.identity === undefined && typeof payload.identity === 'string') {
-        current.record.identity = payload.identity
-      }
-      Object.assign(current.data, data)
-      current.ids.push(row.id)
-    }
-    flush()
+    run.push(row)
   }
-  return { records, deletes, entries }
+  closeRun()
+  return records
 }
 
-/** Drops accepted entries. */
-export function removeEntries(db: Db, ids: readonly number[]): void {
-  const statement = prepared(db, 'DELETE FROM outbox WHERE id = ?')
-  for (const id of ids) statement.run(id)
+/**
+ * Groups a chunk per profile (in the order profiles first appear) and coalesces each: consecutive plain
+ * profile changes merge into one record (the latest value of each key wins; the first known identity
+ * locates the profile); an operation that must not repeat ($incr, $add…) stays its own record with its
+ * own key, and so does every event. A delete makes everything before it moot.
+ */
+export function planUnits(
+  rows: readonly OutboxRow[],
+  options: { installId: string; idempotencyKeys: boolean },
+): PlannedUnit[] {
+  const byObject = new Map<string, OutboxRow[]>()
+  for (const row of rows) {
+    const list = byObject.get(row.object_id)
+    if (list) list.push(row)
+    else byObject.set(row.object_id, [row])
+  }
+  const units: PlannedUnit[] = []
+  for (const [objectId, list] of byObject) {
+    let start = 0
+    for (let i = 0; i < list.length; i += 1) {
+      const row = list[i] as OutboxRow
+      if (row.kind !== 'delete') continue
+      const payload = parse(row.payload)
+      units.push({
+        kind: 'delete',
+        objectId,
+        delete: {
+          objectId,
+          identity: typeof payload.identity === 'string' ? payload.identity : null,
+          entryIds: list.slice(start, i + 1).map((r) => r.id),
+          deleteEntryId: row.id,
+        },
+      })
+      start = i + 1
+    }
+    if (start < list.length) {
+      units.push({ kind: 'records', objectId, records: recordsOf(objectId, list.slice(start), options) })
+    }
+  }
+  return units
+}
+
+/**
+ * A profile change the server accepted supersedes the same keys in older refused changes of that
+ * profile: they must never be resent over it (a retry of the refused change sends only what is left).
+ */
+export function supersedeParked(db: Db, objectId: string, keys: readonly string[], beforeId: number): void {
+  // Only older refused changes: a newer one refused meanwhile holds newer values.
+  const rows = prepared(
+    db,
+    "SELECT id, payload, base FROM outbox WHERE object_id = ? AND state = 'parked' AND kind = 'profile' AND id < ?",
+  ).all(objectId, beforeId) as { id: number; payload: string; base: string | null }[]
+  for (const row of rows) {
+    const payload = parse(row.payload)
+    const data = isPlainObject(payload.profileData) ? { ...payload.profileData } : {}
+    const base = row.base === null ? {} : parse(row.base)
+    let touched = false
+    for (const key of keys) {
+      if (!(key in data)) continue
+      delete data[key]
+      delete base[key]
+      touched = true
+    }
+    if (!touched) continue
+    if (Object.keys(data).length === 0) prepared(db, 'DELETE FROM outbox WHERE id = ?').run(row.id)
+    else
+      prepared(db, 'UPDATE outbox SET payload = ?, base = ? WHERE id = ?').run(
+        JSON.stringify({ ...payload, profileData: data }),
+        JSON.stringify(base),
+        row.id,
+      )
+  }
+}
+
+/** Whether any refused change is parked (the common case is none: then nothing needs superseding). */
+export function anyParked(db: Db): boolean {
+  return prepared(db, "SELECT 1 FROM outbox WHERE state = 'parked' LIMIT 1").get() !== undefined
+}
+
+/**
+ * Accepted entries leave the queue: their ids go into outbox_done (runs of consecutive ids as one
+ * statement, the common case after a bulk change); `purgeDone` deletes the outbox rows later.
+ */
+export function markDone(db: Db, ids: readonly number[]): void {
+  const one = prepared(db, 'INSERT OR IGNORE INTO outbox_done (id) VALUES (?)')
+  const range = prepared(
+    db,
+    `INSERT OR IGNORE INTO outbox_done (id)
+     WITH RECURSIVE r(x) AS (SELECT ? UNION ALL SELECT x + 1 FROM r WHERE x < ?) SELECT x FROM r`,
+  )
+  const sorted = [...ids].sort((a, b) => a - b)
+  for (let i = 0; i < sorted.length;) {
+    let j = i
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j += 1
+    if (j === i) one.run(sorted[i])
+    else range.run(sorted[i], sorted[j])
+    i = j + 1
+  }
+}
+
+/** Deletes the outbox rows of up to `limit` done entries, in one transaction; returns how many (0: none left). */
+export function purgeDone(db: Db, limit: number): number {
+  const last = prepared(db, 'SELECT id FROM outbox_done ORDER BY id LIMIT 1 OFFSET ?').get(limit - 1) as
+    { id: number } | undefined
+  const upTo = last?.id ?? Number.MAX_SAFE_INTEGER
+  return db.transaction(() => {
+    prepared(db, 'DELETE FROM outbox WHERE id <= ? AND id IN (SELECT id FROM outbox_done WHERE id <= ?)').run(
+      upTo,
+      upTo,
+    )
+    return prepared(db, 'DELETE FROM outbox_done WHERE id <= ?').run(upTo).changes
+  })()
+}
+
+/** Forgets done marks of outbox rows deleted by other means (a profile's delete). */
+export function dropDoneMarks(db: Db, objectId: string, upToId: number): void {
+  prepared(
+    db,
+    'DELETE FROM outbox_done WHERE id IN (SELECT id FROM outbox WHERE object_id = ? AND id <= ?)',
+  ).run(objectId, upToId)
 }
 
 /** Parks refused entries with the server's code and message. */
@@ -207,7 +321,7 @@ export function pendingFields(db: Db, objectId: string): Map<string, PendingFiel
   const rows = prepared(
     db,
     `SELECT id, payload, base FROM outbox WHERE object_id = ? AND kind = 'profile' AND state IN ('pending','parked')
-     ORDER BY id`,
+       AND ${NOT_DONE} ORDER BY id`,
   ).all(objectId) as { id: number; payload: string; base: string | null }[]
   const fields = new Map<string, PendingField>()
   for (const row of rows) {
@@ -237,9 +351,10 @@ export function pendingFields(db: Db, objectId: string): Map<string, PendingFiel
 /** Whether a delete of this profile waits to be sent (a pull must not bring it back meanwhile). */
 export function hasPendingDelete(db: Db, objectId: string): boolean {
   return (
-    prepared(db, "SELECT 1 FROM outbox WHERE object_id = ? AND kind = 'delete' AND state <> 'parked' LIMIT 1").get(
-      objectId,
-    ) !== undefined
+    prepared(
+      db,
+      `SELECT 1 FROM outbox WHERE object_id = ? AND kind = 'delete' AND state = 'pending' AND ${NOT_DONE} LIMIT 1`,
+    ).get(objectId) !== undefined
   )
 }
 
@@ -256,7 +371,7 @@ export function rewritePendingField(
   const rows = prepared(
     db,
     `SELECT id, payload, base FROM outbox WHERE object_id = ? AND kind = 'profile' AND state IN ('pending','parked')
-     ORDER BY id`,
+       AND ${NOT_DONE} ORDER BY id`,
   ).all(objectId) as { id: number; payload: string; base: string | null }[]
   for (const row of rows) {
     const payload = parse(row.payload)

@@ -114,7 +114,8 @@ export async function runPull(context: PullContext): Promise<PullResult> {
   const types = loadCustomTypes(db)
   context.onProgress('downloading', 0, null)
   for (;;) {
-    if (context.signal.aborted) return finishFailed({ ok: false, kind: 'cancelled', status: null, message: '' })
+    if (context.signal.aborted)
+      return finishFailed({ ok: false, kind: 'cancelled', status: null, message: '' })
     let page = await attempt(() => client.readPage(cursor, context.signal))
     if (!page.ok && page.kind === 'bad-request' && result.resumed && result.records === 0) {
       // The saved cursor was refused (expired, or the server forgot it): start the download again.
@@ -144,7 +145,9 @@ export async function runPull(context: PullContext): Promise<PullResult> {
       }
       const done = (context.bookkeeping().pullCursor?.done ?? 0) + records.length
       // The checkpoint commits with the page: a crash never skips or repeats a page's effects.
-      context.saveBookkeeping({ pullCursor: next === null ? null : { cursor: next, startedAt, endpoint, done } })
+      context.saveBookkeeping({
+        pullCursor: next === null ? null : { cursor: next, startedAt, endpoint, done },
+      })
     }).immediate()
     result.records += records.length
     if (touched.length > 0) context.onProfilesChanged(touched, touched.length > 500)

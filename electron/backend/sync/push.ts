@@ -9,22 +9,31 @@ import type { CleverTapClient, Failure, Outcome, UploadReply } from './client'
 import type { RetryPolicy } from './options'
 import {
   IDEMPOTENCY_FIELD,
+  NOT_DONE,
+  anyParked,
   parkEntries,
-  planChunk,
+  planUnits,
   readPendingChunk,
-  removeEntries,
+  dropDoneMarks,
+  markDone,
+  supersedeParked,
   unparkFixedProfiles,
+  type OutboxRow,
   type PlannedDelete,
   type PlannedRecord,
 } from './outbox-queue'
 import { reconcileRemoteProfile } from './reconcile'
 import type { RunResult } from './runs'
+import { countOutbox } from './status'
 
 /** The upload API allows 15 concurrent requests per account; the other APIs 3 (CLEVERTAP-API.md §0). */
 export const MAX_UPLOADS_IN_FLIGHT = 15
 export const MAX_OTHER_IN_FLIGHT = 3
 const MAX_DELETE_VALUES = 100
-const DEFAULT_CHUNK = 10_000
+const DEFAULT_CHUNK = 2_000
+/** Accepted entries are removed in one transaction per this many, or per this long. */
+const FLUSH_EVERY = 10_000
+const FLUSH_INTERVAL_MS = 1_000
 
 export type Contact = 'online' | 'offline' | 'unauthorized'
 
@@ -62,6 +71,13 @@ export interface PushResult extends RunResult {
 
 const RECORD_NUMBER = /\s*Skipped record number\s*:\s*(\d+)\s*$/
 
+/** The profileData keys of a record's JSON. */
+function keysOf(json: string): string[] {
+  const record: unknown = JSON.parse(json)
+  const data = (record as { profileData?: unknown } | null)?.profileData
+  return typeof data === 'object' && data !== null ? Object.keys(data) : []
+}
+
 /** The server's message without the batch-relative "Skipped record number : i" suffix. */
 export function serverMessage(error: string): string {
   return error.replace(RECORD_NUMBER, '').trim()
@@ -78,8 +94,9 @@ export function refusedIndexes(
     const numbered = RECORD_NUMBER.exec(item.error)
     if (numbered) index = Number(numbered[1]) - 1
     const echoed = item.record as Record<string, unknown> | undefined
-    if ((index === undefined || index < 0 || index >= records.length) && echoed && IDEMPOTENCY_FIELD in echoed) {
-      index = records.findIndex((r) => r.record[IDEMPOTENCY_FIELD] === echoed[IDEMPOTENCY_FIELD])
+    const key = echoed?.[IDEMPOTENCY_FIELD]
+    if ((index === undefined || index < 0 || index >= records.length) && typeof key === 'string') {
+      index = records.findIndex((r) => r.idem === key)
     }
     if (index === undefined || index < 0 || index >= records.length || refused.has(index)) return null
     refused.set(index, { code: item.code, message: serverMessage(item.error) })
@@ -87,7 +104,11 @@ export function refusedIndexes(
   return refused
 }
 
-async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -99,12 +120,32 @@ async function runPool<T>(items: readonly T[], limit: number, work: (item: T) =>
   await Promise.all(workers)
 }
 
-function countWhere(db: Db, sql: string): number {
-  return (db.prepare(sql).get() as { n: number }).n
+/** A request to make: upload records, or delete profiles; it starts once the tasks it follows are done. */
+interface Task {
+  records: PlannedRecord[]
+  deletes: PlannedDelete[]
+  /** Earlier tasks holding the same profiles: a profile's changes reach the server in order. */
+  after: Set<Promise<void>>
+  done: Promise<void>
+  finish(): void
 }
 
-const HELD_SQL = `SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND kind = 'profile'
-  AND object_id IN (SELECT object_id FROM sync_conflicts WHERE resolved_at IS NULL)`
+function newTask(): Task {
+  let finish = () => {}
+  const done = new Promise<void>((resolve) => (finish = resolve))
+  return { records: [], deletes: [], after: new Set(), done, finish }
+}
+
+/** A wake-up call between the reader and the workers. */
+class Bell {
+  private waiting: (() => void)[] = []
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+  ring(): void {
+    for (const resolve of this.waiting.splice(0)) resolve()
+  }
+}
 
 export async function runPush(context: PushContext): Promise<PushResult> {
   const { db, client } = context
@@ -123,11 +164,11 @@ export async function runPush(context: PushContext): Promise<PushResult> {
     held: 0,
     checked: 0,
   }
-  // A failure that ends the run stops the other requests of the chunk too.
+  // A failure that ends the run stops the other requests too.
   const stop = new AbortController()
   const signal = AbortSignal.any([context.signal, stop.signal])
   // An object, not a `let`: it is set inside the request callbacks.
-  const ending: { failure: Failure | null } = { failure: null }
+  const ending: { failure: Failure | null; crash?: unknown } = { failure: null }
   const fail = (outcome: Failure) => {
     if (ending.failure === null && outcome.kind !== 'cancelled') ending.failure = outcome
     stop.abort()
@@ -148,140 +189,255 @@ export async function runPush(context: PushContext): Promise<PushResult> {
     })
     result.requests += outcome.attempts
     // Broken connections and timeouts that never recovered mean the server is out of reach.
-    if (!outcome.ok && (outcome.kind === 'network' || outcome.kind === 'timeout')) context.onContact('offline')
+    if (!outcome.ok && (outcome.kind === 'network' || outcome.kind === 'timeout'))
+      context.onContact('offline')
     else note(outcome)
     return outcome
   }
 
+  // Refused changes come back only here, at the start, when a newer change to their profile waits: then
+  // they are read before it (lower id) and merged with it, in order.
   unparkFixedProfiles(db)
-  const total = countWhere(db, "SELECT count(*) AS n FROM outbox WHERE state = 'pending'") - countWhere(db, HELD_SQL)
+  const before = countOutbox(db)
+  let total = before.pending - before.held
   let done = 0
+  const progress = () => {
+    total = Math.max(total, done)
+    context.onProgress('pushing', done, total)
+  }
   context.onProgress('checking', 0, total)
 
   await precheck(context, attempt, result, fail, signal)
 
-  const batchSize = Math.max(1, Math.min(context.batchSize, 1000))
-  const chunkSize = context.chunkSize ?? DEFAULT_CHUNK
-  while (ending.failure === null && !signal.aborted) {
-    unparkFixedProfiles(db)
-    const rows = readPendingChunk(db, chunkSize)
-    if (rows.length === 0) break
-    const plan = planChunk(rows, { installId: context.installId, idempotencyKeys: context.idempotencyKeys })
-    context.onProgress('pushing', done, total)
-
-    const batches: PlannedRecord[][] = []
-    for (let i = 0; i < plan.records.length; i += batchSize) batches.push(plan.records.slice(i, i + batchSize))
-    const deleteBatches: PlannedDelete[][] = []
-    for (let i = 0; i < plan.deletes.length; i += MAX_DELETE_VALUES) {
-      deleteBatches.push(plan.deletes.slice(i, i + MAX_DELETE_VALUES))
-    }
-
-    const sendRecords = async (records: PlannedRecord[]): Promise<void> => {
-      if (signal.aborted) return
-      const outcome = await attempt(() =>
-        client.upload(
-          records.map((r) => r.record),
-          signal,
-        ),
-      )
-      if (outcome.ok) {
-        const refused = refusedIndexes(outcome.value, records)
-        if (refused === null) {
-          fail({
-            ok: false,
-            kind: 'server',
-            status: 200,
-            message: 'The upload reply did not say which records were refused; the batch stays queued.',
-          })
-          return
-        }
-        const at = context.clock()
-        db.transaction(() => {
-          records.forEach((planned, index) => {
-            const problem = refused.get(index)
-            if (problem === undefined) {
-              removeEntries(db, planned.entryIds)
-              result.records += 1
-              result.entries += planned.entryIds.length
-            } else {
-              parkEntries(db, planned.entryIds, problem.code, problem.message, at)
-              result.rejected += planned.entryIds.length
-              result.notes.push(`${planned.objectId}: ${problem.code} ${problem.message}`)
-            }
-            done += planned.entryIds.length
-          })
-        })()
-        context.onProgress('pushing', done, total)
-        return
+  // What the server answered is written in batches of transactions, not one per request: a commit per
+  // request costs more than the request on loopback. Writing it late is safe: an entry leaves only after
+  // the server processed it, and one not yet removed at a crash is resent, which is idempotent.
+  const accepted: number[] = []
+  const acceptedProfiles: { objectId: string; json: string; lastId: number }[] = []
+  const refusedEntries: { ids: number[]; code: number; message: string; at: number }[] = []
+  let lastFlush = context.clock()
+  const flush = () => {
+    lastFlush = context.clock()
+    if (accepted.length === 0 && refusedEntries.length === 0) return
+    const removing = accepted.splice(0)
+    const superseding = acceptedProfiles.splice(0)
+    const parking = refusedEntries.splice(0)
+    db.transaction(() => {
+      markDone(db, removing)
+      for (const park of parking) parkEntries(db, park.ids, park.code, park.message, park.at)
+      if (anyParked(db)) {
+        for (const { objectId, json, lastId } of superseding)
+          supersedeParked(db, objectId, keysOf(json), lastId)
       }
-      if (outcome.kind === 'bad-request') {
-        // The server refused the request as a whole: halve it until the record it objects to is alone.
-        if (records.length > 1) {
-          const half = Math.ceil(records.length / 2)
-          await sendRecords(records.slice(0, half))
-          await sendRecords(records.slice(half))
-          return
-        }
-        const [only] = records
-        if (only) {
-          db.transaction(() => parkEntries(db, only.entryIds, outcome.status ?? 400, outcome.message, context.clock()))()
-          result.rejected += only.entryIds.length
-          result.notes.push(`${only.objectId}: ${outcome.status ?? 400} ${outcome.message}`)
-          done += only.entryIds.length
-        }
-        return
-      }
-      fail(outcome)
-    }
+    })()
+  }
 
-    const sendDeletes = async (group: PlannedDelete[]): Promise<void> => {
-      if (signal.aborted) return
-      const outcome = await attempt(() =>
-        client.deleteByGuid(
-          group.map((d) => d.objectId),
-          signal,
-        ),
-      )
-      if (!outcome.ok) {
-        if (outcome.kind === 'bad-request') {
-          const at = context.clock()
-          db.transaction(() => {
-            for (const d of group) parkEntries(db, [d.deleteEntryId], outcome.status ?? 400, outcome.message, at)
-          })()
-          result.rejected += group.length
-          result.notes.push(`delete of ${group.length} profile(s): ${outcome.status ?? 400} ${outcome.message}`)
-          return
-        }
-        fail(outcome)
+  const sendRecords = async (records: PlannedRecord[]): Promise<void> => {
+    if (records.length === 0 || signal.aborted) return
+    const outcome = await attempt(() =>
+      client.upload(
+        records.map((r) => r.json),
+        signal,
+      ),
+    )
+    if (outcome.ok) {
+      const refused = refusedIndexes(outcome.value, records)
+      if (refused === null) {
+        fail({
+          ok: false,
+          kind: 'server',
+          status: 200,
+          message: 'The upload reply did not say which records were refused; the batch stays queued.',
+        })
         return
       }
       const at = context.clock()
-      db.transaction(() => {
-        for (const d of group) {
-          // Everything queued for the profile up to its delete is moot now, conflicts included.
-          db.prepare('DELETE FROM outbox WHERE object_id = ? AND id <= ?').run(d.objectId, d.deleteEntryId)
-          db.prepare(
-            "UPDATE sync_conflicts SET resolved_at = ?, resolution = 'deleted' WHERE object_id = ? AND resolved_at IS NULL",
-          ).run(at, d.objectId)
-          db.prepare(
-            'INSERT INTO sync_tombstones (object_id, identity, deleted_at) VALUES (?, ?, ?) ON CONFLICT(object_id) DO UPDATE SET deleted_at = excluded.deleted_at',
-          ).run(d.objectId, d.identity, at)
-          result.entries += d.entryIds.length
-          result.deleted += 1
-          done += d.entryIds.length
+      records.forEach((planned, index) => {
+        const problem = refused.get(index)
+        if (problem === undefined) {
+          accepted.push(...planned.entryIds)
+          if (planned.kind === 'profile')
+            acceptedProfiles.push({
+              objectId: planned.objectId,
+              json: planned.json,
+              lastId: Math.max(...planned.entryIds),
+            })
+          result.records += 1
+          result.entries += planned.entryIds.length
+        } else {
+          refusedEntries.push({ ids: planned.entryIds, code: problem.code, message: problem.message, at })
+          result.rejected += planned.entryIds.length
+          result.notes.push(`${planned.objectId}: ${problem.code} ${problem.message}`)
         }
-      })()
-      context.onProgress('pushing', done, total)
+        done += planned.entryIds.length
+      })
+      if (accepted.length >= FLUSH_EVERY || context.clock() - lastFlush >= FLUSH_INTERVAL_MS) flush()
+      progress()
+      return
     }
-
-    await Promise.all([
-      runPool(batches, context.concurrency ?? MAX_UPLOADS_IN_FLIGHT, sendRecords),
-      runPool(deleteBatches, MAX_OTHER_IN_FLIGHT, sendDeletes),
-    ])
+    if (outcome.kind === 'bad-request') {
+      // The server refused the request as a whole: halve it until the record it objects to is alone.
+      if (records.length > 1) {
+        const half = Math.ceil(records.length / 2)
+        await sendRecords(records.slice(0, half))
+        await sendRecords(records.slice(half))
+        return
+      }
+      const [only] = records
+      if (only) {
+        refusedEntries.push({
+          ids: only.entryIds,
+          code: outcome.status ?? 400,
+          message: outcome.message,
+          at: context.clock(),
+        })
+        result.rejected += only.entryIds.length
+        result.notes.push(`${only.objectId}: ${outcome.status ?? 400} ${outcome.message}`)
+        done += only.entryIds.length
+      }
+      return
+    }
+    fail(outcome)
   }
 
-  result.remaining = countWhere(db, "SELECT count(*) AS n FROM outbox WHERE state = 'pending'")
-  result.held = countWhere(db, HELD_SQL)
+  const sendDeletes = async (group: PlannedDelete[]): Promise<void> => {
+    if (group.length === 0 || signal.aborted) return
+    const outcome = await attempt(() =>
+      client.deleteByGuid(
+        group.map((d) => d.objectId),
+        signal,
+      ),
+    )
+    if (!outcome.ok) {
+      if (outcome.kind === 'bad-request') {
+        const at = context.clock()
+        for (const d of group)
+          refusedEntries.push({
+            ids: [d.deleteEntryId],
+            code: outcome.status ?? 400,
+            message: outcome.message,
+            at,
+          })
+        result.rejected += group.length
+        result.notes.push(`delete of ${group.length} profile(s): ${outcome.status ?? 400} ${outcome.message}`)
+        return
+      }
+      fail(outcome)
+      return
+    }
+    // Written at once: later changes of a recreated profile must not be mistaken for moot ones.
+    flush()
+    const at = context.clock()
+    db.transaction(() => {
+      for (const d of group) {
+        // Everything queued for the profile up to its delete is moot now, conflicts included.
+        dropDoneMarks(db, d.objectId, d.deleteEntryId)
+        db.prepare('DELETE FROM outbox WHERE object_id = ? AND id <= ?').run(d.objectId, d.deleteEntryId)
+        db.prepare(
+          "UPDATE sync_conflicts SET resolved_at = ?, resolution = 'deleted' WHERE object_id = ? AND resolved_at IS NULL",
+        ).run(at, d.objectId)
+        db.prepare(
+          'INSERT INTO sync_tombstones (object_id, identity, deleted_at) VALUES (?, ?, ?) ON CONFLICT(object_id) DO UPDATE SET deleted_at = excluded.deleted_at',
+        ).run(d.objectId, d.identity, at)
+        result.entries += d.entryIds.length
+        result.deleted += 1
+        done += d.entryIds.length
+      }
+    })()
+    progress()
+  }
+
+  // The reader plans chunks of the outbox into tasks while workers send them, so the server never
+  // waits for the next chunk to be read. A profile's tasks run one after the other (Task.after).
+  const uploads: Task[] = []
+  const deletes: Task[] = []
+  const work = new Bell()
+  const room = new Bell()
+  let reading = true
+  const lastTaskOf = new Map<string, Task>()
+  const concurrency = context.concurrency ?? MAX_UPLOADS_IN_FLIGHT
+  const lowWater = concurrency * 2
+
+  const worker = async (queue: Task[], send: (task: Task) => Promise<void>) => {
+    for (;;) {
+      const task = queue.shift()
+      if (!task) {
+        if (!reading) return
+        await work.wait()
+        continue
+      }
+      room.ring()
+      try {
+        await Promise.all(task.after)
+        await send(task)
+      } catch (error) {
+        // Not a server answer (those are outcomes): a bug or the database. The run stops and rethrows it.
+        ending.crash ??= error
+        stop.abort()
+      } finally {
+        task.finish()
+      }
+    }
+  }
+  const workers = [
+    ...Array.from({ length: concurrency }, () => worker(uploads, (t) => sendRecords(t.records))),
+    ...Array.from({ length: MAX_OTHER_IN_FLIGHT }, () => worker(deletes, (t) => sendDeletes(t.deletes))),
+  ]
+
+  const batchSize = Math.max(1, Math.min(context.batchSize, 1000))
+  const chunkSize = context.chunkSize ?? DEFAULT_CHUNK
+  let afterId = 0
+  try {
+    while (ending.failure === null && !signal.aborted) {
+      while (uploads.length + deletes.length >= lowWater && !signal.aborted) await room.wait()
+      const rows = readPendingChunk(db, afterId, chunkSize)
+      if (rows.length === 0) break
+      afterId = (rows[rows.length - 1] as OutboxRow).id
+      let upload = newTask()
+      let removal = newTask()
+      const follow = (task: Task, objectId: string) => {
+        const previous = lastTaskOf.get(objectId)
+        if (previous && previous !== task) task.after.add(previous.done)
+        lastTaskOf.set(objectId, task)
+      }
+      for (const unit of planUnits(rows, {
+        installId: context.installId,
+        idempotencyKeys: context.idempotencyKeys,
+      })) {
+        if (unit.kind === 'delete') {
+          if (removal.deletes.length >= MAX_DELETE_VALUES) {
+            deletes.push(removal)
+            removal = newTask()
+          }
+          follow(removal, unit.objectId)
+          removal.deletes.push(unit.delete)
+          continue
+        }
+        for (const record of unit.records) {
+          if (upload.records.length >= batchSize) {
+            uploads.push(upload)
+            upload = newTask()
+          }
+          follow(upload, unit.objectId)
+          upload.records.push(record)
+        }
+      }
+      if (upload.records.length > 0) uploads.push(upload)
+      if (removal.deletes.length > 0) deletes.push(removal)
+      work.ring()
+      progress()
+    }
+  } finally {
+    reading = false
+    work.ring()
+    await Promise.all(workers)
+    flush()
+  }
+
+  if (ending.crash !== undefined) throw ending.crash
+  const after = countOutbox(db)
+  result.remaining = after.pending
+  result.held = after.held
   const ended = ending.failure
   if (ended !== null) {
     result.status = 'failed'
@@ -310,7 +466,7 @@ async function precheck(
   const { db } = context
   const objects = db
     .prepare(
-      `SELECT DISTINCT object_id FROM outbox WHERE kind = 'profile' AND state = 'pending'
+      `SELECT DISTINCT object_id FROM outbox WHERE kind = 'profile' AND state = 'pending' AND ${NOT_DONE}
        AND object_id NOT IN (SELECT object_id FROM sync_conflicts WHERE resolved_at IS NULL)
        LIMIT ?`,
     )
@@ -321,9 +477,10 @@ async function precheck(
     if (signal.aborted) return
     let outcome = await attempt(() => context.client.profileByObjectId(objectId, signal))
     // Not known by this id yet: the same identity may have been created on another device.
-    const identity = (db.prepare('SELECT identity FROM profiles WHERE object_id = ?').get(objectId) as
-      | { identity: string | null }
-      | undefined)?.identity
+    const identity = (
+      db.prepare('SELECT identity FROM profiles WHERE object_id = ?').get(objectId) as
+        { identity: string | null } | undefined
+    )?.identity
     if (outcome.ok && outcome.value === null && identity) {
       outcome = await attempt(() => context.client.profileByIdentity(identity, signal))
     }
@@ -334,7 +491,9 @@ async function precheck(
     result.checked += 1
     if (outcome.value === null) return
     const remote = outcome.value
-    const reconciled = db.transaction(() => reconcileRemoteProfile(db, remote, { at: context.clock() }))()
+    const reconciled = db.transaction(() =>
+      reconcileRemoteProfile(db, remote, { at: context.clock(), localObjectId: objectId }),
+    )()
     result.conflicts += reconciled.newConflicts
     result.notes.push(...reconciled.notes)
     if (reconciled.result === 'updated' && reconciled.profileId) changed.push(reconciled.profileId)

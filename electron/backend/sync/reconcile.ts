@@ -37,18 +37,19 @@ export interface ReconcileOutcome {
   notes: string[]
 }
 
-function findLocal(db: Db, remote: RemoteProfile, objectIds: string[], identity: WireFieldValue | undefined) {
+function findLocal(db: Db, objectIds: string[], theirs: Map<string, WireFieldValue>) {
   for (const objectId of objectIds) {
     const own = findProfileRow(db, objectId)
     if (own) return own
     const device = prepared(db, 'SELECT profile_id FROM devices WHERE device_id = ?').get(objectId) as
-      | { profile_id: number }
-      | undefined
+      { profile_id: number } | undefined
     if (device) return findProfileRowById(db, device.profile_id)
   }
-  const keys: [ 'identity' | 'email', unknown][] = [
-    ['identity', identity],
-    ['email', remote.email],
+  const keys: ['identity' | 'email' | 'fbid' | 'gpid', unknown][] = [
+    ['identity', theirs.get('Identity')],
+    ['email', theirs.get('Email')],
+    ['fbid', theirs.get('FBID')],
+    ['gpid', theirs.get('GPID')],
   ]
   for (const [kind, value] of keys) {
     if (typeof value !== 'string' || value === '') continue
@@ -60,10 +61,13 @@ function findLocal(db: Db, remote: RemoteProfile, objectIds: string[], identity:
 
 function isTombstoned(db: Db, objectIds: string[], identity: WireFieldValue | undefined): boolean {
   for (const objectId of objectIds) {
-    if (prepared(db, 'SELECT 1 FROM sync_tombstones WHERE object_id = ?').get(objectId) !== undefined) return true
+    if (prepared(db, 'SELECT 1 FROM sync_tombstones WHERE object_id = ?').get(objectId) !== undefined)
+      return true
   }
   if (typeof identity === 'string') {
-    return prepared(db, 'SELECT 1 FROM sync_tombstones WHERE identity = ? LIMIT 1').get(identity) !== undefined
+    return (
+      prepared(db, 'SELECT 1 FROM sync_tombstones WHERE identity = ? LIMIT 1').get(identity) !== undefined
+    )
   }
   return false
 }
@@ -75,10 +79,10 @@ function recordConflict(
   values: { mine: WireFieldValue; theirs: WireFieldValue; base: WireFieldValue },
   at: number,
 ): boolean {
-  const open = prepared(db, 'SELECT id FROM sync_conflicts WHERE object_id = ? AND field = ? AND resolved_at IS NULL').get(
-    objectId,
-    field,
-  ) as { id: number } | undefined
+  const open = prepared(
+    db,
+    'SELECT id FROM sync_conflicts WHERE object_id = ? AND field = ? AND resolved_at IS NULL',
+  ).get(objectId, field) as { id: number } | undefined
   if (open) {
     // Still open: keep it current (the server may have changed again).
     prepared(db, 'UPDATE sync_conflicts SET mine = ?, theirs = ? WHERE id = ?').run(
@@ -91,7 +95,14 @@ function recordConflict(
   prepared(
     db,
     'INSERT INTO sync_conflicts (object_id, field, mine, theirs, base, detected_at) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(objectId, field, JSON.stringify(values.mine), JSON.stringify(values.theirs), JSON.stringify(values.base), at)
+  ).run(
+    objectId,
+    field,
+    JSON.stringify(values.mine),
+    JSON.stringify(values.theirs),
+    JSON.stringify(values.base),
+    at,
+  )
   return true
 }
 
@@ -121,7 +132,12 @@ function applyValues(
 export function reconcileRemoteProfile(
   db: Db,
   remote: RemoteProfile,
-  options: { at: number; types?: Map<string, CustomPropertyType> },
+  options: {
+    at: number
+    types?: Map<string, CustomPropertyType>
+    /** The local profile the record was looked up for (a push's read-back): no other is matched or created. */
+    localObjectId?: string
+  },
 ): ReconcileOutcome {
   const notes: string[] = []
   const objectIds = remoteObjectIds(remote)
@@ -132,9 +148,21 @@ export function reconcileRemoteProfile(
   const types = options.types ?? loadCustomTypes(db)
   try {
     return db.transaction((): ReconcileOutcome => {
-      const local = findLocal(db, remote, objectIds, identity)
+      const local =
+        options.localObjectId === undefined
+          ? findLocal(db, objectIds, theirs)
+          : findProfileRow(db, options.localObjectId)
       if (!local) {
-        if (isTombstoned(db, objectIds, identity) || objectIds.some((id) => hasPendingDelete(db, id))) {
+        if (
+          options.localObjectId !== undefined ||
+          isTombstoned(db, objectIds, identity) ||
+          objectIds.some((id) => hasPendingDelete(db, id))
+        ) {
+          return { result: 'skipped', profileId: null, newConflicts: 0, notes }
+        }
+        if (objectIds.length === 0 && !['Identity', 'Email', 'FBID', 'GPID'].some((key) => theirs.has(key))) {
+          // Nothing would find it again next time: it would come back as a new profile on every pull.
+          notes.push(`${label}: skipped, the server sent it with no CleverTap ID or identifier`)
           return { result: 'skipped', profileId: null, newConflicts: 0, notes }
         }
         const row = insertBareProfile(db, objectIds[0] ?? newObjectId(), atSeconds)
@@ -153,7 +181,8 @@ export function reconcileRemoteProfile(
 }
 
 function orderForApply(values: [string, WireFieldValue][]): [string, WireFieldValue][] {
-  const rank = (key: string) => (key === 'Identity' || key === 'Email' || key === 'FBID' || key === 'GPID' ? 0 : 1)
+  const rank = (key: string) =>
+    key === 'Identity' || key === 'Email' || key === 'FBID' || key === 'GPID' ? 0 : 1
   return [...values].sort((a, b) => rank(a[0]) - rank(b[0]))
 }
 
@@ -161,7 +190,13 @@ function reconcileExisting(
   db: Db,
   local: ProfileRow,
   theirs: Map<string, WireFieldValue>,
-  context: { at: number; atSeconds: number; types: Map<string, CustomPropertyType>; notes: string[]; label: string },
+  context: {
+    at: number
+    atSeconds: number
+    types: Map<string, CustomPropertyType>
+    notes: string[]
+    label: string
+  },
 ): ReconcileOutcome {
   const mine = localWireView(db, local, context.types)
   const pending = pendingFields(db, local.object_id)

@@ -1,16 +1,8 @@
 // Where the remote API is: a CleverTap region or a custom base URL (the sandbox), resolved to the
 // `…/1` base every endpoint hangs off (CLEVERTAP-API.md §0).
 import { AppError } from '../../../shared/ipc/envelope'
-import { REGIONS, type Region, type RemoteSpec } from '../../../shared/ipc/channels/sync'
-
-/** Europe (dashboard eu1) is the bare host; the others are `<region>.api.clevertap.com`. */
-export function regionEndpoint(region: Region): string {
-  return region === 'eu1' ? 'https://api.clevertap.com/1' : `https://${region}.api.clevertap.com/1`
-}
-
-export function isRegion(value: string): value is Region {
-  return (REGIONS as readonly string[]).includes(value)
-}
+import type { RemoteSpec } from '../../../shared/ipc/channels/sync'
+import { regionEndpoint } from '../../../shared/sync/remote-constants'
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
 
@@ -23,11 +15,15 @@ export function normaliseBaseUrl(raw: string): string {
   try {
     url = new URL(raw.trim())
   } catch {
-    throw new AppError('validation', `"${raw}" is not a URL; expected e.g. http://127.0.0.1:8080 or https://host/1.`, {
-      key: 'baseUrl',
-      value: raw,
-      rule: 'an http(s) URL',
-    })
+    throw new AppError(
+      'validation',
+      `"${raw}" is not a URL; expected e.g. http://127.0.0.1:8080 or https://host/1.`,
+      {
+        key: 'baseUrl',
+        value: raw,
+        rule: 'an http(s) URL',
+      },
+    )
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new AppError('validation', `The base URL must use https (got ${url.protocol}).`, {

@@ -72,7 +72,9 @@ export class RunHistory {
 
   start(kind: SyncRun['kind'], trigger: string, endpoint: string | null, at: number): number {
     const info = this.db
-      .prepare("INSERT INTO sync_runs (kind, trigger, status, started_at, endpoint) VALUES (?, ?, 'running', ?, ?)")
+      .prepare(
+        "INSERT INTO sync_runs (kind, trigger, status, started_at, endpoint) VALUES (?, ?, 'running', ?, ?)",
+      )
       .run(kind, trigger, at, endpoint)
     return Number(info.lastInsertRowid)
   }

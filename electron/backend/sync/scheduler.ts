@@ -62,6 +62,21 @@ export class SyncScheduler {
     this.schedulePush(this.options.debounceMs)
   }
 
+  /**
+   * A run started elsewhere (Sync now, the CLI) reached the server with the stored settings: the wait
+   * after earlier failures and its planned retry are over, and changes go out on the usual schedule.
+   */
+  reachedServer(): void {
+    // A run of the scheduler's own settles its outcome itself when it ends.
+    if (this.stopped || this.running) return
+    if (this.failures === 0 && !this.blocked) return
+    this.failures = 0
+    this.blocked = false
+    this.hooks.onRetryPlanned(null)
+    if (!this.hooks.enabled()) return
+    this.schedulePush(this.hooks.hasPending() ? this.options.debounceMs : this.hooks.pushIntervalMs())
+  }
+
   stop(): void {
     this.stopped = true
     this.clearTimers()
@@ -124,7 +139,8 @@ export class SyncScheduler {
       this.failures = 0
       this.hooks.onRetryPlanned(null)
       // Changes that arrived during the run go out now; otherwise wait for the timer.
-      const delay = this.again && this.hooks.hasPending() ? this.options.debounceMs : this.hooks.pushIntervalMs()
+      const delay =
+        this.again && this.hooks.hasPending() ? this.options.debounceMs : this.hooks.pushIntervalMs()
       this.again = false
       this.schedulePush(delay)
       return

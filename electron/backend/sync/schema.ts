@@ -1,6 +1,9 @@
 // Schema version 3: what sync keeps. The outbox is rebuilt with AUTOINCREMENT (an id is never reused
 // after a push empties the table, so idempotency keys derived from ids stay unique) and gains its
 // delivery state; conflicts, run history and tombstones of remote deletes get their own tables.
+// An accepted entry leaves the queue when its id goes into outbox_done (a small append-only table of
+// integers); the outbox row is deleted later, in slices: deleting or rewriting 100k wide rows during a
+// push costs more than the push's own work.
 import type Database from 'better-sqlite3'
 
 export function upgradeSyncSchema(db: Database.Database): void {
@@ -16,8 +19,8 @@ export function upgradeSyncSchema(db: Database.Database): void {
       payload TEXT NOT NULL,                    -- JSON: the CleverTap upload record
       base TEXT,                                -- JSON: the values before the change (conflicts)
       created_at INTEGER NOT NULL,
-      -- pending: to send; parked: refused by the server (error_*), sent again after a new change to the
-      -- profile or a retry (a person may also discard it: the entry is then deleted).
+      -- pending: to send (unless its id is in outbox_done); parked: refused by the server (error_*),
+      -- sent again after a new change to the profile or a retry (or discarded: the entry is deleted).
       state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','parked')),
       attempts INTEGER NOT NULL DEFAULT 0,
       error_code INTEGER,
@@ -29,6 +32,8 @@ export function upgradeSyncSchema(db: Database.Database): void {
     ALTER TABLE outbox_v3 RENAME TO outbox;
     CREATE INDEX outbox_object ON outbox(object_id);
     CREATE INDEX outbox_parked ON outbox(object_id) WHERE state = 'parked';
+    -- Entries the server processed: out of the queue; their outbox rows are deleted in the background.
+    CREATE TABLE outbox_done (id INTEGER PRIMARY KEY) STRICT;
 
     -- A field changed here (pending) and on the server since the last sync: kept until a person chooses.
     CREATE TABLE sync_conflicts (

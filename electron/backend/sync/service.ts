@@ -5,13 +5,14 @@ import type { ConnectionOverride, ConnectionTestResult, SyncStatus } from '../..
 import { AppError, type ErrorCode } from '../../../shared/ipc/envelope'
 import type { BackendContext } from '../context'
 import { CleverTapClient, type RemoteConnection } from './client'
+import { purgeDone } from './outbox-queue'
 import { type ResolvedSyncOptions, resolveSyncOptions } from './options'
 import { defaultPullQuery, runPull, type PullResult } from './pull'
 import { runPush, type Contact, type PushResult } from './push'
 import { RunHistory } from './runs'
 import { type RunOutcome, SyncScheduler } from './scheduler'
 import { type SettingsUpdate, SyncSettings } from './settings'
-import { SyncStatusTracker } from './status'
+import { SyncStatusTracker, countOutbox } from './status'
 
 export interface RunOptions {
   trigger: string
@@ -20,6 +21,8 @@ export interface RunOptions {
   connection?: ConnectionOverride
 }
 
+/** Sent rows deleted per slice of the background purge. */
+const PURGE_SLICE = 5_000
 /** Connection tests are answered within this, whatever the request timeout. */
 const TEST_TIMEOUT_MS = 15_000
 /** An identity nobody has: the lookup only tells whether the server accepts the credentials. */
@@ -41,6 +44,7 @@ export class SyncService {
   private readonly options: ResolvedSyncOptions
   private readonly closing = new AbortController()
   private queue: Promise<unknown> = Promise.resolve()
+  private purging = false
 
   constructor(private readonly ctx: BackendContext) {
     this.options = resolveSyncOptions(ctx.sync)
@@ -81,10 +85,29 @@ export class SyncService {
       await this.queue.catch(() => undefined)
     })
     this.scheduler.start()
+    this.purgeSoon()
+  }
+
+  /**
+   * Deletes the rows of accepted entries in slices, between other work: they already left the queue
+   * (outbox_done); deleting them during the push would slow it down.
+   */
+  private purgeSoon(): void {
+    if (this.purging) return
+    this.purging = true
+    const slice = () => {
+      if (this.closing.signal.aborted) {
+        this.purging = false
+        return
+      }
+      if (purgeDone(this.ctx.db, PURGE_SLICE) > 0) this.options.timers.setTimeout(slice, 0)
+      else this.purging = false
+    }
+    this.options.timers.setTimeout(slice, 0)
   }
 
   pendingCount(): number {
-    return (this.ctx.db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number }).n
+    return countOutbox(this.ctx.db).pending
   }
 
   currentStatus(): SyncStatus {
@@ -140,8 +163,8 @@ export class SyncService {
   push(options: RunOptions): Promise<PushResult & { runId: number; durationMs: number }> {
     return this.exclusive(async () => {
       const connection = await this.settings.connection(options.connection)
-      const remote = options.connection?.remote ?? this.settings.read().remote
       const stored = this.settings.read()
+      const remote = options.connection?.remote ?? stored.remote
       const started = this.ctx.clock()
       const runId = this.runs.start('push', options.trigger, connection.endpoint, started)
       this.status.activity = 'pushing'
@@ -163,8 +186,9 @@ export class SyncService {
           onContact: this.contact,
           onProfilesChanged: (ids) => this.ctx.events.emit('profiles.changed', { ids }),
         })
-        this.afterRun(result, 'lastPushAt')
+        this.afterRun(result, 'lastPushAt', options)
         this.runs.finish(runId, result, this.ctx.clock())
+        this.purgeSoon()
         return { ...result, runId, durationMs: this.ctx.clock() - started }
       } catch (error) {
         this.runs.finish(runId, failedRun(error), this.ctx.clock())
@@ -197,9 +221,10 @@ export class SyncService {
           saveBookkeeping: (patch) => this.settings.patchBookkeeping(patch),
           onProgress: (phase, done, total) => options.onProgress?.(phase, done, total),
           onContact: this.contact,
-          onProfilesChanged: (ids, all) => this.ctx.events.emit('profiles.changed', all ? { ids: [], all } : { ids }),
+          onProfilesChanged: (ids, all) =>
+            this.ctx.events.emit('profiles.changed', all ? { ids: [], all } : { ids }),
         })
-        this.afterRun(result, null)
+        this.afterRun(result, null, options)
         this.runs.finish(runId, result, this.ctx.clock())
         return { ...result, runId, durationMs: this.ctx.clock() - started }
       } catch (error) {
@@ -212,7 +237,7 @@ export class SyncService {
     })
   }
 
-  private afterRun(result: PushResult | PullResult, stamp: 'lastPushAt' | null): void {
+  private afterRun(result: PushResult | PullResult, stamp: 'lastPushAt' | null, options: RunOptions): void {
     if (result.status === 'failed' && result.error) {
       this.status.lastError = { code: result.error.code, message: result.error.message, at: this.ctx.clock() }
       return
@@ -220,6 +245,8 @@ export class SyncService {
     if (result.status === 'cancelled') return
     this.status.lastError = null
     if (stamp) this.settings.patchBookkeeping({ [stamp]: this.ctx.clock() })
+    // Credentials given for this run only say nothing about the stored ones auto-sync uses.
+    if (options.connection === undefined) this.scheduler.reachedServer()
   }
 
   /** Tries the credentials with one harmless lookup; the stored settings, or a form's unsaved values. */
@@ -239,7 +266,11 @@ export class SyncService {
     }
     const started = performance.now()
     const client = this.client(connection, Math.min(TEST_TIMEOUT_MS, this.options.requestTimeoutMs))
-    const outcome = await client.profileByIdentity(PROBE_IDENTITY, this.closing.signal)
+    let outcome = await client.profileByIdentity(PROBE_IDENTITY, this.closing.signal)
+    // A kept-alive connection the server has since closed fails once; a fresh one tells the truth.
+    if (!outcome.ok && outcome.kind === 'network') {
+      outcome = await client.profileByIdentity(PROBE_IDENTITY, this.closing.signal)
+    }
     const latencyMs = Math.round(performance.now() - started)
     const stored = override === undefined
     const report = (result: ConnectionTestResult, contact: Contact | null): ConnectionTestResult => {
@@ -270,7 +301,13 @@ export class SyncService {
           ? 'offline'
           : 'server'
     const contact: Contact | null =
-      mapped === 'unauthorized' ? 'unauthorized' : mapped === 'offline' ? 'offline' : kind === 'cancelled' ? null : 'online'
+      mapped === 'unauthorized'
+        ? 'unauthorized'
+        : mapped === 'offline'
+          ? 'offline'
+          : kind === 'cancelled'
+            ? null
+            : 'online'
     return report(
       { ok: false, outcome: mapped, message: outcome.message, endpoint: connection.endpoint, latencyMs },
       contact,

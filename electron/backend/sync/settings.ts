@@ -61,7 +61,9 @@ function readJson<T extends object>(db: Db, key: string, fallback: T): T {
   if (!row) return { ...fallback }
   try {
     const parsed: unknown = JSON.parse(row.value)
-    return typeof parsed === 'object' && parsed !== null ? { ...fallback, ...(parsed as Partial<T>) } : { ...fallback }
+    return typeof parsed === 'object' && parsed !== null
+      ? { ...fallback, ...(parsed as Partial<T>) }
+      : { ...fallback }
   } catch {
     return { ...fallback }
   }
@@ -127,7 +129,8 @@ export class SyncSettings {
             ? { kind: 'url', baseUrl: endpointOf(update.remote) }
             : update.remote
     }
-    if (update.accountId !== undefined) next.accountId = update.accountId === null ? null : update.accountId.trim()
+    if (update.accountId !== undefined)
+      next.accountId = update.accountId === null ? null : update.accountId.trim()
     if (update.batchSize !== undefined) next.batchSize = update.batchSize
     if (update.autoSync !== undefined) next.autoSync = update.autoSync
     if (update.pushIntervalMinutes !== undefined) next.pushIntervalMinutes = update.pushIntervalMinutes
@@ -177,13 +180,18 @@ export class SyncSettings {
     const id = randomUUID()
     this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(INSTALL_KEY, id)
     return (
-      this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(INSTALL_KEY)
-        ?.value ?? id
+      this.db
+        .prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?')
+        .get(INSTALL_KEY)?.value ?? id
     )
   }
 
   bookkeeping(): SyncBookkeeping {
-    return readJson<SyncBookkeeping>(this.db, STATE_KEY, { lastPushAt: null, lastPullAt: null, pullCursor: null })
+    return readJson<SyncBookkeeping>(this.db, STATE_KEY, {
+      lastPushAt: null,
+      lastPullAt: null,
+      pullCursor: null,
+    })
   }
 
   patchBookkeeping(patch: Partial<SyncBookkeeping>): void {

@@ -5,6 +5,7 @@ import type { SyncState, SyncStatus } from '../../../shared/ipc/channels/sync'
 import type { Db } from '../db/connection'
 import type { EventBus } from '../events'
 import type { Timers } from './options'
+import { NOT_DONE } from './outbox-queue'
 import type { SyncSettings } from './settings'
 
 const REFRESH_DELAY_MS = 250
@@ -38,6 +39,36 @@ export function headlineOf(status: Omit<SyncStatus, 'headline'>): string {
   }
 }
 
+/**
+ * Waiting, refused and held changes and open conflicts. Counted through indexes (the whole outbox via
+ * its object index, refused ones via their partial index, accepted ones in outbox_done), never by reading
+ * every payload.
+ */
+export function countOutbox(db: Db): { pending: number; errors: number; held: number; conflicts: number } {
+  const row = db
+    .prepare(
+      `SELECT
+         (SELECT count(*) FROM outbox) AS total,
+         (SELECT count(*) FROM outbox WHERE state = 'parked') AS parked,
+         (SELECT count(*) FROM outbox_done) AS sent,
+         (SELECT count(DISTINCT object_id) FROM outbox WHERE state = 'parked') AS errors,
+         (SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL) AS conflicts`,
+    )
+    .get() as { total: number; parked: number; sent: number; errors: number; conflicts: number }
+  const held =
+    row.conflicts === 0
+      ? 0
+      : (
+          db
+            .prepare(
+              `SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND kind = 'profile' AND ${NOT_DONE}
+               AND object_id IN (SELECT object_id FROM sync_conflicts WHERE resolved_at IS NULL)`,
+            )
+            .get() as { n: number }
+        ).n
+  return { pending: row.total - row.parked - row.sent, errors: row.errors, held, conflicts: row.conflicts }
+}
+
 export class SyncStatusTracker {
   connection: SyncStatus['connection'] = 'unknown'
   activity: SyncStatus['activity'] = 'idle'
@@ -55,16 +86,7 @@ export class SyncStatusTracker {
   ) {}
 
   compute(): SyncStatus {
-    const counts = this.db
-      .prepare(
-        `SELECT
-           (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,
-           (SELECT count(*) FROM outbox WHERE state = 'parked') AS errors,
-           (SELECT count(*) FROM outbox WHERE state = 'pending' AND kind = 'profile'
-              AND object_id IN (SELECT object_id FROM sync_conflicts WHERE resolved_at IS NULL)) AS held,
-           (SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL) AS conflicts`,
-      )
-      .get() as { pending: number; errors: number; held: number; conflicts: number }
+    const counts = countOutbox(this.db)
     const stored = this.settings.read()
     const configured = this.settings.isConfigured(stored)
     const book = this.settings.bookkeeping()

@@ -35,7 +35,8 @@ function wireOf(type: string, value: PropertyValue): WireFieldValue {
 export function localWireView(db: Db, row: ProfileRow, types: Map<string, CustomPropertyType>): WireView {
   const view: WireView = new Map()
   const state = readPropertyState(row, types)
-  for (const [key, value] of state.system) view.set(key, wireOf(findSystemProperty(key)?.type ?? 'string', value))
+  for (const [key, value] of state.system)
+    view.set(key, wireOf(findSystemProperty(key)?.type ?? 'string', value))
   for (const [key, entry] of state.custom) view.set(key, wireOf(entry.type, entry.value))
   for (const identifier of loadIdentifiers(db, row.id)) {
     const label = identifierLabel(identifier)
@@ -47,7 +48,11 @@ export function localWireView(db: Db, row: ProfileRow, types: Map<string, Custom
 
 /** Names of the profile's custom identifiers (sent as plain profileData keys, kept as identifiers here). */
 export function customIdentifierNames(db: Db, row: ProfileRow): Set<string> {
-  return new Set(loadIdentifiers(db, row.id).filter((i) => i.kind === 'custom').map((i) => i.name))
+  return new Set(
+    loadIdentifiers(db, row.id)
+      .filter((i) => i.kind === 'custom')
+      .map((i) => i.name),
+  )
 }
 
 /** The service echoes Phone as a number without '+' (CLEVERTAP-API.md §1): back to E.164 text. */
@@ -60,7 +65,9 @@ function phoneText(value: unknown): WireFieldValue {
 function wireValueOf(value: unknown): WireFieldValue | undefined {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value
   if (Array.isArray(value)) {
-    return (value as unknown[]).filter((item) => typeof item === 'string' || typeof item === 'number').map(String)
+    return (value as unknown[])
+      .filter((item) => typeof item === 'string' || typeof item === 'number')
+      .map(String)
   }
   // Nested objects (newer SDKs) have no local home: left out.
   return undefined
@@ -72,7 +79,8 @@ export function remoteWireView(record: RemoteProfile): WireView {
   const data = isPlainObject(record.profileData) ? record.profileData : {}
   for (const [rawKey, raw] of Object.entries(data)) {
     const key = findSystemProperty(rawKey)?.key ?? rawKey
-    const value = key === 'Phone' ? phoneText(raw) : IDENTIFIER_WIRE_KINDS.has(key) ? String(raw) : wireValueOf(raw)
+    const value =
+      key === 'Phone' ? phoneText(raw) : IDENTIFIER_WIRE_KINDS.has(key) ? String(raw) : wireValueOf(raw)
     if (value !== undefined && value !== null) view.set(key, value)
   }
   if (record.identity !== undefined && record.identity !== null && record.identity !== '') {
@@ -92,7 +100,8 @@ export function remoteObjectIds(record: RemoteProfile): string[] {
   const ids: string[] = []
   if (Array.isArray(record.platformInfo)) {
     for (const info of record.platformInfo) {
-      if (isPlainObject(info) && typeof info.objectId === 'string' && info.objectId !== '') ids.push(info.objectId)
+      if (isPlainObject(info) && typeof info.objectId === 'string' && info.objectId !== '')
+        ids.push(info.objectId)
     }
   }
   return ids
@@ -122,7 +131,7 @@ function inferType(value: WireFieldValue): CustomPropertyType {
   if (Array.isArray(value)) return 'multi'
   if (typeof value === 'number') return 'number'
   if (typeof value === 'boolean') return 'boolean'
-  if (typeof value === 'string' && /^\$D_\d{9,10}$/.test(value)) return 'date'
+  if (typeof value === 'string' && /^\$D_-?\d{9,10}$/.test(value)) return 'date'
   return 'string'
 }
 

@@ -1,14 +1,11 @@
 // Channels of sync with the remote profile API (issue 4), spread into the contract in ../contract.ts,
 // and the shapes a UI needs to drive it: settings, status, pending changes, errors, conflicts, runs.
 import { z } from 'zod'
+import { MAX_BATCH_SIZE, REGIONS } from '../../sync/remote-constants'
 import { channel } from '../channel'
 
-/** CleverTap's regions (CLEVERTAP-API.md §0); eu1 is the bare api.clevertap.com. */
-export const REGIONS = ['eu1', 'in1', 'sg1', 'us1', 'aps3', 'mec1'] as const
-export type Region = (typeof REGIONS)[number]
-
-export const MAX_BATCH_SIZE = 1000
-export const DEFAULT_BATCH_SIZE = 100
+// The constants live in a zod-free module the renderer imports; re-exported for the backend's convenience.
+export { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, REGIONS, type Region } from '../../sync/remote-constants'
 
 /** A wire value as the upload API carries it: dates are "$D_<epoch seconds>". Null: the field is absent. */
 export type WireFieldValue = string | number | boolean | string[] | null
@@ -63,7 +60,8 @@ export interface ConnectionTestResult {
   latencyMs: number | null
 }
 
-export type SyncState = 'not-configured' | 'unauthorized' | 'syncing' | 'offline' | 'error' | 'waiting' | 'up-to-date'
+export type SyncState =
+  'not-configured' | 'unauthorized' | 'syncing' | 'offline' | 'error' | 'waiting' | 'up-to-date'
 
 export interface SyncStatus {
   configured: boolean
@@ -78,7 +76,7 @@ export interface SyncStatus {
   pending: number
   /** Of `pending`, held back because their profile has an unresolved conflict. */
   held: number
-  /** Changes the server refused (the sync errors list). */
+  /** Profiles with changes the server refused (the sync errors list). */
   errors: number
   conflicts: number
   /** Epoch ms of the last push or pull that completed against the server. */
@@ -100,15 +98,17 @@ export interface PendingChange {
   kind: 'profile' | 'event' | 'delete'
   /** Changed fields (profile), the event name (event), or [] (delete). */
   fields: string[]
+  /** When the change was made (epoch ms, like every other sync time). */
   createdAt: number
   attempts: number
   /** Waiting for a conflict on this profile to be resolved. */
   held: boolean
 }
 
+/** One refused change of one profile: the outbox entries the server refused together, with its reason. */
 export interface SyncErrorItem {
-  /** The outbox entry id (retry / discard take these). */
-  id: number
+  /** The outbox entries (retry / discard take these ids). */
+  ids: number[]
   profileId: string
   profileLabel: string | null
   kind: 'profile' | 'event' | 'delete'
@@ -174,8 +174,18 @@ export const syncChannels = {
         passcode: passcode.nullable().optional(),
         batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).optional(),
         autoSync: z.boolean().optional(),
-        pushIntervalMinutes: z.number().int().min(1).max(24 * 60).optional(),
-        pullIntervalMinutes: z.number().int().min(0).max(7 * 24 * 60).optional(),
+        pushIntervalMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .optional(),
+        pullIntervalMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 24 * 60)
+          .optional(),
       })
       .strict(),
   ),

@@ -1,6 +1,17 @@
 // The app's addresses: which view a URL fragment names, and the fragment for a view.
 
-export type Route = { view: 'people' } | { view: 'profile'; id: string } | { view: 'not-found'; path: string }
+export type Route =
+  | { view: 'people' }
+  | { view: 'profile'; id: string }
+  | { view: 'sync' }
+  | { view: 'settings' }
+  | { view: 'import' }
+  | { view: 'imports' }
+  | { view: 'sources' }
+  /** An SFTP source's editor; null: a new source. */
+  | { view: 'source'; id: number | null }
+  | { view: 'source-history'; id: number }
+  | { view: 'not-found'; path: string }
 
 export const HOME: Route = { view: 'people' }
 
@@ -11,6 +22,18 @@ export function parseRoute(hash: string): Route | null {
   if (!path.startsWith('/')) return null
   const [, section, ...rest] = path.split('/')
   if (section === 'people' && rest.length === 0) return HOME
+  if (section === 'sync' && rest.length === 0) return { view: 'sync' }
+  if (section === 'settings' && rest.length === 0) return { view: 'settings' }
+  if (section === 'import' && rest.length === 0) return { view: 'import' }
+  if (section === 'imports' && rest.length === 0) return { view: 'imports' }
+  if (section === 'sources') {
+    if (rest.length === 0) return { view: 'sources' }
+    if (rest.length === 1 && rest[0] === 'new') return { view: 'source', id: null }
+    const id = /^[1-9]\d{0,14}$/.test(rest[0] ?? '') ? Number(rest[0]) : null
+    if (id !== null && rest.length === 1) return { view: 'source', id }
+    if (id !== null && rest.length === 2 && rest[1] === 'history') return { view: 'source-history', id }
+    return { view: 'not-found', path }
+  }
   if (section === 'profile' && rest.length === 1 && rest[0]) {
     try {
       return { view: 'profile', id: decodeURIComponent(rest[0]) }
@@ -27,6 +50,20 @@ export function hrefFor(route: Route): string {
       return '#/people'
     case 'profile':
       return `#/profile/${encodeURIComponent(route.id)}`
+    case 'sync':
+      return '#/sync'
+    case 'settings':
+      return '#/settings'
+    case 'import':
+      return '#/import'
+    case 'imports':
+      return '#/imports'
+    case 'sources':
+      return '#/sources'
+    case 'source':
+      return route.id === null ? '#/sources/new' : `#/sources/${route.id}`
+    case 'source-history':
+      return `#/sources/${route.id}/history`
     case 'not-found':
       return `#${route.path}`
   }

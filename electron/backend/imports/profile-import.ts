@@ -1,0 +1,303 @@
+// A profile import (or its dry run), start to finish. Pass 1 streams the file once to count rows and find
+// identities that repeat; pass 2 validates every row and hands the plans, in batches sized to a time
+// budget, to the batch writer: one immediate transaction per batch in an import, reads only in a dry
+// run. Rows of a repeated identity are merged in file order and written once, at the last of them, so
+// running the same file again changes nothing. Cancel stops between batches; committed batches stay.
+import type {
+  ImportRunStatus,
+  ImportSummary,
+  ProfileImportCounts,
+  ProfileImportMapping,
+} from '../../../shared/ipc/channels/imports'
+import { AppError } from '../../../shared/ipc/envelope'
+import type { Db } from '../db/connection'
+import { loadCustomTypes } from '../profiles/properties'
+import { countProfiles } from '../profiles/search'
+import { streamCsvRows, windows1252Notice, type StreamStats } from './csv-reader'
+import { finishRun, recordProgress } from './import-runs'
+import { KeyTracker } from './key-tracker'
+import { sequentialObjectIds } from './object-id-source'
+import { ProfileBatchWriter, type PlanOutcome } from './profile-batch-writer'
+import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
+import { ProfileRowWriter } from './profile-row-writer'
+import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
+import { deferSearchIndexes, restoreSearchIndexes, shouldDeferSearchIndexes } from './search-index-deferral'
+
+const MIN_BATCH = 50
+/** A batch's plans and snapshots live in memory until it commits: this bounds them. */
+const MAX_BATCH = 5_000
+
+interface QueuedPlan {
+  plan: RowPlan
+  cells: string[]
+}
+
+export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): Promise<ImportSummary> {
+  const report = new RunReport(spec)
+  const counts: ProfileImportCounts = {
+    rows: 0,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    duplicates: 0,
+    warnings: 0,
+  }
+  const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
+  let status: ImportRunStatus = 'succeeded'
+  try {
+    const validator = new ProfileRowValidator(spec.mapping as ProfileImportMapping, spec.headers)
+    const scan = await scanKeys(spec, hooks, validator)
+    if (scan === null) status = 'cancelled'
+    else {
+      const indexes = new IndexUpkeep(db, spec.mode === 'import', scan.rows)
+      try {
+        if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, indexes)))
+          status = 'cancelled'
+      } finally {
+        if (indexes.deferred) {
+          hooks.progress('indexing', counts.rows, scan.rows)
+          restoreSearchIndexes(db)
+          hooks.changed()
+        }
+      }
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const summary = report.summary(
+      'failed',
+      { ...counts, rejected: report.rejected },
+      hooks.now(),
+      stats.encoding,
+      message,
+    )
+    finishRun(db, summary)
+    throw error instanceof AppError ? error : new AppError('internal', message)
+  }
+  if (stats.fallbackLine !== null) report.notice(windows1252Notice(stats.fallbackLine))
+  if (stats.blankLines > 0) {
+    report.notice(`${stats.blankLines} blank ${stats.blankLines === 1 ? 'line was' : 'lines were'} skipped.`)
+  }
+  if (report.duplicateCount > 0) {
+    report.notice(
+      `${report.duplicateCount} ${report.duplicateCount === 1 ? 'row repeats an identity' : 'rows repeat identities'} of an earlier row: ` +
+        'their changes were applied in file order, so where rows disagree the later one wins.',
+    )
+  }
+  if (status === 'cancelled') {
+    report.notice(
+      spec.mode === 'import'
+        ? 'The import was cancelled: the batches written before the cancel are kept; import the file again to finish it.'
+        : 'The dry run was cancelled before it reached the end of the file.',
+    )
+  }
+  const final = {
+    ...counts,
+    rejected: report.rejected,
+    warnings: report.warningCount,
+    duplicates: report.duplicateCount,
+  }
+  const summary = report.summary(status, final, hooks.now(), stats.encoding, null)
+  finishRun(db, summary)
+  return summary
+}
+
+/** Pass 1: counts rows and records the first and last line of every identity. Null when cancelled. */
+async function scanKeys(
+  spec: RunSpec,
+  hooks: RunHooks,
+  validator: ProfileRowValidator,
+): Promise<{ tracker: KeyTracker; rows: number } | null> {
+  const tracker = new KeyTracker()
+  const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
+  let header = true
+  let rows = 0
+  for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
+    for (const row of chunk) {
+      if (header) {
+        checkHeader(row.cells, spec.headers, spec.file.name)
+        header = false
+        continue
+      }
+      rows++
+      const key = validator.keyOf(row.cells)
+      if (key !== null) tracker.see(key, row.line)
+    }
+    hooks.progress('reading', stats.bytes, spec.file.bytes)
+    await yieldToEventLoop()
+    if (hooks.signal.aborted) return null
+  }
+  return { tracker, rows }
+}
+
+/** Pass 2: validates every row and writes (or, in a dry run, resolves) them batch by batch. False when cancelled. */
+async function writeRows(
+  db: Db,
+  spec: RunSpec,
+  hooks: RunHooks,
+  validator: ProfileRowValidator,
+  scan: { tracker: KeyTracker; rows: number },
+  report: RunReport,
+  counts: ProfileImportCounts,
+  stats: StreamStats,
+  indexes: IndexUpkeep,
+): Promise<boolean> {
+  const write = spec.mode === 'import'
+  const options = { at: spec.at, actor: spec.actor, write, newObjectId: sequentialObjectIds() }
+  const writer =
+    write && spec.writer === 'store'
+      ? new ProfileRowWriter(db, options)
+      : new ProfileBatchWriter(db, loadCustomTypes(db), options)
+  const { tracker, rows: totalRows } = scan
+  const phase = write ? 'importing' : 'validating'
+  const pending = new Map<string, QueuedPlan>()
+  let queue: QueuedPlan[] = []
+  let batchSize = 500
+  let header = true
+
+  const tally = (outcomes: PlanOutcome[], cellsOf: Map<RowPlan, string[]>) => {
+    for (const o of outcomes) {
+      if (o.outcome === 'rejected') report.reject(cellsOf.get(o.plan) ?? [], o.problem)
+      else if (o.outcome === 'created') counts.new++
+      else if (o.outcome === 'updated') counts.updated++
+      else counts.unchanged++
+    }
+  }
+  // In a worker a transaction may span several batches (txMs): fewer commits rewrite the random-key index
+  // pages fewer times. On the backend's own thread every batch commits before the event loop runs again.
+  let txStarted: number | null = null
+  const commit = () => {
+    if (txStarted === null) return
+    db.exec('COMMIT')
+    txStarted = null
+    hooks.changed()
+  }
+  const flush = () => {
+    if (queue.length === 0) return
+    const batch = queue
+    queue = []
+    const plans = batch.map((q) => q.plan)
+    const cellsOf = new Map(batch.map((q) => [q.plan, q.cells]))
+    const started = performance.now()
+    let outcomes: PlanOutcome[]
+    if (write) {
+      if (txStarted === null) {
+        db.exec('BEGIN IMMEDIATE')
+        txStarted = started
+      }
+      try {
+        outcomes = writer.run(plans)
+        tally(outcomes, cellsOf)
+        recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected })
+      } catch (error) {
+        db.exec('ROLLBACK')
+        txStarted = null
+        throw error
+      }
+      if (performance.now() - txStarted >= spec.txMs) commit()
+      indexes.afterBatch(counts.new + counts.updated, counts.rows, commit)
+    } else {
+      outcomes = writer.run(plans)
+      tally(outcomes, cellsOf)
+    }
+    const took = Math.max(1, performance.now() - started)
+    // Size the next batch so it takes about batchMs: long enough to amortise its queries, short enough
+    // that a search or an edit waiting for the database is answered soon.
+    const fitted = Math.round((batch.length * spec.batchMs) / took)
+    batchSize = Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.round((batchSize + fitted) / 2)))
+    hooks.progress(phase, counts.rows, totalRows)
+  }
+
+  try {
+    return await readAndQueue()
+  } finally {
+    // Cancelled or done: what the open transaction holds is whole batches, so it is committed.
+    if (txStarted !== null) commit()
+  }
+
+  async function readAndQueue(): Promise<boolean> {
+    let sliceStart = performance.now()
+    for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
+      for (const row of chunk) {
+        if (header) {
+          checkHeader(row.cells, spec.headers, spec.file.name)
+          header = false
+          continue
+        }
+        counts.rows++
+        const verdict = validator.validate(row)
+        if (verdict.warnings.length > 0) report.warn(verdict.warnings)
+        const key = validator.keyOf(row.cells)
+        const lines = key === null ? null : tracker.lines(key)
+        const repeated = lines !== null && lines.first !== lines.last
+        if (!verdict.ok) {
+          report.reject(row.cells, verdict.problem)
+          // The last row of a repeated identity was rejected: the earlier ones are written now.
+          if (repeated && key !== null && row.line === lines.last) {
+            const earlier = pending.get(key)
+            if (earlier) {
+              pending.delete(key)
+              queue.push(earlier)
+            }
+          }
+        } else if (repeated && key !== null) {
+          if (row.line !== lines.first) report.duplicate(row.line, lines.first, verdict.plan.key)
+          const earlier = pending.get(key)
+          const merged = earlier ? mergePlans(earlier.plan, verdict.plan) : verdict.plan
+          if (row.line === lines.last) {
+            pending.delete(key)
+            queue.push({ plan: merged, cells: row.cells })
+          } else pending.set(key, { plan: merged, cells: row.cells })
+        } else queue.push({ plan: verdict.plan, cells: row.cells })
+        if (queue.length >= batchSize) flush()
+        if (performance.now() - sliceStart > spec.sliceMs) {
+          await yieldToEventLoop()
+          sliceStart = performance.now()
+          if (hooks.signal.aborted) return false
+        }
+      }
+      await yieldToEventLoop()
+      sliceStart = performance.now()
+      if (hooks.signal.aborted) return false
+      hooks.progress(phase, counts.rows, totalRows)
+    }
+    // Rows whose identity the scan saw again later, but the file ended first (it changed in between).
+    for (const left of pending.values()) queue.push(left)
+    flush()
+    return true
+  }
+}
+
+/**
+ * Whether the search indexes are kept live or rebuilt at the end: decided up front when the table is
+ * small next to the file, else as soon as the rows actually written show the import is large (a re-run
+ * that changes nothing never drops them).
+ */
+class IndexUpkeep {
+  deferred = false
+  private readonly existing: number
+
+  constructor(
+    private readonly db: Db,
+    private readonly writes: boolean,
+    private readonly totalRows: number,
+  ) {
+    this.existing = countProfiles(db, {})
+    if (writes && this.existing * 15 < totalRows && totalRows >= 20_000) this.defer()
+  }
+
+  /** After a batch: `commit` ends the open transaction (the indexes are dropped in one of their own). */
+  afterBatch(written: number, read: number, commit: () => void): void {
+    if (this.deferred || !this.writes || read === 0) return
+    // Project the rows still to come at the rate seen so far.
+    const projected = written + ((this.totalRows - read) * written) / read
+    if (written >= 2_000 && shouldDeferSearchIndexes(projected, this.existing)) {
+      commit()
+      this.defer()
+    }
+  }
+
+  private defer(): void {
+    this.deferred = deferSearchIndexes(this.db)
+  }
+}

@@ -1,0 +1,453 @@
+// One SFTP connection (ssh2-sftp-client) with the host key pinned: the server's key is checked against
+// the trusted SHA-256 fingerprint before anything (a password, a key signature) is sent. Failures become
+// an SftpFailure naming exactly what went wrong, and whether trying again could help.
+import { createHash } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import SftpClient from 'ssh2-sftp-client'
+import type { SFTPWrapper } from 'ssh2'
+import type { SftpTestOutcome } from '../../../../shared/ipc/channels/sftp'
+import type { Logger } from '../../logger'
+import { hostKeyOf, sameFingerprint, type HostKey } from './fingerprint'
+
+export interface ConnectSpec {
+  host: string
+  port: number
+  username: string
+  auth: 'password' | 'key'
+  password: string | null
+  privateKey: string | null
+  passphrase: string | null
+  /** The trusted fingerprint; null: none yet (the connection stops after reading the server's key). */
+  hostKey: string | null
+}
+
+export interface ConnectTimeouts {
+  connectTimeoutMs: number
+  requestTimeoutMs: number
+}
+
+/** What went wrong, for people (`message`) and for the code deciding what to do next (`outcome`, `retryable`). */
+export class SftpFailure extends Error {
+  constructor(
+    readonly outcome: SftpTestOutcome,
+    message: string,
+    /** True for a dropped or refused connection or a timeout: another attempt may work. */
+    readonly retryable: boolean,
+    readonly hostKey: HostKey | null = null,
+  ) {
+    super(message)
+    this.name = 'SftpFailure'
+  }
+}
+
+export interface RemoteEntry {
+  name: string
+  kind: 'file' | 'folder' | 'other'
+  size: number
+  /** Modification time, epoch ms (SFTP carries whole seconds). */
+  mtime: number
+}
+
+export interface RemoteStat {
+  size: number
+  mtime: number
+  isFolder: boolean
+  isFile: boolean
+}
+
+export interface Downloaded {
+  bytes: number
+  sha256: string
+}
+
+export interface SftpSession {
+  readonly hostKey: HostKey
+  /** False once the connection ended (closed by us, or lost). */
+  readonly alive: boolean
+  list(folder: string): Promise<RemoteEntry[]>
+  /** Null when nothing exists at the path. */
+  stat(path: string): Promise<RemoteStat | null>
+  /** A small file whole (a manifest); refused above `maxBytes`. */
+  read(path: string, maxBytes: number): Promise<Buffer>
+  /** Streams a file to `destination`, hashing as it goes; a stall or a lost connection rejects retryably. */
+  download(
+    path: string,
+    destination: string,
+    options: { signal: AbortSignal; stallTimeoutMs: number; onBytes(bytes: number): void },
+  ): Promise<Downloaded>
+  mkdir(path: string): Promise<void>
+  rename(from: string, to: string): Promise<void>
+  remove(path: string): Promise<void>
+  close(): Promise<void>
+}
+
+/** SFTP status codes (draft-ietf-secsh-filexfer): the ones a person can act on. */
+const NO_SUCH_FILE = 2
+const PERMISSION_DENIED = 3
+
+const DROPPED =
+  /ECONNRESET|EPIPE|ECONNABORTED|No response from server|Unexpected (end|close)|Not connected|No SFTP connection|socket hang up|Connection lost|closed before|write after end/i
+
+function describeDetail(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  // ssh2-sftp-client prefixes the method name ("getConnection: ", "list: ").
+  return message.replace(/^[\w.>-]+: /, '').replace(/^[\w.>-]+: /, '')
+}
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code
+}
+
+/** A failure of an SFTP request on a live connection (list, stat, rename…), for `path`. */
+export function requestFailure(error: unknown, path: string, what: string): SftpFailure {
+  if (error instanceof SftpFailure) return error
+  const code = errorCode(error)
+  const detail = describeDetail(error)
+  if (code === NO_SUCH_FILE || code === 'ENOENT' || /No such file/i.test(detail)) {
+    return new SftpFailure('folder_missing', `"${path}" does not exist on the server.`, false)
+  }
+  if (code === PERMISSION_DENIED || /Permission denied/i.test(detail)) {
+    return new SftpFailure(
+      'permission',
+      `The server refused to ${what} "${path}" (permission denied).`,
+      false,
+    )
+  }
+  if (DROPPED.test(detail) || DROPPED.test(String(code))) {
+    return new SftpFailure(
+      'failed',
+      `The connection dropped while trying to ${what} "${path}": ${detail}.`,
+      true,
+    )
+  }
+  return new SftpFailure('failed', `Could not ${what} "${path}": ${detail}.`, false)
+}
+
+/** A failure while connecting and logging in, in plain words. */
+export function connectFailure(
+  error: unknown,
+  spec: ConnectSpec,
+  seen: HostKey | null,
+  timeoutMs: number,
+): SftpFailure {
+  const code = errorCode(error)
+  const detail = describeDetail(error)
+  const where = `${spec.host}:${spec.port}`
+  if (/Host denied|verification failed/i.test(detail) && seen) {
+    const type = seen.type ? `${seen.type} ` : ''
+    if (spec.hostKey === null) {
+      return new SftpFailure(
+        'untrusted',
+        `The server presented the ${type}host key ${seen.fingerprint}. No key is trusted for this source yet, so ` +
+          'nothing was sent to it. Compare the fingerprint with the one the server’s administrator gives you ' +
+          '(ssh-keygen -lf on the server’s host key) and trust it only if they match.',
+        false,
+        seen,
+      )
+    }
+    return new SftpFailure(
+      'host_key_mismatch',
+      `The server’s host key has changed: ${where} presented ${seen.fingerprint}, but ${spec.hostKey} is the key ` +
+        'trusted for this source. Someone may be intercepting the connection (a man-in-the-middle), or the server ' +
+        'was reinstalled. Nothing was sent and nothing was imported. Ask the server’s administrator before trusting ' +
+        'the new key.',
+      false,
+      seen,
+    )
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /getaddrinfo/i.test(detail)) {
+    return new SftpFailure(
+      'dns',
+      `The host name "${spec.host}" could not be found (DNS lookup failed). Check the spelling, or use the server’s IP address.`,
+      code === 'EAI_AGAIN',
+    )
+  }
+  if (code === 'ECONNREFUSED') {
+    return new SftpFailure(
+      'refused',
+      `${where} refused the connection: no SFTP server is listening there. Check the host and the port ` +
+        '(SFTP usually uses 22), and that the server is running.',
+      true,
+    )
+  }
+  if (code === 'ETIMEDOUT' || /Timed out while waiting for handshake|timed out/i.test(detail)) {
+    return new SftpFailure(
+      'timeout',
+      `${where} did not answer within ${Math.round(timeoutMs / 1000)} s. Check the host and port, and that no ` +
+        'firewall or VPN is in the way.',
+      true,
+      seen,
+    )
+  }
+  if (/All configured authentication methods failed|authentication/i.test(detail)) {
+    const secret = spec.auth === 'password' ? 'password' : 'private key'
+    return new SftpFailure(
+      'auth',
+      `The server refused the ${secret} for user "${spec.username}" (authentication failed). Check the user name ` +
+        `and the ${secret}${spec.auth === 'key' ? '; the key’s public half must be in the server’s authorized_keys' : ''}.`,
+      false,
+      seen,
+    )
+  }
+  if (/privateKey|passphrase|Encrypted private/i.test(detail)) {
+    return new SftpFailure('key_invalid', keyProblem(detail), false, seen)
+  }
+  if (
+    DROPPED.test(detail) ||
+    DROPPED.test(String(code)) ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH'
+  ) {
+    return new SftpFailure('failed', `The connection to ${where} was lost: ${detail}.`, true, seen)
+  }
+  return new SftpFailure('failed', `Could not connect to ${where}: ${detail}.`, false, seen)
+}
+
+function keyProblem(detail: string): string {
+  if (/no passphrase given|Encrypted/i.test(detail)) {
+    return 'The private key is protected by a passphrase: give the passphrase too.'
+  }
+  if (/bad passphrase|decrypt/i.test(detail)) return 'The passphrase does not open the private key.'
+  return (
+    `The private key could not be read (${detail}). Paste the whole key file, from its -----BEGIN line to its ` +
+    '-----END line.'
+  )
+}
+
+/** Whether an OpenSSH-format key (openssh-key-v1) is encrypted: its cipher name is not "none". */
+function opensshKeyEncrypted(text: string): boolean | null {
+  const body = text.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '')
+  const blob = Buffer.from(body, 'base64')
+  const magic = 'openssh-key-v1\0'
+  if (blob.subarray(0, magic.length).toString('latin1') !== magic || blob.length < magic.length + 4)
+    return null
+  const length = blob.readUInt32BE(magic.length)
+  return blob.subarray(magic.length + 4, magic.length + 4 + length).toString('latin1') !== 'none'
+}
+
+/**
+ * Checks the shape of a private key (and whether it needs a passphrase) before it is stored; the SSH
+ * library reads it fully when connecting, and a key it cannot read is reported then (key_invalid).
+ */
+export function checkPrivateKey(privateKey: string, passphrase: string | null): string | null {
+  const text = privateKey.trim()
+  if (/^(ssh-|ecdsa-)\S+ AAAA/.test(text) || /BEGIN SSH2 PUBLIC KEY|BEGIN PUBLIC KEY/.test(text)) {
+    return 'This is a public key. Give the private key (the file without .pub); its public half goes on the server.'
+  }
+  if (text.startsWith('PuTTY-User-Key-File-')) {
+    return !passphrase && /^Encryption:\s*(?!none)\S+/m.test(text) ? keyProblem('no passphrase given') : null
+  }
+  if (
+    !/^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text) ||
+    !/-----END [A-Z0-9 ]*PRIVATE KEY-----$/.test(text)
+  ) {
+    return keyProblem('it is not a private key file')
+  }
+  const encrypted = /ENCRYPTED/.test(text) || opensshKeyEncrypted(text) === true
+  if (encrypted && !passphrase) return keyProblem('no passphrase given')
+  return null
+}
+
+/** Ends a connection; never waits long for a server that stopped answering. */
+async function endQuietly(client: SftpClient): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    client.end().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 3_000)
+    }),
+  ])
+  clearTimeout(timer)
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => SftpFailure): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(onTimeout()), ms)
+    }),
+  ]).finally(() => clearTimeout(timer))
+}
+
+/** Connects, checks the host key and logs in. Rejects with an SftpFailure. */
+export async function openSession(
+  spec: ConnectSpec,
+  timeouts: ConnectTimeouts,
+  logger: Logger,
+): Promise<SftpSession> {
+  let alive = false
+  const client = new SftpClient('profile-desk', {
+    // The library's default callbacks print to the console; ours note the loss (no secrets in them).
+    error: (error) => {
+      alive = false
+      logger.info(`sftp ${spec.host}:${spec.port}: ${describeDetail(error)}`)
+    },
+    end: () => {
+      alive = false
+    },
+    close: () => {
+      alive = false
+    },
+  })
+  let seen: HostKey | null = null
+  const credentials =
+    spec.auth === 'password'
+      ? { password: spec.password ?? '' }
+      : { privateKey: spec.privateKey ?? '', ...(spec.passphrase ? { passphrase: spec.passphrase } : {}) }
+  let sftp: SFTPWrapper
+  try {
+    sftp = await withTimeout(
+      client.connect({
+        host: spec.host,
+        port: spec.port,
+        username: spec.username,
+        ...credentials,
+        tryKeyboard: false,
+        readyTimeout: timeouts.connectTimeoutMs,
+        // A connection that went silent (a cable pulled, a laptop asleep) is found within ~30 s.
+        keepaliveInterval: 10_000,
+        keepaliveCountMax: 3,
+        retries: 0,
+        hostVerifier: (key: Buffer) => {
+          seen = hostKeyOf(key)
+          return spec.hostKey !== null && sameFingerprint(seen.fingerprint, spec.hostKey)
+        },
+      }),
+      timeouts.connectTimeoutMs + 5_000,
+      () =>
+        new SftpFailure(
+          'timeout',
+          `${spec.host}:${spec.port} did not finish the SSH handshake in time.`,
+          true,
+          seen,
+        ),
+    )
+  } catch (error) {
+    await endQuietly(client)
+    throw error instanceof SftpFailure ? error : connectFailure(error, spec, seen, timeouts.connectTimeoutMs)
+  }
+  alive = true
+  const hostKey = seen as HostKey | null
+  if (!hostKey) {
+    await endQuietly(client)
+    throw new SftpFailure('failed', 'The server’s host key could not be read.', false)
+  }
+  const request = <T>(work: Promise<T>, path: string, what: string): Promise<T> =>
+    withTimeout(work, timeouts.requestTimeoutMs, () => {
+      alive = false
+      void endQuietly(client)
+      return new SftpFailure(
+        'timeout',
+        `The server did not answer within ${Math.round(timeouts.requestTimeoutMs / 1000)} s when asked to ${what} "${path}".`,
+        true,
+      )
+    }).catch((error: unknown) => {
+      throw requestFailure(error, path, what)
+    })
+
+  return {
+    hostKey,
+    get alive() {
+      return alive
+    },
+    async list(folder) {
+      const entries = await request(client.list(folder), folder, 'list')
+      return entries.map((entry) => ({
+        name: entry.name,
+        kind: entry.type === '-' ? 'file' : entry.type === 'd' ? 'folder' : 'other',
+        size: entry.size,
+        mtime: entry.modifyTime,
+      }))
+    },
+    async stat(path) {
+      try {
+        const stats = await request(client.stat(path), path, 'read the details of')
+        return {
+          size: stats.size,
+          mtime: stats.modifyTime,
+          isFolder: stats.isDirectory,
+          isFile: stats.isFile,
+        }
+      } catch (error) {
+        if (error instanceof SftpFailure && error.outcome === 'folder_missing') return null
+        throw error
+      }
+    },
+    async read(path, maxBytes) {
+      const stats = await request(client.stat(path), path, 'read')
+      if (stats.size > maxBytes) {
+        throw new SftpFailure(
+          'failed',
+          `"${path}" is ${stats.size} bytes; at most ${maxBytes} are read.`,
+          false,
+        )
+      }
+      const content = await request(client.get(path), path, 'read')
+      if (!Buffer.isBuffer(content)) throw new SftpFailure('failed', `"${path}" could not be read.`, false)
+      return content
+    },
+    async download(path, destination, options) {
+      const hash = createHash('sha256')
+      let bytes = 0
+      const source = sftp.createReadStream(path)
+      let stall: NodeJS.Timeout | undefined
+      const failWith = (failure: SftpFailure) => source.destroy(failure)
+      const arm = () => {
+        clearTimeout(stall)
+        stall = setTimeout(
+          () =>
+            failWith(
+              new SftpFailure(
+                'timeout',
+                `No data arrived for ${Math.round(options.stallTimeoutMs / 1000)} s while downloading "${path}".`,
+                true,
+              ),
+            ),
+          options.stallTimeoutMs,
+        )
+      }
+      const onLost = () =>
+        failWith(new SftpFailure('failed', `The connection was lost while downloading "${path}".`, true))
+      client.on('close', onLost)
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          bytes += chunk.length
+          hash.update(chunk)
+          arm()
+          options.onBytes(bytes)
+          done(null, chunk)
+        },
+      })
+      arm()
+      try {
+        await pipeline(source, counter, createWriteStream(destination), { signal: options.signal })
+      } catch (error) {
+        await rm(destination, { force: true })
+        if (options.signal.aborted) throw error
+        if (error instanceof SftpFailure) throw error
+        throw requestFailure(error, path, 'download')
+      } finally {
+        clearTimeout(stall)
+        client.removeListener('close', onLost)
+      }
+      return { bytes, sha256: hash.digest('hex') }
+    },
+    async mkdir(path) {
+      await request(client.mkdir(path), path, 'create the folder')
+    },
+    async rename(from, to) {
+      await request(client.rename(from, to), from, `move (to "${to}")`)
+    },
+    async remove(path) {
+      await request(client.delete(path), path, 'delete')
+    },
+    async close() {
+      alive = false
+      await endQuietly(client)
+    },
+  }
+}

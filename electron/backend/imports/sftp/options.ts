@@ -1,0 +1,73 @@
+// SFTP's injectable parts and tuning: the scheduler on/off, timers and sleep (tests move time and
+// shorten waits), the stability wait between two listings, retries, timeouts. Every one has a default.
+import { setTimeout as sleepTimer } from 'node:timers/promises'
+
+export interface SftpTimers {
+  setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+export interface SftpOptions {
+  /**
+   * Start due sources on a schedule. Default: on in the Electron app; the web host (`serve`) turns it on;
+   * off for one-shot command-line commands, which must never start an import nobody asked for.
+   */
+  scheduler?: boolean
+  timers?: SftpTimers
+  /** Waits (the stability check, the backoff between attempts); resolves early when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Time between the two listings that tell a finished file from one still being written. */
+  stabilityDelayMs?: number
+  /** Download attempts per file when the connection drops, before the file is recorded failed. */
+  attempts?: number
+  /** First wait before a new attempt; it doubles up to retryMaxMs. */
+  retryBaseMs?: number
+  retryMaxMs?: number
+  /** Connecting and the SSH handshake must finish within this. */
+  connectTimeoutMs?: number
+  /** A single SFTP request (list, stat, rename) must be answered within this. */
+  requestTimeoutMs?: number
+  /** No data for this long during a download: the connection is taken as dropped. */
+  stallTimeoutMs?: number
+  /** The longest the scheduler sleeps between two checks (clock changes and a suspended laptop are noticed). */
+  checkIntervalMs?: number
+}
+
+export type ResolvedSftpOptions = Required<SftpOptions>
+
+const realTimers: SftpTimers = {
+  setTimeout: (callback, ms) => {
+    const handle = setTimeout(callback, ms)
+    // A pending scheduler check must never keep a process alive.
+    handle.unref()
+    return handle
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+}
+
+async function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await sleepTimer(ms, undefined, signal ? { signal } : {})
+  } catch {
+    // Aborted: the caller checks its signal.
+  }
+}
+
+export function resolveSftpOptions(
+  options: SftpOptions,
+  host: 'electron' | 'web' | 'test',
+): ResolvedSftpOptions {
+  return {
+    scheduler: options.scheduler ?? host === 'electron',
+    timers: options.timers ?? realTimers,
+    sleep: options.sleep ?? realSleep,
+    stabilityDelayMs: options.stabilityDelayMs ?? 10_000,
+    attempts: options.attempts ?? 3,
+    retryBaseMs: options.retryBaseMs ?? 2_000,
+    retryMaxMs: options.retryMaxMs ?? 30_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+    stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
+    checkIntervalMs: options.checkIntervalMs ?? 15 * 60_000,
+  }
+}

@@ -1,0 +1,204 @@
+// The import's set-based batch writer against the store's own path (one ProfileChange per row): the same
+// file into the same starting data, both ways, must leave the same profiles, identifiers, types, outbox
+// records and search index. Audit granularity is the one deliberate difference (one row per changed
+// profile instead of one per field): the test checks both record the same fields with the same values.
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+import { ImportService } from '../../electron/backend/imports/import-service'
+import { openImportHarness, type ImportHarness } from './harness'
+
+let batch: ImportHarness
+let store: ImportHarness
+beforeAll(() => {
+  process.env.PROFILE_DESK_IMPORT_THREADING = 'in-thread'
+})
+beforeEach(() => {
+  batch = openImportHarness()
+  store = openImportHarness()
+})
+afterEach(async () => {
+  await batch.close()
+  await store.close()
+})
+
+async function seed(h: ImportHarness): Promise<void> {
+  await h.call('profiles.create', {
+    identifiers: [{ kind: 'identity', value: 'e1' }],
+    changes: [
+      { op: 'set', key: 'Name', value: 'Ann Old' },
+      { op: 'set', key: 'Email', value: 'ann@example.com' },
+      { op: 'set', key: 'tags', value: ['a', 'b'], type: 'multi' },
+      { op: 'set', key: 'score', value: 4, type: 'number' },
+      { op: 'set', key: 'Phone', value: '+4915112345678' },
+    ],
+  })
+  await h.call('profiles.create', {
+    identifiers: [{ kind: 'identity', value: 'e2' }],
+    changes: [
+      { op: 'set', key: 'Name', value: 'Bo' },
+      { op: 'set', key: 'Email', value: 'bo@example.com' },
+    ],
+  })
+  await h.call('profiles.create', {
+    identifiers: [{ kind: 'identity', value: 'holder' }],
+    changes: [{ op: 'set', key: 'Email', value: 'held@example.com' }],
+  })
+}
+
+const FILE = [
+  'identity,Name,Email,Phone,DOB,MSG-email,tags,tags.operation,score,FBID,ct_is_test_user,city',
+  'e1,Ann New,ANN@example.com,,1990-05-17,true,c,$add,5,,Yes,Berlin', // update: name, email spelling, DOB, flag, tag, score, test
+  'e2,Bo,bo@example.com,,,,,,,,,', // unchanged
+  'n1,Neu Eins,neu1@example.com,+33612345678,,false,"x,y",,1.5,fb-1,,Paris', // new
+  'n2,Zwei,held@example.com,,,,,,,,,', // rejected: email held by another profile
+  'n3,Drei,drei@example.com,0612345678,,,,,,,,Rome', // new, phone without + (warning)
+  'e1,,,,,,a,$remove,,,,', // repeated identity: merged with line 2
+  'n4,Vier,bad-email,,,,,,,,,', // rejected: invalid email
+  'e2,,bo2@example.com,,,,,,,,,Oslo', // repeated identity: email replaced
+  'e2,,,,,,,,,,,', // repeated identity with nothing to change
+  'n5,,,,,,,,,,,', // new profile with only an identity
+  'e2,Bo,,+4917000000000,,,,,,,No,', // repeated, last one: phone set, test "No" (already)
+].join('\n')
+
+interface Snapshot {
+  profiles: unknown[]
+  identifiers: unknown[]
+  types: unknown[]
+  outbox: unknown[]
+  audit: Record<string, { created: boolean; fields: Record<string, [unknown, unknown]> }>
+  counts: unknown[]
+  rejectedLines: number[]
+}
+
+/** The database as comparable values: profiles keyed by identity (CleverTap IDs are random). */
+function snapshot(h: ImportHarness, at: number, rejectedLines: number[]): Snapshot {
+  const idToKey = new Map<string, string>()
+  for (const r of h.rows<{ object_id: string; identity: string | null; email: string | null }>(
+    'SELECT object_id, identity, email FROM profiles',
+  )) {
+    idToKey.set(r.object_id, r.identity ?? r.email ?? r.object_id)
+  }
+  const key = (objectId: string) => idToKey.get(objectId) ?? objectId
+  const profiles = h
+    .rows<Record<string, unknown>>('SELECT * FROM profiles')
+    .map(({ id: _id, object_id, ...rest }) => ({ key: key(object_id as string), ...rest }))
+    .sort((a, b) => String(a.key).localeCompare(String(b.key)))
+  const identifiers = h
+    .rows<Record<string, unknown>>(
+      'SELECT p.object_id, i.kind, i.name, i.value, i.value_key, i.added_at FROM identifiers i JOIN profiles p ON p.id = i.profile_id',
+    )
+    .map(({ object_id, ...rest }) => ({ key: key(object_id as string), ...rest }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+  const outbox = h
+    .rows<{ object_id: string; kind: string; payload: string; base: string | null }>(
+      'SELECT object_id, kind, payload, base FROM outbox WHERE created_at = ? ORDER BY id',
+      Math.floor(at / 1000),
+    )
+    .map((r) => {
+      const payload = JSON.parse(r.payload) as Record<string, unknown>
+      return {
+        key: key(r.object_id),
+        kind: r.kind,
+        payload: { ...payload, objectId: key(String(payload.objectId)) },
+        base: JSON.parse(r.base ?? 'null'),
+      }
+    })
+    .sort((a, b) => a.key.localeCompare(b.key))
+  const audit: Snapshot['audit'] = {}
+  for (const r of h.rows<{
+    object_id: string
+    action: string
+    field: string | null
+    old_value: string | null
+    new_value: string | null
+  }>(
+    'SELECT object_id, action, field, old_value, new_value FROM audit WHERE at = ? ORDER BY id',
+    Math.floor(at / 1000),
+  )) {
+    const entry = (audit[key(r.object_id)] ??= { created: false, fields: {} })
+    const old = r.old_value === null ? null : (JSON.parse(r.old_value) as unknown)
+    const now = r.new_value === null ? null : (JSON.parse(r.new_value) as unknown)
+    if (r.action === 'profile.create' || r.action === 'import.create') entry.created = true
+    if (r.action === 'import.create' || r.action === 'import.update') {
+      const olds = (old ?? {}) as Record<string, unknown>
+      for (const [field, value] of Object.entries((now ?? {}) as Record<string, unknown>)) {
+        entry.fields[field] = [olds[field] ?? null, value]
+      }
+    } else if (r.field !== null) entry.fields[r.field] = [old, now]
+  }
+  return {
+    profiles,
+    identifiers,
+    types: h.rows('SELECT key, type FROM custom_property_types ORDER BY key'),
+    outbox,
+    audit,
+    counts: h.rows('SELECT * FROM profile_counts ORDER BY identified, is_test, named'),
+    rejectedLines,
+  }
+}
+
+it('writes the same data through the batch writer as through ProfileChange row by row', async () => {
+  await seed(batch)
+  await seed(store)
+  const at = batch.backend.context.clock()
+  const results = []
+  for (const [h, writer] of [
+    [batch, 'batch'],
+    [store, 'store'],
+  ] as const) {
+    const service = new ImportService(h.backend.context, { threading: 'in-thread', writer })
+    const { jobId, runId } = await service.start(
+      { path: h.file('people.csv', FILE), kind: 'profiles', mapping: 'auto', encoding: 'auto' },
+      'import',
+    )
+    await h.backend.context.jobs.wait(jobId)
+    const { summary } = await h.call('imports.run', { runId })
+    results.push(summary)
+  }
+  const [fromBatch, fromStore] = results
+  expect(fromBatch?.counts).toEqual({
+    rows: 11,
+    new: 3,
+    updated: 2,
+    unchanged: 0,
+    rejected: 2,
+    duplicates: 4,
+    warnings: 1,
+  })
+  expect(fromStore?.counts).toEqual(fromBatch?.counts)
+
+  const a = snapshot(batch, at, fromBatch?.rejections.map((r) => r.line) ?? [])
+  const b = snapshot(store, at, fromStore?.rejections.map((r) => r.line) ?? [])
+  expect(a.rejectedLines).toEqual([5, 8])
+  expect(a.profiles).toEqual(b.profiles)
+  expect(a.identifiers).toEqual(b.identifiers)
+  expect(a.types).toEqual(b.types)
+  expect(a.outbox).toEqual(b.outbox)
+  expect(a.audit).toEqual(b.audit)
+  expect(a.counts).toEqual(b.counts)
+  expect(a.rejectedLines).toEqual(b.rejectedLines)
+  // The batch path wrote one audit row per changed profile; the store path one per field.
+  expect(batch.rows("SELECT count(*) AS n FROM audit WHERE action LIKE 'import.%'")).toEqual([{ n: 5 }])
+  expect(
+    (store.rows("SELECT count(*) AS n FROM audit WHERE action LIKE 'property.%'")[0] as { n: number }).n,
+  ).toBeGreaterThan(5)
+  // Spot checks that the shared result is the intended one.
+  const e1 = await batch.call('profiles.lookup', { key: 'e1' })
+  expect(e1).toMatchObject({
+    isTest: true,
+    system: { Name: 'Ann New', Email: 'ANN@example.com', 'MSG-email': true },
+  })
+  expect(e1.custom).toEqual([
+    { key: 'tags', type: 'multi', value: ['b', 'c'] },
+    { key: 'score', type: 'number', value: 5 },
+    { key: 'city', type: 'string', value: 'Berlin' },
+  ])
+  const n1 = await batch.call('profiles.lookup', { key: 'n1' })
+  expect(n1.identifiers).toEqual([
+    { kind: 'identity', value: 'n1' },
+    { kind: 'email', value: 'neu1@example.com' },
+    { kind: 'fbid', value: 'fb-1' },
+  ])
+  // Both search indexes agree with their tables.
+  for (const h of [batch, store])
+    h.backend.context.db.exec("INSERT INTO profiles_fts(profiles_fts) VALUES ('integrity-check')")
+})

@@ -1,0 +1,166 @@
+// `profile-desk sftp add|list|run|remove` as a child process (through tsx, from source) against a real
+// sshd: trust on first use from the command line, a changed key refused, per-file results with counts,
+// the rejected rows' file and the post-action, and a non-zero exit when a file failed.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { profilesCsv } from './harness'
+import { startSshd, type Sshd } from './sshd-fixture'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const CLI = join(ROOT, 'electron/backend/cli/main.ts')
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+let sshd: Sshd
+let root: string
+let dataDir: string
+
+function cli(args: string[], timeoutMs = 90_000): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir], {
+      cwd: ROOT,
+      env: { ...process.env, PROFILE_DESK_DATA_DIR: '' },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      fail(new Error(`profile-desk ${args.join(' ')} did not finish in ${timeoutMs} ms; stderr: ${stderr}`))
+    }, timeoutMs)
+    child.on('error', fail)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      done({ code, stdout, stderr })
+    })
+  })
+}
+
+let passwordFile: string
+let keyFile: string
+
+function addArgs(name: string, ...extra: string[]): string[] {
+  return [
+    'sftp',
+    'add',
+    name,
+    '--host',
+    sshd.host,
+    '--port',
+    String(sshd.port),
+    '--user',
+    sshd.user,
+    '--folder',
+    sshd.local('/in'),
+    ...extra,
+  ]
+}
+
+beforeAll(async () => {
+  sshd = await startSshd()
+  sshd.mkdir('/in')
+  root = mkdtempSync(join(tmpdir(), 'profile-desk-sftp-cli-'))
+  dataDir = join(root, 'data')
+  passwordFile = join(root, 'password.txt')
+  writeFileSync(passwordFile, `${sshd.password}\n`, { mode: 0o600 })
+  keyFile = join(root, 'id_ed25519')
+  writeFileSync(keyFile, sshd.clientKey, { mode: 0o600 })
+})
+
+afterAll(async () => {
+  await sshd?.stop()
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+describe('profile-desk sftp', () => {
+  it('add without --trust prints the server’s fingerprint to check, and saves nothing', async () => {
+    const run = await cli(addArgs('Nightly', '--password-file', passwordFile))
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(sshd.fingerprint)
+    expect(run.stderr).toContain(`--trust ${sshd.fingerprint}`)
+    expect(run.stderr).toContain('Nothing was saved')
+    expect((await cli(['sftp', 'list'])).stdout).toContain('No SFTP sources yet')
+  })
+
+  it('add with a different --trust is refused as a possible man-in-the-middle', async () => {
+    const run = await cli(
+      addArgs('Nightly', '--password-file', passwordFile, '--trust', sshd.wrongFingerprint),
+    )
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('man-in-the-middle')
+    expect(run.stderr).not.toContain(sshd.password)
+  })
+
+  it('add with the right --trust tests, saves, and lists the source', async () => {
+    const run = await cli(
+      addArgs(
+        'Nightly',
+        '--password-file',
+        passwordFile,
+        '--trust',
+        sshd.fingerprint,
+        '--after',
+        'move',
+        '--schedule',
+        'daily 02:00',
+      ),
+    )
+    expect(run.stderr).not.toMatch(/^error:/m)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(
+      /^Saved SFTP source "Nightly" \(Daily at 02:00; next run \d{4}-\d\d-\d\d 02:00\)\./,
+    )
+    const list = await cli(['sftp', 'list'])
+    expect(list.code).toBe(0)
+    expect(list.stdout).toContain(`Nightly: ${sshd.user}@127.0.0.1:${sshd.port} ${sshd.local('/in')} (*.csv`)
+    expect(list.stdout).toContain('schedule: daily 02:00')
+    expect(list.stdout).toContain(`host key: ${sshd.fingerprint}`)
+    expect(list.stdout).not.toContain(sshd.password)
+  })
+
+  it('run prints each file’s result and exits 1 when a file failed', async () => {
+    sshd.put('/in/good.csv', profilesCsv('cli', 3, 1))
+    sshd.put('/in/no-identity.csv', 'Name\nNobody\n')
+    const run = await cli(['sftp', 'run', 'Nightly'])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(
+      /^Run #1 of "Nightly": partial in [\d.]+ s \(2 files found, 1 imported, 0 already imported, 1 failed\)/,
+    )
+    expect(run.stdout).toMatch(
+      /imported {2}good\.csv: 3 rows: 2 new, 0 updated, 0 unchanged, 1 rejected; rejected rows: .*run-\d+-rejected\.csv; moved to processed\//,
+    )
+    expect(run.stdout).toMatch(/failed {4}no-identity\.csv: .*identity/)
+    expect(existsSync(sshd.local('/in/processed/good.csv'))).toBe(true)
+    expect(existsSync(sshd.local('/in/no-identity.csv'))).toBe(true)
+  })
+
+  it('a key login source runs clean and exits 0; remove deletes it', async () => {
+    rmSync(sshd.local('/in/no-identity.csv'))
+    sshd.put('/in/more.csv', profilesCsv('cli-key', 2))
+    sshd.put('/in/more.manifest', JSON.stringify({ fileName: 'more.csv', type: 'profile' }))
+    // --manifest: taken because its manifest arrived (no stability wait).
+    const added = await cli(
+      addArgs('Keyed', '--key-file', keyFile, '--trust', sshd.fingerprint, '--manifest'),
+    )
+    expect(added.code).toBe(0)
+    const run = await cli(['sftp', 'run', 'Keyed'])
+    expect(run.stderr).not.toMatch(/^error:/m)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('imported  more.csv: 2 rows: 2 new')
+    expect((await cli(['sftp', 'remove', 'Nightly'])).code).toBe(0)
+    const list = await cli(['sftp', 'list'])
+    expect(list).toMatchObject({ code: 0, stderr: '', stdout: expect.stringContaining('Keyed:') })
+    expect(list.stdout).not.toContain('Nightly:')
+    const gone = await cli(['sftp', 'run', 'Nightly'])
+    expect(gone.code).toBe(1)
+    expect(gone.stderr).toContain('No SFTP source named "Nightly". Sources: Keyed.')
+  })
+})
