@@ -5,9 +5,12 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { profilesCsv } from './harness'
 import { startSshd, type Sshd } from './sshd-fixture'
+
+// Real sshd, real imports and (for the CLI) a child process per command: slow on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 })
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLI = join(ROOT, 'electron/backend/cli/main.ts')

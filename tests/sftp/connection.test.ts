@@ -4,10 +4,13 @@
 // denied, unreadable key. Secrets are stored in the secret store and never returned.
 import { chmodSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { connectFailure } from '../../electron/backend/imports/sftp/connection'
 import { openSftpHarness, type SftpHarness } from './harness'
 import { KEY_PASSPHRASE, startSshd, type Sshd } from './sshd-fixture'
+
+// Real sshd, real imports and (for the CLI) a child process per command: slow on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 })
 
 let sshd: Sshd
 let h: SftpHarness

@@ -3,9 +3,12 @@
 // plainly; completeness by manifest or by size stability (a file still being written is left); the same
 // file never imported twice; post-actions verified on the server's disk.
 import { appendFileSync, existsSync, readdirSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openSftpHarness, profilesCsv, FAST, type SftpHarness } from './harness'
 import { startSshd, type Sshd } from './sshd-fixture'
+
+// Real sshd, real imports and (for the CLI) a child process per command: slow on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 })
 
 let sshd: Sshd
 let h: SftpHarness
@@ -128,16 +131,17 @@ describe('cancel', () => {
     sshd.mkdir('/cancel')
     sshd.put('/cancel/later.csv', profilesCsv('cancelled', 2))
     const id = await h.addSource({ name: 'Cancelled', folder: sshd.local('/cancel') })
-    const { jobId, runId } = await h.call('sftp.sources.run', { id })
-    for (
-      let i = 0;
-      i < 200 && !h.progress.some((p) => p.jobId === jobId && p.phase.startsWith('checking'));
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 20))
+    // Cancelled while it waits to see that the file is complete (as a person would press Cancel).
+    let cancelled = false
+    duringStabilityWait = () => {
+      for (const job of h.backend.context.jobs.list()) {
+        if (job.kind === 'sftp.run' && job.status === 'running')
+          cancelled = h.backend.context.jobs.cancel(job.jobId)
+      }
     }
-    expect(await h.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
+    const { jobId, runId } = await h.call('sftp.sources.run', { id })
     await h.backend.context.jobs.wait(jobId)
+    expect(cancelled).toBe(true)
     const run = await h.call('sftp.runs.get', { runId })
     expect(run).toMatchObject({ status: 'cancelled', imported: 0, files: [] })
     expect((await h.fail('profiles.lookup', { key: 'cancelled-1' })).code).toBe('not_found')

@@ -4,12 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseScheduleText, type SftpRunInfo } from '../../shared/ipc/channels/sftp'
 import type { SftpTimers } from '../../electron/backend/imports/sftp/options'
 import { dueSlot, latestSlot, nextRunAt, nextSlot } from '../../electron/backend/imports/sftp/schedule'
 import { openSftpHarness, profilesCsv, type SftpHarness } from './harness'
 import { startSshd, type Sshd } from './sshd-fixture'
+
+// Runs go through a real sshd and real imports: slow on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 })
 
 /** Local time, as the schedule reads it. Monday 15 June 2026. */
 const at = (day: number, hour: number, minute = 0, second = 0) =>
@@ -107,7 +110,7 @@ describe('the scheduler starts due sources', () => {
   const settle = () => new Promise((r) => setTimeout(r, 300))
 
   async function runsOf(sourceId: number, expected: number): Promise<SftpRunInfo[]> {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       const { items } = await h.call('sftp.runs.list', { sourceId, limit: 50 })
       if (items.length >= expected && items.every((r) => r.status !== 'running')) return items
       await new Promise((r) => setTimeout(r, 50))
@@ -181,7 +184,7 @@ describe('the scheduler starts due sources', () => {
     expect(await runsOf(daily, 3)).toHaveLength(3)
     expect((await h.call('sftp.sources.get', { id: daily })).nextRunAt).toBe(at(MONDAY + 6, 2))
     expect(await runsOf(weekly, 1)).toHaveLength(1)
-  }, 120_000)
+  })
 
   it('a scheduled run that cannot start is recorded failed with the reason, once per slot', async () => {
     const id = await h.addSource({

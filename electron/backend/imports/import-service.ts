@@ -40,8 +40,8 @@ export interface ServiceOptions {
 /** Budgets: in-thread a run must give the event loop back quickly; a worker can write longer batches. */
 const IN_THREAD = { sliceMs: 25, batchMs: 40, txMs: 0 }
 const IN_WORKER = { sliceMs: 200, batchMs: 200, txMs: 2000 }
-const WORKER_CACHE_KIB = 64 * 1024
-const WORKER_HEAP_MB = 128
+const WORKER_CACHE_KIB = 32 * 1024
+const WORKER_HEAP_MB = 96
 const CHANGED_INTERVAL_MS = 1000
 
 type WorkerLaunch = { url: URL | string; options: { eval?: boolean } }

@@ -21,11 +21,18 @@ import { ProfileBatchWriter, type PlanOutcome } from './profile-batch-writer'
 import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
 import { ProfileRowWriter } from './profile-row-writer'
 import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
-import { deferSearchIndexes, restoreSearchIndexes, shouldDeferSearchIndexes } from './search-index-deferral'
+import {
+  deferTextIndex,
+  DEFER_MIN_ROWS,
+  REBUILD_TO_LIVE_COST,
+  restoreTextIndex,
+  shouldDeferTextIndex,
+} from './search-index-deferral'
 
 const MIN_BATCH = 50
-/** A batch's plans and snapshots live in memory until it commits: this bounds them. */
+/** A batch's plans and snapshots live in memory until it is written: these bound them. */
 const MAX_BATCH = 5_000
+const MAX_BATCH_CELLS = 500_000
 
 interface QueuedPlan {
   plan: RowPlan
@@ -57,7 +64,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       } finally {
         if (indexes.deferred) {
           hooks.progress('indexing', counts.rows, scan.rows)
-          restoreSearchIndexes(db)
+          restoreTextIndex(db)
           hooks.changed()
         }
       }
@@ -149,6 +156,7 @@ async function writeRows(
       ? new ProfileRowWriter(db, options)
       : new ProfileBatchWriter(db, loadCustomTypes(db), options)
   const { tracker, rows: totalRows } = scan
+  const maxBatch = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_CELLS / Math.max(1, spec.headers.length))))
   const phase = write ? 'importing' : 'validating'
   const pending = new Map<string, QueuedPlan>()
   let queue: QueuedPlan[] = []
@@ -204,7 +212,7 @@ async function writeRows(
     // Size the next batch so it takes about batchMs: long enough to amortise its queries, short enough
     // that a search or an edit waiting for the database is answered soon.
     const fitted = Math.round((batch.length * spec.batchMs) / took)
-    batchSize = Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.round((batchSize + fitted) / 2)))
+    batchSize = Math.min(maxBatch, Math.max(MIN_BATCH, Math.round((batchSize + fitted) / 2)))
     hooks.progress(phase, counts.rows, totalRows)
   }
 
@@ -269,9 +277,9 @@ async function writeRows(
 }
 
 /**
- * Whether the search indexes are kept live or rebuilt at the end: decided up front when the table is
- * small next to the file, else as soon as the rows actually written show the import is large (a re-run
- * that changes nothing never drops them).
+ * Whether the trigram index is kept live or rebuilt at the end: decided up front when the table is small
+ * next to the file, else as soon as the rows actually written show the import is large (a re-run that
+ * changes nothing never drops it).
  */
 class IndexUpkeep {
   deferred = false
@@ -283,7 +291,9 @@ class IndexUpkeep {
     private readonly totalRows: number,
   ) {
     this.existing = countProfiles(db, {})
-    if (writes && this.existing * 15 < totalRows && totalRows >= 20_000) this.defer()
+    // The table is small next to the file: most rows will be new, so decide now.
+    if (writes && totalRows >= DEFER_MIN_ROWS && this.existing * REBUILD_TO_LIVE_COST < totalRows)
+      this.defer()
   }
 
   /** After a batch: `commit` ends the open transaction (the indexes are dropped in one of their own). */
@@ -291,13 +301,13 @@ class IndexUpkeep {
     if (this.deferred || !this.writes || read === 0) return
     // Project the rows still to come at the rate seen so far.
     const projected = written + ((this.totalRows - read) * written) / read
-    if (written >= 2_000 && shouldDeferSearchIndexes(projected, this.existing)) {
+    if (written >= 2_000 && shouldDeferTextIndex(projected, this.existing)) {
       commit()
       this.defer()
     }
   }
 
   private defer(): void {
-    this.deferred = deferSearchIndexes(this.db)
+    this.deferred = deferTextIndex(this.db)
   }
 }

@@ -35,7 +35,13 @@ export class JobRegistry {
     const info: JobInfo = { jobId, kind, status: 'running', done: 0, total: null, startedAt: this.clock() }
     let lastEmit = 0
     let pending: { phase: string; done: number; total: number | null } | null = null
+    // A throttled update is sent later by this timer, so a phase followed by a long wait still shows.
+    let trailing: NodeJS.Timeout | null = null
     const flush = () => {
+      if (trailing) {
+        clearTimeout(trailing)
+        trailing = null
+      }
       if (!pending) return
       this.events.emit('job.progress', { jobId, kind, ...pending })
       pending = null
@@ -47,7 +53,9 @@ export class JobRegistry {
         info.done = done
         info.total = total
         pending = { phase, done, total }
-        if (Date.now() - lastEmit >= PROGRESS_INTERVAL_MS) flush()
+        const wait = PROGRESS_INTERVAL_MS - (Date.now() - lastEmit)
+        if (wait <= 0) flush()
+        else if (!trailing) trailing = setTimeout(flush, wait)
       },
     }
     const promise = (async () => {

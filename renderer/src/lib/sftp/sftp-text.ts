@@ -76,6 +76,7 @@ function countOf(n: number, one: string, many: string): string {
 
 /** "3 files: 2 imported, 1 failed · 1 still being written". */
 export function runCountsText(run: SftpRunInfo): string {
+  if (run.status === 'running' && run.found === 0 && run.files.length === 0) return 'Looking for files…'
   if (run.found === 0 && run.files.length === 0) {
     // A run that failed before it could list the folder found nothing because it never looked.
     return run.status === 'failed' || run.status === 'cancelled' || run.status === 'interrupted'

@@ -1,0 +1,65 @@
+// Long work as jobs: an id at once, throttled progress that still shows the latest state, exactly one
+// job.finished, and cancel between batches.
+import { describe, expect, it } from 'vitest'
+import type { JobFinishedEvent, JobProgressEvent } from '../../shared/ipc/events'
+import { EventBus } from '../../electron/backend/events'
+import { JobRegistry, throwIfCancelled } from '../../electron/backend/jobs/registry'
+
+function setup() {
+  const bus = new EventBus()
+  const progress: JobProgressEvent[] = []
+  const finished: JobFinishedEvent[] = []
+  bus.on('job.progress', (e) => progress.push(e))
+  bus.on('job.finished', (e) => finished.push(e))
+  return { registry: new JobRegistry(bus, Date.now), progress, finished }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('JobRegistry', () => {
+  it('throttles progress but delivers the latest state even when the work then waits', async () => {
+    const { registry, progress, finished } = setup()
+    const { jobId, done } = registry.start('demo', async (control) => {
+      for (let i = 1; i <= 1000; i++) control.progress('counting', i, 1000)
+      control.progress('waiting for the server', 0, null)
+      await sleep(400) // long pause after a throttled update
+      return { ok: true }
+    })
+    await sleep(250)
+    // Before the job ends, the trailing update has shown the new phase.
+    expect(progress.at(-1)).toMatchObject({ jobId, phase: 'waiting for the server' })
+    expect(progress.length).toBeLessThan(10) // 1001 calls, a handful of events
+    await done
+    expect(finished).toEqual([{ jobId, kind: 'demo', status: 'succeeded', summary: { ok: true } }])
+  })
+
+  it('cancels between batches and reports exactly one cancelled finish', async () => {
+    const { registry, finished } = setup()
+    let batches = 0
+    const { jobId, done } = registry.start('demo', async (control) => {
+      for (;;) {
+        throwIfCancelled(control.signal)
+        batches++
+        await sleep(5)
+      }
+    })
+    await sleep(30)
+    expect(registry.cancel(jobId)).toBe(true)
+    await done
+    expect(finished).toHaveLength(1)
+    expect(finished[0]).toMatchObject({ jobId, status: 'cancelled' })
+    const at = batches
+    await sleep(30)
+    expect(batches).toBe(at)
+    expect(registry.cancel(jobId)).toBe(false)
+  })
+
+  it('reports a failure with its message', async () => {
+    const { registry, finished } = setup()
+    const { done } = registry.start('demo', async () => {
+      throw new Error('disk full')
+    })
+    await done
+    expect(finished[0]).toMatchObject({ status: 'failed', error: { code: 'internal', message: 'disk full' } })
+  })
+})
