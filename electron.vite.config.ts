@@ -5,7 +5,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 const r = (p: string): string => resolve(import.meta.dirname, p)
 
 // One build for every Node-side entry: the Electron main process, the backend's utility-process
-// entry, the command line and the sandbox API server. Dependencies stay external (node_modules).
+// entry, the command line, the import worker and the sandbox API server. Dependencies stay external (node_modules).
 export default defineConfig({
   main: {
     build: {
@@ -15,6 +15,8 @@ export default defineConfig({
           'backend-process': r('electron/backend/hosts/utility-process.ts'),
           cli: r('electron/backend/cli/main.ts'),
           sandbox: r('sandbox/main.ts'),
+          // CSV imports run in a worker thread so the backend keeps answering during a million-row import.
+          'import-worker': r('electron/backend/imports/import-worker.ts'),
         },
         external: ['better-sqlite3'],
       },

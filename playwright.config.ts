@@ -6,7 +6,7 @@ export default defineConfig({
   testDir: './e2e',
   workers: 1,
   timeout: 60_000,
-  reporter: [['list']],
+  reporter: [['list'], ['json', { outputFile: '.test-reports/e2e.json' }]],
   outputDir: 'test-results',
   use: { trace: 'off', screenshot: 'only-on-failure' },
   projects: [

@@ -5,6 +5,8 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     include: ['tests/**/*.test.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: '.test-reports/unit.json' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

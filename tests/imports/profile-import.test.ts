@@ -408,13 +408,24 @@ describe('results', () => {
 describe('uploads', () => {
   it('takes a file from a browser in chunks and imports the copy in the data folder', async () => {
     const content = Buffer.from('identity,Name\nup1,Über Upload\n')
-    const { uploadId } = await h.call('imports.upload.begin', { fileName: '../../etc/people.csv', bytes: content.length })
-    await h.call('imports.upload.chunk', { uploadId, offset: 0, data: content.subarray(0, 10).toString('base64') })
+    const { uploadId } = await h.call('imports.upload.begin', {
+      fileName: '../../etc/people.csv',
+      bytes: content.length,
+    })
+    await h.call('imports.upload.chunk', {
+      uploadId,
+      offset: 0,
+      data: content.subarray(0, 10).toString('base64'),
+    })
     expect(await h.fail('imports.upload.chunk', { uploadId, offset: 0, data: 'AAAA' })).toMatchObject({
       code: 'validation',
       message: 'Upload chunks must arrive in order: expected offset 10, got 0.',
     })
-    await h.call('imports.upload.chunk', { uploadId, offset: 10, data: content.subarray(10).toString('base64') })
+    await h.call('imports.upload.chunk', {
+      uploadId,
+      offset: 10,
+      data: content.subarray(10).toString('base64'),
+    })
     const { path } = await h.call('imports.upload.finish', { uploadId })
     expect(path.startsWith(`${h.dataDir}/imports/uploads/`)).toBe(true)
     expect(path.endsWith('-people.csv')).toBe(true)

@@ -14,6 +14,7 @@ import type {
 } from '../../../shared/ipc/channels/imports'
 import { AppError } from '../../../shared/ipc/envelope'
 import { describeValue, isPlaceholderIdentifier, validateIdentifier } from '../../../shared/profile/catalogue'
+import { toDollarDate } from '../../../shared/profile/validators-dates'
 import type { Db } from '../db/connection'
 import { findIdentifierHolder } from '../profiles/identifiers'
 import { applyEvent, storeEvent, validateEventInput, type WriteOptions } from '../profiles/login'
@@ -155,7 +156,7 @@ class EventRowValidator {
       } else if (p.type === 'date') {
         const parsed = parseDateCell(value, p.dateFormat)
         if (!parsed.ok) return reject(p.key, value, `${p.key} ${describeValue(value)} ${parsed.reason}.`)
-        props[p.key] = `$D_${parsed.seconds}`
+        props[p.key] = toDollarDate(parsed.seconds)
       } else props[p.key] = value
     }
     const event: StagedEvent = {

@@ -156,7 +156,10 @@ async function writeRows(
       ? new ProfileRowWriter(db, options)
       : new ProfileBatchWriter(db, loadCustomTypes(db), options)
   const { tracker, rows: totalRows } = scan
-  const maxBatch = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_CELLS / Math.max(1, spec.headers.length))))
+  const maxBatch = Math.max(
+    MIN_BATCH,
+    Math.min(MAX_BATCH, Math.floor(MAX_BATCH_CELLS / Math.max(1, spec.headers.length))),
+  )
   const phase = write ? 'importing' : 'validating'
   const pending = new Map<string, QueuedPlan>()
   let queue: QueuedPlan[] = []
