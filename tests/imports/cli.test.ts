@@ -1,41 +1,14 @@
 // `profile-desk import` as a child process (through tsx, from source) on a temporary data folder: the
 // summary as text and as JSON, the dry run, events, saved mappings, and the exit codes.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
-
-const ROOT = resolve(import.meta.dirname, '../..')
-const CLI = join(ROOT, 'electron/backend/cli/main.ts')
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+import { runCli, type Run } from '../support/run-cli'
 
 function cli(args: string[], timeoutMs = 60_000): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, PROFILE_DESK_DATA_DIR: '', PROFILE_DESK_IMPORT_THREADING: 'in-thread' },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      fail(new Error(`profile-desk ${args.join(' ')} did not finish in ${timeoutMs} ms; stderr: ${stderr}`))
-    }, timeoutMs)
-    child.on('error', fail)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      done({ code, stdout, stderr })
-    })
-  })
+  return runCli(args, { PROFILE_DESK_IMPORT_THREADING: 'in-thread' }, timeoutMs)
 }
 
 let root: string

@@ -1,50 +1,23 @@
 // `profile-desk sftp add|list|run|remove` as a child process (through tsx, from source) against a real
 // sshd: trust on first use from the command line, a changed key refused, per-file results with counts,
 // the rejected rows' file and the post-action, and a non-zero exit when a file failed.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { profilesCsv } from './harness'
 import { startSshd, type Sshd } from './sshd-fixture'
+import { runCli, type Run } from '../support/run-cli'
 
 // Real sshd, real imports and (for the CLI) a child process per command: slow on a loaded machine.
 vi.setConfig({ testTimeout: 120_000 })
-
-const ROOT = resolve(import.meta.dirname, '../..')
-const CLI = join(ROOT, 'electron/backend/cli/main.ts')
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
 
 let sshd: Sshd
 let root: string
 let dataDir: string
 
 function cli(args: string[], timeoutMs = 90_000): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir], {
-      cwd: ROOT,
-      env: { ...process.env, PROFILE_DESK_DATA_DIR: '' },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      fail(new Error(`profile-desk ${args.join(' ')} did not finish in ${timeoutMs} ms; stderr: ${stderr}`))
-    }, timeoutMs)
-    child.on('error', fail)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      done({ code, stdout, stderr })
-    })
-  })
+  return runCli([...args, '--data-dir', dataDir], {}, timeoutMs)
 }
 
 let passwordFile: string

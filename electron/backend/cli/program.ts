@@ -124,6 +124,66 @@ async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   return EXIT_OK
 }
 
+/** One backend job followed from the command line: progress on stderr, Ctrl+C cancels it. */
+interface JobWatch {
+  /** Takes the job's id (cancelling it at once if Ctrl+C came first) and waits until it finishes. */
+  finished(jobId: string): Promise<JobFinishedEvent>
+  readonly interrupted: boolean
+  stop(): void
+}
+
+/** Subscribes before the job starts, because its events may arrive before the job id is known. */
+function watchJob(
+  backend: Backend,
+  io: CliIo,
+  progressText: (event: JobProgressEvent) => string,
+  lineEveryMs: number,
+): JobWatch {
+  const finishedById = new Map<string, JobFinishedEvent>()
+  let jobId: string | null = null
+  let onFinished: ((event: JobFinishedEvent) => void) | null = null
+  const offFinished = backend.on('job.finished', (event) => {
+    finishedById.set(event.jobId, event)
+    if (event.jobId === jobId) onFinished?.(event)
+  })
+  let lastLine = 0
+  let lastPhase = ''
+  const offProgress = backend.on('job.progress', (event: JobProgressEvent) => {
+    if (jobId !== null && event.jobId !== jobId) return
+    const text = progressText(event)
+    // A terminal gets one line redrawn in place; a pipe or log gets a line per phase, throttled.
+    if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${text}`)
+    else if (event.phase !== lastPhase || Date.now() - lastLine >= lineEveryMs) {
+      io.stderr(`${text}\n`)
+      lastLine = Date.now()
+    }
+    lastPhase = event.phase
+  })
+  let interrupted = false
+  const stopSignals = io.signals(() => {
+    interrupted = true
+    if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
+  })
+  return {
+    get interrupted() {
+      return interrupted
+    },
+    async finished(id) {
+      jobId = id
+      if (interrupted) void backend.dispatch('jobs.cancel', { jobId: id })
+      const finished =
+        finishedById.get(id) ?? (await new Promise<JobFinishedEvent>((done) => (onFinished = done)))
+      if (io.stderrIsTTY && lastPhase) io.stderr('\n')
+      return finished
+    },
+    stop() {
+      stopSignals()
+      offFinished()
+      offProgress()
+    },
+  }
+}
+
 interface SeedOptions {
   profiles: number
   json?: boolean
@@ -133,41 +193,19 @@ interface SeedOptions {
 async function seed(options: SeedOptions, io: CliIo): Promise<number> {
   return withBackend(options.dataDir, io, async (backend) => {
     const started = Date.now()
-    // Events may arrive before the job id is known; keep them until it is.
-    const finishedById = new Map<string, JobFinishedEvent>()
-    let jobId: string | null = null
-    let onFinished: ((event: JobFinishedEvent) => void) | null = null
-    const offFinished = backend.on('job.finished', (event) => {
-      finishedById.set(event.jobId, event)
-      if (event.jobId === jobId) onFinished?.(event)
-    })
-    let lastLine = 0
-    let lastPhase = ''
-    const offProgress = backend.on('job.progress', (event: JobProgressEvent) => {
-      if (jobId !== null && event.jobId !== jobId) return
-      const text = `loading sample data: ${event.phase} ${event.done}${event.total === null ? '' : `/${event.total}`}`
-      if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${text}`)
-      else if (event.phase !== lastPhase || Date.now() - lastLine >= 1000) {
-        io.stderr(`${text}\n`)
-        lastLine = Date.now()
-      }
-      lastPhase = event.phase
-    })
-    let interrupted = false
-    const stopSignals = io.signals(() => {
-      interrupted = true
-      if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
-    })
+    const watch = watchJob(
+      backend,
+      io,
+      (event) =>
+        `loading sample data: ${event.phase} ${event.done}${event.total === null ? '' : `/${event.total}`}`,
+      1000,
+    )
     try {
       const handle = await backend.call('sample.load', { profiles: options.profiles })
-      jobId = handle.jobId
-      if (interrupted) void backend.dispatch('jobs.cancel', { jobId })
-      const finished =
-        finishedById.get(jobId) ?? (await new Promise<JobFinishedEvent>((done) => (onFinished = done)))
-      if (io.stderrIsTTY && lastPhase) io.stderr('\n')
+      const finished = await watch.finished(handle.jobId)
       if (finished.status === 'cancelled') {
         io.stderr('error: loading sample data was cancelled\n')
-        return interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
+        return watch.interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
       }
       if (finished.status === 'failed') {
         throw new AppError(
@@ -187,9 +225,7 @@ async function seed(options: SeedOptions, io: CliIo): Promise<number> {
       }
       return EXIT_OK
     } finally {
-      stopSignals()
-      offFinished()
-      offProgress()
+      watch.stop()
     }
   })
 }
@@ -207,32 +243,16 @@ interface ImportOptions {
 /** import FILE: a dry run or an import as a job, progress on stderr, the summary on stdout. */
 async function importFile(file: string, options: ImportOptions, io: CliIo): Promise<number> {
   return withBackend(options.dataDir, io, async (backend) => {
-    const finishedById = new Map<string, JobFinishedEvent>()
-    let jobId: string | null = null
-    let onFinished: ((event: JobFinishedEvent) => void) | null = null
-    const offFinished = backend.on('job.finished', (event) => {
-      finishedById.set(event.jobId, event)
-      if (event.jobId === jobId) onFinished?.(event)
-    })
-    let lastLine = 0
-    let lastPhase = ''
-    const offProgress = backend.on('job.progress', (event: JobProgressEvent) => {
-      if (jobId !== null && event.jobId !== jobId) return
-      const total = event.total === null ? '' : `/${event.total}`
-      const unit = event.phase === 'reading' ? ' bytes' : ' rows'
-      const text = `${options.dryRun ? 'checking' : 'importing'} ${file}: ${event.phase} ${event.done}${total}${unit}`
-      if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${text}`)
-      else if (event.phase !== lastPhase || Date.now() - lastLine >= 2000) {
-        io.stderr(`${text}\n`)
-        lastLine = Date.now()
-      }
-      lastPhase = event.phase
-    })
-    let interrupted = false
-    const stopSignals = io.signals(() => {
-      interrupted = true
-      if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
-    })
+    const watch = watchJob(
+      backend,
+      io,
+      (event) => {
+        const total = event.total === null ? '' : `/${event.total}`
+        const unit = event.phase === 'reading' ? ' bytes' : ' rows'
+        return `${options.dryRun ? 'checking' : 'importing'} ${file}: ${event.phase} ${event.done}${total}${unit}`
+      },
+      2000,
+    )
     try {
       const request = {
         path: resolve(file),
@@ -246,11 +266,7 @@ async function importFile(file: string, options: ImportOptions, io: CliIo): Prom
             ...request,
             ...(options.saveMapping === undefined ? {} : { saveMappingAs: options.saveMapping }),
           })
-      jobId = handle.jobId
-      if (interrupted) void backend.dispatch('jobs.cancel', { jobId })
-      const finished =
-        finishedById.get(jobId) ?? (await new Promise<JobFinishedEvent>((done) => (onFinished = done)))
-      if (io.stderrIsTTY && lastPhase) io.stderr('\n')
+      const finished = await watch.finished(handle.jobId)
       const { summary } = await backend.call('imports.run', { runId: handle.runId })
       if (finished.status === 'failed' || !summary) {
         throw new AppError(
@@ -261,7 +277,7 @@ async function importFile(file: string, options: ImportOptions, io: CliIo): Prom
       io.stdout(options.json ? json(summary) : `${formatImportSummary(summary)}\n`)
       if (finished.status === 'cancelled') {
         io.stderr('error: the import was cancelled; rows written before the cancel are kept\n')
-        return interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
+        return watch.interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
       }
       if (nothingImportable(summary)) {
         io.stderr(`error: nothing in ${file} could be imported (every row was rejected)\n`)
@@ -269,9 +285,7 @@ async function importFile(file: string, options: ImportOptions, io: CliIo): Prom
       }
       return EXIT_OK
     } finally {
-      stopSignals()
-      offFinished()
-      offProgress()
+      watch.stop()
     }
   })
 }

@@ -1,27 +1,14 @@
-// A profile as the batch writer works on it (properties, identifiers, test flag), how a plan's operations
-// change it, and the difference between two snapshots in exactly the terms ProfileChange.commit records:
-// the changed fields (old -> new), the outbox record's profileData and base, the identifiers added and removed.
+// A profile as the batch writer works on it (properties, identifiers, test flag) and how a plan's
+// operations change it; the difference between two snapshots is ProfileChange's own (profiles/profile-diff).
 import { AppError } from '../../../shared/ipc/envelope'
 import { validateCustomKeyCount, validateCustomProperty } from '../../../shared/profile/catalogue'
 import type { CustomPropertyType, PropertyValue } from '../../../shared/profile/types'
-import type { AuditWrite } from '../profiles/audit'
-import { identifierLabel, sameIdentifier, type StoredIdentifier } from '../profiles/identifiers'
-import { DELETE_OPERATION, toWireValue, type WireValue } from '../profiles/outbox'
-import {
-  TEST_USER_KEY,
-  cloneState,
-  typeOfKey,
-  validationError,
-  valuesEqual,
-  type PropertyState,
-} from '../profiles/properties'
+import { sameIdentifier, type StoredIdentifier } from '../profiles/identifiers'
+import type { ProfileSnapshot } from '../profiles/profile-diff'
+import { cloneState, validationError, type PropertyState } from '../profiles/properties'
 import type { PlanOp } from './profile-plan'
 
-export interface ProfileSnapshot {
-  state: PropertyState
-  identifiers: StoredIdentifier[]
-  isTest: boolean
-}
+export { diffSnapshots, type ProfileSnapshot, type SnapshotDiff } from '../profiles/profile-diff'
 
 export function emptySnapshot(): ProfileSnapshot {
   return { state: { system: new Map(), custom: new Map() }, identifiers: [], isTest: false }
@@ -123,106 +110,4 @@ function setCustom(
   const countError = validateCustomKeyCount(state.custom.size)
   if (countError) throw validationError(countError)
   if (known === undefined) newTypes.set(key, type)
-}
-
-export interface SnapshotDiff {
-  /** The audit rows ProfileChange would write, one per changed field. */
-  fields: AuditWrite[]
-  profileData: Record<string, WireValue>
-  base: Record<string, WireValue | null>
-  added: StoredIdentifier[]
-  removed: StoredIdentifier[]
-  /** The identity sent at the record's root (the one the profile was known by). */
-  rootIdentity: string | undefined
-}
-
-/** The difference between two snapshots, field for field as ProfileChange.commit computes it. */
-export function diffSnapshots(
-  before: ProfileSnapshot,
-  after: ProfileSnapshot,
-  identifierAction = 'identifier.add',
-): SnapshotDiff {
-  const fields: AuditWrite[] = []
-  const profileData: Record<string, WireValue> = {}
-  const base: Record<string, WireValue | null> = {}
-  const note = (
-    key: string,
-    type: string,
-    old: PropertyValue | undefined,
-    now: PropertyValue | undefined,
-  ) => {
-    fields.push({
-      action: now === undefined ? 'property.unset' : 'property.set',
-      field: key,
-      oldValue: old ?? null,
-      newValue: now ?? null,
-    })
-    profileData[key] = now === undefined ? DELETE_OPERATION : toWireValue(type, now)
-    base[key] = old === undefined ? null : toWireValue(type, old)
-  }
-  const b = before.state
-  const a = after.state
-  for (const key of new Set([...b.system.keys(), ...a.system.keys()])) {
-    const old = b.system.get(key)
-    const now = a.system.get(key)
-    if (!valuesEqual(old, now)) note(key, typeOfKey(a, key), old, now)
-  }
-  for (const key of new Set([...b.custom.keys(), ...a.custom.keys()])) {
-    const old = b.custom.get(key)
-    const now = a.custom.get(key)
-    if (!valuesEqual(old?.value, now?.value))
-      note(key, (now ?? old)?.type ?? 'string', old?.value, now?.value)
-  }
-  const removed = before.identifiers.filter(
-    (x) => !after.identifiers.some((y) => sameIdentifier(x, y) && x.value === y.value),
-  )
-  const added = after.identifiers.filter(
-    (y) => !before.identifiers.some((x) => sameIdentifier(x, y) && x.value === y.value),
-  )
-  const emailBefore = before.identifiers.find((i) => i.kind === 'email')?.value
-  const emailAfter = after.identifiers.find((i) => i.kind === 'email')?.value
-  if (emailBefore !== emailAfter) note('Email', 'string', emailBefore, emailAfter)
-  const identifierKeys = new Map<string, Pick<StoredIdentifier, 'kind' | 'name'>>()
-  for (const identifier of removed) {
-    if (identifier.kind === 'email') continue
-    fields.push({
-      action: 'identifier.remove',
-      field: identifierLabel(identifier),
-      oldValue: identifier.value,
-      newValue: null,
-    })
-    identifierKeys.set(identifierLabel(identifier), identifier)
-  }
-  for (const identifier of added) {
-    if (identifier.kind === 'email') continue
-    fields.push({
-      action: identifierAction,
-      field: identifierLabel(identifier),
-      oldValue: null,
-      newValue: identifier.value,
-    })
-    identifierKeys.set(identifierLabel(identifier), identifier)
-  }
-  for (const [label, which] of identifierKeys) {
-    const first = (list: StoredIdentifier[]) =>
-      list.find((i) => i.kind === which.kind && i.name === which.name)?.value
-    const old = first(before.identifiers)
-    const now = first(after.identifiers)
-    const sent = added.find((i) => i.kind === which.kind && i.name === which.name)?.value ?? now
-    profileData[label] = sent === undefined ? DELETE_OPERATION : sent
-    base[label] = old ?? null
-  }
-  if (before.isTest !== after.isTest) {
-    fields.push({
-      action: after.isTest ? 'test.mark' : 'test.unmark',
-      field: TEST_USER_KEY,
-      oldValue: before.isTest ? 'Yes' : null,
-      newValue: after.isTest ? 'Yes' : null,
-    })
-    profileData[TEST_USER_KEY] = after.isTest ? 'Yes' : DELETE_OPERATION
-    base[TEST_USER_KEY] = before.isTest ? 'Yes' : null
-  }
-  const identity = after.identifiers.find((i) => i.kind === 'identity')?.value
-  const rootIdentity = before.identifiers.find((i) => i.kind === 'identity')?.value ?? identity
-  return { fields, profileData, base, added, removed, rootIdentity }
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/ipc/envelope'
 import type { PropertyChange } from '../../../shared/ipc/contract'
 import { findSystemProperty, validateSystemProperty } from '../../../shared/profile/catalogue'
 import { foldText } from '../../../shared/profile/search-keys'
-import type { CustomPropertyType, PropertyValue } from '../../../shared/profile/types'
+import type { CustomPropertyType } from '../../../shared/profile/types'
 import type { Db } from '../db/connection'
 import { writeAudit, type AuditWrite } from './audit'
 import {
@@ -18,20 +18,18 @@ import {
   sameIdentifier,
   type StoredIdentifier,
 } from './identifiers'
-import { DELETE_OPERATION, toWireValue, writeProfileOutbox, type WireValue } from './outbox'
+import { writeProfileOutbox } from './outbox'
+import { diffSnapshots } from './profile-diff'
 import type { ProfileRow } from './profile-rows'
 import {
-  TEST_USER_KEY,
   cloneState,
   loadCustomTypes,
   propertyColumns,
   readPropertyState,
   setCustomProperty,
   setSystemProperty,
-  typeOfKey,
   unsetProperty,
   validationError,
-  valuesEqual,
   type PropertyState,
 } from './properties'
 import { prepared } from './statements'
@@ -127,104 +125,13 @@ export class ProfileChange {
   }
 
   commit(options: CommitOptions): CommitResult {
-    const audits: AuditWrite[] = []
-    const profileData: Record<string, WireValue> = {}
-    const base: Record<string, WireValue | null> = {}
-    const note = (
-      key: string,
-      type: string,
-      before: PropertyValue | undefined,
-      after: PropertyValue | undefined,
-      audit: AuditWrite,
-    ) => {
-      audits.push(audit)
-      profileData[key] = after === undefined ? DELETE_OPERATION : toWireValue(type, after)
-      base[key] = before === undefined ? null : toWireValue(type, before)
-    }
-
-    for (const key of new Set([...this.before.system.keys(), ...this.state.system.keys()])) {
-      const before = this.before.system.get(key)
-      const after = this.state.system.get(key)
-      if (valuesEqual(before, after)) continue
-      note(key, typeOfKey(this.state, key), before, after, {
-        action: after === undefined ? 'property.unset' : 'property.set',
-        field: key,
-        oldValue: before ?? null,
-        newValue: after ?? null,
-      })
-    }
-    for (const key of new Set([...this.before.custom.keys(), ...this.state.custom.keys()])) {
-      const before = this.before.custom.get(key)
-      const after = this.state.custom.get(key)
-      if (valuesEqual(before?.value, after?.value)) continue
-      note(key, (after ?? before)?.type ?? 'string', before?.value, after?.value, {
-        action: after === undefined ? 'property.unset' : 'property.set',
-        field: key,
-        oldValue: before?.value ?? null,
-        newValue: after?.value ?? null,
-      })
-    }
-
-    const removed = this.beforeIdentifiers.filter(
-      (b) => !this.identifiers.some((a) => sameIdentifier(a, b) && a.value === b.value),
+    const diff = diffSnapshots(
+      { state: this.before, identifiers: this.beforeIdentifiers, isTest: this.row.is_test === 1 },
+      { state: this.state, identifiers: this.identifiers, isTest: this.isTest },
+      options.identifierAction,
     )
-    const added = this.identifiers.filter(
-      (a) => !this.beforeIdentifiers.some((b) => sameIdentifier(a, b) && a.value === b.value),
-    )
-    const emailBefore = this.beforeIdentifiers.find((i) => i.kind === 'email')?.value
-    const emailAfter = this.identifiers.find((i) => i.kind === 'email')?.value
-    if (emailBefore !== emailAfter) {
-      note('Email', 'string', emailBefore, emailAfter, {
-        action: emailAfter === undefined ? 'property.unset' : 'property.set',
-        field: 'Email',
-        oldValue: emailBefore ?? null,
-        newValue: emailAfter ?? null,
-      })
-    }
-    const identifierKeys = new Map<string, Pick<StoredIdentifier, 'kind' | 'name'>>()
-    for (const identifier of removed) {
-      if (identifier.kind === 'email') continue
-      audits.push({
-        action: 'identifier.remove',
-        field: identifierLabel(identifier),
-        oldValue: identifier.value,
-        newValue: null,
-      })
-      identifierKeys.set(identifierLabel(identifier), identifier)
-    }
-    for (const identifier of added) {
-      if (identifier.kind === 'email') continue
-      audits.push({
-        action: options.identifierAction ?? 'identifier.add',
-        field: identifierLabel(identifier),
-        oldValue: null,
-        newValue: identifier.value,
-      })
-      identifierKeys.set(identifierLabel(identifier), identifier)
-    }
-    for (const [label, which] of identifierKeys) {
-      const first = (list: StoredIdentifier[]) =>
-        list.find((i) => i.kind === which.kind && i.name === which.name)?.value
-      const before = first(this.beforeIdentifiers)
-      const after = first(this.identifiers)
-      // The first value of the kind is what the profile is known by; an appended Identity is sent as
-      // itself (CleverTap appends it: the bad merge the app shows).
-      const sent = added.find((i) => i.kind === which.kind && i.name === which.name)?.value ?? after
-      profileData[label] = sent === undefined ? DELETE_OPERATION : sent
-      base[label] = before ?? null
-    }
-
-    const wasTest = this.row.is_test === 1
-    if (wasTest !== this.isTest) {
-      audits.push({
-        action: this.isTest ? 'test.mark' : 'test.unmark',
-        field: TEST_USER_KEY,
-        oldValue: wasTest ? 'Yes' : null,
-        newValue: this.isTest ? 'Yes' : null,
-      })
-      profileData[TEST_USER_KEY] = this.isTest ? 'Yes' : DELETE_OPERATION
-      base[TEST_USER_KEY] = wasTest ? 'Yes' : null
-    }
+    const { profileData, base, added, removed } = diff
+    const audits: AuditWrite[] = [...diff.fields]
     const wasExcluded = this.row.cg_excluded === 1
     if (wasExcluded !== this.excluded) {
       // Control-group exclusion is a dashboard setting with no upload-API field: audited, not sent.
@@ -275,8 +182,7 @@ export class ProfileChange {
     for (const audit of audits) writeAudit(db, objectId, options.at, options.actor, audit)
 
     if (options.outbox && (Object.keys(profileData).length > 0 || this.created)) {
-      const rootIdentity =
-        this.beforeIdentifiers.find((i) => i.kind === 'identity')?.value ?? identity ?? undefined
+      const rootIdentity = diff.rootIdentity
       writeProfileOutbox(
         db,
         {
