@@ -22,12 +22,16 @@ import { startSampleLoad } from './sample/sample-loader'
 import { requireProfileRow } from './profiles/profile-rows'
 import { createDialogHandlers } from './dialogs/handlers'
 import { createImportHandlers } from './imports/handlers'
+import { ImportService } from './imports/import-service'
 import { createSftpHandlers } from './imports/sftp/handlers'
+import { SftpService } from './imports/sftp/service'
 import { createSyncHandlers } from './sync/handlers'
 
 export function createHandlers(ctx: BackendContext): Handlers {
   // A bulk load killed half-way left its indexes dropped: rebuild them before serving anything.
   finishInterruptedBulkLoad(ctx.db, ctx.logger)
+  // One ImportService per backend: wizard and SFTP imports share its one-run-at-a-time rule.
+  const imports = new ImportService(ctx)
   return {
     'app.info': () => ({
       version: ctx.version,
@@ -58,9 +62,9 @@ export function createHandlers(ctx: BackendContext): Handlers {
     'sample.load': (req) => startSampleLoad(ctx, { profiles: req.profiles }),
     'jobs.cancel': (req) => ({ cancelled: ctx.jobs.cancel(req.jobId) }),
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),
-    ...createImportHandlers(ctx),
+    ...createImportHandlers(ctx, imports),
     ...createSyncHandlers(ctx),
     ...createDialogHandlers(),
-    ...createSftpHandlers(ctx),
+    ...createSftpHandlers(new SftpService(ctx, imports)),
   }
 }

@@ -14,7 +14,7 @@ import {
   markInterruptedRuns,
   saveMapping,
 } from './import-runs'
-import { ImportService, type ServiceOptions } from './import-service'
+import type { ImportService } from './import-service'
 import { prepareImport, toPreview } from './import-setup'
 import { Uploads } from './uploads'
 
@@ -23,13 +23,13 @@ export type ImportHandlers = { [C in keyof typeof importChannels]: Handler<C> }
 /** The rejected-rows CSV is returned whole up to this size (the file itself has no limit). */
 const MAX_ERROR_CONTENT = 64 * 1024 * 1024
 
-export function createImportHandlers(ctx: BackendContext, options: ServiceOptions = {}): ImportHandlers {
+/** `service` is the backend's one ImportService, shared with SFTP imports so all runs queue behind each other. */
+export function createImportHandlers(ctx: BackendContext, service: ImportService): ImportHandlers {
   const interrupted = markInterruptedRuns(ctx.db, ctx.clock())
   if (interrupted > 0)
     ctx.logger.warn(
       `${interrupted} import ${interrupted === 1 ? 'run was' : 'runs were'} interrupted and marked so.`,
     )
-  const service = new ImportService(ctx, options)
   const uploads = new Uploads(ctx.dataDir)
   return {
     'imports.preview': async (req) => toPreview(await prepareImport(ctx.db, req), req.rows),
@@ -44,7 +44,7 @@ export function createImportHandlers(ctx: BackendContext, options: ServiceOption
     },
     'imports.history': (req) => listRuns(ctx.db, req),
     'imports.errors': (req) => {
-      const { errorFile, run } = getRun(ctx.db, req.runId)
+      const { errorFile, run, summary } = getRun(ctx.db, req.runId)
       if (errorFile === null) {
         throw new AppError(
           'not_found',
@@ -66,7 +66,6 @@ export function createImportHandlers(ctx: BackendContext, options: ServiceOption
         })
       }
       const content = readFileSync(errorFile, 'utf8')
-      const summary = getRun(ctx.db, req.runId).summary
       return {
         runId: req.runId,
         fileName: basename(errorFile),

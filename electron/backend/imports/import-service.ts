@@ -69,6 +69,8 @@ function threadingFromEnv(): 'auto' | 'worker' | 'in-thread' {
 
 export class ImportService {
   private active: { runId: number; mode: ImportRunMode } | null = null
+  /** Resolves when the active run's job has ended (settled at once when nothing runs). */
+  private ended: Promise<void> = Promise.resolve()
   private warnedNoWorker = false
 
   constructor(
@@ -78,6 +80,11 @@ export class ImportService {
 
   get running(): { runId: number; mode: ImportRunMode } | null {
     return this.active
+  }
+
+  /** Settles when no run is active, so a queued caller (SFTP) can wait its turn instead of being refused. */
+  async idle(): Promise<void> {
+    while (this.active) await this.ended
   }
 
   async start(request: RunRequest, mode: ImportRunMode): Promise<{ jobId: string; runId: number }> {
@@ -127,6 +134,10 @@ export class ImportService {
       writer: this.options.writer ?? 'batch',
     }
     this.active = { runId, mode }
+    let release = (): void => undefined
+    this.ended = new Promise<void>((resolve) => {
+      release = resolve
+    })
     const kind = mode === 'import' ? `import.${request.kind}` : `import.${request.kind}.dry-run`
     const { jobId } = ctx.jobs.start(kind, async (control) => {
       try {
@@ -139,6 +150,7 @@ export class ImportService {
         throw error
       } finally {
         this.active = null
+        release()
         if (mode === 'import') ctx.events.emit('profiles.changed', { ids: [], all: true })
       }
     })

@@ -1,16 +1,12 @@
 // Handlers of the SFTP channels (shared/ipc/channels/sftp.ts), spread into ../../handlers.ts. A run is a job
 // of kind `sftp.run`; its rejected rows are read per file through imports.errors with the file's importRunId.
 import type { sftpChannels } from '../../../../shared/ipc/channels/sftp'
-import type { BackendContext } from '../../context'
 import type { Handler } from '../../dispatch'
-import { SftpService } from './service'
+import type { SftpService } from './service'
 
 export type SftpHandlers = { [C in keyof typeof sftpChannels]: Handler<C> }
 
-export function createSftpHandlers(
-  ctx: BackendContext,
-  service: SftpService = new SftpService(ctx),
-): SftpHandlers {
+export function createSftpHandlers(service: SftpService): SftpHandlers {
   return {
     'sftp.sources.list': () => service.list(),
     'sftp.sources.get': (req) => service.get(req.id),

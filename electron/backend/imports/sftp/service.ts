@@ -47,6 +47,7 @@ import {
   type SourceRecord,
   type StoredSecrets,
 } from './sources'
+import type { ImportService } from '../import-service'
 import { SpoolImporter } from './spool-import'
 
 export const SPOOL_FOLDER = 'sftp-spool'
@@ -91,9 +92,13 @@ export class SftpService {
   /** The backend is closing: nothing new starts (a scheduled start may still be reading its secrets). */
   private closed = false
 
-  constructor(private readonly ctx: BackendContext) {
+  /** `imports` is the backend's one ImportService (the wizard's too), so imports run one at a time overall. */
+  constructor(
+    private readonly ctx: BackendContext,
+    imports: ImportService,
+  ) {
     this.options = resolveSftpOptions(ctx.sftp, ctx.host)
-    this.importer = new SpoolImporter(ctx)
+    this.importer = new SpoolImporter(ctx, imports)
     const interrupted = markInterruptedRuns(ctx.db, ctx.clock())
     if (interrupted > 0)
       ctx.logger.warn(

@@ -1,5 +1,6 @@
 // A downloaded file through the CSV pipeline: the same ImportService the wizard uses (a job with its own
-// import run, counts and rejected-rows CSV). SFTP imports go one at a time, whichever source they come from.
+// import run, counts and rejected-rows CSV). SFTP imports go one at a time, whichever source they come from,
+// and wait for a wizard import already running (the service is the backend's one instance).
 import type {
   EventImportCounts,
   ImportKind,
@@ -9,7 +10,10 @@ import type {
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { BackendContext } from '../../context'
 import { getRun } from '../import-runs'
-import { ImportService } from '../import-service'
+import type { ImportService } from '../import-service'
+
+/** How often an SFTP import re-waits when a wizard import slipped in first. */
+const MAX_START_ATTEMPTS = 20
 
 export interface FileImport {
   status: 'imported' | 'failed' | 'cancelled'
@@ -20,12 +24,12 @@ export interface FileImport {
 }
 
 export class SpoolImporter {
-  private readonly service: ImportService
   private queue: Promise<unknown> = Promise.resolve()
 
-  constructor(private readonly ctx: BackendContext) {
-    this.service = new ImportService(ctx)
-  }
+  constructor(
+    private readonly ctx: BackendContext,
+    private readonly service: ImportService,
+  ) {}
 
   /** Imports after any SFTP import already going; the signal cancels this one (between batches). */
   importFile(
@@ -51,9 +55,27 @@ export class SpoolImporter {
     const ctx = this.ctx
     if (signal.aborted)
       return { status: 'cancelled', importRunId: null, counts: null, rejectedRows: 0, error: 'Cancelled.' }
-    let handle: { jobId: string; runId: number }
+    let handle: { jobId: string; runId: number } | null = null
     try {
-      handle = await this.service.start({ path, kind, mapping, encoding: 'auto' }, 'import')
+      // A wizard import may start between idle() and start(): wait again, a bounded number of times.
+      for (let attempt = 0; handle === null; attempt++) {
+        // Cancelling the SFTP run while it waits behind a wizard import ends the wait.
+        await Promise.race([this.service.idle(), abortion(signal)])
+        if (signal.aborted)
+          return {
+            status: 'cancelled',
+            importRunId: null,
+            counts: null,
+            rejectedRows: 0,
+            error: 'Cancelled.',
+          }
+        try {
+          handle = await this.service.start({ path, kind, mapping, encoding: 'auto' }, 'import')
+        } catch (error) {
+          if (!(error instanceof AppError && error.code === 'conflict') || attempt >= MAX_START_ATTEMPTS)
+            throw error
+        }
+      }
     } catch (error) {
       // The file or its mapping was refused before any row was read (no identity column, no data rows…).
       const message = error instanceof AppError || error instanceof Error ? error.message : String(error)
@@ -84,4 +106,11 @@ export class SpoolImporter {
       error: summary?.error ?? run.error ?? `The import ended ${run.status}.`,
     }
   }
+}
+
+function abortion(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve()
+    else signal.addEventListener('abort', () => resolve(), { once: true })
+  })
 }
