@@ -14,7 +14,8 @@ export interface RunningHost {
   token: string
   dataDir: string
   rpc<T = unknown>(channel: string, request: unknown): Promise<T>
-  stop(): Promise<void>
+  /** Stops the host; the data dir is removed unless `keepDataDir` (to start another host on it). */
+  stop(options?: { keepDataDir?: boolean }): Promise<void>
 }
 
 /** Runs a CLI command against the data dir and returns its stdout (throws on a non-zero exit). */
@@ -24,8 +25,11 @@ export function cli(dataDir: string, ...args: string[]): string {
   return result.stdout
 }
 
-export async function startHost(options: { seedProfiles?: number } = {}): Promise<RunningHost> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pd-e2e-'))
+/** Starts a host on a fresh data dir, or on `dataDir` (one a stopped host kept) to test a restart. */
+export async function startHost(
+  options: { seedProfiles?: number; dataDir?: string } = {},
+): Promise<RunningHost> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pd-e2e-'))
   if (options.seedProfiles) cli(dataDir, 'seed', '--profiles', String(options.seedProfiles))
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,14 +70,14 @@ export async function startHost(options: { seedProfiles?: number } = {}): Promis
       if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`)
       return envelope.value as T
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       if (child.exitCode === null && child.pid) {
         const exited = new Promise((r) => child.once('exit', r))
         process.kill(child.pid, 'SIGTERM')
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
         if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL')
       }
-      rmSync(dataDir, { recursive: true, force: true })
+      if (!stopOptions.keepDataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }
