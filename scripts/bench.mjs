@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// Each benchmark is a top-level bench/<name>.ts; helpers live in subfolders (bench/import/…).
 const available = readdirSync(join(root, 'bench'))
-  .filter((f) => f.endsWith('.ts') && !f.includes('.') === false && !f.startsWith('_'))
   .filter((f) => /^[a-z0-9-]+\.ts$/.test(f))
   .map((f) => f.replace(/\.ts$/, ''))
 const [name, ...rest] = process.argv.slice(2)
