@@ -1,6 +1,7 @@
 // Profile imports end to end through the channels a wizard uses: preview, dry run, import, result,
 // rejected-rows CSV and history; upserts, no-ops, repeated identities, operations and dates.
 import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type {
   ImportPreview,
@@ -428,8 +429,11 @@ describe('uploads', () => {
     })
     const { path } = await h.call('imports.upload.finish', { uploadId })
     expect(path.startsWith(`${h.dataDir}/imports/uploads/`)).toBe(true)
-    expect(path.endsWith('-people.csv')).toBe(true)
-    await h.run('imports.start', { path })
+    expect(basename(path)).toBe('people.csv')
+    const { runId } = await h.run('imports.start', { path })
     expect((await h.call('profiles.lookup', { key: 'up1' })).system.Name).toBe('Über Upload')
+    // The history names the file as the person chose it, not the upload's storage name.
+    const { run } = await h.call('imports.run', { runId })
+    expect(run.fileName).toBe('people.csv')
   })
 })

@@ -22,9 +22,10 @@ export class Uploads {
       basename(fileName)
         .replace(/[^\p{L}\p{N}._ -]+/gu, '_')
         .slice(0, 120) || 'upload.csv'
-    const folder = join(this.dataDir, 'imports', 'uploads')
+    // A folder per upload keeps the file's own name (the import history shows it) without collisions.
+    const folder = join(this.dataDir, 'imports', 'uploads', uploadId)
     mkdirSync(folder, { recursive: true })
-    const path = join(folder, `${uploadId.slice(0, 8)}-${safe}`)
+    const path = join(folder, safe)
     writeFileSync(path, '')
     this.open.set(uploadId, { path, bytes, received: 0 })
     return { uploadId }
