@@ -1,9 +1,14 @@
-// CSV import benchmark: a generated profile CSV (default 1,000,000 rows, ~200 MB, ~2% dirty rows) imported
-// into an empty data folder and again into the full one (an upsert that changes nothing), each in its own
-// process (bench/import/child.ts) that also sends a profiles.search through the same backend every 100 ms.
-// Baseline, measured in the same run: the sqlite3 CLI's own `.import` of the file into a bare table.
-// Also: the batch writer against the store's row-by-row path on a smaller file (--compare-rows).
-// Run: npm run bench -- import [--rows N] [--seed S] [--compare-rows N]. Writes bench/results/import.json.
+// CSV import benchmark of the built app: a generated profile CSV (default 1,000,000 rows, ~200 MB, ~2% dirty
+// rows) imported into an empty data folder and again into the full one (an upsert that changes nothing).
+// It first runs `npm run build`; each pass then starts `node out/main/cli.js serve` (the web host, with the
+// import in its worker thread) on the data folder, imports the file through the HTTP API and sends a
+// profiles.search over HTTP every 100 ms meanwhile (bench/import/serve-pass.ts). Peak RSS is the server
+// process's VmHWM. Baseline, measured in the same run: the sqlite3 CLI's own `.import` into a bare table.
+// Also: the search index floor, i.e. building the app's indexes and trigram index on the rows the first pass
+// wrote (bench/import/index-floor.ts), and the batch writer against the store's row-by-row path on a smaller
+// file (--compare-rows; from the sources, bench/import/child.ts: the store path has no channel).
+// Run: npm run bench -- import [--rows N] [--seed S] [--compare-rows N] [--baseline-runs N].
+// Writes bench/results/import.json.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,6 +16,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { GENERATOR_VERSION, generateProfiles } from './import/generate'
+import { servePass, type ServePassResult } from './import/serve-pass'
 
 const TARGET_RATIO = 4
 const TARGET_RSS_MIB = 300
@@ -33,8 +39,12 @@ interface ChildResult {
   error: { message: string } | null
   wallMs: number
   counts: Record<string, number> | null
-  maxRssMiB: number
-  searches: { count: number; p50Ms: number; p99Ms: number; maxMs: number }
+}
+
+interface IndexFloor {
+  indexSeconds: number
+  ftsSeconds: number
+  perIndex: Record<string, number>
 }
 
 function run(
@@ -80,7 +90,35 @@ async function sqliteImport(file: string): Promise<{ seconds: number; rows: numb
   }
 }
 
-async function importPass(file: string, dataDir: string, writer = 'batch'): Promise<ChildResult> {
+/** Builds the app (electron-vite), so the passes measure out/main as the current tree makes it. */
+async function build(): Promise<void> {
+  process.stdout.write('building the app (npm run build) …\n')
+  const result = await run('npm', ['run', 'build'])
+  if (result.code !== 0)
+    throw new Error(`npm run build failed (${result.code}):\n${result.stdout}${result.stderr}`)
+  for (const entry of ['cli.js', 'import-worker.js']) {
+    if (!existsSync(join(root, 'out', 'main', entry))) throw new Error(`the build made no out/main/${entry}`)
+  }
+  process.stdout.write(`  built in ${(result.ms / 1000).toFixed(1)} s\n`)
+}
+
+/** Index and FTS build times on a filled data folder (its server stopped), in a process of their own. */
+async function indexFloor(dataDir: string): Promise<IndexFloor> {
+  const result = await run(process.execPath, [
+    '--import',
+    'tsx',
+    join(root, 'bench', 'import', 'index-floor.ts'),
+    '--db',
+    join(dataDir, 'profiles.db'),
+  ])
+  const line = result.stdout.trim().split('\n').pop() ?? ''
+  if (result.code !== 0 || !line.startsWith('{'))
+    throw new Error(`index floor failed (${result.code}): ${result.stderr}`)
+  return JSON.parse(line) as IndexFloor
+}
+
+/** The write-path comparison's import, from the sources (bench/import/child.ts). */
+async function sourceImport(file: string, dataDir: string, writer: 'batch' | 'store'): Promise<ChildResult> {
   const result = await run(process.execPath, [
     '--import',
     'tsx',
@@ -108,6 +146,7 @@ function median(list: number[]): number {
 
 const r2 = (n: number) => Math.round(n * 100) / 100
 
+await build()
 const file = await dataFile(rows, seed)
 const bytes = statSync(file).size
 process.stdout.write(`file: ${file} (${rows} rows, ${bytes} bytes)\n`)
@@ -122,14 +161,27 @@ for (let i = 0; i < Number(values['baseline-runs']); i++) {
 }
 const baseline = median(baselines)
 
+// Both passes on one data folder: the second imports into what the first filled.
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-import-data-'))
-const passes: { name: string; result: ChildResult }[] = []
+const passes: { name: string; result: ServePassResult }[] = []
+let floor: IndexFloor | null = null
 try {
   for (const name of ['empty database', 'full database (upsert, same file)']) {
-    process.stdout.write(`importing into the ${name} …\n`)
-    const result = await importPass(file, dataDir)
+    process.stdout.write(`importing into the ${name} (built app, serve) …\n`)
+    const result = await servePass(root, file, dataDir)
     passes.push({ name, result })
-    process.stdout.write(`  ${(result.wallMs / 1000).toFixed(1)} s, ${JSON.stringify(result.counts)}\n`)
+    process.stdout.write(
+      `  ${(result.wallMs / 1000).toFixed(1)} s, ${JSON.stringify(result.counts)}\n` +
+        `  server RSS: idle ${Math.round(result.idleRssMiB)} MiB, VmHWM ${Math.round(result.peakRssMiB)} MiB, ` +
+        `largest 100 ms sample ${Math.round(result.sampledMaxRssMiB)} MiB\n`,
+    )
+    if (!floor) {
+      process.stdout.write('search index floor on the imported rows …\n')
+      floor = await indexFloor(dataDir)
+      process.stdout.write(
+        `  indexes ${floor.indexSeconds.toFixed(2)} s, FTS rebuild ${floor.ftsSeconds.toFixed(2)} s\n`,
+      )
+    }
   }
 } finally {
   rmSync(dataDir, { recursive: true, force: true })
@@ -141,10 +193,10 @@ let comparison: { rows: number; batchSeconds: number; storeSeconds: number } | n
 if (compareRows > 0) {
   const small = await dataFile(compareRows, seed)
   const times: Record<string, number> = {}
-  for (const writer of ['batch', 'store']) {
+  for (const writer of ['batch', 'store'] as const) {
     const dir = mkdtempSync(join(tmpdir(), `bench-import-${writer}-`))
     try {
-      times[writer] = (await importPass(small, dir, writer)).wallMs / 1000
+      times[writer] = (await sourceImport(small, dir, writer)).wallMs / 1000
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -157,7 +209,7 @@ const results = passes.map(({ name, result }) => ({
   seconds: r2(result.wallMs / 1000),
   ratioToSqlite: r2(result.wallMs / 1000 / baseline),
   rowsPerSecond: Math.round(rows / (result.wallMs / 1000)),
-  peakRssMiB: Math.round(result.maxRssMiB),
+  peakRssMiB: Math.round(result.peakRssMiB),
   search: {
     requests: result.searches.count,
     p50Ms: r2(result.searches.p50Ms),
@@ -167,9 +219,32 @@ const results = passes.map(({ name, result }) => ({
   counts: result.counts,
 }))
 
+const searchIndexFloor = floor && {
+  indexSeconds: r2(floor.indexSeconds),
+  ftsSeconds: r2(floor.ftsSeconds),
+  totalSeconds: r2(floor.indexSeconds + floor.ftsSeconds),
+  ratioToSqlite: r2((floor.indexSeconds + floor.ftsSeconds) / baseline),
+  perIndex: Object.fromEntries(
+    Object.entries(floor.perIndex).map(([name, seconds]) => [name, Math.round(seconds * 1000) / 1000]),
+  ),
+}
+
 const rowsOut = [
   ['what', 'seconds', 'ratio', 'peak RSS MiB', 'search p50 ms', 'search p99 ms', 'searches'],
   ['sqlite3 .import (median)', baseline.toFixed(2), '1.00', '-', '-', '-', '-'],
+  ...(searchIndexFloor
+    ? [
+        [
+          'search index floor (indexes + FTS)',
+          searchIndexFloor.totalSeconds.toFixed(2),
+          searchIndexFloor.ratioToSqlite.toFixed(2),
+          '-',
+          '-',
+          '-',
+          '-',
+        ],
+      ]
+    : []),
   ...results.map((r) => [
     `import: ${r.pass}`,
     r.seconds.toFixed(2),
@@ -184,6 +259,13 @@ const widths = rowsOut[0]?.map((_, i) => Math.max(...rowsOut.map((r) => (r[i] ??
 process.stdout.write(
   `\n${rowsOut.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')).join('\n')}\n`,
 )
+if (searchIndexFloor) {
+  process.stdout.write(
+    `\nsearch index floor on the ${rows} imported rows: ${Object.keys(searchIndexFloor.perIndex).length} indexes ` +
+      `${searchIndexFloor.indexSeconds.toFixed(2)} s + FTS rebuild ${searchIndexFloor.ftsSeconds.toFixed(2)} s = ` +
+      `${searchIndexFloor.totalSeconds.toFixed(2)} s (${searchIndexFloor.ratioToSqlite.toFixed(2)}x sqlite3 .import)\n`,
+  )
+}
 if (comparison) {
   process.stdout.write(
     `\nwrite paths on ${comparison.rows} rows into an empty database: batch writer ${comparison.batchSeconds} s, ProfileChange per row ${comparison.storeSeconds} s\n`,
@@ -220,6 +302,7 @@ writeFileSync(
       seed,
       fileBytes: bytes,
       sqlite: { seconds: r2(baseline), runs: baselines.map(r2), rows: baselineRows },
+      searchIndexFloor,
       passes: results,
       writePaths: comparison,
       targets: verdicts,

@@ -1,5 +1,6 @@
 // The boundary: validates a request against the contract, runs the handler, returns an envelope.
-// A malformed request gets a `validation` error; an unexpected exception becomes `internal`.
+// A malformed request gets a `validation` error; a store busy past its timeout (another connection holds
+// the write lock: a large import writes in one transaction) a `conflict`; anything unexpected `internal`.
 import { AppError, type Envelope } from '../../shared/ipc/envelope'
 import {
   contract,
@@ -37,6 +38,17 @@ export function createDispatch(handlers: Handlers, logger: Logger) {
       return { ok: true, value }
     } catch (error) {
       if (error instanceof AppError) return { ok: false, error: error.toShape() }
+      if (isBusy(error)) {
+        return {
+          ok: false,
+          error: {
+            code: 'conflict',
+            message:
+              'The profile store is busy writing (a large import is written in one piece and holds it until it ends). ' +
+              'Nothing was changed: try again when the import has finished.',
+          },
+        }
+      }
       logger.error(`handler ${channel} failed`, error)
       return {
         ok: false,
@@ -47,4 +59,10 @@ export function createDispatch(handlers: Handlers, logger: Logger) {
       }
     }
   }
+}
+
+/** better-sqlite3's SqliteError for SQLITE_BUSY (and its extended codes): the busy timeout ran out. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
 }

@@ -52,6 +52,33 @@ describe('the dispatch boundary', () => {
     })
   })
 
+  it('answers a write that finds the store locked by another writer with a conflict that says what to do', async () => {
+    h = openHarness()
+    const p = await h.call('profiles.create', { changes: [{ op: 'set', key: 'Name', value: 'Before' }] })
+    h.backend.context.db.pragma('busy_timeout = 50')
+    // Another connection holds the write lock, as a bulk import's one transaction does.
+    const other = new Database(join(h.dataDir, DATABASE_FILE))
+    try {
+      other.exec('BEGIN IMMEDIATE')
+      const reply = await h.backend.dispatch('profiles.update', {
+        id: p.id,
+        changes: [{ op: 'set', key: 'Name', value: 'After' }],
+      })
+      expect(reply.ok).toBe(false)
+      if (!reply.ok) {
+        expect(reply.error.code).toBe('conflict')
+        expect(reply.error.message).toMatch(/busy writing .* Nothing was changed: try again/)
+      }
+      other.exec('ROLLBACK')
+    } finally {
+      other.close()
+    }
+    // Once the lock is gone the same change goes through, and nothing half-written was left behind.
+    expect((await h.call('profiles.get', { id: p.id })).system.Name).toBe('Before')
+    await h.call('profiles.update', { id: p.id, changes: [{ op: 'set', key: 'Name', value: 'After' }] })
+    expect((await h.call('profiles.get', { id: p.id })).system.Name).toBe('After')
+  })
+
   it('refuses a database written by a newer version, with a message that says what to do', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'profile-desk-newer-'))
     try {

@@ -157,13 +157,10 @@ describe('dry run and import', () => {
         Email: 'ada@example.com',
       },
     })
-    expect(JSON.parse(outbox[1]?.base ?? '')).toEqual({
-      Name: 'Ada',
-      Phone: null,
-      DOB: null,
-      plan: null,
-      Email: null,
-    })
+    // The base holds the old values that existed; the keys that had none read as null.
+    expect(JSON.parse(outbox[1]?.base ?? '')).toEqual({ Name: 'Ada' })
+    // Cy is new: nothing held before, so no base at all.
+    expect(outbox[0]?.base).toBeNull()
   })
 
   it('converges: the same file again changes nothing and writes no audit or outbox row', async () => {

@@ -96,4 +96,13 @@ describe('key tracker', () => {
     expect(tracker.lines('u999999')).toEqual({ first: 1_000_001, last: 1_000_001 })
     expect(tracker.lines('nobody')).toBeNull()
   })
+
+  it('keeps first and last lines without counting when asked not to count (less memory a key)', () => {
+    const tracker = new KeyTracker(16, { counting: false })
+    for (let i = 0; i < 100_000; i++) tracker.record(`u${i}`, i + 2)
+    tracker.record('u5', 200_000)
+    expect(tracker.count).toBe(100_000)
+    expect(tracker.lines('u5')).toEqual({ first: 7, last: 200_000 })
+    expect(() => tracker.see('u5', 200_001)).toThrow(/does not count repeats/)
+  })
 })

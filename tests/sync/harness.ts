@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { expect } from 'vitest'
+import { afterEach, expect } from 'vitest'
 import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract'
 import type { AppErrorShape } from '../../shared/ipc/envelope'
 import type { JobFinishedEvent } from '../../shared/ipc/events'
@@ -349,4 +349,30 @@ export function spawnCli(args: string[]): { child: ChildProcess; done: Promise<C
 
 export function cli(args: string[]): Promise<CliRun> {
   return spawnCli(args).done
+}
+
+/**
+ * For a test file: sandboxes and apps started through these are stopped after every test, in reverse
+ * order of starting.
+ */
+export function stoppedAfterEach(): {
+  sandboxWith(options?: Parameters<typeof startSandbox>[0]): Promise<Sandbox>
+  appWith(options?: Parameters<typeof openApp>[0]): App
+} {
+  const cleanups: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+  return {
+    async sandboxWith(options = {}) {
+      const sandbox = await startSandbox(options)
+      cleanups.push(() => sandbox.stop())
+      return sandbox
+    },
+    appWith(options = {}) {
+      const app = openApp(options)
+      cleanups.push(() => app.close())
+      return app
+    },
+  }
 }

@@ -2,27 +2,12 @@
 // growing waits, a record the server refuses is parked with the server's code and message and goes again
 // once the person fixes the profile, and a reply lost after the server applied a change does not make it
 // count twice.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { backoffDelay } from '../../electron/backend/sync/backoff'
 import { DEFAULT_RETRY } from '../../electron/backend/sync/options'
-import { PASSCODE, headers, openApp, startSandbox, type App, type Sandbox } from './harness'
+import { type App, headers, PASSCODE, stoppedAfterEach } from './harness'
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function sandboxWith(options: Parameters<typeof startSandbox>[0] = {}): Promise<Sandbox> {
-  const sandbox = await startSandbox(options)
-  cleanups.push(() => sandbox.stop())
-  return sandbox
-}
-
-function appWith(options: Parameters<typeof openApp>[0] = {}): App {
-  const app = openApp(options)
-  cleanups.push(() => app.close())
-  return app
-}
+const { sandboxWith, appWith } = stoppedAfterEach()
 
 /** A sleep that waits for real and records what it was asked to wait. */
 function recordingSleep(waits: number[]) {

@@ -40,7 +40,9 @@ export interface ServiceOptions {
 /** Budgets: in-thread a run must give the event loop back quickly; a worker can write longer batches. */
 const IN_THREAD = { sliceMs: 25, batchMs: 40, txMs: 0 }
 const IN_WORKER = { sliceMs: 200, batchMs: 200, txMs: 2000 }
-const WORKER_CACHE_KIB = 32 * 1024
+/** The worker connection's page cache: 16 MiB measured as fast as 32 MiB on 300k rows, with less memory. */
+const WORKER_CACHE_KIB = 16 * 1024
+/** A batch's plans and snapshots peak at about 80 MiB of heap (64 MiB ran out on an upsert). */
 const WORKER_HEAP_MB = 96
 const CHANGED_INTERVAL_MS = 1000
 

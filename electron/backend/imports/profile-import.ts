@@ -2,7 +2,9 @@
 // identities that repeat; pass 2 validates every row and hands the plans, in batches sized to a time
 // budget, to the batch writer: one immediate transaction per batch in an import, reads only in a dry
 // run. Rows of a repeated identity are merged in file order and written once, at the last of them, so
-// running the same file again changes nothing. Cancel stops between batches; committed batches stay.
+// running the same file again changes nothing. How the indexes are kept (one bulk transaction, or batches
+// with the indexes live) is index-upkeep.ts's choice. Cancel stops between batches: a batched import keeps
+// its committed batches; a bulk import rolls back whole.
 import type {
   ImportRunStatus,
   ImportSummary,
@@ -21,17 +23,11 @@ import { ProfileBatchWriter, type PlanOutcome } from './profile-batch-writer'
 import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
 import { ProfileRowWriter } from './profile-row-writer'
 import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
-import {
-  deferTextIndex,
-  DEFER_MIN_ROWS,
-  REBUILD_TO_LIVE_COST,
-  restoreTextIndex,
-  shouldDeferTextIndex,
-} from './search-index-deferral'
+import { beginBulkImport, finishBulkImport, shouldImportInBulk, TextIndexUpkeep } from './index-upkeep'
 
 const MIN_BATCH = 50
 /** A batch's plans and snapshots live in memory until it is written: these bound them. */
-const MAX_BATCH = 5_000
+const MAX_BATCH = 2_000
 const MAX_BATCH_CELLS = 500_000
 
 interface QueuedPlan {
@@ -52,19 +48,26 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
   }
   const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
   let status: ImportRunStatus = 'succeeded'
+  let bulk = false
   try {
     const validator = new ProfileRowValidator(spec.mapping as ProfileImportMapping, spec.headers)
     const scan = await scanKeys(spec, hooks, validator)
     if (scan === null) status = 'cancelled'
     else {
-      const indexes = new IndexUpkeep(db, spec.mode === 'import', scan.rows)
+      const existing = spec.mode === 'import' ? countProfiles(db, {}) : 0
+      bulk = spec.mode === 'import' && spec.writer !== 'store' && shouldImportInBulk(scan.rows, existing)
+      const upkeep = spec.mode === 'import' && !bulk ? new TextIndexUpkeep(db, scan.rows, existing) : null
       try {
-        if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, indexes)))
+        const write = { bulk, upkeep }
+        if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, write))) {
           status = 'cancelled'
+          // A bulk import rolled back whole: nothing it counted was written.
+          if (bulk) counts.new = counts.updated = counts.unchanged = 0
+        }
       } finally {
-        if (indexes.deferred) {
+        if (upkeep?.deferred) {
           hooks.progress('indexing', counts.rows, scan.rows)
-          restoreTextIndex(db)
+          upkeep.finish()
           hooks.changed()
         }
       }
@@ -93,9 +96,11 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
   }
   if (status === 'cancelled') {
     report.notice(
-      spec.mode === 'import'
-        ? 'The import was cancelled: the batches written before the cancel are kept; import the file again to finish it.'
-        : 'The dry run was cancelled before it reached the end of the file.',
+      spec.mode !== 'import'
+        ? 'The dry run was cancelled before it reached the end of the file.'
+        : bulk
+          ? 'The import was cancelled: nothing was written (a large import into a nearly empty database is written in one piece).'
+          : 'The import was cancelled: the batches written before the cancel are kept; import the file again to finish it.',
     )
   }
   const final = {
@@ -115,7 +120,7 @@ async function scanKeys(
   hooks: RunHooks,
   validator: ProfileRowValidator,
 ): Promise<{ tracker: KeyTracker; rows: number } | null> {
-  const tracker = new KeyTracker()
+  const tracker = new KeyTracker(undefined, { counting: false })
   const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
   let header = true
   let rows = 0
@@ -128,7 +133,7 @@ async function scanKeys(
       }
       rows++
       const key = validator.keyOf(row.cells)
-      if (key !== null) tracker.see(key, row.line)
+      if (key !== null) tracker.record(key, row.line)
     }
     hooks.progress('reading', stats.bytes, spec.file.bytes)
     await yieldToEventLoop()
@@ -147,7 +152,7 @@ async function writeRows(
   report: RunReport,
   counts: ProfileImportCounts,
   stats: StreamStats,
-  indexes: IndexUpkeep,
+  indexes: { bulk: boolean; upkeep: TextIndexUpkeep | null },
 ): Promise<boolean> {
   const write = spec.mode === 'import'
   const options = { at: spec.at, actor: spec.actor, write, newObjectId: sequentialObjectIds() }
@@ -176,12 +181,25 @@ async function writeRows(
   }
   // In a worker a transaction may span several batches (txMs): fewer commits rewrite the random-key index
   // pages fewer times. On the backend's own thread every batch commits before the event loop runs again.
+  // A bulk import is one transaction from its first row to its rebuilt indexes.
   let txStarted: number | null = null
   const commit = () => {
-    if (txStarted === null) return
+    if (txStarted === null || indexes.bulk) return
     db.exec('COMMIT')
     txStarted = null
     hooks.changed()
+  }
+  const begin = (at: number) => {
+    if (txStarted !== null) return
+    db.exec('BEGIN IMMEDIATE')
+    txStarted = at
+    if (indexes.bulk) beginBulkImport(db)
+  }
+  const rollback = () => {
+    if (txStarted === null) return
+    txStarted = null
+    // A failed COMMIT (a full disk, say) may already have rolled back: never mask its error.
+    if (db.inTransaction) db.exec('ROLLBACK')
   }
   const flush = () => {
     if (queue.length === 0) return
@@ -192,21 +210,17 @@ async function writeRows(
     const started = performance.now()
     let outcomes: PlanOutcome[]
     if (write) {
-      if (txStarted === null) {
-        db.exec('BEGIN IMMEDIATE')
-        txStarted = started
-      }
+      begin(started)
       try {
         outcomes = writer.run(plans)
         tally(outcomes, cellsOf)
         recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected })
       } catch (error) {
-        db.exec('ROLLBACK')
-        txStarted = null
+        rollback()
         throw error
       }
-      if (performance.now() - txStarted >= spec.txMs) commit()
-      indexes.afterBatch(counts.new + counts.updated, counts.rows, commit)
+      if (performance.now() - (txStarted ?? started) >= spec.txMs) commit()
+      indexes.upkeep?.afterBatch(counts.new + counts.updated, counts.rows, commit)
     } else {
       outcomes = writer.run(plans)
       tally(outcomes, cellsOf)
@@ -219,6 +233,23 @@ async function writeRows(
     hooks.progress(phase, counts.rows, totalRows)
   }
 
+  if (write && indexes.bulk) {
+    begin(performance.now())
+    let finished = false
+    try {
+      if (!(await readAndQueue())) return false
+      hooks.progress('indexing', counts.rows, totalRows)
+      finishBulkImport(db)
+      db.exec('COMMIT')
+      txStarted = null
+      finished = true
+      hooks.changed()
+      return true
+    } finally {
+      // Cancelled or failed: the whole import goes, and the database is as it was before it.
+      if (!finished) rollback()
+    }
+  }
   try {
     return await readAndQueue()
   } finally {
@@ -276,41 +307,5 @@ async function writeRows(
     for (const left of pending.values()) queue.push(left)
     flush()
     return true
-  }
-}
-
-/**
- * Whether the trigram index is kept live or rebuilt at the end: decided up front when the table is small
- * next to the file, else as soon as the rows actually written show the import is large (a re-run that
- * changes nothing never drops it).
- */
-class IndexUpkeep {
-  deferred = false
-  private readonly existing: number
-
-  constructor(
-    private readonly db: Db,
-    private readonly writes: boolean,
-    private readonly totalRows: number,
-  ) {
-    this.existing = countProfiles(db, {})
-    // The table is small next to the file: most rows will be new, so decide now.
-    if (writes && totalRows >= DEFER_MIN_ROWS && this.existing * REBUILD_TO_LIVE_COST < totalRows)
-      this.defer()
-  }
-
-  /** After a batch: `commit` ends the open transaction (the indexes are dropped in one of their own). */
-  afterBatch(written: number, read: number, commit: () => void): void {
-    if (this.deferred || !this.writes || read === 0) return
-    // Project the rows still to come at the rate seen so far.
-    const projected = written + ((this.totalRows - read) * written) / read
-    if (written >= 2_000 && shouldDeferTextIndex(projected, this.existing)) {
-      commit()
-      this.defer()
-    }
-  }
-
-  private defer(): void {
-    this.deferred = deferTextIndex(this.db)
   }
 }

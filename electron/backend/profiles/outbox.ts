@@ -34,18 +34,29 @@ export function toWireValue(type: string, value: string | number | boolean | str
   return type === 'date' && typeof value === 'number' ? toDollarDate(value) : value
 }
 
-/** `at` (the entry's created_at) is the change's time in epoch seconds, like the audit log's. */
+/**
+ * `at` (the entry's created_at) is the change's time in epoch seconds, like the audit log's. `base` keeps
+ * only the keys that had a value: readers take a missing key as null (sync/outbox-queue.ts), and a new
+ * profile (no old values at all) stores NULL, which keeps a million-row import's outbox smaller.
+ */
 export function writeProfileOutbox(
   db: Db,
   record: ProfileRecord,
   base: Record<string, WireValue | null>,
   at: number,
 ): void {
+  let held: Record<string, WireValue> | null = null
+  for (const key in base) {
+    const value = base[key]
+    if (value === null || value === undefined) continue
+    held ??= {}
+    held[key] = value
+  }
   prepared(db, 'INSERT INTO outbox (object_id, kind, payload, base, created_at) VALUES (?, ?, ?, ?, ?)').run(
     record.objectId,
     'profile',
     JSON.stringify(record),
-    JSON.stringify(base),
+    held === null ? null : JSON.stringify(held),
     at,
   )
 }

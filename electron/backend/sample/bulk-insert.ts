@@ -16,29 +16,44 @@ export function isBulkLoadInProgress(db: Db): boolean {
 export function beginBulkLoad(db: Db): void {
   db.transaction(() => {
     db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(FLAG, String(Date.now()))
-    for (const trigger of [...FTS_TRIGGERS, ...COUNT_TRIGGERS])
-      db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
-    for (const index of BULK_DEFERRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index.name}`)
+    dropForBulkLoad(db)
   }).immediate()
 }
 
 /** Rebuilds indexes, the FTS index, the counts and the triggers; clears the flag. Idempotent. */
 export function finishBulkLoad(db: Db): void {
   db.transaction(() => {
-    for (const index of BULK_DEFERRED_INDEXES) {
-      db.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /, (m) => `${m}IF NOT EXISTS `))
-    }
-    db.exec("INSERT INTO profiles_fts(profiles_fts) VALUES ('rebuild')")
-    db.exec(`UPDATE profile_counts SET n = 0;
-      INSERT INTO profile_counts (identified, is_test, named, n)
-        SELECT identified, is_test, name_key IS NOT NULL, count(*) FROM profiles WHERE true GROUP BY 1, 2, 3
-        ON CONFLICT (identified, is_test, named) DO UPDATE SET n = excluded.n;`)
-    for (const trigger of [...FTS_TRIGGERS, ...COUNT_TRIGGERS]) {
-      db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
-      db.exec(trigger.sql)
-    }
+    rebuildAfterBulkLoad(db)
     db.prepare('DELETE FROM settings WHERE key = ?').run(FLAG)
   }).immediate()
+}
+
+/**
+ * Inside the caller's transaction: drops the FTS and count triggers and the deferred indexes, except
+ * those named in `keep` (an import keeps the ones its lookups use).
+ */
+export function dropForBulkLoad(db: Db, keep: ReadonlySet<string> = new Set()): void {
+  for (const trigger of [...FTS_TRIGGERS, ...COUNT_TRIGGERS])
+    db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
+  for (const index of BULK_DEFERRED_INDEXES) {
+    if (!keep.has(index.name)) db.exec(`DROP INDEX IF EXISTS ${index.name}`)
+  }
+}
+
+/** Inside the caller's transaction: builds what dropForBulkLoad dropped, the FTS index and the counts. */
+export function rebuildAfterBulkLoad(db: Db): void {
+  for (const index of BULK_DEFERRED_INDEXES) {
+    db.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /, (m) => `${m}IF NOT EXISTS `))
+  }
+  db.exec("INSERT INTO profiles_fts(profiles_fts) VALUES ('rebuild')")
+  db.exec(`UPDATE profile_counts SET n = 0;
+    INSERT INTO profile_counts (identified, is_test, named, n)
+      SELECT identified, is_test, name_key IS NOT NULL, count(*) FROM profiles WHERE true GROUP BY 1, 2, 3
+      ON CONFLICT (identified, is_test, named) DO UPDATE SET n = excluded.n;`)
+  for (const trigger of [...FTS_TRIGGERS, ...COUNT_TRIGGERS]) {
+    db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
+    db.exec(trigger.sql)
+  }
 }
 
 /** At start-up: a bulk load that did not finish (crash, kill) is finished now. */

@@ -95,9 +95,23 @@ export function unparkFixedProfiles(db: Db): number {
   ).run().changes
 }
 
-function parse(text: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(text)
+/**
+ * A stored JSON object, or null when its text cannot be read (a damaged entry: the server refuses any
+ * request carrying it as malformed, push isolates and parks it, and it stays listed until discarded).
+ */
+function readObject(text: string): Record<string, unknown> | null {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return null
+  }
   return isPlainObject(value) ? value : {}
+}
+
+/** A stored JSON object; one that cannot be read has no fields to find, merge or rewrite. */
+function parse(text: string): Record<string, unknown> {
+  return readObject(text) ?? {}
 }
 
 /** A cheap first look: only a payload that mentions an operation is parsed to check it. */
@@ -124,27 +138,39 @@ function recordsOf(
   let run: OutboxRow[] = []
   // Consecutive plain profile changes: one record, the latest value of each key winning.
   const closeRun = () => {
+    const alone = (row: OutboxRow) =>
+      records.push({ json: row.payload, entryIds: [row.id], objectId, kind: 'profile' })
     if (run.length === 1) {
-      const only = run[0] as OutboxRow
-      records.push({ json: only.payload, entryIds: [only.id], objectId, kind: 'profile' })
+      alone(run[0] as OutboxRow)
     } else if (run.length > 1) {
-      const data: Record<string, unknown> = {}
-      let record: Record<string, unknown> = {}
+      // A damaged entry (its text cannot be read) is never merged: it goes alone, as stored, and is
+      // refused and parked again, while the readable changes around it still go through.
+      const readable: { row: OutboxRow; payload: Record<string, unknown> }[] = []
       for (const row of run) {
-        const payload = parse(row.payload)
-        if (row === run[0]) record = { ...payload }
-        // The identity the server knows the profile by is the one before the first change.
-        if (record.identity === undefined && typeof payload.identity === 'string')
-          record.identity = payload.identity
-        if (isPlainObject(payload.profileData)) Object.assign(data, payload.profileData)
+        const payload = readObject(row.payload)
+        if (payload === null) alone(row)
+        else readable.push({ row, payload })
       }
-      record.profileData = data
-      records.push({
-        json: JSON.stringify(record),
-        entryIds: run.map((r) => r.id),
-        objectId,
-        kind: 'profile',
-      })
+      const [first] = readable
+      if (first !== undefined && readable.length === 1) {
+        alone(first.row)
+      } else if (first !== undefined) {
+        const data: Record<string, unknown> = {}
+        const record: Record<string, unknown> = { ...first.payload }
+        for (const { payload } of readable) {
+          // The identity the server knows the profile by is the one before the first change.
+          if (record.identity === undefined && typeof payload.identity === 'string')
+            record.identity = payload.identity
+          if (isPlainObject(payload.profileData)) Object.assign(data, payload.profileData)
+        }
+        record.profileData = data
+        records.push({
+          json: JSON.stringify(record),
+          entryIds: readable.map((r) => r.row.id),
+          objectId,
+          kind: 'profile',
+        })
+      }
     }
     run = []
   }

@@ -30,7 +30,8 @@ import { countOutbox } from './status'
 export const MAX_UPLOADS_IN_FLIGHT = 15
 export const MAX_OTHER_IN_FLIGHT = 3
 const MAX_DELETE_VALUES = 100
-const DEFAULT_CHUNK = 2_000
+/** Outbox entries read and planned at a time; a profile's entries coalesce only within one chunk. */
+export const DEFAULT_CHUNK = 2_000
 /** Accepted entries are removed in one transaction per this many, or per this long. */
 const FLUSH_EVERY = 10_000
 const FLUSH_INTERVAL_MS = 1_000
