@@ -5,7 +5,7 @@
 //   was, with every index and trigger in place.
 // Either way, importing the file again converges to the state an uninterrupted import leaves.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
@@ -65,10 +65,15 @@ async function withExisting(dataDir: string): Promise<ImportHarness> {
   return h
 }
 
-async function waitForImporting(h: ImportHarness, jobId: string): Promise<void> {
+/** Waits for rows being written: phase 'importing' (batched) or 'writing' (bulk). */
+async function waitForImporting(
+  h: ImportHarness,
+  jobId: string,
+  phase: 'importing' | 'writing',
+): Promise<void> {
   await new Promise<void>((done) => {
     const off = h.backend.on('job.progress', (e) => {
-      if (e.jobId === jobId && e.phase === 'importing' && e.done > 0) {
+      if (e.jobId === jobId && e.phase === phase && e.done > 0) {
         off()
         done()
       }
@@ -107,9 +112,9 @@ async function killMidImport(
   return { stderr }
 }
 
-/** Rows done as the CLI last reported them on stderr ("… importing 12000/40000 rows"). */
+/** Rows written as the CLI last reported them on stderr ("… writing 12000/40000 rows" in a bulk import). */
 function importingDone(stderr: string): number {
-  const all = [...stderr.matchAll(/: importing (\d+)\//g)]
+  const all = [...stderr.matchAll(/: writing (\d+)\//g)]
   return Number(all[all.length - 1]?.[1] ?? 0)
 }
 
@@ -133,7 +138,7 @@ describe('batched import (the database already holds profiles)', () => {
     try {
       const before = { profiles: h.count('profiles'), audit: h.count('audit'), outbox: h.count('outbox') }
       const { jobId, runId } = await h.call('imports.start', { path: file })
-      await waitForImporting(h, jobId)
+      await waitForImporting(h, jobId, 'importing')
       expect(await h.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
       const info = await h.backend.context.jobs.wait(jobId)
       expect(info.status).toBe('cancelled')
@@ -203,7 +208,7 @@ describe('bulk import (an empty database)', () => {
     const h = openImportHarness({ dataDir: join(dir, 'cancel-bulk') })
     try {
       const { jobId, runId } = await h.call('imports.start', { path: file })
-      await waitForImporting(h, jobId)
+      await waitForImporting(h, jobId, 'writing')
       expect(await h.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
       expect((await h.backend.context.jobs.wait(jobId)).status).toBe('cancelled')
       const { run, summary } = await h.call('imports.run', { runId })
@@ -252,6 +257,15 @@ describe('bulk import (an empty database)', () => {
       expect((again.summary.counts as { new: number }).new).toBeGreaterThan(ROWS * 0.9)
       checkIntact(reopened)
       expect(state(reopened)).toEqual(state(fresh))
+
+      // The import's one transaction put more than 64 MiB through the WAL (all of it is in the database
+      // file now); the WAL file is cut back to 64 MiB once checkpointed instead of staying that large.
+      const limit = 64 * 1024 * 1024
+      expect(statSync(join(killedDir, 'profiles.db')).size).toBeGreaterThan(limit)
+      const wal = join(killedDir, 'profiles.db-wal')
+      reopened.backend.context.db.pragma('wal_checkpoint(PASSIVE)')
+      await reopened.call('profiles.create', { changes: [{ op: 'set', key: 'Name', value: 'After Import' }] })
+      expect(statSync(wal).size).toBeLessThanOrEqual(limit)
     } finally {
       await reopened.close()
       await fresh.close()

@@ -7,6 +7,7 @@ import {
   displayFileName,
   formatDuration,
   formatTimeLeft,
+  phaseText,
   validRows,
 } from '../../renderer/src/lib/import/import-text'
 
@@ -52,5 +53,37 @@ describe('import text', () => {
     )
     expect(rejectedRowsFileName('crm export.csv', 4)).toBe('crm export-rejected-rows.csv')
     expect(rejectedRowsFileName('.csv', 4)).toBe('import-run-4-rejected-rows.csv')
+  })
+
+  it('says what each phase of a run does, and that the last step of an import cannot be cancelled', () => {
+    expect(phaseText('reading', 'import')).toMatchObject({
+      label: 'Pass 1 of 2: reading the file',
+      counting: true,
+      cancellable: true,
+    })
+    expect(phaseText('validating', 'dry-run')).toMatchObject({
+      label: 'Pass 2 of 2: checking every row',
+      note: 'Nothing is written while the rows are checked.',
+    })
+    expect(phaseText('importing', 'import')).toMatchObject({
+      label: 'Pass 2 of 2: importing rows',
+      note: 'You can keep working elsewhere in Profile Desk meanwhile.',
+      cancellable: true,
+    })
+    // An import written in one piece says what that means for the rest of the app, and for Cancel.
+    const bulk = phaseText('writing', 'import')
+    expect(bulk).toMatchObject({ label: 'Pass 2 of 2: importing rows', counting: true, cancellable: true })
+    expect(bulk.note).toMatch(/one piece: .* edits wait until then, and Cancel leaves everything as it was/)
+    expect(phaseText('indexing', 'import')).toEqual({
+      label: 'Building the search indexes',
+      detail: 'Every row is written; the profiles appear when the indexes are ready.',
+      note: 'This last step cannot be cancelled; it ends on its own.',
+      counting: false,
+      cancellable: false,
+    })
+    expect(phaseText('starting', 'import')).toMatchObject({
+      label: 'Starting the import',
+      detail: 'Starting…',
+    })
   })
 })

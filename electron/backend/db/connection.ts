@@ -12,6 +12,9 @@ export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS)
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
+    // A bulk import's one transaction grows the WAL to the size of everything it wrote (gigabytes for a
+    // million rows); once checkpointed, the file is cut back to this instead of staying that large.
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
     migrate(db, migrations)
     return db
   } catch (error) {

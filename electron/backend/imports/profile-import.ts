@@ -165,7 +165,8 @@ async function writeRows(
     MIN_BATCH,
     Math.min(MAX_BATCH, Math.floor(MAX_BATCH_CELLS / Math.max(1, spec.headers.length))),
   )
-  const phase = write ? 'importing' : 'validating'
+  // 'writing': a bulk import (one transaction; the app shows the profiles as they were until it ends).
+  const phase = !write ? 'validating' : indexes.bulk ? 'writing' : 'importing'
   const pending = new Map<string, QueuedPlan>()
   let queue: QueuedPlan[] = []
   let batchSize = 500

@@ -95,3 +95,65 @@ export function displayFileName(fileName: string, filePath: string): string {
   const uploaded = /[\\/]imports[\\/]uploads[\\/]/.test(filePath)
   return uploaded ? fileName.replace(/^[0-9a-f]{8}-/, '') : fileName
 }
+
+/** What a run's progress shows for its phase: the bar's label, the note beside Cancel, and whether Cancel works. */
+export interface PhaseText {
+  label: string
+  /** Set when the phase has no rows or bytes count to show instead. */
+  detail: string | null
+  note: string
+  /** Rows (or bytes) are being counted: the bar shows done of total. */
+  counting: boolean
+  cancellable: boolean
+}
+
+/**
+ * Phases a run reports: 'reading' (pass 1), 'validating' (a dry run's pass 2), 'importing' (pass 2, batch
+ * by batch), 'writing' (pass 2 of an import written in one piece: a large file into a nearly empty
+ * database) and 'indexing' (the search indexes built at the end: one step that cannot stop half-way).
+ */
+export function phaseText(phase: string, mode: ImportRunMode): PhaseText {
+  const dryRun = mode === 'dry-run'
+  const note = dryRun
+    ? 'Nothing is written while the rows are checked.'
+    : 'You can keep working elsewhere in Profile Desk meanwhile.'
+  switch (phase) {
+    case 'reading':
+      return { label: 'Pass 1 of 2: reading the file', detail: null, note, counting: true, cancellable: true }
+    case 'validating':
+    case 'importing':
+      return {
+        label: dryRun ? 'Pass 2 of 2: checking every row' : 'Pass 2 of 2: importing rows',
+        detail: null,
+        note,
+        counting: true,
+        cancellable: true,
+      }
+    case 'writing':
+      return {
+        label: 'Pass 2 of 2: importing rows',
+        detail: null,
+        note:
+          'Written in one piece: Find People shows the profiles as they were until it ends, edits wait ' +
+          'until then, and Cancel leaves everything as it was.',
+        counting: true,
+        cancellable: true,
+      }
+    case 'indexing':
+      return {
+        label: 'Building the search indexes',
+        detail: 'Every row is written; the profiles appear when the indexes are ready.',
+        note: 'This last step cannot be cancelled; it ends on its own.',
+        counting: false,
+        cancellable: false,
+      }
+    default:
+      return {
+        label: dryRun ? 'Starting the check' : 'Starting the import',
+        detail: 'Starting…',
+        note,
+        counting: false,
+        cancellable: true,
+      }
+  }
+}
