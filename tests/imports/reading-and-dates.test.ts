@@ -6,7 +6,9 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readCsvHead, streamCsvRows, type StreamStats } from '../../electron/backend/imports/csv-reader'
 import { guessDateFormat, parseDateCell } from '../../electron/backend/imports/date-formats'
+import { FileKeys } from '../../electron/backend/imports/file-keys'
 import { KeyTracker } from '../../electron/backend/imports/key-tracker'
+import { openDatabase } from '../../electron/backend/db/connection'
 import { StreamDecoder } from '../../electron/backend/imports/text-decoding'
 
 const dir = mkdtempSync(join(tmpdir(), 'profile-desk-reading-'))
@@ -96,13 +98,34 @@ describe('key tracker', () => {
     expect(tracker.lines('u999999')).toEqual({ first: 1_000_001, last: 1_000_001 })
     expect(tracker.lines('nobody')).toBeNull()
   })
+})
 
-  it('keeps first and last lines without counting when asked not to count (less memory a key)', () => {
-    const tracker = new KeyTracker(16, { counting: false })
-    for (let i = 0; i < 100_000; i++) tracker.record(`u${i}`, i + 2)
-    tracker.record('u5', 200_000)
-    expect(tracker.count).toBe(100_000)
-    expect(tracker.lines('u5')).toEqual({ first: 7, last: 200_000 })
-    expect(() => tracker.see('u5', 200_001)).toThrow(/does not count repeats/)
+describe('file keys', () => {
+  it('keeps the first and last line of 200,000 keys on disk, not in memory, and forgets them when closed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'profile-desk-keys-'))
+    const db = openDatabase(join(dir, 'profiles.db'))
+    try {
+      const keys = new FileKeys(db, 7)
+      const rows = Array.from({ length: 200_000 }, (_, i) => ({ key: `u${i}`, line: i + 2 }))
+      keys.recordAll(rows.slice(0, 100_000))
+      keys.recordAll([...rows.slice(100_000), { key: 'u17', line: 500_000 }])
+      expect(keys.lines('u17')).toEqual({ first: 19, last: 500_000 })
+      expect(keys.lines('u199999')).toEqual({ first: 200_001, last: 200_001 })
+      expect(keys.lines('nobody')).toBeNull()
+      // The table is a temporary one: nothing of it is in the profile database.
+      expect(
+        db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'import_keys%'").get(),
+      ).toEqual({
+        n: 0,
+      })
+      expect(db.prepare('SELECT count(*) AS n FROM temp.import_keys_7').get()).toEqual({ n: 200_000 })
+      keys.close()
+      expect(
+        db.prepare("SELECT count(*) AS n FROM temp.sqlite_master WHERE name = 'import_keys_7'").get(),
+      ).toEqual({ n: 0 })
+    } finally {
+      db.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -1,6 +1,6 @@
-// Which keys (identities, objectIds) a file has seen, without keeping a million strings: an open-addressing
-// table of 64-bit hashes with the first and last line of each key, in typed arrays (16 bytes a slot, 20
-// when it also counts repeats; a million keys take 2^21 slots).
+// Which keys a file has seen (the events import: how many times each event occurs), without keeping a
+// million strings: an open-addressing table of 64-bit hashes with the first and last line of each key, in
+// typed arrays (about 20 bytes a key). Profile imports keep their keys on disk instead (file-keys.ts).
 // Two different keys colliding on 64 bits is about a one-in-ten-million chance in a million-row file.
 
 const EMPTY = 0
@@ -28,19 +28,16 @@ export class KeyTracker {
   private lo: Uint32Array
   private first: Int32Array
   private last: Int32Array
-  /** Occurrences per slot; empty when the tracker does not count (see()). */
   private seen: Int32Array
-  private readonly counting: boolean
   private size = 0
 
-  constructor(initialCapacity = 1 << 16, options: { counting?: boolean } = {}) {
+  constructor(initialCapacity = 1 << 16) {
     this.capacity = initialCapacity
-    this.counting = options.counting ?? true
     this.hi = new Uint32Array(this.capacity)
     this.lo = new Uint32Array(this.capacity)
     this.first = new Int32Array(this.capacity)
     this.last = new Int32Array(this.capacity)
-    this.seen = new Int32Array(this.counting ? this.capacity : 0)
+    this.seen = new Int32Array(this.capacity)
   }
 
   get count(): number {
@@ -61,7 +58,7 @@ export class KeyTracker {
     this.lo = new Uint32Array(this.capacity)
     this.first = new Int32Array(this.capacity)
     this.last = new Int32Array(this.capacity)
-    this.seen = new Int32Array(this.counting ? this.capacity : 0)
+    this.seen = new Int32Array(this.capacity)
     for (let i = 0; i < hi.length; i++) {
       if (hi[i] === EMPTY) continue
       const at = this.slot(hi[i] as number, lo[i] as number)
@@ -69,24 +66,12 @@ export class KeyTracker {
       this.lo[at] = lo[i] as number
       this.first[at] = first[i] as number
       this.last[at] = last[i] as number
-      if (this.counting) this.seen[at] = seen[i] as number
+      this.seen[at] = seen[i] as number
     }
   }
 
   /** Records a key on a line; returns how many times it has been seen, this time included. */
   see(key: string, line: number): number {
-    if (!this.counting) throw new Error('this KeyTracker does not count repeats: use record()')
-    const at = this.put(key, line)
-    this.seen[at] = (this.seen[at] as number) + 1
-    return this.seen[at] as number
-  }
-
-  /** Records a key on a line (first and last line only). */
-  record(key: string, line: number): void {
-    this.put(key, line)
-  }
-
-  private put(key: string, line: number): number {
     if ((this.size + 1) * 10 > this.capacity * 7) this.grow()
     const [h, l] = hash64(key)
     const at = this.slot(h, l)
@@ -97,7 +82,8 @@ export class KeyTracker {
       this.size++
     }
     this.last[at] = line
-    return at
+    this.seen[at] = (this.seen[at] as number) + 1
+    return this.seen[at] as number
   }
 
   /** First and last line of a key, or null if never seen. */

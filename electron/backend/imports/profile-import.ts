@@ -17,7 +17,7 @@ import { loadCustomTypes } from '../profiles/properties'
 import { countProfiles } from '../profiles/search'
 import { streamCsvRows, windows1252Notice, type StreamStats } from './csv-reader'
 import { finishRun, recordProgress } from './import-runs'
-import { KeyTracker } from './key-tracker'
+import { FileKeys } from './file-keys'
 import { sequentialObjectIds } from './object-id-source'
 import { ProfileBatchWriter, type PlanOutcome } from './profile-batch-writer'
 import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
@@ -49,9 +49,10 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
   const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
   let status: ImportRunStatus = 'succeeded'
   let bulk = false
+  let scan: { tracker: FileKeys; rows: number } | null = null
   try {
     const validator = new ProfileRowValidator(spec.mapping as ProfileImportMapping, spec.headers)
-    const scan = await scanKeys(spec, hooks, validator)
+    scan = await scanKeys(db, spec, hooks, validator)
     if (scan === null) status = 'cancelled'
     else {
       const existing = spec.mode === 'import' ? countProfiles(db, {}) : 0
@@ -73,6 +74,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       }
     }
   } catch (error) {
+    scan?.tracker.close()
     const message = error instanceof Error ? error.message : String(error)
     const summary = report.summary(
       'failed',
@@ -84,6 +86,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
     finishRun(db, summary)
     throw error instanceof AppError ? error : new AppError('internal', message)
   }
+  scan?.tracker.close()
   if (stats.fallbackLine !== null) report.notice(windows1252Notice(stats.fallbackLine))
   if (stats.blankLines > 0) {
     report.notice(`${stats.blankLines} blank ${stats.blankLines === 1 ? 'line was' : 'lines were'} skipped.`)
@@ -116,28 +119,39 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
 
 /** Pass 1: counts rows and records the first and last line of every identity. Null when cancelled. */
 async function scanKeys(
+  db: Db,
   spec: RunSpec,
   hooks: RunHooks,
   validator: ProfileRowValidator,
-): Promise<{ tracker: KeyTracker; rows: number } | null> {
-  const tracker = new KeyTracker(undefined, { counting: false })
+): Promise<{ tracker: FileKeys; rows: number } | null> {
+  const tracker = new FileKeys(db, spec.runId)
   const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
   let header = true
   let rows = 0
-  for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
-    for (const row of chunk) {
-      if (header) {
-        checkHeader(row.cells, spec.headers, spec.file.name)
-        header = false
-        continue
+  try {
+    for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
+      const keys: { key: string; line: number }[] = []
+      for (const row of chunk) {
+        if (header) {
+          checkHeader(row.cells, spec.headers, spec.file.name)
+          header = false
+          continue
+        }
+        rows++
+        const key = validator.keyOf(row.cells)
+        if (key !== null) keys.push({ key, line: row.line })
       }
-      rows++
-      const key = validator.keyOf(row.cells)
-      if (key !== null) tracker.record(key, row.line)
+      tracker.recordAll(keys)
+      hooks.progress('reading', stats.bytes, spec.file.bytes)
+      await yieldToEventLoop()
+      if (hooks.signal.aborted) {
+        tracker.close()
+        return null
+      }
     }
-    hooks.progress('reading', stats.bytes, spec.file.bytes)
-    await yieldToEventLoop()
-    if (hooks.signal.aborted) return null
+  } catch (error) {
+    tracker.close()
+    throw error
   }
   return { tracker, rows }
 }
@@ -148,7 +162,7 @@ async function writeRows(
   spec: RunSpec,
   hooks: RunHooks,
   validator: ProfileRowValidator,
-  scan: { tracker: KeyTracker; rows: number },
+  scan: { tracker: FileKeys; rows: number },
   report: RunReport,
   counts: ProfileImportCounts,
   stats: StreamStats,
