@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { readCsvHead, streamCsvRows, type StreamStats } from '../../electron/backend/imports/csv-reader'
 import { guessDateFormat, parseDateCell } from '../../electron/backend/imports/date-formats'
 import { FileKeys } from '../../electron/backend/imports/file-keys'
-import { KeyTracker } from '../../electron/backend/imports/key-tracker'
 import { openDatabase } from '../../electron/backend/db/connection'
 import { StreamDecoder } from '../../electron/backend/imports/text-decoding'
 
@@ -85,18 +84,6 @@ describe('dates', () => {
     expect(guessDateFormat(['2020-01-02', '2021-03-04T10:00:00Z'])).toEqual({ format: 'auto' })
     expect(guessDateFormat(['12', '3400'])).toBeNull()
     expect(guessDateFormat(['hello', 'world'])).toBeNull()
-  })
-})
-
-describe('key tracker', () => {
-  it('remembers first and last lines of a million keys and counts repeats', () => {
-    const tracker = new KeyTracker(16)
-    for (let i = 0; i < 1_000_000; i++) tracker.see(`u${i}`, i + 2)
-    expect(tracker.count).toBe(1_000_000)
-    expect(tracker.see('u17', 5_000_000)).toBe(2)
-    expect(tracker.lines('u17')).toEqual({ first: 19, last: 5_000_000 })
-    expect(tracker.lines('u999999')).toEqual({ first: 1_000_001, last: 1_000_001 })
-    expect(tracker.lines('nobody')).toBeNull()
   })
 })
 

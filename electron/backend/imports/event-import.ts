@@ -26,7 +26,6 @@ import { countProfiles } from '../profiles/search'
 import { streamCsvRows, windows1252Notice, type ParsedRow, type StreamStats } from './csv-reader'
 import { parseDateCell } from './date-formats'
 import { finishRun, recordProgress } from './import-runs'
-import { KeyTracker } from './key-tracker'
 import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
 
 interface StagedEvent {
@@ -213,7 +212,7 @@ export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Pr
   let status: ImportRunStatus = 'succeeded'
   try {
     db.exec(`DROP TABLE IF EXISTS temp.${stage};
-      CREATE TEMP TABLE ${stage} (line INTEGER NOT NULL, ts INTEGER NOT NULL, device TEXT, identity TEXT,
+      CREATE TEMP TABLE ${stage} (line INTEGER PRIMARY KEY, ts INTEGER NOT NULL, device TEXT, identity TEXT,
         name TEXT NOT NULL, props TEXT NOT NULL, key TEXT NOT NULL)`)
     const validator = new EventRowValidator(spec.mapping as EventImportMapping, spec.headers.length, spec.at)
     if (!validator.hasTimestamp) {
@@ -224,6 +223,11 @@ export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Pr
     const staged = await stageEvents(db, spec, hooks, validator, stage, report, counts, stats)
     if (!staged) status = 'cancelled'
     else {
+      // Each event's key is its hash and its occurrence in the file ("<hash>:2" for the second identical
+      // event), numbered here in SQL so the file's size never shows in memory.
+      db.exec(`UPDATE temp.${stage} SET key = ${stage}.key || ':' || o.n
+        FROM (SELECT line, row_number() OVER (PARTITION BY key ORDER BY line) AS n FROM temp.${stage}) AS o
+        WHERE o.line = ${stage}.line`)
       db.exec(`CREATE INDEX temp.${stage}_order ON ${stage}(ts, line)`)
       if (!(await applyEvents(db, spec, hooks, stage, report, counts))) status = 'cancelled'
     }
@@ -280,7 +284,6 @@ async function stageEvents(
   const insert = db.prepare(
     `INSERT INTO temp.${stage} (line, ts, device, identity, name, props, key) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
-  const occurrences = new KeyTracker()
   let header = true
   for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
     const valid: StagedEvent[] = []
@@ -297,17 +300,7 @@ async function stageEvents(
     }
     db.transaction(() => {
       for (const e of valid) {
-        const hash = eventKey(e)
-        const occurrence = occurrences.see(hash, e.line)
-        insert.run(
-          e.line,
-          e.ts,
-          e.deviceId,
-          e.identity,
-          e.name,
-          JSON.stringify(e.props),
-          `${hash}:${occurrence}`,
-        )
+        insert.run(e.line, e.ts, e.deviceId, e.identity, e.name, JSON.stringify(e.props), eventKey(e))
       }
     })()
     hooks.progress('reading', stats.bytes, spec.file.bytes)
