@@ -9,6 +9,7 @@ import {
   type ParsedRequestOf,
   type ResponseOf,
 } from '../../shared/ipc/contract'
+import { isStoreBusy, STORE_BUSY } from './db/busy'
 import type { Logger } from './logger'
 
 export type Handler<C extends Channel> = (req: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>
@@ -38,14 +39,12 @@ export function createDispatch(handlers: Handlers, logger: Logger) {
       return { ok: true, value }
     } catch (error) {
       if (error instanceof AppError) return { ok: false, error: error.toShape() }
-      if (isBusy(error)) {
+      if (isStoreBusy(error)) {
         return {
           ok: false,
           error: {
             code: 'conflict',
-            message:
-              'The profile store is busy writing (a large import is written in one piece and holds it until it ends). ' +
-              'Nothing was changed: try again when the import has finished.',
+            message: `${STORE_BUSY} Nothing was changed: try again when the import has finished.`,
           },
         }
       }
@@ -59,10 +58,4 @@ export function createDispatch(handlers: Handlers, logger: Logger) {
       }
     }
   }
-}
-
-/** better-sqlite3's SqliteError for SQLITE_BUSY (and its extended codes): the busy timeout ran out. */
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
 }

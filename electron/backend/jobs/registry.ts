@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../../shared/ipc/envelope'
 import type { JobInfo } from '../../../shared/ipc/contract'
+import { isStoreBusy, STORE_BUSY } from '../db/busy'
 import type { EventBus } from '../events'
 
 export interface JobControl {
@@ -74,7 +75,9 @@ export class JobRegistry {
         const shape =
           error instanceof AppError
             ? { code: error.code, message: error.message }
-            : { code: 'internal', message: (error as Error)?.message ?? String(error) }
+            : isStoreBusy(error)
+              ? { code: 'conflict', message: `${STORE_BUSY} Try again when the import has finished.` }
+              : { code: 'internal', message: (error as Error)?.message ?? String(error) }
         this.events.emit('job.finished', {
           jobId,
           kind,
