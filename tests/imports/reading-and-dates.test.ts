@@ -88,7 +88,7 @@ describe('dates', () => {
 })
 
 describe('file keys', () => {
-  it('keeps the first and last line of 200,000 keys on disk, not in memory, and forgets them when closed', () => {
+  it('keeps the first and last line of 200,000 keys and the merged rows of repeated keys on disk, and forgets them when closed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'profile-desk-keys-'))
     const db = openDatabase(join(dir, 'profiles.db'))
     try {
@@ -106,6 +106,14 @@ describe('file keys', () => {
         n: 0,
       })
       expect(db.prepare('SELECT count(*) AS n FROM temp.import_keys_7').get()).toEqual({ n: 200_000 })
+      // What pass 2 gathers for a repeated key waits on disk until that key's last line.
+      keys.putPending('u17', { plan: { ops: ['first'] }, cells: ['u17', 'A'] })
+      keys.putPending('u17', { plan: { ops: ['first', 'second'] }, cells: ['u17', 'B'] })
+      keys.putPending('u18', { plan: { ops: ['other'] }, cells: ['u18', 'C'] })
+      expect(keys.takePending('u17')).toEqual({ plan: { ops: ['first', 'second'] }, cells: ['u17', 'B'] })
+      expect(keys.takePending('u17')).toBeNull()
+      expect(keys.takeAllPending()).toEqual([{ plan: { ops: ['other'] }, cells: ['u18', 'C'] }])
+      expect(keys.takeAllPending()).toEqual([])
       keys.close()
       expect(
         db.prepare("SELECT count(*) AS n FROM temp.sqlite_master WHERE name = 'import_keys_7'").get(),

@@ -1,29 +1,41 @@
 // The first and last line of every identity (or objectId) of a file, kept in a temporary SQLite table
 // rather than in memory: pass 1 records them, pass 2 asks whether a row's key repeats. A million keys
 // cost a million small B-tree entries in a temp file (with a 4 MiB page cache), not tens of megabytes
-// of heap, so an import's memory stays the same whatever the size of the file.
+// of heap, so an import's memory stays the same whatever the size of the file. Pass 2 also parks here
+// what it has merged for a repeated key until that key's last line (a file whose identities all repeat
+// far apart would otherwise hold half of its rows in memory).
 import type { Db } from '../db/connection'
 
-export class FileKeys {
+export class FileKeys<Pending = unknown> {
   private readonly table: string
+  private readonly pendingTable: string
   private readonly upsert
   private readonly select
+  private readonly park
+  private readonly unpark
+  private readonly forget
 
   constructor(
     private readonly db: Db,
     runId: number,
   ) {
     this.table = `temp.import_keys_${Math.trunc(runId)}`
+    this.pendingTable = `temp.import_pending_${Math.trunc(runId)}`
     db.exec(`DROP TABLE IF EXISTS ${this.table}`)
+    db.exec(`DROP TABLE IF EXISTS ${this.pendingTable}`)
     db.exec(
       `CREATE TABLE ${this.table} (key TEXT PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL) WITHOUT ROWID`,
     )
+    db.exec(`CREATE TABLE ${this.pendingTable} (key TEXT PRIMARY KEY, entry TEXT NOT NULL) WITHOUT ROWID`)
     db.pragma('temp.cache_size = -4096')
     this.upsert = db.prepare(
       `INSERT INTO ${this.table} (key, first, last) VALUES (?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET last = excluded.last`,
     )
     this.select = db.prepare(`SELECT first, last FROM ${this.table} WHERE key = ?`)
+    this.park = db.prepare(`INSERT OR REPLACE INTO ${this.pendingTable} (key, entry) VALUES (?, ?)`)
+    this.unpark = db.prepare(`DELETE FROM ${this.pendingTable} WHERE key = ? RETURNING entry`)
+    this.forget = db.prepare(`DELETE FROM ${this.pendingTable} RETURNING entry`)
   }
 
   /** Records the keys of a chunk of rows in one transaction (on the temp table only). */
@@ -39,7 +51,24 @@ export class FileKeys {
     return (this.select.get(key) as { first: number; last: number } | undefined) ?? null
   }
 
+  /** Keeps what was gathered for a key until its last line (replacing what was kept before). */
+  putPending(key: string, entry: Pending): void {
+    this.park.run(key, JSON.stringify(entry))
+  }
+
+  /** What was kept for a key, removed from the table; null when nothing was. */
+  takePending(key: string): Pending | null {
+    const row = this.unpark.get(key) as { entry: string } | undefined
+    return row === undefined ? null : (JSON.parse(row.entry) as Pending)
+  }
+
+  /** Everything still kept (keys whose last line never came), removed from the table. */
+  takeAllPending(): Pending[] {
+    return (this.forget.all() as { entry: string }[]).map((r) => JSON.parse(r.entry) as Pending)
+  }
+
   close(): void {
     this.db.exec(`DROP TABLE IF EXISTS ${this.table}`)
+    this.db.exec(`DROP TABLE IF EXISTS ${this.pendingTable}`)
   }
 }

@@ -49,7 +49,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
   const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
   let status: ImportRunStatus = 'succeeded'
   let bulk = false
-  let scan: { tracker: FileKeys; rows: number } | null = null
+  let scan: { tracker: FileKeys<QueuedPlan>; rows: number } | null = null
   try {
     const validator = new ProfileRowValidator(spec.mapping as ProfileImportMapping, spec.headers)
     scan = await scanKeys(db, spec, hooks, validator)
@@ -123,8 +123,8 @@ async function scanKeys(
   spec: RunSpec,
   hooks: RunHooks,
   validator: ProfileRowValidator,
-): Promise<{ tracker: FileKeys; rows: number } | null> {
-  const tracker = new FileKeys(db, spec.runId)
+): Promise<{ tracker: FileKeys<QueuedPlan>; rows: number } | null> {
+  const tracker = new FileKeys<QueuedPlan>(db, spec.runId)
   const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
   let header = true
   let rows = 0
@@ -162,7 +162,7 @@ async function writeRows(
   spec: RunSpec,
   hooks: RunHooks,
   validator: ProfileRowValidator,
-  scan: { tracker: FileKeys; rows: number },
+  scan: { tracker: FileKeys<QueuedPlan>; rows: number },
   report: RunReport,
   counts: ProfileImportCounts,
   stats: StreamStats,
@@ -181,7 +181,6 @@ async function writeRows(
   )
   // 'writing': a bulk import (one transaction; the app shows the profiles as they were until it ends).
   const phase = !write ? 'validating' : indexes.bulk ? 'writing' : 'importing'
-  const pending = new Map<string, QueuedPlan>()
   let queue: QueuedPlan[] = []
   let batchSize = 500
   let header = true
@@ -291,20 +290,15 @@ async function writeRows(
           report.reject(row.cells, verdict.problem)
           // The last row of a repeated identity was rejected: the earlier ones are written now.
           if (repeated && key !== null && row.line === lines.last) {
-            const earlier = pending.get(key)
-            if (earlier) {
-              pending.delete(key)
-              queue.push(earlier)
-            }
+            const earlier = tracker.takePending(key)
+            if (earlier) queue.push(earlier)
           }
         } else if (repeated && key !== null) {
           if (row.line !== lines.first) report.duplicate(row.line, lines.first, verdict.plan.key)
-          const earlier = pending.get(key)
+          const earlier = tracker.takePending(key)
           const merged = earlier ? mergePlans(earlier.plan, verdict.plan) : verdict.plan
-          if (row.line === lines.last) {
-            pending.delete(key)
-            queue.push({ plan: merged, cells: row.cells })
-          } else pending.set(key, { plan: merged, cells: row.cells })
+          if (row.line === lines.last) queue.push({ plan: merged, cells: row.cells })
+          else tracker.putPending(key, { plan: merged, cells: row.cells })
         } else queue.push({ plan: verdict.plan, cells: row.cells })
         if (queue.length >= batchSize) flush()
         if (performance.now() - sliceStart > spec.sliceMs) {
@@ -319,7 +313,7 @@ async function writeRows(
       hooks.progress(phase, counts.rows, totalRows)
     }
     // Rows whose identity the scan saw again later, but the file ended first (it changed in between).
-    for (const left of pending.values()) queue.push(left)
+    for (const left of tracker.takeAllPending()) queue.push(left)
     flush()
     return true
   }
