@@ -1,0 +1,44 @@
+// A file whose every identity appears twice, far apart (two exports of the same people, one after the
+// other): the rows of each identity are merged and written once, at its last line. What waits for that
+// line is kept on disk (file-keys.ts), not in the worker's heap; held in memory, 100,000 waiting rows
+// ran the import worker out of its heap ("Worker terminated due to reaching memory limit").
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { generateProfiles } from '../../bench/import/generate'
+import { openImportHarness } from './harness'
+
+const ROWS = 100_000
+let dir: string
+let file: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'profile-desk-repeated-'))
+  const once = join(dir, 'once.csv')
+  await generateProfiles(ROWS, 5, once)
+  const text = readFileSync(once, 'utf8')
+  const body = text.slice(text.indexOf('\n') + 1)
+  file = join(dir, 'twice.csv')
+  writeFileSync(file, text + (body.endsWith('\n') ? body : `${body}\n`))
+}, 60_000)
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+it('imports a file whose every identity repeats far apart, in the worker, each profile once', async () => {
+  process.env.PROFILE_DESK_IMPORT_THREADING = 'worker'
+  const h = openImportHarness({ dataDir: join(dir, 'data') })
+  try {
+    const { event, summary } = await h.run('imports.start', { path: file })
+    expect(event.status).toBe('succeeded')
+    const counts = summary.counts as { rows: number; new: number; duplicates: number; rejected: number }
+    expect(counts.rows).toBe(2 * ROWS)
+    expect(counts.new).toBeGreaterThan(ROWS * 0.95)
+    // Every accepted identity's second row is reported as a repeat of its first.
+    expect(counts.duplicates).toBe(counts.new)
+    expect(h.count('profiles')).toBe(counts.new)
+    expect(h.count('outbox')).toBe(counts.new)
+  } finally {
+    await h.close()
+    delete process.env.PROFILE_DESK_IMPORT_THREADING
+  }
+}, 240_000)
