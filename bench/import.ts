@@ -168,7 +168,7 @@ let floor: IndexFloor | null = null
 try {
   for (const name of ['empty database', 'full database (upsert, same file)']) {
     process.stdout.write(`importing into the ${name} (built app, serve) …\n`)
-    const result = await servePass(root, file, dataDir)
+    const result = await servePass(file, dataDir)
     passes.push({ name, result })
     process.stdout.write(
       `  ${(result.wallMs / 1000).toFixed(1)} s, ${JSON.stringify(result.counts)}\n` +

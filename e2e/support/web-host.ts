@@ -13,6 +13,8 @@ export interface RunningHost {
   origin: string
   token: string
   dataDir: string
+  /** The serve process (the benchmark reads its memory from /proc). */
+  pid: number
   rpc<T = unknown>(channel: string, request: unknown): Promise<T>
   /** Stops the host; the data dir is removed unless `keepDataDir` (to start another host on it). */
   stop(options?: { keepDataDir?: boolean }): Promise<void>
@@ -60,6 +62,7 @@ export async function startHost(
     origin,
     token,
     dataDir,
+    pid: child.pid as number,
     async rpc<T>(channel: string, request: unknown): Promise<T> {
       const res = await fetch(`${origin}/rpc/${channel}`, {
         method: 'POST',
@@ -74,7 +77,8 @@ export async function startHost(
       if (child.exitCode === null && child.pid) {
         const exited = new Promise((r) => child.once('exit', r))
         process.kill(child.pid, 'SIGTERM')
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+        // Closing checkpoints the WAL: after a million-row import that takes some seconds.
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))])
         if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL')
       }
       if (!stopOptions.keepDataDir) rmSync(dataDir, { recursive: true, force: true })

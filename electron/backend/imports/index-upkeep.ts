@@ -15,16 +15,7 @@
 //   deferred: its triggers are dropped under the store's bulk-load flag and it is rebuilt at the end (or at
 //   the next start if the process dies: sample/bulk-insert.ts finishInterruptedBulkLoad).
 import type { Db } from '../db/connection'
-import { FTS_TRIGGERS } from '../db/migrations'
-import {
-  dropForBulkLoad,
-  finishBulkLoad,
-  isBulkLoadInProgress,
-  rebuildAfterBulkLoad,
-} from '../sample/bulk-insert'
-
-/** The settings key sample/bulk-insert.ts uses for a load in progress (finished at the next start). */
-const BULK_FLAG = 'bulk_load_in_progress'
+import { deferTextIndex, dropForBulkLoad, finishBulkLoad, rebuildAfterBulkLoad } from '../sample/bulk-insert'
 
 /** Below this many rows the live indexes are cheap enough. */
 export const BULK_MIN_ROWS = 20_000
@@ -56,7 +47,7 @@ export function finishBulkImport(db: Db): void {
   rebuildAfterBulkLoad(db)
 }
 
-export function shouldDeferTextIndex(rowsToWrite: number, existingProfiles: number): boolean {
+function shouldDeferTextIndex(rowsToWrite: number, existingProfiles: number): boolean {
   return rowsToWrite >= BULK_MIN_ROWS && rowsToWrite * REBUILD_TO_LIVE_COST >= existingProfiles
 }
 
@@ -88,17 +79,4 @@ export class TextIndexUpkeep {
   finish(): void {
     if (this.deferred) finishBulkLoad(this.db)
   }
-}
-
-/** Drops the FTS triggers under the bulk-load flag. False when a bulk load is already in progress. */
-function deferTextIndex(db: Db): boolean {
-  if (isBulkLoadInProgress(db)) return false
-  db.transaction(() => {
-    db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(
-      BULK_FLAG,
-      String(Date.now()),
-    )
-    for (const trigger of FTS_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
-  }).immediate()
-  return true
 }

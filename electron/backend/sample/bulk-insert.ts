@@ -20,6 +20,19 @@ export function beginBulkLoad(db: Db): void {
   }).immediate()
 }
 
+/**
+ * Drops only the FTS triggers, under the flag (a batched import that turned out large: its trigram index
+ * is rebuilt by finishBulkLoad). False when a bulk load is already in progress.
+ */
+export function deferTextIndex(db: Db): boolean {
+  if (isBulkLoadInProgress(db)) return false
+  db.transaction(() => {
+    db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(FLAG, String(Date.now()))
+    for (const trigger of FTS_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
+  }).immediate()
+  return true
+}
+
 /** Rebuilds indexes, the FTS index, the counts and the triggers; clears the flag. Idempotent. */
 export function finishBulkLoad(db: Db): void {
   db.transaction(() => {
