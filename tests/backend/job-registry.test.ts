@@ -62,4 +62,16 @@ describe('JobRegistry', () => {
     await done
     expect(finished[0]).toMatchObject({ status: 'failed', error: { code: 'internal', message: 'disk full' } })
   })
+
+  it('reports a job whose work finished despite a late cancel as succeeded, not cancelled', async () => {
+    const { registry, finished } = setup()
+    const { jobId, done } = registry.start('demo', async (control) => {
+      await sleep(50) // an uninterruptible last step: the cancel arrives while it runs
+      return { status: control.signal.aborted ? 'succeeded' : 'not-cancelled-in-time' }
+    })
+    await sleep(10)
+    expect(registry.cancel(jobId)).toBe(true)
+    await done
+    expect(finished).toEqual([{ jobId, kind: 'demo', status: 'succeeded', summary: { status: 'succeeded' } }])
+  })
 })

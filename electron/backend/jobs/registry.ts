@@ -65,7 +65,9 @@ export class JobRegistry {
       try {
         const summary = await work(control)
         flush()
-        info.status = controller.signal.aborted ? 'cancelled' : 'succeeded'
+        // A cancel that came too late to stop anything (the work says it finished: an import's last,
+        // uninterruptible step) does not make a finished job read as cancelled.
+        info.status = controller.signal.aborted && !reportsSuccess(summary) ? 'cancelled' : 'succeeded'
         this.events.emit('job.finished', { jobId, kind, status: info.status, summary })
       } catch (error) {
         flush()
@@ -116,6 +118,11 @@ export class JobRegistry {
 }
 
 /** Throws a `cancelled` AppError when the signal is aborted; call between batches. */
+/** A summary that says its work finished (`status: 'succeeded'`, as import summaries do). */
+function reportsSuccess(summary: unknown): boolean {
+  return (summary as { status?: unknown } | null)?.status === 'succeeded'
+}
+
 export function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new AppError('cancelled', 'Cancelled.')
 }
