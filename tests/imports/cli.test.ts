@@ -1,11 +1,13 @@
 // `profile-desk import` as a child process (through tsx, from source) on a temporary data folder: the
 // summary as text and as JSON, the dry run, events, saved mappings, and the exit codes.
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
-import { runCli, type Run } from '../support/run-cli'
+import { generateProfiles } from '../../bench/import/generate'
+import { CLI, ROOT, runCli, type Run } from '../support/run-cli'
 
 function cli(args: string[], timeoutMs = 60_000): Promise<Run> {
   return runCli(args, { PROFILE_DESK_IMPORT_THREADING: 'in-thread' }, timeoutMs)
@@ -103,5 +105,30 @@ describe('profile-desk import', () => {
     expect(hopeless.code).toBe(1)
     expect(hopeless.stdout).toMatch(/^ {2}Rejected rows +2$/m)
     expect(hopeless.stderr).toContain('error: nothing in')
+  }, 120_000)
+
+  it('Ctrl+C cancels a bulk import: exit 130, the message says nothing was written, and nothing was', async () => {
+    const big = join(root, 'big.csv')
+    await generateProfiles(40_000, 9, big)
+    const bulkDir = join(root, 'ctrl-c')
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'import', big, '--data-dir', bulkDir], {
+      cwd: ROOT,
+      env: { ...process.env, PROFILE_DESK_DATA_DIR: '' },
+    })
+    let stderr = ''
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
+    // Rows are being written (a pipe gets a progress line per phase) when Ctrl+C comes.
+    const deadline = Date.now() + 60_000
+    while (!/: writing \d+\//.test(stderr) && child.exitCode === null && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50))
+    expect(stderr).toMatch(/: writing \d+\//)
+    child.kill('SIGINT')
+    expect(await closed).toBe(130)
+    expect(stderr).toContain(
+      'error: The import was cancelled: nothing was written (a large import into a nearly empty database is written in one piece).',
+    )
+    const search = await cli(['search', 'u0', '--json', '--data-dir', bulkDir])
+    expect(search.stdout).toContain('"total": 0')
   }, 120_000)
 })

@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { AppError } from '../../../shared/ipc/envelope'
-import type { JobFinishedEvent, JobProgressEvent } from '../../../shared/ipc/events'
 import { createBackend, type Backend, type BackendPorts } from '../index'
 import type { Logger } from '../logger'
 import { APP_VERSION } from '../version'
 import { resolveDataDir } from '../hosts/data-dir'
 import { startWebHost } from '../hosts/web-host'
 import { formatProfile, formatRecordedEvent, formatSearch } from './format'
+import { watchJob } from './job-watch'
 import { formatImportSummary, nothingImportable } from '../imports/summary-text'
 import { runSyncCommand, type SyncCliOptions } from '../sync/cli-command'
 import { registerSftpCommands } from '../imports/sftp/cli-command'
@@ -124,66 +124,6 @@ async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   return EXIT_OK
 }
 
-/** One backend job followed from the command line: progress on stderr, Ctrl+C cancels it. */
-interface JobWatch {
-  /** Takes the job's id (cancelling it at once if Ctrl+C came first) and waits until it finishes. */
-  finished(jobId: string): Promise<JobFinishedEvent>
-  readonly interrupted: boolean
-  stop(): void
-}
-
-/** Subscribes before the job starts, because its events may arrive before the job id is known. */
-function watchJob(
-  backend: Backend,
-  io: CliIo,
-  progressText: (event: JobProgressEvent) => string,
-  lineEveryMs: number,
-): JobWatch {
-  const finishedById = new Map<string, JobFinishedEvent>()
-  let jobId: string | null = null
-  let onFinished: ((event: JobFinishedEvent) => void) | null = null
-  const offFinished = backend.on('job.finished', (event) => {
-    finishedById.set(event.jobId, event)
-    if (event.jobId === jobId) onFinished?.(event)
-  })
-  let lastLine = 0
-  let lastPhase = ''
-  const offProgress = backend.on('job.progress', (event: JobProgressEvent) => {
-    if (jobId !== null && event.jobId !== jobId) return
-    const text = progressText(event)
-    // A terminal gets one line redrawn in place; a pipe or log gets a line per phase, throttled.
-    if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${text}`)
-    else if (event.phase !== lastPhase || Date.now() - lastLine >= lineEveryMs) {
-      io.stderr(`${text}\n`)
-      lastLine = Date.now()
-    }
-    lastPhase = event.phase
-  })
-  let interrupted = false
-  const stopSignals = io.signals(() => {
-    interrupted = true
-    if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
-  })
-  return {
-    get interrupted() {
-      return interrupted
-    },
-    async finished(id) {
-      jobId = id
-      if (interrupted) void backend.dispatch('jobs.cancel', { jobId: id })
-      const finished =
-        finishedById.get(id) ?? (await new Promise<JobFinishedEvent>((done) => (onFinished = done)))
-      if (io.stderrIsTTY && lastPhase) io.stderr('\n')
-      return finished
-    },
-    stop() {
-      stopSignals()
-      offFinished()
-      offProgress()
-    },
-  }
-}
-
 interface SeedOptions {
   profiles: number
   json?: boolean
@@ -276,7 +216,9 @@ async function importFile(file: string, options: ImportOptions, io: CliIo): Prom
       }
       io.stdout(options.json ? json(summary) : `${formatImportSummary(summary)}\n`)
       if (finished.status === 'cancelled') {
-        io.stderr('error: the import was cancelled; rows written before the cancel are kept\n')
+        // The summary's own notice says what was kept: the committed batches, or nothing (a bulk import).
+        const said = summary.notices.find((n) => n.startsWith('The import was cancelled'))
+        io.stderr(`error: ${said ?? 'The import was cancelled.'}\n`)
         return watch.interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
       }
       if (nothingImportable(summary)) {

@@ -6,6 +6,7 @@ import type { ConnectionOverride, RemoteSpec, SyncStatus } from '../../../shared
 import { AppError } from '../../../shared/ipc/envelope'
 import type { JobFinishedEvent } from '../../../shared/ipc/events'
 import { isRegion } from '../../../shared/sync/remote-constants'
+import { watchJob } from '../cli/job-watch'
 import type { CliIo } from '../cli/program'
 import { resolveDataDir } from '../hosts/data-dir'
 import { createBackend, type Backend } from '../index'
@@ -115,45 +116,21 @@ async function runJob(
   kind: 'push' | 'pull',
   connection: ConnectionOverride | undefined,
 ): Promise<{ finished: JobFinishedEvent; interrupted: boolean }> {
-  const finishedById = new Map<string, JobFinishedEvent>()
-  let jobId: string | null = null
-  let onFinished: ((event: JobFinishedEvent) => void) | null = null
-  const offFinished = backend.on('job.finished', (event) => {
-    finishedById.set(event.jobId, event)
-    if (event.jobId === jobId) onFinished?.(event)
-  })
-  let lastLine = 0
-  let shown = false
-  const offProgress = backend.on('job.progress', (event) => {
-    if (jobId !== null && event.jobId !== jobId) return
-    const text = `${event.phase} ${event.done}${event.total === null ? '' : `/${event.total}`}`
-    shown = true
-    if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${text}`)
-    else if (Date.now() - lastLine >= 1000) {
-      io.stderr(`${text}\n`)
-      lastLine = Date.now()
-    }
-  })
-  let interrupted = false
-  const stopSignals = io.signals(() => {
-    interrupted = true
-    if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
-  })
+  const watch = watchJob(
+    backend,
+    io,
+    (event) => `${event.phase} ${event.done}${event.total === null ? '' : `/${event.total}`}`,
+    1000,
+  )
   try {
     const handle = await backend.call(
       kind === 'push' ? 'sync.push' : 'sync.pull',
       connection ? { connection } : {},
     )
-    jobId = handle.jobId
-    if (interrupted) void backend.dispatch('jobs.cancel', { jobId })
-    const finished =
-      finishedById.get(jobId) ?? (await new Promise<JobFinishedEvent>((done) => (onFinished = done)))
-    if (io.stderrIsTTY && shown) io.stderr('\n')
-    return { finished, interrupted }
+    const finished = await watch.finished(handle.jobId)
+    return { finished, interrupted: watch.interrupted }
   } finally {
-    stopSignals()
-    offFinished()
-    offProgress()
+    watch.stop()
   }
 }
 

@@ -15,7 +15,7 @@ import {
   type SourceSecrets,
 } from '../../../../shared/ipc/channels/sftp'
 import { AppError } from '../../../../shared/ipc/envelope'
-import type { JobFinishedEvent } from '../../../../shared/ipc/events'
+import { watchJob } from '../../cli/job-watch'
 import type { CliIo } from '../../cli/program'
 import { resolveDataDir } from '../../hosts/data-dir'
 import { createBackend, type Backend } from '../../index'
@@ -247,42 +247,19 @@ async function run(
   const { io } = deps
   return withBackend(options.dataDir, deps, async (backend) => {
     const source = await sourceByName(backend, name)
-    const finishedById = new Map<string, JobFinishedEvent>()
-    let jobId: string | null = null
-    let onFinished: ((event: JobFinishedEvent) => void) | null = null
-    const offFinished = backend.on('job.finished', (event) => {
-      finishedById.set(event.jobId, event)
-      if (event.jobId === jobId) onFinished?.(event)
-    })
-    let lastLine = 0
-    let shown = false
-    const offProgress = backend.on('job.progress', (event) => {
-      if (event.jobId !== jobId) return
-      const text = `${event.phase}${event.total === null ? '' : ` ${event.done}/${event.total}`}`
-      shown = true
-      if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${text}`)
-      else if (Date.now() - lastLine >= 1000) {
-        io.stderr(`${text}\n`)
-        lastLine = Date.now()
-      }
-    })
-    let interrupted = false
-    const stopSignals = io.signals(() => {
-      interrupted = true
-      if (jobId !== null) void backend.dispatch('jobs.cancel', { jobId })
-    })
+    const watch = watchJob(
+      backend,
+      io,
+      (event) => `${event.phase}${event.total === null ? '' : ` ${event.done}/${event.total}`}`,
+      1000,
+    )
     let runId: number
     try {
       const handle = await backend.call('sftp.sources.run', { id: source.id })
-      jobId = handle.jobId
       runId = handle.runId
-      if (interrupted) void backend.dispatch('jobs.cancel', { jobId })
-      if (!finishedById.has(jobId)) await new Promise<JobFinishedEvent>((done) => (onFinished = done))
-      if (io.stderrIsTTY && shown) io.stderr('\n')
+      await watch.finished(handle.jobId)
     } finally {
-      stopSignals()
-      offFinished()
-      offProgress()
+      watch.stop()
     }
     const info = await backend.call('sftp.runs.get', { runId })
     if (options.json) io.stdout(`${JSON.stringify(info, null, 2)}\n`)
@@ -306,7 +283,7 @@ async function run(
         lines.push(`  waiting   ${waiting}: not complete yet; left for a later run`)
       io.stdout(`${lines.join('\n')}\n`)
     }
-    if (info.status === 'cancelled') return interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
+    if (info.status === 'cancelled') return watch.interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
     return info.status === 'succeeded' ? EXIT_OK : EXIT_ERROR
   })
 }
