@@ -2,15 +2,15 @@
 // and an SSE event stream. Any web page the user visits can reach 127.0.0.1, so every call needs the
 // per-launch token, and Host/Origin are checked against DNS rebinding and cross-site requests.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream, readFileSync } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { resolve } from 'node:path'
 import type { AppErrorShape, Envelope, ErrorCode } from '../../../shared/ipc/envelope'
 import { WEB_EVENTS_PATH, WEB_RPC_PREFIX, WEB_TOKEN_PARAM } from '../../../shared/ipc/bridge'
 import type { Backend } from '../index'
 import type { Logger } from '../logger'
+import { findRendererFile, rendererCsp, securityHeaders } from './renderer-files'
 
 export interface WebHostOptions {
   backend: Pick<Backend, 'dispatch' | 'onAny'>
@@ -37,35 +37,6 @@ export interface WebHost {
 export const MAX_BODY_BYTES = 16 * 1024 * 1024
 const DEFAULT_HEARTBEAT_MS = 15_000
 
-/**
- * Used when the renderer's index.html carries no CSP meta tag. Styles allow 'unsafe-inline' because
- * Svelte and the virtual list set style attributes.
- */
-export const DEFAULT_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-}
-
 export function generateToken(): string {
   return randomBytes(32).toString('base64url')
 }
@@ -75,29 +46,6 @@ export function tokensMatch(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest()
   const b = createHash('sha256').update(expected).digest()
   return timingSafeEqual(a, b)
-}
-
-/** The CSP the renderer declares in its meta tag, so the header never contradicts the page. */
-export function cspFromIndexHtml(html: string): string | null {
-  const tag = /<meta\s[^>]*http-equiv=["']Content-Security-Policy["'][^>]*>/i.exec(html)?.[0]
-  const match = tag ? /content=(?:"([^"]*)"|'([^']*)')/i.exec(tag) : null
-  const content = match?.[1] ?? match?.[2]
-  return content ? content.trim() : null
-}
-
-function withFrameAncestors(csp: string): string {
-  // frame-ancestors is ignored in a meta tag; as a header it stops other pages framing the app.
-  return /frame-ancestors/i.test(csp) ? csp : `${csp.replace(/;\s*$/, '')}; frame-ancestors 'none'`
-}
-
-function readCsp(rendererDir: string, logger: Logger): string {
-  try {
-    const html = readFileSync(join(rendererDir, 'index.html'), 'utf8')
-    return withFrameAncestors(cspFromIndexHtml(html) ?? DEFAULT_CSP)
-  } catch {
-    logger.warn(`No index.html in ${rendererDir}: the interface is not built (run \`npm run build\`).`)
-    return DEFAULT_CSP
-  }
 }
 
 function errorEnvelope(code: ErrorCode, message: string, details?: unknown): Envelope<never> {
@@ -120,19 +68,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? generateToken()
   const rendererDir = resolve(options.rendererDir)
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
-  const csp = readCsp(rendererDir, logger)
+  const headers = securityHeaders(rendererCsp(rendererDir, logger))
   const streams = new Set<ServerResponse>()
   const stopStreams = new Set<() => void>()
   let port = 0
   let closing = false
 
   const baseHeaders = (res: ServerResponse): void => {
-    res.setHeader('Content-Security-Policy', csp)
-    res.setHeader('X-Content-Type-Options', 'nosniff')
-    res.setHeader('Referrer-Policy', 'no-referrer')
-    res.setHeader('X-Frame-Options', 'DENY')
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
   }
 
   const sendJson = (
@@ -289,59 +232,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' })
       return
     }
-    let decoded: string
-    try {
-      decoded = decodeURIComponent(rawPath)
-    } catch {
-      sendText(res, 400, 'Bad request.')
-      return
-    }
-    if (decoded.includes('\0') || decoded.includes('\\')) {
-      sendText(res, 400, 'Bad request.')
-      return
-    }
-    const wanted = decoded.endsWith('/') ? `${decoded}index.html` : decoded
-    const file = resolve(rendererDir, `.${wanted.startsWith('/') ? '' : '/'}${wanted}`)
-    if (!isInside(rendererDir, file)) {
-      sendText(res, 403, 'Forbidden.')
-      return
-    }
-    let real: string
-    let size: number
-    try {
-      real = await realpath(file)
-      // A symlink inside the folder must not lead outside it either.
-      if (!isInside(await realpath(rendererDir), real)) {
-        sendText(res, 403, 'Forbidden.')
-        return
-      }
-      const info = await stat(real)
-      if (!info.isFile()) throw new Error('not a file')
-      size = info.size
-    } catch {
-      if (wanted === '/index.html') {
-        sendText(
-          res,
-          404,
-          `Profile Desk's interface is not built yet (no index.html in ${rendererDir}). Run \`npm run build\`.`,
-        )
-      } else {
-        sendText(res, 404, 'Not found.')
-      }
+    const found = await findRendererFile(rendererDir, rawPath)
+    if (!found.ok) {
+      sendText(res, found.status, found.message)
       return
     }
     res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': size,
+      'Content-Type': found.contentType,
+      'Content-Length': found.size,
       'Cache-Control': 'no-cache',
     })
     if (req.method === 'HEAD') {
       res.end()
       return
     }
-    const stream = createReadStream(real)
+    const stream = createReadStream(found.path)
     stream.on('error', (error) => {
-      logger.error(`could not read ${real}`, error)
+      logger.error(`could not read ${found.path}`, error)
       res.destroy()
     })
     stream.pipe(res)
@@ -420,9 +327,4 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await closed
     },
   }
-}
-
-function isInside(root: string, file: string): boolean {
-  const rel = relative(root, file)
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
 }
