@@ -1,11 +1,12 @@
 // The Electron app's lifecycle: one instance per data folder, session and navigation guards, the
 // backend in a utility process, the `rpc` relay and pushed events to the window, a clean shutdown.
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, session } from 'electron'
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron'
 import { IPC_EVENT } from '../../shared/ipc/bridge'
 import { dataDirFlagFromArgv, resolveDataDir } from '../backend/hosts/data-dir'
+import { rendererCsp } from '../backend/hosts/renderer-files'
 import { consoleLogger, type Logger } from '../backend/logger'
+import { APP_INDEX_URL, registerAppScheme, serveAppProtocol } from './app-protocol'
 import { BackendProcess } from './backend-process'
 import { answerDialogsInMain } from './file-dialog'
 import { registerRpcHandler } from './ipc'
@@ -35,8 +36,7 @@ export function rendererLocation(
 ): RendererLocation {
   const devUrl = env.ELECTRON_RENDERER_URL
   if (!packaged && devUrl) return { kind: 'url', url: devUrl }
-  const path = join(mainDir, '../renderer/index.html')
-  return { kind: 'file', path, url: pathToFileURL(path).href }
+  return { kind: 'app', dir: join(mainDir, '../renderer'), url: APP_INDEX_URL }
 }
 
 export function startApp(options: StartAppOptions): RunningApp {
@@ -46,6 +46,8 @@ export function startApp(options: StartAppOptions): RunningApp {
   const preloadPath = join(options.mainDir, '../preload/index.cjs')
 
   app.enableSandbox()
+  // Privileged schemes can only be registered before the app is ready.
+  registerAppScheme(protocol)
   // Chromium's own files go beside the data, so one instance per data folder (not per machine) runs.
   app.setPath('userData', join(dataDir, 'electron'))
   if (!app.requestSingleInstanceLock()) {
@@ -88,6 +90,7 @@ export function startApp(options: StartAppOptions): RunningApp {
 
   const ready = app.whenReady().then(() => {
     denyAllPermissions(session.defaultSession)
+    if (renderer.kind === 'app') serveAppProtocol(protocol, renderer.dir, rendererCsp(renderer.dir, logger))
     const started = new BackendProcess({
       modulePath: join(options.mainDir, 'backend-process.js'),
       dataDir,

@@ -8,16 +8,25 @@ export function denyAllPermissions(ses: Session): void {
   ses.setPermissionCheckHandler(() => false)
 }
 
-/** The app is one page: window.open, navigations, redirects and <webview> are all refused. */
+/**
+ * The app is one page (routes live in the URL fragment, which never navigates): window.open, every
+ * cross-document navigation of the window or of any frame in it (to app://profile-desk itself too),
+ * redirects and <webview> are all refused.
+ */
 export function guardWebContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }))
   contents.on('will-navigate', (event) => event.preventDefault())
+  // will-navigate covers the main frame only; an iframe (or a page framing one) navigates here.
+  contents.on('will-frame-navigate', (event) => event.preventDefault())
   contents.on('will-redirect', (event) => event.preventDefault())
   contents.on('will-attach-webview', (event) => event.preventDefault())
 }
 
-/** Where the renderer is loaded from: the built file, or (development only) the dev server. */
-export type RendererLocation = { kind: 'file'; path: string; url: string } | { kind: 'url'; url: string }
+/**
+ * Where the renderer is loaded from: the built files served as app://profile-desk/index.html (`dir` is
+ * the folder behind it), or (development only) the dev server.
+ */
+export type RendererLocation = { kind: 'app'; dir: string; url: string } | { kind: 'url'; url: string }
 
 /** The frame fields the check needs (Electron's WebFrameMain has them). */
 export interface SenderFrame {
@@ -26,8 +35,8 @@ export interface SenderFrame {
 }
 
 /**
- * Accepts IPC only from the top frame of our own renderer: the exact index.html file URL (any
- * fragment or query) or, in development, the dev server's origin.
+ * Accepts IPC only from the top frame of our own renderer: the exact app://profile-desk/index.html
+ * (any fragment or query) or, in development, the dev server's origin.
  */
 export function createSenderCheck(
   renderer: RendererLocation,
@@ -42,8 +51,11 @@ export function createSenderCheck(
       return false
     }
     if (renderer.kind === 'url') return actual.origin === expected.origin
+    // Node gives a custom scheme the opaque origin "null", so scheme, host and path are compared.
     return (
-      actual.protocol === 'file:' && actual.pathname === expected.pathname && actual.host === expected.host
+      actual.protocol === expected.protocol &&
+      actual.host === expected.host &&
+      actual.pathname === expected.pathname
     )
   }
 }

@@ -1,5 +1,5 @@
 // The main window: secure webPreferences (isolated, sandboxed, no Node), guarded navigation, and the
-// renderer loaded from the built file (or the dev server in development).
+// renderer loaded from app://profile-desk (or the dev server in development).
 import { BrowserWindow } from 'electron'
 import { guardWebContents, type RendererLocation } from './security'
 
@@ -34,7 +34,6 @@ export function createMainWindow({ preloadPath, renderer }: MainWindowOptions): 
   })
   guardWebContents(window.webContents)
   window.once('ready-to-show', () => window.show())
-  if (renderer.kind === 'file') void window.loadFile(renderer.path)
-  else void window.loadURL(renderer.url)
+  void window.loadURL(renderer.url)
   return window
 }

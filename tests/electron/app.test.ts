@@ -1,6 +1,7 @@
 // The Electron app wired together, with `electron` mocked: the data folder from --data-dir, the
-// backend forked with it, a secure window on the built renderer, rpc relayed to the utility process
-// and back, pushed events sent to the window, and the backend shut down before the app quits.
+// backend forked with it, a secure window on the built renderer at app://profile-desk, rpc relayed to
+// the utility process and back, pushed events sent to the window, and the backend shut down before the
+// app quits.
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../electron/backend/logger'
@@ -19,10 +20,22 @@ describe('startApp', () => {
       logger: silentLogger,
     })
     expect(running.dataDir).toBe('/srv/desk-data')
+    // app:// is registered as a standard, secure scheme before the app is ready (Electron requires
+    // that); the handler itself is installed once it is.
+    expect(fakeElectron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'app', privileges: { standard: true, secure: true } },
+    ])
+    expect(fakeElectron.protocol.handle).not.toHaveBeenCalled()
+    expect(running.renderer).toEqual({
+      kind: 'app',
+      dir: '/opt/app/out/renderer',
+      url: 'app://profile-desk/index.html',
+    })
     expect(fakeElectron.app.enableSandbox).toHaveBeenCalled()
     expect(fakeElectron.app.setPath).toHaveBeenCalledWith('userData', '/srv/desk-data/electron')
     const ready = await running.ready
     expect(ready).not.toBeNull()
+    expect(fakeElectron.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function))
 
     // Permissions are denied for the default session.
     const callback = vi.fn()
@@ -42,7 +55,7 @@ describe('startApp', () => {
       nodeIntegration: false,
       preload: '/opt/app/out/preload/index.cjs',
     })
-    expect(window.loadFile).toHaveBeenCalledWith('/opt/app/out/renderer/index.html')
+    expect(window.loadURL).toHaveBeenCalledWith('app://profile-desk/index.html')
 
     // Every web contents created later is guarded too.
     const other = new (await import('./fake-electron')).FakeWebContents()
@@ -59,17 +72,22 @@ describe('startApp', () => {
       }
     }
     const rpc = fakeElectron.ipcHandlers.get('rpc')!
-    const pageUrl = pathToFileURL('/opt/app/out/renderer/index.html').href
-    const reply = await rpc({ senderFrame: { url: pageUrl, parent: null } }, 'app.info', {})
+    const reply = await rpc(
+      { senderFrame: { url: 'app://profile-desk/index.html#/people', parent: null } },
+      'app.info',
+      {},
+    )
     expect(reply).toEqual({ ok: true, value: { channel: 'app.info' } })
     expect(child.posted).toContainEqual(
       expect.objectContaining({ type: 'rpc', channel: 'app.info', request: {} }),
     )
 
-    // A foreign frame is refused before anything reaches the backend.
+    // A foreign frame, or the built file opened as file://, is refused before anything reaches the backend.
     const postedBefore = child.posted.length
-    const refused = await rpc({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'app.info', {})
-    expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    for (const url of ['https://evil.example/', pathToFileURL('/opt/app/out/renderer/index.html').href]) {
+      const refused = await rpc({ senderFrame: { url, parent: null } }, 'app.info', {})
+      expect(refused, url).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    }
     expect(child.posted).toHaveLength(postedBefore)
 
     // Events from the backend reach the window.

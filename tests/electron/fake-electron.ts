@@ -30,7 +30,6 @@ export class FakeBrowserWindow extends EventEmitter {
     return FakeBrowserWindow.instances.filter((w) => !w.destroyed)
   }
   readonly webContents = new FakeWebContents()
-  readonly loadFile = vi.fn(async (_path: string) => {})
   readonly loadURL = vi.fn(async (_url: string) => {})
   readonly show = vi.fn()
   readonly focus = vi.fn()
@@ -107,8 +106,18 @@ export function createFakeElectron() {
     invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true, value: null })),
   })
   const exposed = new Map<string, unknown>()
+  const protocol = {
+    registerSchemesAsPrivileged: vi.fn(
+      (_schemes: { scheme: string; privileges?: Record<string, boolean> }[]) => {},
+    ),
+    handlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
+    handle: vi.fn((scheme: string, handler: (request: Request) => Promise<Response> | Response) => {
+      protocol.handlers.set(scheme, handler)
+    }),
+  }
   const module = {
     app,
+    protocol,
     BrowserWindow: FakeBrowserWindow,
     ipcMain: {
       handle(channel: string, handler: (...args: unknown[]) => unknown) {
@@ -134,7 +143,7 @@ export function createFakeElectron() {
     },
     ipcRenderer,
   }
-  return { module, forks, ipcHandlers, session, app, ipcRenderer, exposed }
+  return { module, forks, ipcHandlers, session, app, ipcRenderer, exposed, protocol }
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>

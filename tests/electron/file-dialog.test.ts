@@ -1,6 +1,5 @@
 // The native "open file" dialog, with `electron` mocked: main answers `dialog.openFile` itself (modal to
 // the app window, one file, the page's filters), never relays it to the backend, and relays everything else.
-import { pathToFileURL } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../electron/backend/logger'
 import { FakeBrowserWindow, fakeElectron } from './fake-electron'
@@ -14,7 +13,7 @@ vi.mock('electron', async () => ({
 
 const { startApp } = await import('../../electron/main/app')
 
-const PAGE = { url: pathToFileURL('/opt/app/out/renderer/index.html').href, parent: null }
+const PAGE = { url: 'app://profile-desk/index.html', parent: null }
 const CSV_FILTERS = [{ name: 'CSV files', extensions: ['csv', 'txt'] }]
 
 describe('dialog.openFile in the Electron main process', () => {

@@ -1,8 +1,9 @@
-// The Electron window's security with `electron` mocked: secure webPreferences, navigation and new
-// windows blocked, permissions denied, and IPC refused from any page but our renderer.
+// The Electron window's security with `electron` mocked: secure webPreferences, navigation (of the window
+// and of its frames) and new windows blocked, permissions denied, and IPC refused from any page but our
+// renderer at app://profile-desk/index.html.
 import { pathToFileURL } from 'node:url'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { FakeBrowserWindow, FakeWebContents, fakeElectron } from './fake-electron'
+import { FakeBrowserWindow, FakeEvent, FakeWebContents, fakeElectron } from './fake-electron'
 
 vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)
 
@@ -11,8 +12,8 @@ const { createSenderCheck, denyAllPermissions, guardWebContents } =
   await import('../../electron/main/security')
 const { registerRpcHandler } = await import('../../electron/main/ipc')
 
-const rendererPath = '/opt/profile-desk/out/renderer/index.html'
-const renderer = { kind: 'file' as const, path: rendererPath, url: pathToFileURL(rendererPath).href }
+const rendererDir = '/opt/profile-desk/out/renderer'
+const renderer = { kind: 'app' as const, dir: rendererDir, url: 'app://profile-desk/index.html' }
 
 beforeEach(() => {
   FakeBrowserWindow.instances = []
@@ -37,9 +38,9 @@ describe('the main window', () => {
     })
   })
 
-  it('loads the built renderer file, or the dev server URL when given one', () => {
+  it('loads the renderer from app://profile-desk, or the dev server URL when given one', () => {
     createMainWindow({ preloadPath: 'p', renderer })
-    expect(FakeBrowserWindow.instances[0]?.loadFile).toHaveBeenCalledWith(rendererPath)
+    expect(FakeBrowserWindow.instances[0]?.loadURL).toHaveBeenCalledWith('app://profile-desk/index.html')
     createMainWindow({ preloadPath: 'p', renderer: { kind: 'url', url: 'http://localhost:5173/' } })
     expect(FakeBrowserWindow.instances[1]?.loadURL).toHaveBeenCalledWith('http://localhost:5173/')
   })
@@ -53,10 +54,30 @@ describe('the main window', () => {
     expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' })
   })
 
+  it('blocks will-frame-navigate, for the main frame and for any subframe, even to our own origin', () => {
+    createMainWindow({ preloadPath: 'p', renderer })
+    const contents = FakeBrowserWindow.instances[0]!.webContents
+    // Electron 45 passes one event object that carries the details.
+    const navigate = (details: { url: string; isMainFrame: boolean }): boolean => {
+      const event = Object.assign(new FakeEvent(), details, { isSameDocument: false, frame: null })
+      contents.emit('will-frame-navigate', event)
+      return event.defaultPrevented
+    }
+    expect(navigate({ url: 'https://evil.example/', isMainFrame: false })).toBe(true)
+    expect(navigate({ url: 'file:///etc/passwd', isMainFrame: false })).toBe(true)
+    expect(navigate({ url: 'app://profile-desk/assets/index.js', isMainFrame: true })).toBe(true)
+  })
+
   it('guards any web contents it is given', () => {
     const contents = new FakeWebContents()
     guardWebContents(contents as never)
     expect(contents.fire('will-navigate', { url: 'file:///etc/passwd' })).toBe(true)
+    const frameNavigation = Object.assign(new FakeEvent(), {
+      url: 'https://evil.example/',
+      isMainFrame: false,
+    })
+    contents.emit('will-frame-navigate', frameNavigation)
+    expect(frameNavigation.defaultPrevented).toBe(true)
     expect(contents.windowOpenHandler?.({ url: 'file:///' })).toEqual({ action: 'deny' })
   })
 })
@@ -76,9 +97,15 @@ describe('permissions', () => {
 describe('IPC senders', () => {
   const check = createSenderCheck(renderer)
 
-  it('accepts only the top frame of our renderer file', () => {
+  it('accepts only the top frame of our renderer page at app://profile-desk/index.html', () => {
     expect(check({ url: renderer.url, parent: null })).toBe(true)
     expect(check({ url: `${renderer.url}#/profile/abc`, parent: null })).toBe(true)
+    expect(check({ url: `${renderer.url}?x=1`, parent: null })).toBe(true)
+    // The old file:// page, another app:// host or page, and a look-alike scheme are all refused.
+    expect(check({ url: pathToFileURL(`${rendererDir}/index.html`).href, parent: null })).toBe(false)
+    expect(check({ url: 'app://evil/index.html', parent: null })).toBe(false)
+    expect(check({ url: 'app://profile-desk/assets/other.html', parent: null })).toBe(false)
+    expect(check({ url: 'apps://profile-desk/index.html', parent: null })).toBe(false)
     expect(check({ url: 'file:///tmp/evil/index.html', parent: null })).toBe(false)
     expect(check({ url: 'https://evil.example/', parent: null })).toBe(false)
     expect(check({ url: renderer.url, parent: {} })).toBe(false)
