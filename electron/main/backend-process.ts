@@ -1,5 +1,6 @@
 // Runs the backend in an Electron utility process (so a long import never freezes the window) and
-// relays calls to it by request id. If the process dies, waiting calls are answered and it is restarted.
+// relays calls to it by request id. Every call is answered: by the backend, by a timeout if it never
+// replies, or at once with an error if the process dies (it is then restarted).
 import { utilityProcess, type UtilityProcess } from 'electron'
 import type { Envelope } from '../../shared/ipc/envelope'
 import type { Logger } from '../backend/logger'
@@ -23,21 +24,36 @@ export interface BackendProcessOptions {
   crashWindowMs?: number
   /** How long stop() waits for a clean exit before killing the process. */
   stopTimeoutMs?: number
+  /** How long a call waits for the backend's reply; 30 s unless a test needs it shorter. */
+  callTimeoutMs?: number
+  /** The wait for channels in LONG_CHANNELS; 3 min by default. */
+  longCallTimeoutMs?: number
   /** Answers the backend's secret requests (safeStorage lives only in main). */
   secrets?: { handle(request: Extract<FromBackend, { type: 'secret' }>): Promise<SecretReply> }
 }
 
-const RESTARTED: Envelope<never> = {
-  ok: false,
-  error: {
-    code: 'internal',
-    message: 'The backend stopped unexpectedly and has been restarted. Try again.',
-  },
+/**
+ * Channels whose answer can take long: connection tests wait for a remote server (SFTP: connect 20 s,
+ * then each request up to 60 s), and a preview reads the head of a file that may sit on a slow drive.
+ * Everything else answers at once; long work runs as a job and returns its id straight away.
+ */
+export const LONG_CHANNELS: ReadonlySet<string> = new Set([
+  'sync.testConnection',
+  'sftp.sources.test',
+  'imports.preview',
+])
+const DEFAULT_CALL_TIMEOUT_MS = 30_000
+const DEFAULT_LONG_CALL_TIMEOUT_MS = 180_000
+
+interface PendingCall {
+  channel: string
+  resolve: (envelope: Envelope<unknown>) => void
+  timer: NodeJS.Timeout
 }
 
 export class BackendProcess {
   private child: UtilityProcess | null = null
-  private readonly pending = new Map<number, (envelope: Envelope<unknown>) => void>()
+  private readonly pending = new Map<number, PendingCall>()
   /** Calls made while the process is being restarted; sent once it is back. */
   private queue: ToBackend[] = []
   private nextId = 1
@@ -72,12 +88,17 @@ export class BackendProcess {
     const id = this.nextId++
     const message: ToBackend = { type: 'rpc', id, channel, request }
     return new Promise((resolve) => {
-      this.pending.set(id, resolve)
+      const timeoutMs = LONG_CHANNELS.has(channel)
+        ? (this.options.longCallTimeoutMs ?? DEFAULT_LONG_CALL_TIMEOUT_MS)
+        : (this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)
+      const timer = setTimeout(() => this.timeOut(id, timeoutMs), timeoutMs)
+      this.pending.set(id, { channel, resolve, timer })
       try {
         if (this.child) this.child.postMessage(message)
         else this.queue.push(message)
       } catch (error) {
         // A request the structured clone cannot copy (a function, say) is the caller's mistake.
+        clearTimeout(timer)
         this.pending.delete(id)
         resolve({
           ok: false,
@@ -122,9 +143,12 @@ export class BackendProcess {
       return
     }
     if (message.type === 'reply') {
-      const resolve = this.pending.get(message.id)
+      // A reply after its call timed out finds nothing here and is dropped.
+      const call = this.pending.get(message.id)
+      if (!call) return
       this.pending.delete(message.id)
-      resolve?.(message.envelope)
+      clearTimeout(call.timer)
+      call.resolve(message.envelope)
     } else if (message.type === 'event') {
       this.options.onEvent(message.name, message.payload)
     }
@@ -151,15 +175,25 @@ export class BackendProcess {
     this.child = null
     if (this.stopping) return
     this.options.logger.error(`the backend process exited unexpectedly (code ${code})`)
-    this.failPending(RESTARTED)
     const now = Date.now()
     const windowMs = this.options.crashWindowMs ?? 60_000
     this.crashes = [...this.crashes.filter((t) => now - t < windowMs), now]
-    if (this.crashes.length > (this.options.maxCrashes ?? 5)) {
-      this.gaveUp = true
-      this.failPending(
-        failure('The backend keeps stopping unexpectedly and was not restarted. Restart Profile Desk.'),
-      )
+    this.gaveUp = this.crashes.length > (this.options.maxCrashes ?? 5)
+    // Every waiting call is answered now, not when its timeout runs out.
+    this.failPending({
+      ok: false,
+      error: {
+        code: 'internal',
+        message:
+          `Profile Desk's backend stopped unexpectedly (exit code ${code}) before answering, so what ` +
+          'you asked may not have been done. ' +
+          (this.gaveUp
+            ? 'It keeps stopping and was not restarted: restart Profile Desk.'
+            : 'It is being restarted: check, then try again.'),
+        details: { reason: 'backend_exited', exitCode: code, restarting: !this.gaveUp },
+      },
+    })
+    if (this.gaveUp) {
       this.options.logger.error('the backend crashed too often; not restarting it')
       return
     }
@@ -170,11 +204,35 @@ export class BackendProcess {
     }, delay)
   }
 
+  /** The backend never answered: the caller gets an error instead of waiting forever. */
+  private timeOut(id: number, timeoutMs: number): void {
+    const call = this.pending.get(id)
+    if (!call) return
+    this.pending.delete(id)
+    // Still queued for a process that is being restarted: it must not be sent later either.
+    this.queue = this.queue.filter((m) => !(m.type === 'rpc' && m.id === id))
+    this.options.logger.warn(`the backend did not answer ${call.channel} (call ${id}) within ${timeoutMs} ms`)
+    call.resolve({
+      ok: false,
+      error: {
+        code: 'internal',
+        message:
+          `Profile Desk's backend did not answer "${call.channel}" within ${Math.round(timeoutMs / 1000)} s. ` +
+          'It may be busy or stuck, and what you asked may still happen. Wait a moment and try again; ' +
+          'if this keeps happening, restart Profile Desk.',
+        details: { reason: 'backend_timeout', channel: call.channel, timeoutMs },
+      },
+    })
+  }
+
   private failPending(envelope: Envelope<never>): void {
     const waiting = [...this.pending.values()]
     this.pending.clear()
     this.queue = []
-    for (const resolve of waiting) resolve(envelope)
+    for (const call of waiting) {
+      clearTimeout(call.timer)
+      call.resolve(envelope)
+    }
   }
 }
 

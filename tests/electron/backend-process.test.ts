@@ -1,6 +1,7 @@
 // The relay to the backend's utility process, with `electron` mocked: calls go out with ids, replies
-// come back to the right caller, events are forwarded, and a crash answers waiting calls and restarts it.
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+// come back to the right caller, events are forwarded, a call the backend never answers times out, and a
+// crash answers every waiting call at once and restarts the process.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../electron/backend/logger'
 import { fakeElectron, type FakeUtilityProcess } from './fake-electron'
 
@@ -38,6 +39,15 @@ beforeEach(() => {
   fakeElectron.forks.length = 0
   fakeElectron.module.utilityProcess.fork.mockClear()
 })
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+/** Resolves to the envelope, or to 'waiting' if the promise has not settled yet. */
+async function settled<T>(promise: Promise<T>): Promise<T | 'waiting'> {
+  return Promise.race([promise, Promise.resolve('waiting' as const)])
+}
 
 describe('BackendProcess', () => {
   it('forks the built backend entry with the data folder', () => {
@@ -152,5 +162,100 @@ describe('BackendProcess', () => {
     backend.start()
     await backend.stop()
     expect(fakeElectron.forks[0]!.killed).toBe(true)
+  })
+
+  it('answers a call the backend never replies to with a timeout envelope after 30 s, and drops a late reply', async () => {
+    vi.useFakeTimers()
+    const backend = makeProcess()
+    backend.start()
+    const child = fakeElectron.forks[0]!
+    const silent = backend.call('profiles.get', { id: 'a' })
+    await vi.advanceTimersByTimeAsync(29_000)
+    expect(await settled(silent)).toBe('waiting')
+    await vi.advanceTimersByTimeAsync(1_000)
+    const answer = await silent
+    expect(answer).toEqual({
+      ok: false,
+      error: {
+        code: 'internal',
+        message: expect.stringMatching(/did not answer "profiles\.get" within 30 s.*try again.*restart/s),
+        details: { reason: 'backend_timeout', channel: 'profiles.get', timeoutMs: 30_000 },
+      },
+    })
+    // The reply that finally comes is dropped; the process is not restarted for a slow call, and the
+    // next call works as usual.
+    const late = (child.posted[0] as RpcMessage).id
+    child.reply({ type: 'reply', id: late, envelope: { ok: true, value: 'too late' } })
+    answerRpcs(child, () => ({ ok: true, value: 'fine' }))
+    expect(await backend.call('app.info', {})).toEqual({ ok: true, value: 'fine' })
+    expect(fakeElectron.forks).toHaveLength(1)
+  })
+
+  it('gives connection tests and previews longer (3 min) than other calls', async () => {
+    vi.useFakeTimers()
+    const backend = makeProcess()
+    backend.start()
+    const child = fakeElectron.forks[0]!
+    const short = backend.call('sync.status', {})
+    const sftpTest = backend.call('sftp.sources.test', { id: 1 })
+    const syncTest = backend.call('sync.testConnection', {})
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(await settled(short)).toMatchObject({
+      ok: false,
+      error: { details: { reason: 'backend_timeout' } },
+    })
+    expect(await settled(sftpTest)).toBe('waiting')
+    expect(await settled(syncTest)).toBe('waiting')
+    // A long call still gets its real answer when it comes in time...
+    const sftpId = (child.posted as RpcMessage[]).find((m) => m.channel === 'sftp.sources.test')!.id
+    child.reply({ type: 'reply', id: sftpId, envelope: { ok: true, value: 'connected' } })
+    expect(await sftpTest).toEqual({ ok: true, value: 'connected' })
+    // ...and times out too, later.
+    await vi.advanceTimersByTimeAsync(120_000)
+    expect(await syncTest).toMatchObject({
+      ok: false,
+      error: { details: { reason: 'backend_timeout', channel: 'sync.testConnection', timeoutMs: 180_000 } },
+    })
+  })
+
+  it('times out a call queued while the process restarts, and never sends it afterwards', async () => {
+    const backend = new BackendProcess({
+      modulePath: 'm',
+      dataDir: 'd',
+      logger: silentLogger,
+      onEvent: () => {},
+      restartDelayMs: () => 200,
+      callTimeoutMs: 20,
+    })
+    backend.start()
+    fakeElectron.forks[0]!.emit('exit', 1)
+    const queued = await backend.call('app.info', {})
+    expect(queued).toMatchObject({ ok: false, error: { details: { reason: 'backend_timeout' } } })
+    await vi.waitFor(() => expect(fakeElectron.forks).toHaveLength(2))
+    expect(fakeElectron.forks[1]!.posted).toEqual([])
+  })
+
+  it('answers every waiting call at once when the process exits, naming the exit code', async () => {
+    const backend = makeProcess()
+    backend.start()
+    const child = fakeElectron.forks[0]!
+    const calls = [
+      backend.call('profiles.search', { query: 'ana' }),
+      backend.call('sftp.sources.test', { id: 1 }),
+      backend.call('imports.preview', { path: '/x.csv' }),
+    ]
+    child.emit('exit', 134)
+    // No timer has run: the answers are there straight away.
+    const answers = await Promise.all(calls.map((c) => settled(c)))
+    for (const answer of answers) {
+      expect(answer).toEqual({
+        ok: false,
+        error: {
+          code: 'internal',
+          message: expect.stringMatching(/stopped unexpectedly \(exit code 134\).*may not have been done/),
+          details: { reason: 'backend_exited', exitCode: 134, restarting: true },
+        },
+      })
+    }
   })
 })
