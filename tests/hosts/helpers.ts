@@ -1,6 +1,7 @@
 // Raw HTTP helpers for host tests: exact paths and headers (fetch would normalise `/../` away and
-// always send its own Host), and a Server-Sent Events reader.
+// always send its own Host), a Server-Sent Events reader, and a count of the backend's subscribers.
 import { request as httpRequest, type IncomingMessage } from 'node:http'
+import type { Backend } from '../../electron/backend/index'
 
 export interface RawResponse {
   status: number
@@ -61,6 +62,8 @@ export interface SseStream {
   waitFor(match: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>
   /** Resolves when the server ends the stream. */
   ended: Promise<void>
+  /** Starts reading a stream opened with `paused: true`. */
+  resume(): void
   close(): void
 }
 
@@ -68,9 +71,12 @@ export function openSse(
   port: number,
   path: string,
   headers: Record<string, string> = {},
+  /** paused: read nothing until resume(), like a tab that has stalled (the server's socket fills up). */
+  options: { paused?: boolean } = {},
 ): Promise<SseStream> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+      if (options.paused) res.pause()
       const events: SseEvent[] = []
       const comments: string[] = []
       const waiters = new Set<() => void>()
@@ -120,10 +126,33 @@ export function openSse(
             if (!check()) waiters.add(onData)
           })
         },
+        resume: () => res.resume(),
         close: () => req.destroy(),
       })
     })
     req.on('error', reject)
     req.end()
   })
+}
+
+/** The backend as a web host sees it, counting how many event listeners are subscribed right now. */
+export function countingSubscriptions(backend: Pick<Backend, 'dispatch' | 'onAny'>): {
+  backend: Pick<Backend, 'dispatch' | 'onAny'>
+  subscribed(): number
+} {
+  let subscribed = 0
+  return {
+    backend: {
+      dispatch: backend.dispatch,
+      onAny: (listener) => {
+        subscribed++
+        const off = backend.onAny(listener)
+        return () => {
+          subscribed--
+          off()
+        }
+      },
+    },
+    subscribed: () => subscribed,
+  }
 }

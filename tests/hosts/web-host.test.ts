@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createBackend, type Backend } from '../../electron/backend/index'
 import { silentLogger } from '../../electron/backend/logger'
 import { MAX_BODY_BYTES, startWebHost, type WebHost } from '../../electron/backend/hosts/web-host'
-import { openSse, raw } from './helpers'
+import { countingSubscriptions, openSse, raw } from './helpers'
 
 const PAGE_CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'"
 
@@ -217,27 +217,16 @@ describe('events', () => {
   })
 
   it('unsubscribes from the backend when a client goes away', async () => {
-    let subscribed = 0
-    const counting = {
-      dispatch: backend.dispatch,
-      onAny: (listener: Parameters<Backend['onAny']>[0]) => {
-        subscribed++
-        const off = backend.onAny(listener)
-        return () => {
-          subscribed--
-          off()
-        }
-      },
-    }
-    const own = await startWebHost({ backend: counting, rendererDir, logger: silentLogger })
+    const counting = countingSubscriptions(backend)
+    const own = await startWebHost({ backend: counting.backend, rendererDir, logger: silentLogger })
     try {
       const a = await openSse(own.port, `/events?token=${own.token}`)
       const b = await openSse(own.port, `/events?token=${own.token}`)
-      expect(subscribed).toBe(2)
+      expect(counting.subscribed()).toBe(2)
       a.close()
-      await vi.waitFor(() => expect(subscribed).toBe(1))
+      await vi.waitFor(() => expect(counting.subscribed()).toBe(1))
       b.close()
-      await vi.waitFor(() => expect(subscribed).toBe(0))
+      await vi.waitFor(() => expect(counting.subscribed()).toBe(0))
     } finally {
       await own.close()
     }

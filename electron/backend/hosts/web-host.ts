@@ -10,6 +10,7 @@ import type { AppErrorShape, Envelope, ErrorCode } from '../../../shared/ipc/env
 import { WEB_EVENTS_PATH, WEB_RPC_PREFIX, WEB_TOKEN_PARAM } from '../../../shared/ipc/bridge'
 import type { Backend } from '../index'
 import type { Logger } from '../logger'
+import { createEventStreams, DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits } from './event-streams'
 import { findRendererFile, rendererCsp, securityHeaders } from './renderer-files'
 
 export interface WebHostOptions {
@@ -23,6 +24,8 @@ export interface WebHostOptions {
   logger: Logger
   /** SSE keep-alive comment interval; 15 s unless a test needs it faster. */
   heartbeatMs?: number
+  /** Limits on the event streams (how many, how far a client may fall behind); defaults otherwise. */
+  eventStreams?: Partial<EventStreamLimits>
 }
 
 export interface WebHost {
@@ -35,7 +38,6 @@ export interface WebHost {
 }
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024
-const DEFAULT_HEARTBEAT_MS = 15_000
 
 export function generateToken(): string {
   return randomBytes(32).toString('base64url')
@@ -67,10 +69,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { backend, logger } = options
   const token = options.token ?? generateToken()
   const rendererDir = resolve(options.rendererDir)
-  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
+  const streamLimits: EventStreamLimits = {
+    ...DEFAULT_EVENT_STREAM_LIMITS,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...options.eventStreams,
+  }
+  const eventStreams = createEventStreams(backend, streamLimits, logger)
   const headers = securityHeaders(rendererCsp(rendererDir, logger))
-  const streams = new Set<ServerResponse>()
-  const stopStreams = new Set<() => void>()
   let port = 0
   let closing = false
 
@@ -199,32 +204,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendJson(res, 401, errorEnvelope('unauthorized', 'A valid token is required (?token=<token>).'))
       return
     }
-    req.socket.setTimeout(0)
-    req.socket.setNoDelay(true)
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    })
-    res.write('retry: 2000\n: connected\n\n')
-    const unsubscribe = backend.onAny((event, payload) => {
-      res.write(`event: ${event}\ndata: ${JSON.stringify(payload ?? null)}\n\n`)
-    })
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs)
-    heartbeat.unref()
-    const stop = (): void => {
-      if (!stopStreams.has(stop)) return
-      stopStreams.delete(stop)
-      streams.delete(res)
-      clearInterval(heartbeat)
-      unsubscribe()
+    if (!eventStreams.hasRoom()) {
+      sendJson(
+        res,
+        503,
+        errorEnvelope(
+          'limit',
+          `Profile Desk already sends updates to ${streamLimits.maxStreams} open pages, its limit. ` +
+            'Close a Profile Desk tab or window you no longer use, then reload this page.',
+        ),
+        { 'Retry-After': '10' },
+      )
+      return
     }
-    streams.add(res)
-    stopStreams.add(stop)
-    req.on('close', stop)
-    res.on('close', stop)
-    res.on('error', stop)
+    eventStreams.open(req, res)
   }
 
   const handleStatic = async (req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> => {
@@ -319,8 +312,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (closing) return
       closing = true
       const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()))
-      for (const res of [...streams]) res.end()
-      for (const stop of [...stopStreams]) stop()
+      eventStreams.closeAll()
       server.closeIdleConnections()
       // SSE responses and in-flight keep-alive sockets would hold close() open; end them.
       setImmediate(() => server.closeAllConnections())
