@@ -1,16 +1,17 @@
 // One SFTP connection (ssh2-sftp-client) with the host key pinned: the server's key is checked against
 // the trusted SHA-256 fingerprint before anything (a password, a key signature) is sent. Failures become
 // an SftpFailure naming exactly what went wrong, and whether trying again could help.
-import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { Transform } from 'node:stream'
+import { posix } from 'node:path'
+import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import SftpClient from 'ssh2-sftp-client'
 import type { SFTPWrapper } from 'ssh2'
 import type { SftpTestOutcome } from '../../../../shared/ipc/channels/sftp'
 import type { Logger } from '../../logger'
 import { hostKeyOf, sameFingerprint, type HostKey } from './fingerprint'
+import { ByteLimitExceeded, Meter, type ByteLimit } from './size-limit'
 
 export interface ConnectSpec {
   host: string
@@ -70,13 +71,16 @@ export interface SftpSession {
   list(folder: string): Promise<RemoteEntry[]>
   /** Null when nothing exists at the path. */
   stat(path: string): Promise<RemoteStat | null>
-  /** A small file whole (a manifest); refused above `maxBytes`. */
-  read(path: string, maxBytes: number): Promise<Buffer>
-  /** Streams a file to `destination`, hashing as it goes; a stall or a lost connection rejects retryably. */
+  /** A small file whole (a manifest); rejects with ByteLimitExceeded once more than the limit arrived. */
+  read(path: string, limit: ByteLimit): Promise<Buffer>
+  /**
+   * Streams a file to a new file `destination` (0600), hashing and counting as it goes; a stall or a lost
+   * connection rejects retryably, more bytes than the limit with ByteLimitExceeded. A partial file is removed.
+   */
   download(
     path: string,
     destination: string,
-    options: { signal: AbortSignal; stallTimeoutMs: number; onBytes(bytes: number): void },
+    options: { signal: AbortSignal; stallTimeoutMs: number; limit: ByteLimit; onBytes(bytes: number): void },
   ): Promise<Downloaded>
   mkdir(path: string): Promise<void>
   rename(from: string, to: string): Promise<void>
@@ -349,6 +353,54 @@ export async function openSession(
       throw requestFailure(error, path, what)
     })
 
+  /**
+   * Streams `path` into `sink`, counting and hashing on the wire: past the limit, or with no data for the
+   * stall time, or when the connection drops, the read stops and the promise rejects.
+   */
+  const transfer = async (
+    path: string,
+    sink: Writable,
+    options: { signal?: AbortSignal; stallTimeoutMs: number; limit: ByteLimit; onBytes(bytes: number): void },
+    what: 'read' | 'download',
+  ): Promise<Downloaded> => {
+    const source = sftp.createReadStream(path)
+    let stall: NodeJS.Timeout | undefined
+    const failWith = (failure: SftpFailure) => source.destroy(failure)
+    const arm = () => {
+      clearTimeout(stall)
+      stall = setTimeout(
+        () =>
+          failWith(
+            new SftpFailure(
+              'timeout',
+              `No data arrived for ${Math.round(options.stallTimeoutMs / 1000)} s while trying to ${what} "${path}".`,
+              true,
+            ),
+          ),
+        options.stallTimeoutMs,
+      )
+    }
+    const onLost = () =>
+      failWith(new SftpFailure('failed', `The connection was lost while trying to ${what} "${path}".`, true))
+    client.on('close', onLost)
+    const counter = new Meter(options.limit, posix.basename(path), (bytes) => {
+      arm()
+      options.onBytes(bytes)
+    })
+    arm()
+    try {
+      await pipeline(source, counter, sink, options.signal ? { signal: options.signal } : {})
+    } catch (error) {
+      if (options.signal?.aborted) throw error
+      if (error instanceof SftpFailure || error instanceof ByteLimitExceeded) throw error
+      throw requestFailure(error, path, what)
+    } finally {
+      clearTimeout(stall)
+      client.removeListener('close', onLost)
+    }
+    return { bytes: counter.bytes, sha256: counter.sha256() }
+  }
+
   return {
     hostKey,
     get alive() {
@@ -377,64 +429,33 @@ export async function openSession(
         throw error
       }
     },
-    async read(path, maxBytes) {
-      const stats = await request(client.stat(path), path, 'read')
-      if (stats.size > maxBytes) {
-        throw new SftpFailure(
-          'failed',
-          `"${path}" is ${stats.size} bytes; at most ${maxBytes} are read.`,
-          false,
-        )
-      }
-      const content = await request(client.get(path), path, 'read')
-      if (!Buffer.isBuffer(content)) throw new SftpFailure('failed', `"${path}" could not be read.`, false)
-      return content
-    },
-    async download(path, destination, options) {
-      const hash = createHash('sha256')
-      let bytes = 0
-      const source = sftp.createReadStream(path)
-      let stall: NodeJS.Timeout | undefined
-      const failWith = (failure: SftpFailure) => source.destroy(failure)
-      const arm = () => {
-        clearTimeout(stall)
-        stall = setTimeout(
-          () =>
-            failWith(
-              new SftpFailure(
-                'timeout',
-                `No data arrived for ${Math.round(options.stallTimeoutMs / 1000)} s while downloading "${path}".`,
-                true,
-              ),
-            ),
-          options.stallTimeoutMs,
-        )
-      }
-      const onLost = () =>
-        failWith(new SftpFailure('failed', `The connection was lost while downloading "${path}".`, true))
-      client.on('close', onLost)
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          bytes += chunk.length
-          hash.update(chunk)
-          arm()
-          options.onBytes(bytes)
-          done(null, chunk)
+    async read(path, limit) {
+      const chunks: Buffer[] = []
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          chunks.push(chunk)
+          done()
         },
       })
-      arm()
+      await transfer(
+        path,
+        sink,
+        { stallTimeoutMs: timeouts.requestTimeoutMs, limit, onBytes: () => {} },
+        'read',
+      )
+      return Buffer.concat(chunks)
+    },
+    async download(path, destination, options) {
+      // Private to this user (the spool holds personal data), and never over something already there.
+      const sink = createWriteStream(destination, { flags: 'wx', mode: 0o600 })
+      let created = false
+      sink.once('open', () => (created = true))
       try {
-        await pipeline(source, counter, createWriteStream(destination), { signal: options.signal })
+        return await transfer(path, sink, options, 'download')
       } catch (error) {
-        await rm(destination, { force: true })
-        if (options.signal.aborted) throw error
-        if (error instanceof SftpFailure) throw error
-        throw requestFailure(error, path, 'download')
-      } finally {
-        clearTimeout(stall)
-        client.removeListener('close', onLost)
+        if (created) await rm(destination, { force: true })
+        throw error
       }
-      return { bytes, sha256: hash.digest('hex') }
     },
     async mkdir(path) {
       await request(client.mkdir(path), path, 'create the folder')

@@ -1,11 +1,12 @@
 // One run of one source, in three steps so that an import never depends on the connection staying up:
-// 1. connect (host key pinned), list, and keep only complete files (manifest arrived, or size and time
-//    unchanged across two listings); download each to the local spool, hashing it and checking its size,
-//    with new attempts after a dropped connection; 2. offline, import each downloaded file through the
+// 1. connect (host key pinned), list (a listed name that is not a plain file name is refused), and keep
+//    only complete files (manifest arrived, or size and time unchanged across two listings); download each
+//    to its own folder in the local spool, hashing it and counting its bytes against the size limit, with
+//    new attempts after a dropped connection; 2. offline, import each downloaded file through the
 //    CSV pipeline unless exactly this file was imported before; 3. reconnect for the post-actions (leave,
 //    move to processed/, delete). Every file's outcome is recorded as it happens.
-import { mkdir, rm } from 'node:fs/promises'
-import { join, posix } from 'node:path'
+import { chmod, mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { MappingChoice } from '../../../../shared/ipc/channels/imports'
 import type { SftpRunStatus } from '../../../../shared/ipc/channels/sftp'
 import type { BackendContext } from '../../context'
@@ -13,8 +14,10 @@ import { prepareImport } from '../import-setup'
 import { openSession, requestFailure, SftpFailure, type ConnectSpec, type SftpSession } from './connection'
 import { matchesPattern } from './glob'
 import { addFile, findImported, finishRun, updateFile } from './history'
-import { isManifestName, manifestMapping, MAX_MANIFEST_BYTES, parseManifest, type Manifest } from './manifest'
+import { isManifestName, manifestMapping, MANIFEST_LIMIT, parseManifest, type Manifest } from './manifest'
+import { localChild, printableName, remoteChild, unsafeNameMessage, unsafeNameReason } from './names'
 import type { ResolvedSftpOptions } from './options'
+import { ByteLimitExceeded, dataFileLimit } from './size-limit'
 import { recordHostKeyType, type SourceRecord } from './sources'
 import type { SpoolImporter } from './spool-import'
 
@@ -84,8 +87,13 @@ class Link {
   }
 }
 
-function remotePathOf(folder: string, name: string): string {
-  return posix.join(folder, name)
+/** Folders of the spool: private to this user, like the files in them. */
+const PRIVATE_FOLDER = 0o700
+
+async function privateFolder(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: PRIVATE_FOLDER })
+  // A folder made by an earlier version (or another umask) is made private too.
+  await chmod(path, PRIVATE_FOLDER)
 }
 
 function cancelled(run: RunContext): boolean {
@@ -116,7 +124,13 @@ async function connect(run: RunContext, link: Link): Promise<SftpSession> {
   }
 }
 
-async function listFolder(run: RunContext, session: SftpSession): Promise<Candidate[]> {
+interface Listing {
+  files: Candidate[]
+  /** Files whose listed name is not a plain file name (`../x.csv`, `a/b.csv`, `..`, a NUL): never taken. */
+  refused: { name: string; reason: string; size: number; mtime: number }[]
+}
+
+async function listFolder(run: RunContext, session: SftpSession): Promise<Listing> {
   const { source } = run
   const stat = await session.stat(source.folder)
   if (!stat) {
@@ -133,15 +147,48 @@ async function listFolder(run: RunContext, session: SftpSession): Promise<Candid
       false,
     )
   const entries = await session.list(source.folder)
-  return entries
-    .filter((e) => e.kind === 'file')
-    .map((e) => ({
-      name: e.name,
-      remotePath: remotePathOf(source.folder, e.name),
-      size: e.size,
-      mtime: e.mtime,
+  const listing: Listing = { files: [], refused: [] }
+  for (const entry of entries) {
+    if (entry.kind !== 'file') continue
+    const reason = unsafeNameReason(entry.name)
+    if (reason) {
+      listing.refused.push({ name: entry.name, reason, size: entry.size, mtime: entry.mtime })
+      continue
+    }
+    listing.files.push({
+      name: entry.name,
+      remotePath: remoteChild(source.folder, entry.name),
+      size: entry.size,
+      mtime: entry.mtime,
       manifest: null,
-    }))
+    })
+  }
+  return listing
+}
+
+/** Each refused name gets a failed row in the run's history saying why. */
+function recordRefused(run: RunContext, refused: Listing['refused']): void {
+  const { ctx, source, runId } = run
+  for (const entry of refused) {
+    const name = printableName(entry.name)
+    const fileId = addFile(
+      ctx.db,
+      runId,
+      source.id,
+      {
+        name,
+        remotePath: `${source.folder.replace(/\/+$/, '')}/${name}`,
+        size: entry.size,
+        mtime: entry.mtime,
+      },
+      'failed',
+      ctx.clock(),
+    )
+    updateFile(ctx.db, fileId, {
+      error: unsafeNameMessage(entry.name, entry.reason),
+      finishedAt: ctx.clock(),
+    })
+  }
 }
 
 /** The CSV files matching the pattern (never manifests), oldest first: the order they were put there. */
@@ -162,7 +209,7 @@ async function stableFiles(
   run.progress('checking that the files are complete', 0, null)
   await run.options.sleep(run.options.stabilityDelayMs, run.signal)
   if (cancelled(run)) return { ready: [], waiting: [], found: candidates.length }
-  const second = new Map((await listFolder(run, session)).map((f) => [f.name, f]))
+  const second = new Map((await listFolder(run, session)).files.map((f) => [f.name, f]))
   const ready: Candidate[] = []
   const waiting: string[] = []
   for (const file of candidates) {
@@ -195,9 +242,15 @@ async function manifestFiles(
     if (cancelled(run)) break
     let text: string
     try {
-      text = (await session.read(manifest.remotePath, MAX_MANIFEST_BYTES)).toString('utf8')
+      if (manifest.size > MANIFEST_LIMIT.bytes)
+        throw new ByteLimitExceeded(MANIFEST_LIMIT, manifest.name, manifest.size, true)
+      text = (await session.read(manifest.remotePath, MANIFEST_LIMIT)).toString('utf8')
     } catch (error) {
       if (error instanceof SftpFailure && error.retryable) throw error
+      if (error instanceof ByteLimitExceeded) {
+        fail(manifest, `Incorrect details in manifest file ${manifest.name}: ${error.message}`)
+        continue
+      }
       fail(
         manifest,
         `Incorrect details in manifest file ${manifest.name}: it could not be read (${(error as Error).message})`,
@@ -231,17 +284,33 @@ async function manifestFiles(
   return { ready, waiting, found: candidates.length }
 }
 
+/** The folder a file is downloaded to: its own, so two names one disk sees as the same never meet. */
+function fileFolder(run: RunContext, fileId: number): string {
+  return join(run.spoolDir, `run-${run.runId}`, `file-${fileId}`)
+}
+
 async function download(
   run: RunContext,
   link: Link,
   file: Candidate,
+  fileId: number,
   index: number,
   total: number,
 ): Promise<DownloadOutcome> {
   const { options } = run
-  const folder = join(run.spoolDir, `run-${run.runId}`)
-  await mkdir(folder, { recursive: true })
-  const destination = join(folder, file.name)
+  const limit = dataFileLimit(options.maxFileBytes)
+  if (file.size > limit.bytes) {
+    const refused = new ByteLimitExceeded(limit, file.name, file.size, true)
+    return { kind: 'failed', message: `Not imported: ${refused.message}`, attempts: 0, unreachable: false }
+  }
+  let destination: string
+  try {
+    for (const folder of [run.spoolDir, join(run.spoolDir, `run-${run.runId}`), fileFolder(run, fileId)])
+      await privateFolder(folder)
+    destination = localChild(fileFolder(run, fileId), file.name)
+  } catch (error) {
+    return { kind: 'failed', message: (error as Error).message, attempts: 0, unreachable: false }
+  }
   let first: SftpFailure | null = null
   let last: SftpFailure | null = null
   let unreachable = false
@@ -279,6 +348,7 @@ async function download(
       const got = await session.download(file.remotePath, destination, {
         signal: run.signal,
         stallTimeoutMs: options.stallTimeoutMs,
+        limit,
         onBytes: (bytes) => run.progress(label, bytes, file.size),
       })
       const after = await session.stat(file.remotePath)
@@ -300,6 +370,14 @@ async function download(
       return { kind: 'done', path: destination, sha256: got.sha256, attempts: attempt }
     } catch (error) {
       if (cancelled(run)) break
+      // More bytes came than the limit allows: the same would come again, so it is not retried.
+      if (error instanceof ByteLimitExceeded)
+        return {
+          kind: 'failed',
+          message: `Not imported: ${error.message}`,
+          attempts: attempt,
+          unreachable: false,
+        }
       last = error instanceof SftpFailure ? error : requestFailure(error, file.remotePath, 'download')
       first ??= last
       await link.drop()
@@ -378,13 +456,13 @@ async function importOne(run: RunContext, item: Downloaded): Promise<boolean> {
 
 /** `name.csv` in processed/ already: `name.run-12.csv`, so nothing on the server is overwritten. */
 async function freeName(session: SftpSession, folder: string, name: string, runId: number): Promise<string> {
-  if (!(await session.stat(posix.join(folder, name)))) return posix.join(folder, name)
+  if (!(await session.stat(remoteChild(folder, name)))) return remoteChild(folder, name)
   const dot = name.lastIndexOf('.')
   const stem = dot > 0 ? name.slice(0, dot) : name
   const extension = dot > 0 ? name.slice(dot) : ''
   for (let n = 0; n < 100; n++) {
-    const candidate = `${stem}.run-${runId}${n === 0 ? '' : `-${n}`}${extension}`
-    if (!(await session.stat(posix.join(folder, candidate)))) return posix.join(folder, candidate)
+    const candidate = remoteChild(folder, `${stem}.run-${runId}${n === 0 ? '' : `-${n}`}${extension}`)
+    if (!(await session.stat(candidate))) return candidate
   }
   throw new SftpFailure('failed', `processed/ already holds ${name} and 100 other copies of it.`, false)
 }
@@ -412,13 +490,11 @@ async function finishFiles(run: RunContext, link: Link, done: Downloaded[]): Pro
     for (const item of done) updateFile(ctx.db, item.fileId, { afterError: message })
     return
   }
-  const processed = posix.join(source.folder, 'processed')
+  const processed = remoteChild(source.folder, 'processed')
   let processedReady = false
   for (const [index, item] of done.entries()) {
-    const paths = [
-      item.candidate.remotePath,
-      ...(item.candidate.manifest ? [item.candidate.manifest.remotePath] : []),
-    ]
+    // Only ever the listed files themselves, addressed inside the source's folder.
+    const names = [item.candidate.name, ...(item.candidate.manifest ? [item.candidate.manifest.name] : [])]
     try {
       if (source.after === 'move') {
         if (!processedReady) {
@@ -428,11 +504,13 @@ async function finishFiles(run: RunContext, link: Link, done: Downloaded[]): Pro
             throw new SftpFailure('not_a_folder', `"${processed}" is a file, not a folder.`, false)
           processedReady = true
         }
-        for (const path of paths)
-          await session.rename(path, await freeName(session, processed, posix.basename(path), run.runId))
+        for (const name of names) {
+          const target = await freeName(session, processed, name, run.runId)
+          await session.rename(remoteChild(source.folder, name), target)
+        }
         updateFile(ctx.db, item.fileId, { after: 'moved' })
       } else {
-        for (const path of paths) await session.remove(path)
+        for (const name of names) await session.remove(remoteChild(source.folder, name))
         updateFile(ctx.db, item.fileId, { after: 'deleted' })
       }
     } catch (error) {
@@ -467,16 +545,17 @@ export async function runSource(run: RunContext): Promise<RunResult> {
     const session = await connect(run, link)
     run.progress(`listing ${source.folder}`, 0, null)
     const first = await listFolder(run, session)
+    recordRefused(run, first.refused)
     const complete =
       source.completion === 'manifest'
-        ? await manifestFiles(run, session, first)
-        : await stableFiles(run, session, first)
+        ? await manifestFiles(run, session, first.files)
+        : await stableFiles(run, session, first.files)
     found = complete.found
     waiting.push(...complete.waiting)
     for (const [index, file] of complete.ready.entries()) {
       if (cancelled(run)) break
       const fileId = addFile(ctx.db, runId, source.id, file, 'downloading', ctx.clock())
-      const outcome = await download(run, link, file, index + 1, complete.ready.length)
+      const outcome = await download(run, link, file, fileId, index + 1, complete.ready.length)
       if (outcome.kind === 'done') {
         updateFile(ctx.db, fileId, {
           status: 'downloaded',
@@ -507,7 +586,7 @@ export async function runSource(run: RunContext): Promise<RunResult> {
     for (const item of downloaded) {
       if (cancelled(run)) break
       if (await importOne(run, item)) finished.push(item)
-      await rm(item.path, { force: true })
+      await rm(fileFolder(run, item.fileId), { recursive: true, force: true })
     }
     if (!cancelled(run)) await finishFiles(run, link, finished)
   } catch (failure) {
