@@ -16,6 +16,9 @@ let liar: LyingSftpServer
 let root: string
 let dataDir: string
 let h: SftpHarness
+/** A backend with a lower per-file limit than CleverTap's. */
+let capped: SftpHarness
+const CAP = 64 * 1024
 const watchers: FSWatcher[] = []
 /** Names created or removed in `root` and in the data folder while the tests ran. */
 const appeared: string[] = []
@@ -26,6 +29,7 @@ beforeAll(async () => {
   dataDir = join(root, 'data')
   mkdirSync(dataDir)
   h = openSftpHarness(liar, { dataDir })
+  capped = openSftpHarness(liar, { sftp: { maxFileBytes: CAP } })
   for (const folder of [root, dataDir]) {
     watchers.push(watch(folder, (_event, name) => appeared.push(String(name))))
   }
@@ -34,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const watcher of watchers) watcher.close()
   await h?.close()
+  await capped?.close()
   await liar?.stop()
   if (root) rmSync(root, { recursive: true, force: true })
 })
@@ -112,5 +117,81 @@ describe('the spool is private', () => {
     }
     const { run } = await running
     expect(run.files[0]).toMatchObject({ name: 'people.csv', status: 'imported' })
+  })
+})
+
+/** Every file name in the spool folder of a harness, at any depth. */
+function spoolFiles(harness: SftpHarness): string[] {
+  return readdirSync(join(harness.dataDir, 'sftp-spool'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
+}
+
+describe('sizes are counted as the bytes arrive', () => {
+  it('stops a file that sends more than the limit although it claims less; the next file still imports', async () => {
+    // 20,000 rows: about 1 MB, listed and stat-ed as 100 bytes.
+    const content = profilesCsv('liar', 20_000)
+    liar.put('/sizes', 'liar.csv', content, { claimedSize: 100 })
+    liar.put('/sizes', 'small.csv', profilesCsv('honest', 3))
+    const id = await capped.addSource({ name: 'Sizes', folder: '/sizes', after: 'delete' })
+    // While the next file downloads, the stopped one's partial download is already gone.
+    const hold = liar.hold('/sizes/small.csv', 0)
+    let leftWhileNext: string[] | null = null
+    void hold.reached.then(() => {
+      leftWhileNext = spoolFiles(capped)
+      hold.release()
+    })
+
+    const { run } = await capped.run(id)
+
+    expect(run.status).toBe('partial')
+    const stopped = run.files.find((f) => f.name === 'liar.csv')
+    expect(stopped).toMatchObject({ status: 'failed', attempts: 1, importRunId: null, after: null })
+    expect(stopped?.error).toBe(
+      'Not imported: liar.csv is larger than the limit of 65,536 bytes per file set for SFTP imports: ' +
+        `the download was stopped after ${stopped?.error?.match(/after ([\d,]+) bytes/)?.[1]} bytes arrived, and nothing of it was kept.`,
+    )
+    const counted = Number(stopped?.error?.match(/after ([\d,]+) bytes/)?.[1]?.replace(/,/g, ''))
+    expect(counted).toBeGreaterThan(CAP)
+    // Stopped mid-download: far less than the file was sent, and it was not asked for again.
+    expect(liar.served.get('/sizes/liar.csv')).toBeLessThan(content.length / 4)
+    expect(liar.requests.filter((r) => r === 'OPEN /sizes/liar.csv')).toHaveLength(1)
+    expect(leftWhileNext).toEqual(['small.csv'])
+    expect(run.files.find((f) => f.name === 'small.csv')).toMatchObject({
+      status: 'imported',
+      after: 'deleted',
+    })
+    expect(liar.requests).not.toContain('REMOVE /sizes/liar.csv')
+    expect((await capped.fail('profiles.lookup', { key: 'liar-1' })).code).toBe('not_found')
+    expect(spoolFiles(capped)).toEqual([])
+  })
+
+  it('refuses a file listed above CleverTap’s 5 GB without downloading it', async () => {
+    liar.put('/huge', 'huge.csv', profilesCsv('huge', 2), { claimedSize: 5_000_000_001 })
+    const id = await h.addSource({ name: 'Huge', folder: '/huge' })
+    const { run } = await h.run(id)
+    expect(run.files[0]).toMatchObject({ name: 'huge.csv', status: 'failed' })
+    expect(run.files[0]?.error).toBe(
+      'Not imported: huge.csv is 5,000,000,001 bytes as the server lists it, more than CleverTap’s SFTP limit ' +
+        'of 5 GB (5,000,000,000 bytes) per file: it was not downloaded.',
+    )
+    expect(liar.requests).not.toContain('OPEN /huge/huge.csv')
+  })
+
+  it('stops a manifest past 1 MiB although its size is listed small; its CSV waits', async () => {
+    const padding = ' '.repeat(2 * 1024 * 1024)
+    const manifest = `{"fileName": "members.csv", "type": "profile"${padding}}`
+    liar.put('/manifests', 'members.csv', profilesCsv('manifested', 2))
+    liar.put('/manifests', 'members.manifest', manifest, { claimedSize: 200 })
+    const id = await h.addSource({ name: 'Manifests', folder: '/manifests', completion: 'manifest' })
+    const { run } = await h.run(id)
+    expect(run.waiting).toEqual(['members.csv'])
+    const refused = run.files.find((f) => f.name === 'members.manifest')
+    expect(refused?.status).toBe('failed')
+    expect(refused?.error).toMatch(
+      /^Incorrect details in manifest file members\.manifest: members\.manifest is larger than 1 MiB \(1,048,576 bytes\), the most a manifest may be: the download was stopped after [\d,]+ bytes arrived/,
+    )
+    expect(liar.served.get('/manifests/members.manifest')).toBeLessThan(manifest.length * 0.75)
+    expect((await h.fail('profiles.lookup', { key: 'manifested-1' })).code).toBe('not_found')
   })
 })
