@@ -82,8 +82,7 @@ describe('the source editor’s draft', () => {
 
   it('asks for the secret again when the server, port, user name or host key changes', () => {
     const draft = draftFrom(saved)
-    const again =
-      'Give the password. The server, user name or host key changed, and the stored one is only sent where it was saved for.'
+    const again = 'Give the password again.'
     for (const change of [
       { host: 'files.example.net' },
       { port: '2222' },
@@ -110,9 +109,7 @@ describe('the source editor’s draft', () => {
         { ...keyDraft, port: '2222' },
         { ...saved, auth: 'key', stored: { password: false, privateKey: true, passphrase: true } },
       ).privateKey,
-    ).toBe(
-      'Paste the private key, or choose its file. The server, user name or host key changed, and the stored one is only sent where it was saved for.',
-    )
+    ).toBe('Paste the private key again, or choose its file.')
   })
 
   it('writes times with two-digit hours and every-N-hours as a number', () => {

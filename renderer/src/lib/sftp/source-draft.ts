@@ -149,14 +149,14 @@ export function validateDraft(
     problems.port = 'A port from 1 to 65535 (SFTP usually uses 22).'
   if (draft.username.trim() === '') problems.username = 'Give the user name to log in with.'
   if (needsSecret(draft, saved)) {
-    // The stored secret stays with the server it was saved for: say why it is asked for again.
-    const again =
-      hasStoredSecret(draft, saved) && !draft.replacingSecret && destinationChanged(draft, saved)
-        ? ' The server, user name or host key changed, and the stored one is only sent where it was saved for.'
-        : ''
-    if (draft.auth === 'password' && draft.password === '') problems.password = `Give the password.${again}`
+    // The stored secret stays with the server it was saved for (the field's hint says so).
+    const again = hasStoredSecret(draft, saved) && !draft.replacingSecret && destinationChanged(draft, saved)
+    if (draft.auth === 'password' && draft.password === '')
+      problems.password = again ? 'Give the password again.' : 'Give the password.'
     if (draft.auth === 'key' && draft.privateKey.trim() === '') {
-      problems.privateKey = `Paste the private key, or choose its file.${again}`
+      problems.privateKey = again
+        ? 'Paste the private key again, or choose its file.'
+        : 'Paste the private key, or choose its file.'
     }
   }
   if (draft.folder.trim() === '') problems.folder = 'Give the folder on the server, e.g. /in.'
