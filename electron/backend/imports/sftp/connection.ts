@@ -8,9 +8,10 @@ import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import SftpClient from 'ssh2-sftp-client'
 import type { SFTPWrapper } from 'ssh2'
-import type { SftpTestOutcome } from '../../../../shared/ipc/channels/sftp'
 import type { Logger } from '../../logger'
+import { DROPPED, describeDetail, errorCode, requestFailure, SftpFailure } from './failure'
 import { hostKeyOf, sameFingerprint, type HostKey } from './fingerprint'
+import { keyProblem } from './private-key'
 import { ByteLimitExceeded, Meter, type ByteLimit } from './size-limit'
 
 export interface ConnectSpec {
@@ -28,20 +29,6 @@ export interface ConnectSpec {
 export interface ConnectTimeouts {
   connectTimeoutMs: number
   requestTimeoutMs: number
-}
-
-/** What went wrong, for people (`message`) and for the code deciding what to do next (`outcome`, `retryable`). */
-export class SftpFailure extends Error {
-  constructor(
-    readonly outcome: SftpTestOutcome,
-    message: string,
-    /** True for a dropped or refused connection or a timeout: another attempt may work. */
-    readonly retryable: boolean,
-    readonly hostKey: HostKey | null = null,
-  ) {
-    super(message)
-    this.name = 'SftpFailure'
-  }
 }
 
 export interface RemoteEntry {
@@ -86,48 +73,6 @@ export interface SftpSession {
   rename(from: string, to: string): Promise<void>
   remove(path: string): Promise<void>
   close(): Promise<void>
-}
-
-/** SFTP status codes (draft-ietf-secsh-filexfer): the ones a person can act on. */
-const NO_SUCH_FILE = 2
-const PERMISSION_DENIED = 3
-
-const DROPPED =
-  /ECONNRESET|EPIPE|ECONNABORTED|No response from server|Unexpected (end|close)|Not connected|No SFTP connection|socket hang up|Connection lost|closed before|write after end/i
-
-function describeDetail(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  // ssh2-sftp-client prefixes the method name ("getConnection: ", "list: ").
-  return message.replace(/^[\w.>-]+: /, '').replace(/^[\w.>-]+: /, '')
-}
-
-function errorCode(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code
-}
-
-/** A failure of an SFTP request on a live connection (list, stat, rename…), for `path`. */
-export function requestFailure(error: unknown, path: string, what: string): SftpFailure {
-  if (error instanceof SftpFailure) return error
-  const code = errorCode(error)
-  const detail = describeDetail(error)
-  if (code === NO_SUCH_FILE || code === 'ENOENT' || /No such file/i.test(detail)) {
-    return new SftpFailure('folder_missing', `"${path}" does not exist on the server.`, false)
-  }
-  if (code === PERMISSION_DENIED || /Permission denied/i.test(detail)) {
-    return new SftpFailure(
-      'permission',
-      `The server refused to ${what} "${path}" (permission denied).`,
-      false,
-    )
-  }
-  if (DROPPED.test(detail) || DROPPED.test(String(code))) {
-    return new SftpFailure(
-      'failed',
-      `The connection dropped while trying to ${what} "${path}": ${detail}.`,
-      true,
-    )
-  }
-  return new SftpFailure('failed', `Could not ${what} "${path}": ${detail}.`, false)
 }
 
 /** A failure while connecting and logging in, in plain words. */
@@ -208,51 +153,6 @@ export function connectFailure(
     return new SftpFailure('failed', `The connection to ${where} was lost: ${detail}.`, true, seen)
   }
   return new SftpFailure('failed', `Could not connect to ${where}: ${detail}.`, false, seen)
-}
-
-function keyProblem(detail: string): string {
-  if (/no passphrase given|Encrypted/i.test(detail)) {
-    return 'The private key is protected by a passphrase: give the passphrase too.'
-  }
-  if (/bad passphrase|decrypt/i.test(detail)) return 'The passphrase does not open the private key.'
-  return (
-    `The private key could not be read (${detail}). Paste the whole key file, from its -----BEGIN line to its ` +
-    '-----END line.'
-  )
-}
-
-/** Whether an OpenSSH-format key (openssh-key-v1) is encrypted: its cipher name is not "none". */
-function opensshKeyEncrypted(text: string): boolean | null {
-  const body = text.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '')
-  const blob = Buffer.from(body, 'base64')
-  const magic = 'openssh-key-v1\0'
-  if (blob.subarray(0, magic.length).toString('latin1') !== magic || blob.length < magic.length + 4)
-    return null
-  const length = blob.readUInt32BE(magic.length)
-  return blob.subarray(magic.length + 4, magic.length + 4 + length).toString('latin1') !== 'none'
-}
-
-/**
- * Checks the shape of a private key (and whether it needs a passphrase) before it is stored; the SSH
- * library reads it fully when connecting, and a key it cannot read is reported then (key_invalid).
- */
-export function checkPrivateKey(privateKey: string, passphrase: string | null): string | null {
-  const text = privateKey.trim()
-  if (/^(ssh-|ecdsa-)\S+ AAAA/.test(text) || /BEGIN SSH2 PUBLIC KEY|BEGIN PUBLIC KEY/.test(text)) {
-    return 'This is a public key. Give the private key (the file without .pub); its public half goes on the server.'
-  }
-  if (text.startsWith('PuTTY-User-Key-File-')) {
-    return !passphrase && /^Encryption:\s*(?!none)\S+/m.test(text) ? keyProblem('no passphrase given') : null
-  }
-  if (
-    !/^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text) ||
-    !/-----END [A-Z0-9 ]*PRIVATE KEY-----$/.test(text)
-  ) {
-    return keyProblem('it is not a private key file')
-  }
-  const encrypted = /ENCRYPTED/.test(text) || opensshKeyEncrypted(text) === true
-  if (encrypted && !passphrase) return keyProblem('no passphrase given')
-  return null
 }
 
 /** Ends a connection; never waits long for a server that stopped answering. */

@@ -3,7 +3,7 @@
 // anything is downloaded, and every path built from a name (in the local spool, on the server) is checked
 // once more to name exactly one entry inside its folder.
 import { basename, dirname, posix, resolve } from 'node:path'
-import { SftpFailure } from './connection'
+import { SftpFailure } from './failure'
 
 /** Longest name shown in the history; a server may send names of any length. */
 const MAX_SHOWN = 255

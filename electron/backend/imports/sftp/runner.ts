@@ -5,34 +5,21 @@
 //    new attempts after a dropped connection; 2. offline, import each downloaded file through the
 //    CSV pipeline unless exactly this file was imported before; 3. reconnect for the post-actions (leave,
 //    move to processed/, delete). Every file's outcome is recorded as it happens.
-import { chmod, mkdir, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { MappingChoice } from '../../../../shared/ipc/channels/imports'
 import type { SftpRunStatus } from '../../../../shared/ipc/channels/sftp'
-import type { BackendContext } from '../../context'
 import { prepareImport } from '../import-setup'
-import { openSession, requestFailure, SftpFailure, type ConnectSpec, type SftpSession } from './connection'
+import type { SftpSession } from './connection'
+import { SftpFailure } from './failure'
 import { matchesPattern } from './glob'
 import { addFile, findImported, finishRun, updateFile } from './history'
-import { isManifestName, manifestMapping, MANIFEST_LIMIT, parseManifest, type Manifest } from './manifest'
-import { localChild, printableName, remoteChild, unsafeNameMessage, unsafeNameReason } from './names'
-import type { ResolvedSftpOptions } from './options'
-import { ByteLimitExceeded, dataFileLimit } from './size-limit'
-import { recordHostKeyType, type SourceRecord } from './sources'
-import type { SpoolImporter } from './spool-import'
-
-export interface RunContext {
-  ctx: BackendContext
-  options: ResolvedSftpOptions
-  source: SourceRecord
-  spec: ConnectSpec
-  runId: number
-  signal: AbortSignal
-  /** The folder downloads go to before they are imported. */
-  spoolDir: string
-  importer: SpoolImporter
-  progress(phase: string, done: number, total: number | null): void
-}
+import { isManifestName, manifestMapping, MANIFEST_LIMIT, parseManifest } from './manifest'
+import { printableName, remoteChild, unsafeNameMessage, unsafeNameReason } from './names'
+import { finishFiles } from './post-actions'
+import { cancelled, connect, Link, type Candidate, type Downloaded, type RunContext } from './run-context'
+import { ByteLimitExceeded } from './size-limit'
+import { download, fileFolder } from './spool-download'
 
 export interface RunResult {
   runId: number
@@ -40,88 +27,6 @@ export interface RunResult {
   found: number
   waiting: string[]
   error: string | null
-}
-
-interface Candidate {
-  name: string
-  remotePath: string
-  size: number
-  mtime: number
-  manifest: { name: string; remotePath: string; content: Manifest } | null
-}
-
-interface Downloaded {
-  candidate: Candidate
-  fileId: number
-  path: string
-  sha256: string
-}
-
-type DownloadOutcome =
-  | { kind: 'done'; path: string; sha256: string; attempts: number }
-  /** The file changed while it was taken: it is still being written; a later run takes it. */
-  | { kind: 'changed'; attempts: number }
-  | { kind: 'failed'; message: string; attempts: number; unreachable: boolean }
-
-/** The connection of a run: opened when needed, opened again after it dropped. */
-class Link {
-  private current: SftpSession | null = null
-
-  constructor(private readonly run: RunContext) {}
-
-  async session(): Promise<SftpSession> {
-    if (this.current?.alive) return this.current
-    await this.drop()
-    const { ctx, options, spec, source } = this.run
-    this.current = await openSession(spec, options, ctx.logger)
-    if (source.hostKey !== null && source.hostKeyType === null) {
-      recordHostKeyType(ctx.db, source.id, source.hostKey, this.current.hostKey.type)
-    }
-    return this.current
-  }
-
-  async drop(): Promise<void> {
-    const session = this.current
-    this.current = null
-    await session?.close()
-  }
-}
-
-/** Folders of the spool: private to this user, like the files in them. */
-const PRIVATE_FOLDER = 0o700
-
-async function privateFolder(path: string): Promise<void> {
-  await mkdir(path, { recursive: true, mode: PRIVATE_FOLDER })
-  // A folder made by an earlier version (or another umask) is made private too.
-  await chmod(path, PRIVATE_FOLDER)
-}
-
-function cancelled(run: RunContext): boolean {
-  return run.signal.aborted
-}
-
-function backoff(options: ResolvedSftpOptions, attempt: number): number {
-  return Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempt - 1))
-}
-
-/** Connects with new attempts while the failure is one that may pass (refused, timeout, dropped). */
-async function connect(run: RunContext, link: Link): Promise<SftpSession> {
-  const { options } = run
-  for (let attempt = 1; ; attempt++) {
-    run.progress(
-      attempt === 1 ? 'connecting' : `connecting (attempt ${attempt} of ${options.attempts})`,
-      0,
-      null,
-    )
-    try {
-      return await link.session()
-    } catch (error) {
-      const failure = error instanceof SftpFailure ? error : requestFailure(error, run.source.folder, 'reach')
-      if (!failure.retryable || attempt >= options.attempts || cancelled(run)) throw failure
-      await options.sleep(backoff(options, attempt), run.signal)
-      if (cancelled(run)) throw failure
-    }
-  }
 }
 
 interface Listing {
@@ -284,119 +189,6 @@ async function manifestFiles(
   return { ready, waiting, found: candidates.length }
 }
 
-/** The folder a file is downloaded to: its own, so two names one disk sees as the same never meet. */
-function fileFolder(run: RunContext, fileId: number): string {
-  return join(run.spoolDir, `run-${run.runId}`, `file-${fileId}`)
-}
-
-async function download(
-  run: RunContext,
-  link: Link,
-  file: Candidate,
-  fileId: number,
-  index: number,
-  total: number,
-): Promise<DownloadOutcome> {
-  const { options } = run
-  const limit = dataFileLimit(options.maxFileBytes)
-  if (file.size > limit.bytes) {
-    const refused = new ByteLimitExceeded(limit, file.name, file.size, true)
-    return { kind: 'failed', message: `Not imported: ${refused.message}`, attempts: 0, unreachable: false }
-  }
-  let destination: string
-  try {
-    for (const folder of [run.spoolDir, join(run.spoolDir, `run-${run.runId}`), fileFolder(run, fileId)])
-      await privateFolder(folder)
-    destination = localChild(fileFolder(run, fileId), file.name)
-  } catch (error) {
-    return { kind: 'failed', message: (error as Error).message, attempts: 0, unreachable: false }
-  }
-  let first: SftpFailure | null = null
-  let last: SftpFailure | null = null
-  let unreachable = false
-  for (let attempt = 1; attempt <= options.attempts; attempt++) {
-    if (attempt > 1) {
-      run.progress(`downloading ${file.name}: attempt ${attempt} of ${options.attempts}`, 0, file.size)
-      await options.sleep(backoff(options, attempt - 1), run.signal)
-    }
-    if (cancelled(run)) break
-    let session: SftpSession
-    try {
-      session = await link.session()
-      unreachable = false
-    } catch (error) {
-      last = error instanceof SftpFailure ? error : requestFailure(error, file.remotePath, 'reach')
-      first ??= last
-      unreachable = true
-      if (!last.retryable) break
-      continue
-    }
-    try {
-      const before = await session.stat(file.remotePath)
-      if (!before) {
-        return {
-          kind: 'failed',
-          message: `${file.name} disappeared from the server before it could be downloaded.`,
-          attempts: attempt,
-          unreachable: false,
-        }
-      }
-      if (before.size !== file.size || before.mtime !== file.mtime)
-        return { kind: 'changed', attempts: attempt }
-      const label = `downloading ${file.name} (file ${index} of ${total})`
-      run.progress(label, 0, file.size)
-      const got = await session.download(file.remotePath, destination, {
-        signal: run.signal,
-        stallTimeoutMs: options.stallTimeoutMs,
-        limit,
-        onBytes: (bytes) => run.progress(label, bytes, file.size),
-      })
-      const after = await session.stat(file.remotePath)
-      if (!after || after.size !== file.size || after.mtime !== file.mtime) {
-        await rm(destination, { force: true })
-        return { kind: 'changed', attempts: attempt }
-      }
-      if (got.bytes !== file.size) {
-        await rm(destination, { force: true })
-        last = new SftpFailure(
-          'failed',
-          `The server listed ${file.size} bytes but ${got.bytes} arrived.`,
-          true,
-        )
-        first ??= last
-        await link.drop()
-        continue
-      }
-      return { kind: 'done', path: destination, sha256: got.sha256, attempts: attempt }
-    } catch (error) {
-      if (cancelled(run)) break
-      // More bytes came than the limit allows: the same would come again, so it is not retried.
-      if (error instanceof ByteLimitExceeded)
-        return {
-          kind: 'failed',
-          message: `Not imported: ${error.message}`,
-          attempts: attempt,
-          unreachable: false,
-        }
-      last = error instanceof SftpFailure ? error : requestFailure(error, file.remotePath, 'download')
-      first ??= last
-      await link.drop()
-      if (!last.retryable) break
-    }
-  }
-  if (cancelled(run))
-    return { kind: 'failed', message: 'Cancelled during the download.', attempts: 0, unreachable: false }
-  const reasons = [first, last].filter((f, i, all): f is SftpFailure => f !== null && all.indexOf(f) === i)
-  const reason = reasons.map((f) => f.message).join(' Then: ') || 'The download failed.'
-  const tries = last?.retryable ? ` after ${options.attempts} attempts` : ''
-  return {
-    kind: 'failed',
-    message: `Not imported: the download failed${tries}. ${reason}`,
-    attempts: options.attempts,
-    unreachable,
-  }
-}
-
 async function mappingFor(
   run: RunContext,
   item: Downloaded,
@@ -454,85 +246,6 @@ async function importOne(run: RunContext, item: Downloaded): Promise<boolean> {
   return result.status === 'imported'
 }
 
-/** `name.csv` in processed/ already: `name.run-12.csv`, so nothing on the server is overwritten. */
-async function freeName(session: SftpSession, folder: string, name: string, runId: number): Promise<string> {
-  if (!(await session.stat(remoteChild(folder, name)))) return remoteChild(folder, name)
-  const dot = name.lastIndexOf('.')
-  const stem = dot > 0 ? name.slice(0, dot) : name
-  const extension = dot > 0 ? name.slice(dot) : ''
-  for (let n = 0; n < 100; n++) {
-    const candidate = remoteChild(folder, `${stem}.run-${runId}${n === 0 ? '' : `-${n}`}${extension}`)
-    if (!(await session.stat(candidate))) return candidate
-  }
-  throw new SftpFailure('failed', `processed/ already holds ${name} and 100 other copies of it.`, false)
-}
-
-async function finishFiles(run: RunContext, link: Link, done: Downloaded[]): Promise<void> {
-  const { ctx, source } = run
-  if (done.length === 0) return
-  if (source.after === 'leave') {
-    for (const item of done) updateFile(ctx.db, item.fileId, { after: 'left' })
-    return
-  }
-  const what = source.after === 'move' ? 'moved to processed/' : 'deleted'
-  run.progress(
-    source.after === 'move' ? 'moving files to processed/' : 'deleting imported files',
-    0,
-    done.length,
-  )
-  let session: SftpSession
-  try {
-    session = await connect(run, link)
-  } catch (error) {
-    const message =
-      `Imported, but not ${what}: ${(error as Error).message} ` +
-      'The next run recognises it as already imported and tries again.'
-    for (const item of done) updateFile(ctx.db, item.fileId, { afterError: message })
-    return
-  }
-  const processed = remoteChild(source.folder, 'processed')
-  let processedReady = false
-  for (const [index, item] of done.entries()) {
-    // Only ever the listed files themselves, addressed inside the source's folder.
-    const names = [item.candidate.name, ...(item.candidate.manifest ? [item.candidate.manifest.name] : [])]
-    try {
-      if (source.after === 'move') {
-        if (!processedReady) {
-          const stat = await session.stat(processed)
-          if (!stat) await session.mkdir(processed)
-          else if (!stat.isFolder)
-            throw new SftpFailure('not_a_folder', `"${processed}" is a file, not a folder.`, false)
-          processedReady = true
-        }
-        for (const name of names) {
-          const target = await freeName(session, processed, name, run.runId)
-          await session.rename(remoteChild(source.folder, name), target)
-        }
-        updateFile(ctx.db, item.fileId, { after: 'moved' })
-      } else {
-        for (const name of names) await session.remove(remoteChild(source.folder, name))
-        updateFile(ctx.db, item.fileId, { after: 'deleted' })
-      }
-    } catch (error) {
-      updateFile(ctx.db, item.fileId, {
-        afterError: `Imported, but not ${what}: ${(error as Error).message}`,
-      })
-      if (error instanceof SftpFailure && error.retryable) {
-        try {
-          session = await connect(run, link)
-        } catch {
-          // The rest get the same note below.
-        }
-      }
-    }
-    run.progress(
-      source.after === 'move' ? 'moving files to processed/' : 'deleting imported files',
-      index + 1,
-      done.length,
-    )
-  }
-}
-
 export async function runSource(run: RunContext): Promise<RunResult> {
   const { ctx, source, runId } = run
   const link = new Link(run)
@@ -550,7 +263,8 @@ export async function runSource(run: RunContext): Promise<RunResult> {
       source.completion === 'manifest'
         ? await manifestFiles(run, session, first.files)
         : await stableFiles(run, session, first.files)
-    found = complete.found
+    // Refused names count as found (each has its failed row), so the run's numbers add up.
+    found = complete.found + first.refused.length
     waiting.push(...complete.waiting)
     for (const [index, file] of complete.ready.entries()) {
       if (cancelled(run)) break

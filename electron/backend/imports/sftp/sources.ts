@@ -11,7 +11,8 @@ import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../../db/connection'
 import type { SecretStore } from '../../secret-store'
 import { getMapping } from '../import-runs'
-import { checkPrivateKey, type ConnectSpec } from './connection'
+import type { ConnectSpec } from './connection'
+import { checkPrivateKey } from './private-key'
 import { checkPattern } from './glob'
 
 export interface SourceRecord extends SourceSettings {
