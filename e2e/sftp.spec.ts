@@ -1,6 +1,7 @@
 // SFTP sources as a person sets one up, against a real OpenSSH sshd on 127.0.0.1 (the fixture the SFTP
 // tests use): add a source, test its connection, check and trust the server's fingerprint, run it, and
-// read the history with the file's counts and its rejected rows; the file is moved on the server's disk.
+// read the history with the file's counts and its rejected rows; the file is moved on the server's disk;
+// pointed at another port, the editor asks for the password again instead of sending the stored one.
 import { expect, test } from '@playwright/test'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { profilesCsv } from '../tests/sftp/csv-files'
@@ -100,4 +101,23 @@ test('add a source, trust its fingerprint, run it, see the history with counts',
   expect(profile.system['Email']).toBe('e2e-sftp-3@example.com')
   expect(existsSync(sshd.local('/in/processed/customers.csv'))).toBe(true)
   expect(existsSync(sshd.local('/in/customers.csv'))).toBe(false)
+
+  // Pointed at another server, the stored password is not offered: the editor asks for it again.
+  await page.getByRole('link', { name: 'Sources' }).first().click()
+  await page.getByRole('link', { name: 'Nightly CRM export', exact: true }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Source: Nightly CRM export' })).toBeVisible()
+  await expect(page.getByText('A password is stored.')).toBeVisible()
+  await page.getByLabel('Port', { exact: true }).fill('2222')
+  const password = page.getByRole('textbox', { name: 'Password', exact: true })
+  await expect(password).toBeVisible()
+  await expect(password).toHaveAccessibleDescription(
+    'The server, user name or host key changed: the stored password is only ever sent to the server it was saved for.',
+  )
+  await expect(page.getByRole('button', { name: 'Keep the stored password' })).toHaveCount(0)
+  await page.getByRole('button', { name: 'Test connection' }).click()
+  await expect(page.getByRole('alert').filter({ hasText: 'Give the password again.' })).toBeVisible()
+  await page.screenshot({ path: `${SHOTS}/sftp-05-password-again.png`, fullPage: true })
+  // Back to the saved server: the stored password is kept again.
+  await page.getByLabel('Port', { exact: true }).fill(String(sshd.port))
+  await expect(page.getByText('A password is stored.')).toBeVisible()
 })

@@ -1,11 +1,13 @@
-// `profile-desk sftp add|list|run|remove` as a child process (through tsx, from source) against a real
-// sshd: trust on first use from the command line, a changed key refused, per-file results with counts,
-// the rejected rows' file and the post-action, and a non-zero exit when a file failed.
+// `profile-desk sftp add|list|test|run|remove` as a child process (through tsx, from source) against a real
+// sshd: trust on first use from the command line, a changed key refused, a test pointed at another server
+// refused without the secret given again, per-file results with counts, the rejected rows' file and the
+// post-action, and a non-zero exit when a file failed.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { profilesCsv } from './harness'
+import { startLyingSftpServer, type LyingSftpServer } from './lying-sftp-server'
 import { startSshd, type Sshd } from './sshd-fixture'
 import { runCli, type Run } from '../support/run-cli'
 
@@ -13,6 +15,8 @@ import { runCli, type Run } from '../support/run-cli'
 vi.setConfig({ testTimeout: 120_000 })
 
 let sshd: Sshd
+/** Another server, which records the passwords offered to it. */
+let other: LyingSftpServer
 let root: string
 let dataDir: string
 
@@ -43,6 +47,9 @@ function addArgs(name: string, ...extra: string[]): string[] {
 beforeAll(async () => {
   sshd = await startSshd()
   sshd.mkdir('/in')
+  other = await startLyingSftpServer()
+  // The same folder as the source's on sshd, so a test there gets as far as listing it.
+  other.mkdir(sshd.local('/in'))
   root = mkdtempSync(join(tmpdir(), 'profile-desk-sftp-cli-'))
   dataDir = join(root, 'data')
   passwordFile = join(root, 'password.txt')
@@ -52,6 +59,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  await other?.stop()
   await sshd?.stop()
   if (root) rmSync(root, { recursive: true, force: true })
 })
@@ -100,6 +108,35 @@ describe('profile-desk sftp', () => {
     expect(list.stdout).toContain('schedule: daily 02:00')
     expect(list.stdout).toContain(`host key: ${sshd.fingerprint}`)
     expect(list.stdout).not.toContain(sshd.password)
+  })
+
+  it('test checks a saved source; pointed at another server it needs the secret again', async () => {
+    const ok = await cli(['sftp', 'test', 'Nightly'])
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toContain(`Connected to 127.0.0.1:${sshd.port} as ${sshd.user}.`)
+    const elsewhere = ['--port', String(other.port), '--trust', other.fingerprint, '--user', other.user]
+    const refused = await cli(['sftp', 'test', 'Nightly', ...elsewhere])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain(
+      'error: The port, the user name and the trusted host key have changed, so the stored password is not used',
+    )
+    expect(other.offeredPasswords).toEqual([])
+    const otherPassword = join(root, 'other-password.txt')
+    writeFileSync(otherPassword, other.password, { mode: 0o600 })
+    const given = await cli([
+      'sftp',
+      'test',
+      'Nightly',
+      ...elsewhere,
+      '--password-file',
+      otherPassword,
+      '--json',
+    ])
+    expect(given.code).toBe(0)
+    expect(JSON.parse(given.stdout)).toMatchObject({ ok: true, fingerprint: other.fingerprint })
+    expect(other.offeredPasswords).toEqual([other.password])
+    // Nothing was saved by a test.
+    expect((await cli(['sftp', 'list'])).stdout).toContain(`Nightly: ${sshd.user}@127.0.0.1:${sshd.port}`)
   })
 
   it('run prints each file’s result and exits 1 when a file failed', async () => {

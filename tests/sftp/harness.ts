@@ -26,6 +26,9 @@ export const FAST: SftpOptions = {
   stallTimeoutMs: 5_000,
 }
 
+/** The server a harness's sources point at: the real sshd, or the lying ssh2 server. */
+export type ServerUnderTest = Pick<Sshd, 'host' | 'port' | 'user' | 'password' | 'fingerprint' | 'local'>
+
 export interface SftpHarness {
   backend: Backend
   dataDir: string
@@ -42,7 +45,7 @@ export interface SftpHarness {
 }
 
 export function openSftpHarness(
-  sshd: Sshd,
+  sshd: ServerUnderTest,
   options: { sftp?: SftpOptions; clock?: () => number; dataDir?: string } = {},
 ): SftpHarness {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'profile-desk-sftp-'))

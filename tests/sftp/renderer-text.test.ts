@@ -1,5 +1,6 @@
 // The renderer's SFTP logic that needs no browser: the source editor's draft (messages before a round trip,
-// the request it becomes, secrets sent only when typed), the run wording, and the Sources addresses.
+// the request it becomes, secrets sent only when typed, asked for again when the server changes), the run
+// wording, and the Sources addresses.
 import { describe, expect, it } from 'vitest'
 import type { SftpRunInfo, SftpSourceView } from '../../shared/ipc/channels/sftp'
 import { hrefFor, parseRoute } from '../../renderer/src/lib/routing/routes'
@@ -7,6 +8,7 @@ import {
   draftFrom,
   emptyDraft,
   fieldsOf,
+  needsSecret,
   secretsOf,
   validateDraft,
 } from '../../renderer/src/lib/sftp/source-draft'
@@ -76,6 +78,38 @@ describe('the source editor’s draft', () => {
       privateKey: '-----BEGIN…',
       passphrase: null,
     })
+  })
+
+  it('asks for the secret again when the server, port, user name or host key changes', () => {
+    const draft = draftFrom(saved)
+    const again = 'Give the password again.'
+    for (const change of [
+      { host: 'files.example.net' },
+      { port: '2222' },
+      { username: 'someone-else' },
+      { hostKey: 'SHA256:AAAAztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s' },
+    ]) {
+      const moved = { ...draft, ...change }
+      expect(needsSecret(moved, saved)).toBe(true)
+      expect(validateDraft(moved, saved).password).toBe(again)
+      expect(secretsOf({ ...moved, password: 'typed-again' }, saved)).toEqual({ password: 'typed-again' })
+    }
+    // The same server written differently, or another folder, keeps the stored password.
+    for (const same of [{ host: ' files.example.com ' }, { port: '022' }, { folder: '/elsewhere' }]) {
+      expect(needsSecret({ ...draft, ...same }, saved)).toBe(false)
+      expect(secretsOf({ ...draft, ...same }, saved)).toEqual({})
+    }
+    const keyDraft = draftFrom({
+      ...saved,
+      auth: 'key',
+      stored: { password: false, privateKey: true, passphrase: true },
+    })
+    expect(
+      validateDraft(
+        { ...keyDraft, port: '2222' },
+        { ...saved, auth: 'key', stored: { password: false, privateKey: true, passphrase: true } },
+      ).privateKey,
+    ).toBe('Paste the private key again, or choose its file.')
   })
 
   it('writes times with two-digit hours and every-N-hours as a number', () => {

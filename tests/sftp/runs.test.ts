@@ -1,9 +1,11 @@
 // Runs against a real OpenSSH server: files downloaded, checked and imported through the CSV pipeline with
 // counts and rejected rows; the host key pinned (a changed key imports nothing); a missing folder said
 // plainly; completeness by manifest or by size stability (a file still being written is left); the same
-// file never imported twice; post-actions verified on the server's disk.
+// file never imported twice; post-actions verified on the server's disk; a file above the size limit
+// (CleverTap's 5 GB, or a lower one given to the backend) is refused and left on the server.
 import { appendFileSync, existsSync, readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { resolveSftpOptions } from '../../electron/backend/imports/sftp/options'
 import { openSftpHarness, profilesCsv, FAST, type SftpHarness } from './harness'
 import { startSshd, type Sshd } from './sshd-fixture'
 
@@ -271,5 +273,45 @@ describe('a file is taken only when complete', () => {
     expect(run.files[0]?.error).toBe(
       `No data file found: x.manifest names data.csv, which is not in ${sshd.local('/orphan')}.`,
     )
+  })
+})
+
+describe('a lower size limit than CleverTap’s', () => {
+  it('a file above the configured limit fails naming it, stays on the server; the others import', async () => {
+    const limited = openSftpHarness(sshd, { sftp: { maxFileBytes: 2_000 } })
+    try {
+      sshd.mkdir('/limited')
+      const big = profilesCsv('limited-big', 100)
+      expect(big.length).toBeGreaterThan(2_000)
+      sshd.put('/limited/big.csv', big)
+      sshd.put('/limited/small.csv', profilesCsv('limited-small', 3))
+      const id = await limited.addSource({ name: 'Limited', folder: sshd.local('/limited'), after: 'delete' })
+      const { run } = await limited.run(id)
+      expect(run.status).toBe('partial')
+      const refused = run.files.find((f) => f.name === 'big.csv')
+      expect(refused).toMatchObject({ status: 'failed', importRunId: null, after: null })
+      expect(refused?.error).toBe(
+        `Not imported: big.csv is ${big.length.toLocaleString('en-US')} bytes as the server lists it, more than ` +
+          'the limit of 2,000 bytes per file set for SFTP imports: it was not downloaded.',
+      )
+      expect(run.files.find((f) => f.name === 'small.csv')).toMatchObject({
+        status: 'imported',
+        after: 'deleted',
+      })
+      expect(existsSync(sshd.local('/limited/big.csv'))).toBe(true)
+      expect(existsSync(sshd.local('/limited/small.csv'))).toBe(false)
+      expect((await limited.fail('profiles.lookup', { key: 'limited-big-1' })).code).toBe('not_found')
+    } finally {
+      await limited.close()
+    }
+  })
+
+  it('CleverTap’s 5 GB applies by default and above any configured limit; a limit must be a number of bytes', () => {
+    expect(resolveSftpOptions({}, 'test').maxFileBytes).toBe(5_000_000_000)
+    expect(resolveSftpOptions({ maxFileBytes: 10_000_000_000 }, 'test').maxFileBytes).toBe(5_000_000_000)
+    expect(resolveSftpOptions({ maxFileBytes: 1024 }, 'test').maxFileBytes).toBe(1024)
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => resolveSftpOptions({ maxFileBytes: bad }, 'test')).toThrow(/sftp\.maxFileBytes must be/)
+    }
   })
 })

@@ -1,8 +1,7 @@
-// `profile-desk sftp add|list|run|remove`: SFTP sources from the command line. `add` tests the connection
-// before saving (without --trust it prints the server's fingerprint to check, and saves nothing); `run`
-// prints each file's outcome and exits non-zero when a file or the run failed. Secrets come from files,
-// never from the command line (where other users and the shell history would see them).
-import { readFileSync } from 'node:fs'
+// `profile-desk sftp add|list|test|run|remove`: SFTP sources from the command line. `add` tests the
+// connection before saving (without --trust it prints the server's fingerprint to check, and saves
+// nothing); `run` prints each file's outcome and exits non-zero when a file or the run failed. Secrets come
+// from files, never from the command line (where other users and the shell history would see them).
 import { Command, InvalidArgumentError } from 'commander'
 import type { ImportSummary } from '../../../../shared/ipc/channels/imports'
 import {
@@ -11,27 +10,22 @@ import {
   type AfterAction,
   type Schedule,
   type SftpRunInfo,
-  type SftpSourceView,
-  type SourceSecrets,
 } from '../../../../shared/ipc/channels/sftp'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { watchJob } from '../../cli/job-watch'
-import type { CliIo } from '../../cli/program'
-import { resolveDataDir } from '../../hosts/data-dir'
-import { createBackend, type Backend } from '../../index'
-import type { Logger } from '../../logger'
+import {
+  EXIT_ERROR,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  port,
+  secretsFromFiles,
+  sourceByName,
+  withBackend,
+  type SftpCliDeps,
+} from './cli-shared'
+import { registerSftpTestCommand } from './cli-test-command'
 
-const EXIT_OK = 0
-const EXIT_ERROR = 1
-const EXIT_INTERRUPTED = 130
-
-export interface SftpCliDeps {
-  io: CliIo
-  logger: Logger
-  setExit(code: number): void
-  dataDirOption: string
-  dataDirHelp: string
-}
+export type { SftpCliDeps } from './cli-shared'
 
 interface AddOptions {
   host: string
@@ -53,29 +47,6 @@ interface AddOptions {
   dataDir?: string
 }
 
-function readSecretFile(flag: string, file: string, whole = false): string {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new AppError(
-      'validation',
-      `Cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`,
-    )
-  }
-  // A password file usually ends with a newline that is not part of the password; a key keeps its text.
-  const value = whole ? text : text.replace(/\r?\n$/, '')
-  if (value.trim() === '') throw new AppError('validation', `${flag} ${file} is empty.`)
-  return value
-}
-
-function port(raw: string): number {
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || value < 1 || value > 65535)
-    throw new InvalidArgumentError('--port must be from 1 to 65535.')
-  return value
-}
-
 function schedule(raw: string): Schedule {
   const parsed = parseScheduleText(raw)
   if (!parsed.ok) throw new InvalidArgumentError(parsed.message)
@@ -89,61 +60,12 @@ function after(raw: string): AfterAction {
   return found
 }
 
-function openBackend(dataDirFlag: string | undefined, deps: SftpCliDeps): Backend {
-  const dataDir = resolveDataDir({ flag: dataDirFlag, env: deps.io.env })
-  // One-shot: no scheduler and no background sync next to the command.
-  return createBackend({
-    dataDir,
-    host: 'web',
-    logger: deps.logger,
-    sync: { autoSync: false },
-    sftp: { scheduler: false },
-  })
-}
-
-async function withBackend<T>(
-  dataDirFlag: string | undefined,
-  deps: SftpCliDeps,
-  work: (b: Backend) => Promise<T>,
-): Promise<T> {
-  const backend = openBackend(dataDirFlag, deps)
-  try {
-    return await work(backend)
-  } finally {
-    await backend.close()
-  }
-}
-
-async function sourceByName(backend: Backend, name: string): Promise<SftpSourceView> {
-  const { items } = await backend.call('sftp.sources.list', {})
-  const found = items.find((s) => s.name.toLowerCase() === name.trim().toLowerCase())
-  if (!found) {
-    const names = items.map((s) => s.name)
-    throw new AppError(
-      'not_found',
-      `No SFTP source named "${name}".${names.length ? ` Sources: ${names.join(', ')}.` : ' None is set up yet (profile-desk sftp add).'}`,
-    )
-  }
-  return found
-}
-
 async function add(name: string, options: AddOptions, deps: SftpCliDeps): Promise<number> {
   const { io } = deps
-  if ((options.passwordFile === undefined) === (options.keyFile === undefined)) {
+  if (options.passwordFile === undefined && options.keyFile === undefined) {
     throw new AppError('validation', 'Give either --password-file or --key-file.')
   }
-  if (options.passphraseFile !== undefined && options.keyFile === undefined) {
-    throw new AppError('validation', '--passphrase-file goes with --key-file.')
-  }
-  const secrets: SourceSecrets =
-    options.passwordFile !== undefined
-      ? { password: readSecretFile('--password-file', options.passwordFile) }
-      : {
-          privateKey: readSecretFile('--key-file', options.keyFile as string, true),
-          ...(options.passphraseFile !== undefined
-            ? { passphrase: readSecretFile('--passphrase-file', options.passphraseFile) }
-            : {}),
-        }
+  const secrets = secretsFromFiles(options) ?? {}
   const source = {
     name,
     host: options.host,
@@ -342,6 +264,7 @@ export function registerSftpCommands(program: Command, deps: SftpCliDeps): void 
     .option('--json', 'print them as JSON')
     .option(deps.dataDirOption, deps.dataDirHelp)
     .action(async (opts: { json?: boolean; dataDir?: string }) => deps.setExit(await list(opts, deps)))
+  registerSftpTestCommand(sftp, deps)
   sftp
     .command('run')
     .description('run a source now and print what happened to each file (exit 1 when a file failed)')

@@ -4,13 +4,9 @@
 // once the server's key is read: nothing (no password, no key signature) is sent to an unverified server.
 import type { SftpTestResult } from '../../../../shared/ipc/channels/sftp'
 import type { Logger } from '../../logger'
-import {
-  checkPrivateKey,
-  openSession,
-  SftpFailure,
-  type ConnectSpec,
-  type ConnectTimeouts,
-} from './connection'
+import { openSession, type ConnectSpec, type ConnectTimeouts } from './connection'
+import { SftpFailure } from './failure'
+import { checkPrivateKey } from './private-key'
 import { matchesPattern } from './glob'
 import { isManifestName } from './manifest'
 

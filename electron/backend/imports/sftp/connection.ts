@@ -1,16 +1,18 @@
 // One SFTP connection (ssh2-sftp-client) with the host key pinned: the server's key is checked against
 // the trusted SHA-256 fingerprint before anything (a password, a key signature) is sent. Failures become
 // an SftpFailure naming exactly what went wrong, and whether trying again could help.
-import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { Transform } from 'node:stream'
+import { posix } from 'node:path'
+import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import SftpClient from 'ssh2-sftp-client'
 import type { SFTPWrapper } from 'ssh2'
-import type { SftpTestOutcome } from '../../../../shared/ipc/channels/sftp'
 import type { Logger } from '../../logger'
+import { DROPPED, describeDetail, errorCode, requestFailure, SftpFailure } from './failure'
 import { hostKeyOf, sameFingerprint, type HostKey } from './fingerprint'
+import { keyProblem } from './private-key'
+import { ByteLimitExceeded, Meter, type ByteLimit } from './size-limit'
 
 export interface ConnectSpec {
   host: string
@@ -27,20 +29,6 @@ export interface ConnectSpec {
 export interface ConnectTimeouts {
   connectTimeoutMs: number
   requestTimeoutMs: number
-}
-
-/** What went wrong, for people (`message`) and for the code deciding what to do next (`outcome`, `retryable`). */
-export class SftpFailure extends Error {
-  constructor(
-    readonly outcome: SftpTestOutcome,
-    message: string,
-    /** True for a dropped or refused connection or a timeout: another attempt may work. */
-    readonly retryable: boolean,
-    readonly hostKey: HostKey | null = null,
-  ) {
-    super(message)
-    this.name = 'SftpFailure'
-  }
 }
 
 export interface RemoteEntry {
@@ -70,60 +58,21 @@ export interface SftpSession {
   list(folder: string): Promise<RemoteEntry[]>
   /** Null when nothing exists at the path. */
   stat(path: string): Promise<RemoteStat | null>
-  /** A small file whole (a manifest); refused above `maxBytes`. */
-  read(path: string, maxBytes: number): Promise<Buffer>
-  /** Streams a file to `destination`, hashing as it goes; a stall or a lost connection rejects retryably. */
+  /** A small file whole (a manifest); rejects with ByteLimitExceeded once more than the limit arrived. */
+  read(path: string, limit: ByteLimit): Promise<Buffer>
+  /**
+   * Streams a file to a new file `destination` (0600), hashing and counting as it goes; a stall or a lost
+   * connection rejects retryably, more bytes than the limit with ByteLimitExceeded. A partial file is removed.
+   */
   download(
     path: string,
     destination: string,
-    options: { signal: AbortSignal; stallTimeoutMs: number; onBytes(bytes: number): void },
+    options: { signal: AbortSignal; stallTimeoutMs: number; limit: ByteLimit; onBytes(bytes: number): void },
   ): Promise<Downloaded>
   mkdir(path: string): Promise<void>
   rename(from: string, to: string): Promise<void>
   remove(path: string): Promise<void>
   close(): Promise<void>
-}
-
-/** SFTP status codes (draft-ietf-secsh-filexfer): the ones a person can act on. */
-const NO_SUCH_FILE = 2
-const PERMISSION_DENIED = 3
-
-const DROPPED =
-  /ECONNRESET|EPIPE|ECONNABORTED|No response from server|Unexpected (end|close)|Not connected|No SFTP connection|socket hang up|Connection lost|closed before|write after end/i
-
-function describeDetail(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  // ssh2-sftp-client prefixes the method name ("getConnection: ", "list: ").
-  return message.replace(/^[\w.>-]+: /, '').replace(/^[\w.>-]+: /, '')
-}
-
-function errorCode(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code
-}
-
-/** A failure of an SFTP request on a live connection (list, stat, rename…), for `path`. */
-export function requestFailure(error: unknown, path: string, what: string): SftpFailure {
-  if (error instanceof SftpFailure) return error
-  const code = errorCode(error)
-  const detail = describeDetail(error)
-  if (code === NO_SUCH_FILE || code === 'ENOENT' || /No such file/i.test(detail)) {
-    return new SftpFailure('folder_missing', `"${path}" does not exist on the server.`, false)
-  }
-  if (code === PERMISSION_DENIED || /Permission denied/i.test(detail)) {
-    return new SftpFailure(
-      'permission',
-      `The server refused to ${what} "${path}" (permission denied).`,
-      false,
-    )
-  }
-  if (DROPPED.test(detail) || DROPPED.test(String(code))) {
-    return new SftpFailure(
-      'failed',
-      `The connection dropped while trying to ${what} "${path}": ${detail}.`,
-      true,
-    )
-  }
-  return new SftpFailure('failed', `Could not ${what} "${path}": ${detail}.`, false)
 }
 
 /** A failure while connecting and logging in, in plain words. */
@@ -204,51 +153,6 @@ export function connectFailure(
     return new SftpFailure('failed', `The connection to ${where} was lost: ${detail}.`, true, seen)
   }
   return new SftpFailure('failed', `Could not connect to ${where}: ${detail}.`, false, seen)
-}
-
-function keyProblem(detail: string): string {
-  if (/no passphrase given|Encrypted/i.test(detail)) {
-    return 'The private key is protected by a passphrase: give the passphrase too.'
-  }
-  if (/bad passphrase|decrypt/i.test(detail)) return 'The passphrase does not open the private key.'
-  return (
-    `The private key could not be read (${detail}). Paste the whole key file, from its -----BEGIN line to its ` +
-    '-----END line.'
-  )
-}
-
-/** Whether an OpenSSH-format key (openssh-key-v1) is encrypted: its cipher name is not "none". */
-function opensshKeyEncrypted(text: string): boolean | null {
-  const body = text.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '')
-  const blob = Buffer.from(body, 'base64')
-  const magic = 'openssh-key-v1\0'
-  if (blob.subarray(0, magic.length).toString('latin1') !== magic || blob.length < magic.length + 4)
-    return null
-  const length = blob.readUInt32BE(magic.length)
-  return blob.subarray(magic.length + 4, magic.length + 4 + length).toString('latin1') !== 'none'
-}
-
-/**
- * Checks the shape of a private key (and whether it needs a passphrase) before it is stored; the SSH
- * library reads it fully when connecting, and a key it cannot read is reported then (key_invalid).
- */
-export function checkPrivateKey(privateKey: string, passphrase: string | null): string | null {
-  const text = privateKey.trim()
-  if (/^(ssh-|ecdsa-)\S+ AAAA/.test(text) || /BEGIN SSH2 PUBLIC KEY|BEGIN PUBLIC KEY/.test(text)) {
-    return 'This is a public key. Give the private key (the file without .pub); its public half goes on the server.'
-  }
-  if (text.startsWith('PuTTY-User-Key-File-')) {
-    return !passphrase && /^Encryption:\s*(?!none)\S+/m.test(text) ? keyProblem('no passphrase given') : null
-  }
-  if (
-    !/^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text) ||
-    !/-----END [A-Z0-9 ]*PRIVATE KEY-----$/.test(text)
-  ) {
-    return keyProblem('it is not a private key file')
-  }
-  const encrypted = /ENCRYPTED/.test(text) || opensshKeyEncrypted(text) === true
-  if (encrypted && !passphrase) return keyProblem('no passphrase given')
-  return null
 }
 
 /** Ends a connection; never waits long for a server that stopped answering. */
@@ -349,6 +253,54 @@ export async function openSession(
       throw requestFailure(error, path, what)
     })
 
+  /**
+   * Streams `path` into `sink`, counting and hashing on the wire: past the limit, or with no data for the
+   * stall time, or when the connection drops, the read stops and the promise rejects.
+   */
+  const transfer = async (
+    path: string,
+    sink: Writable,
+    options: { signal?: AbortSignal; stallTimeoutMs: number; limit: ByteLimit; onBytes(bytes: number): void },
+    what: 'read' | 'download',
+  ): Promise<Downloaded> => {
+    const source = sftp.createReadStream(path)
+    let stall: NodeJS.Timeout | undefined
+    const failWith = (failure: SftpFailure) => source.destroy(failure)
+    const arm = () => {
+      clearTimeout(stall)
+      stall = setTimeout(
+        () =>
+          failWith(
+            new SftpFailure(
+              'timeout',
+              `No data arrived for ${Math.round(options.stallTimeoutMs / 1000)} s while trying to ${what} "${path}".`,
+              true,
+            ),
+          ),
+        options.stallTimeoutMs,
+      )
+    }
+    const onLost = () =>
+      failWith(new SftpFailure('failed', `The connection was lost while trying to ${what} "${path}".`, true))
+    client.on('close', onLost)
+    const counter = new Meter(options.limit, posix.basename(path), (bytes) => {
+      arm()
+      options.onBytes(bytes)
+    })
+    arm()
+    try {
+      await pipeline(source, counter, sink, options.signal ? { signal: options.signal } : {})
+    } catch (error) {
+      if (options.signal?.aborted) throw error
+      if (error instanceof SftpFailure || error instanceof ByteLimitExceeded) throw error
+      throw requestFailure(error, path, what)
+    } finally {
+      clearTimeout(stall)
+      client.removeListener('close', onLost)
+    }
+    return { bytes: counter.bytes, sha256: counter.sha256() }
+  }
+
   return {
     hostKey,
     get alive() {
@@ -377,64 +329,33 @@ export async function openSession(
         throw error
       }
     },
-    async read(path, maxBytes) {
-      const stats = await request(client.stat(path), path, 'read')
-      if (stats.size > maxBytes) {
-        throw new SftpFailure(
-          'failed',
-          `"${path}" is ${stats.size} bytes; at most ${maxBytes} are read.`,
-          false,
-        )
-      }
-      const content = await request(client.get(path), path, 'read')
-      if (!Buffer.isBuffer(content)) throw new SftpFailure('failed', `"${path}" could not be read.`, false)
-      return content
-    },
-    async download(path, destination, options) {
-      const hash = createHash('sha256')
-      let bytes = 0
-      const source = sftp.createReadStream(path)
-      let stall: NodeJS.Timeout | undefined
-      const failWith = (failure: SftpFailure) => source.destroy(failure)
-      const arm = () => {
-        clearTimeout(stall)
-        stall = setTimeout(
-          () =>
-            failWith(
-              new SftpFailure(
-                'timeout',
-                `No data arrived for ${Math.round(options.stallTimeoutMs / 1000)} s while downloading "${path}".`,
-                true,
-              ),
-            ),
-          options.stallTimeoutMs,
-        )
-      }
-      const onLost = () =>
-        failWith(new SftpFailure('failed', `The connection was lost while downloading "${path}".`, true))
-      client.on('close', onLost)
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          bytes += chunk.length
-          hash.update(chunk)
-          arm()
-          options.onBytes(bytes)
-          done(null, chunk)
+    async read(path, limit) {
+      const chunks: Buffer[] = []
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          chunks.push(chunk)
+          done()
         },
       })
-      arm()
+      await transfer(
+        path,
+        sink,
+        { stallTimeoutMs: timeouts.requestTimeoutMs, limit, onBytes: () => {} },
+        'read',
+      )
+      return Buffer.concat(chunks)
+    },
+    async download(path, destination, options) {
+      // Private to this user (the spool holds personal data), and never over something already there.
+      const sink = createWriteStream(destination, { flags: 'wx', mode: 0o600 })
+      let created = false
+      sink.once('open', () => (created = true))
       try {
-        await pipeline(source, counter, createWriteStream(destination), { signal: options.signal })
+        return await transfer(path, sink, options, 'download')
       } catch (error) {
-        await rm(destination, { force: true })
-        if (options.signal.aborted) throw error
-        if (error instanceof SftpFailure) throw error
-        throw requestFailure(error, path, 'download')
-      } finally {
-        clearTimeout(stall)
-        client.removeListener('close', onLost)
+        if (created) await rm(destination, { force: true })
+        throw error
       }
-      return { bytes, sha256: hash.digest('hex') }
     },
     async mkdir(path) {
       await request(client.mkdir(path), path, 'create the folder')

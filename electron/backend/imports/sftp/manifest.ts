@@ -11,6 +11,8 @@ import type {
   ProfileColumnTarget,
 } from '../../../../shared/ipc/channels/imports'
 import { findSystemProperty } from '../../../../shared/profile/catalogue'
+import { unsafeNameReason } from './names'
+import type { ByteLimit } from './size-limit'
 
 export interface ManifestColumn {
   ctName: string | null
@@ -25,8 +27,11 @@ export interface Manifest {
 }
 
 export const MANIFEST_SUFFIX = '.manifest'
-/** A manifest is a few lines of JSON; anything bigger is not one. */
-export const MAX_MANIFEST_BYTES = 1024 * 1024
+/** A manifest is a few lines of JSON; anything bigger is not one (counted as it arrives, not as listed). */
+export const MANIFEST_LIMIT: ByteLimit = {
+  bytes: 1024 * 1024,
+  description: '1 MiB (1,048,576 bytes), the most a manifest may be',
+}
 
 const DATA_TYPES = ['STRING', 'INTEGER', 'FLOAT', 'BOOLEAN', 'LONG'] as const
 
@@ -56,10 +61,10 @@ export function parseManifest(
   if (typeof fileName !== 'string' || fileName.trim() === '') {
     return incorrect(manifestName, '"fileName" (the name of the CSV file it belongs to) is missing.')
   }
-  if (/[/\\]/.test(fileName) || fileName === '.' || fileName === '..') {
+  if (unsafeNameReason(fileName.trim()) !== null) {
     return incorrect(
       manifestName,
-      `"fileName" must be a file name in the same folder, not a path ("${fileName}").`,
+      `"fileName" must be a file name in the same folder, not a path (${JSON.stringify(fileName)}).`,
     )
   }
   let kind: ImportKind | null = null

@@ -1,6 +1,8 @@
 // SFTP's injectable parts and tuning: the scheduler on/off, timers and sleep (tests move time and
-// shorten waits), the stability wait between two listings, retries, timeouts. Every one has a default.
+// shorten waits), the stability wait between two listings, retries, timeouts, the largest file taken.
+// Every one has a default.
 import { setTimeout as sleepTimer } from 'node:timers/promises'
+import { CLEVERTAP_MAX_FILE_BYTES } from './size-limit'
 
 export interface SftpTimers {
   setTimeout(callback: () => void, ms: number): unknown
@@ -31,6 +33,11 @@ export interface SftpOptions {
   stallTimeoutMs?: number
   /** The longest the scheduler sleeps between two checks (clock changes and a suspended laptop are noticed). */
   checkIntervalMs?: number
+  /**
+   * The largest data file taken, in bytes, counted as it arrives. CleverTap's SFTP limit (5 GB) always
+   * applies; a lower value here applies to every source of this backend.
+   */
+  maxFileBytes?: number
 }
 
 export type ResolvedSftpOptions = Required<SftpOptions>
@@ -69,5 +76,14 @@ export function resolveSftpOptions(
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
     stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
     checkIntervalMs: options.checkIntervalMs ?? 15 * 60_000,
+    maxFileBytes: maxFileBytes(options.maxFileBytes),
   }
+}
+
+function maxFileBytes(given: number | undefined): number {
+  if (given === undefined) return CLEVERTAP_MAX_FILE_BYTES
+  if (!Number.isSafeInteger(given) || given < 1) {
+    throw new Error(`sftp.maxFileBytes must be a whole number of bytes from 1 up, not ${String(given)}.`)
+  }
+  return Math.min(given, CLEVERTAP_MAX_FILE_BYTES)
 }

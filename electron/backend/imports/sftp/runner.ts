@@ -1,35 +1,25 @@
 // One run of one source, in three steps so that an import never depends on the connection staying up:
-// 1. connect (host key pinned), list, and keep only complete files (manifest arrived, or size and time
-//    unchanged across two listings); download each to the local spool, hashing it and checking its size,
-//    with new attempts after a dropped connection; 2. offline, import each downloaded file through the
+// 1. connect (host key pinned), list (a listed name that is not a plain file name is refused), and keep
+//    only complete files (manifest arrived, or size and time unchanged across two listings); download each
+//    to its own folder in the local spool, hashing it and counting its bytes against the size limit, with
+//    new attempts after a dropped connection; 2. offline, import each downloaded file through the
 //    CSV pipeline unless exactly this file was imported before; 3. reconnect for the post-actions (leave,
 //    move to processed/, delete). Every file's outcome is recorded as it happens.
-import { mkdir, rm } from 'node:fs/promises'
-import { join, posix } from 'node:path'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { MappingChoice } from '../../../../shared/ipc/channels/imports'
 import type { SftpRunStatus } from '../../../../shared/ipc/channels/sftp'
-import type { BackendContext } from '../../context'
 import { prepareImport } from '../import-setup'
-import { openSession, requestFailure, SftpFailure, type ConnectSpec, type SftpSession } from './connection'
+import type { SftpSession } from './connection'
+import { SftpFailure } from './failure'
 import { matchesPattern } from './glob'
 import { addFile, findImported, finishRun, updateFile } from './history'
-import { isManifestName, manifestMapping, MAX_MANIFEST_BYTES, parseManifest, type Manifest } from './manifest'
-import type { ResolvedSftpOptions } from './options'
-import { recordHostKeyType, type SourceRecord } from './sources'
-import type { SpoolImporter } from './spool-import'
-
-export interface RunContext {
-  ctx: BackendContext
-  options: ResolvedSftpOptions
-  source: SourceRecord
-  spec: ConnectSpec
-  runId: number
-  signal: AbortSignal
-  /** The folder downloads go to before they are imported. */
-  spoolDir: string
-  importer: SpoolImporter
-  progress(phase: string, done: number, total: number | null): void
-}
+import { isManifestName, manifestMapping, MANIFEST_LIMIT, parseManifest } from './manifest'
+import { printableName, remoteChild, unsafeNameMessage, unsafeNameReason } from './names'
+import { finishFiles } from './post-actions'
+import { cancelled, connect, Link, type Candidate, type Downloaded, type RunContext } from './run-context'
+import { ByteLimitExceeded } from './size-limit'
+import { download, fileFolder } from './spool-download'
 
 export interface RunResult {
   runId: number
@@ -39,84 +29,13 @@ export interface RunResult {
   error: string | null
 }
 
-interface Candidate {
-  name: string
-  remotePath: string
-  size: number
-  mtime: number
-  manifest: { name: string; remotePath: string; content: Manifest } | null
+interface Listing {
+  files: Candidate[]
+  /** Files whose listed name is not a plain file name (`../x.csv`, `a/b.csv`, `..`, a NUL): never taken. */
+  refused: { name: string; reason: string; size: number; mtime: number }[]
 }
 
-interface Downloaded {
-  candidate: Candidate
-  fileId: number
-  path: string
-  sha256: string
-}
-
-type DownloadOutcome =
-  | { kind: 'done'; path: string; sha256: string; attempts: number }
-  /** The file changed while it was taken: it is still being written; a later run takes it. */
-  | { kind: 'changed'; attempts: number }
-  | { kind: 'failed'; message: string; attempts: number; unreachable: boolean }
-
-/** The connection of a run: opened when needed, opened again after it dropped. */
-class Link {
-  private current: SftpSession | null = null
-
-  constructor(private readonly run: RunContext) {}
-
-  async session(): Promise<SftpSession> {
-    if (this.current?.alive) return this.current
-    await this.drop()
-    const { ctx, options, spec, source } = this.run
-    this.current = await openSession(spec, options, ctx.logger)
-    if (source.hostKey !== null && source.hostKeyType === null) {
-      recordHostKeyType(ctx.db, source.id, source.hostKey, this.current.hostKey.type)
-    }
-    return this.current
-  }
-
-  async drop(): Promise<void> {
-    const session = this.current
-    this.current = null
-    await session?.close()
-  }
-}
-
-function remotePathOf(folder: string, name: string): string {
-  return posix.join(folder, name)
-}
-
-function cancelled(run: RunContext): boolean {
-  return run.signal.aborted
-}
-
-function backoff(options: ResolvedSftpOptions, attempt: number): number {
-  return Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempt - 1))
-}
-
-/** Connects with new attempts while the failure is one that may pass (refused, timeout, dropped). */
-async function connect(run: RunContext, link: Link): Promise<SftpSession> {
-  const { options } = run
-  for (let attempt = 1; ; attempt++) {
-    run.progress(
-      attempt === 1 ? 'connecting' : `connecting (attempt ${attempt} of ${options.attempts})`,
-      0,
-      null,
-    )
-    try {
-      return await link.session()
-    } catch (error) {
-      const failure = error instanceof SftpFailure ? error : requestFailure(error, run.source.folder, 'reach')
-      if (!failure.retryable || attempt >= options.attempts || cancelled(run)) throw failure
-      await options.sleep(backoff(options, attempt), run.signal)
-      if (cancelled(run)) throw failure
-    }
-  }
-}
-
-async function listFolder(run: RunContext, session: SftpSession): Promise<Candidate[]> {
+async function listFolder(run: RunContext, session: SftpSession): Promise<Listing> {
   const { source } = run
   const stat = await session.stat(source.folder)
   if (!stat) {
@@ -133,15 +52,48 @@ async function listFolder(run: RunContext, session: SftpSession): Promise<Candid
       false,
     )
   const entries = await session.list(source.folder)
-  return entries
-    .filter((e) => e.kind === 'file')
-    .map((e) => ({
-      name: e.name,
-      remotePath: remotePathOf(source.folder, e.name),
-      size: e.size,
-      mtime: e.mtime,
+  const listing: Listing = { files: [], refused: [] }
+  for (const entry of entries) {
+    if (entry.kind !== 'file') continue
+    const reason = unsafeNameReason(entry.name)
+    if (reason) {
+      listing.refused.push({ name: entry.name, reason, size: entry.size, mtime: entry.mtime })
+      continue
+    }
+    listing.files.push({
+      name: entry.name,
+      remotePath: remoteChild(source.folder, entry.name),
+      size: entry.size,
+      mtime: entry.mtime,
       manifest: null,
-    }))
+    })
+  }
+  return listing
+}
+
+/** Each refused name gets a failed row in the run's history saying why. */
+function recordRefused(run: RunContext, refused: Listing['refused']): void {
+  const { ctx, source, runId } = run
+  for (const entry of refused) {
+    const name = printableName(entry.name)
+    const fileId = addFile(
+      ctx.db,
+      runId,
+      source.id,
+      {
+        name,
+        remotePath: `${source.folder.replace(/\/+$/, '')}/${name}`,
+        size: entry.size,
+        mtime: entry.mtime,
+      },
+      'failed',
+      ctx.clock(),
+    )
+    updateFile(ctx.db, fileId, {
+      error: unsafeNameMessage(entry.name, entry.reason),
+      finishedAt: ctx.clock(),
+    })
+  }
 }
 
 /** The CSV files matching the pattern (never manifests), oldest first: the order they were put there. */
@@ -162,7 +114,7 @@ async function stableFiles(
   run.progress('checking that the files are complete', 0, null)
   await run.options.sleep(run.options.stabilityDelayMs, run.signal)
   if (cancelled(run)) return { ready: [], waiting: [], found: candidates.length }
-  const second = new Map((await listFolder(run, session)).map((f) => [f.name, f]))
+  const second = new Map((await listFolder(run, session)).files.map((f) => [f.name, f]))
   const ready: Candidate[] = []
   const waiting: string[] = []
   for (const file of candidates) {
@@ -195,9 +147,15 @@ async function manifestFiles(
     if (cancelled(run)) break
     let text: string
     try {
-      text = (await session.read(manifest.remotePath, MAX_MANIFEST_BYTES)).toString('utf8')
+      if (manifest.size > MANIFEST_LIMIT.bytes)
+        throw new ByteLimitExceeded(MANIFEST_LIMIT, manifest.name, manifest.size, true)
+      text = (await session.read(manifest.remotePath, MANIFEST_LIMIT)).toString('utf8')
     } catch (error) {
       if (error instanceof SftpFailure && error.retryable) throw error
+      if (error instanceof ByteLimitExceeded) {
+        fail(manifest, `Incorrect details in manifest file ${manifest.name}: ${error.message}`)
+        continue
+      }
       fail(
         manifest,
         `Incorrect details in manifest file ${manifest.name}: it could not be read (${(error as Error).message})`,
@@ -229,94 +187,6 @@ async function manifestFiles(
   }
   const waiting = candidates.filter((c) => !claimed.has(c.name)).map((c) => c.name)
   return { ready, waiting, found: candidates.length }
-}
-
-async function download(
-  run: RunContext,
-  link: Link,
-  file: Candidate,
-  index: number,
-  total: number,
-): Promise<DownloadOutcome> {
-  const { options } = run
-  const folder = join(run.spoolDir, `run-${run.runId}`)
-  await mkdir(folder, { recursive: true })
-  const destination = join(folder, file.name)
-  let first: SftpFailure | null = null
-  let last: SftpFailure | null = null
-  let unreachable = false
-  for (let attempt = 1; attempt <= options.attempts; attempt++) {
-    if (attempt > 1) {
-      run.progress(`downloading ${file.name}: attempt ${attempt} of ${options.attempts}`, 0, file.size)
-      await options.sleep(backoff(options, attempt - 1), run.signal)
-    }
-    if (cancelled(run)) break
-    let session: SftpSession
-    try {
-      session = await link.session()
-      unreachable = false
-    } catch (error) {
-      last = error instanceof SftpFailure ? error : requestFailure(error, file.remotePath, 'reach')
-      first ??= last
-      unreachable = true
-      if (!last.retryable) break
-      continue
-    }
-    try {
-      const before = await session.stat(file.remotePath)
-      if (!before) {
-        return {
-          kind: 'failed',
-          message: `${file.name} disappeared from the server before it could be downloaded.`,
-          attempts: attempt,
-          unreachable: false,
-        }
-      }
-      if (before.size !== file.size || before.mtime !== file.mtime)
-        return { kind: 'changed', attempts: attempt }
-      const label = `downloading ${file.name} (file ${index} of ${total})`
-      run.progress(label, 0, file.size)
-      const got = await session.download(file.remotePath, destination, {
-        signal: run.signal,
-        stallTimeoutMs: options.stallTimeoutMs,
-        onBytes: (bytes) => run.progress(label, bytes, file.size),
-      })
-      const after = await session.stat(file.remotePath)
-      if (!after || after.size !== file.size || after.mtime !== file.mtime) {
-        await rm(destination, { force: true })
-        return { kind: 'changed', attempts: attempt }
-      }
-      if (got.bytes !== file.size) {
-        await rm(destination, { force: true })
-        last = new SftpFailure(
-          'failed',
-          `The server listed ${file.size} bytes but ${got.bytes} arrived.`,
-          true,
-        )
-        first ??= last
-        await link.drop()
-        continue
-      }
-      return { kind: 'done', path: destination, sha256: got.sha256, attempts: attempt }
-    } catch (error) {
-      if (cancelled(run)) break
-      last = error instanceof SftpFailure ? error : requestFailure(error, file.remotePath, 'download')
-      first ??= last
-      await link.drop()
-      if (!last.retryable) break
-    }
-  }
-  if (cancelled(run))
-    return { kind: 'failed', message: 'Cancelled during the download.', attempts: 0, unreachable: false }
-  const reasons = [first, last].filter((f, i, all): f is SftpFailure => f !== null && all.indexOf(f) === i)
-  const reason = reasons.map((f) => f.message).join(' Then: ') || 'The download failed.'
-  const tries = last?.retryable ? ` after ${options.attempts} attempts` : ''
-  return {
-    kind: 'failed',
-    message: `Not imported: the download failed${tries}. ${reason}`,
-    attempts: options.attempts,
-    unreachable,
-  }
 }
 
 async function mappingFor(
@@ -376,85 +246,6 @@ async function importOne(run: RunContext, item: Downloaded): Promise<boolean> {
   return result.status === 'imported'
 }
 
-/** `name.csv` in processed/ already: `name.run-12.csv`, so nothing on the server is overwritten. */
-async function freeName(session: SftpSession, folder: string, name: string, runId: number): Promise<string> {
-  if (!(await session.stat(posix.join(folder, name)))) return posix.join(folder, name)
-  const dot = name.lastIndexOf('.')
-  const stem = dot > 0 ? name.slice(0, dot) : name
-  const extension = dot > 0 ? name.slice(dot) : ''
-  for (let n = 0; n < 100; n++) {
-    const candidate = `${stem}.run-${runId}${n === 0 ? '' : `-${n}`}${extension}`
-    if (!(await session.stat(posix.join(folder, candidate)))) return posix.join(folder, candidate)
-  }
-  throw new SftpFailure('failed', `processed/ already holds ${name} and 100 other copies of it.`, false)
-}
-
-async function finishFiles(run: RunContext, link: Link, done: Downloaded[]): Promise<void> {
-  const { ctx, source } = run
-  if (done.length === 0) return
-  if (source.after === 'leave') {
-    for (const item of done) updateFile(ctx.db, item.fileId, { after: 'left' })
-    return
-  }
-  const what = source.after === 'move' ? 'moved to processed/' : 'deleted'
-  run.progress(
-    source.after === 'move' ? 'moving files to processed/' : 'deleting imported files',
-    0,
-    done.length,
-  )
-  let session: SftpSession
-  try {
-    session = await connect(run, link)
-  } catch (error) {
-    const message =
-      `Imported, but not ${what}: ${(error as Error).message} ` +
-      'The next run recognises it as already imported and tries again.'
-    for (const item of done) updateFile(ctx.db, item.fileId, { afterError: message })
-    return
-  }
-  const processed = posix.join(source.folder, 'processed')
-  let processedReady = false
-  for (const [index, item] of done.entries()) {
-    const paths = [
-      item.candidate.remotePath,
-      ...(item.candidate.manifest ? [item.candidate.manifest.remotePath] : []),
-    ]
-    try {
-      if (source.after === 'move') {
-        if (!processedReady) {
-          const stat = await session.stat(processed)
-          if (!stat) await session.mkdir(processed)
-          else if (!stat.isFolder)
-            throw new SftpFailure('not_a_folder', `"${processed}" is a file, not a folder.`, false)
-          processedReady = true
-        }
-        for (const path of paths)
-          await session.rename(path, await freeName(session, processed, posix.basename(path), run.runId))
-        updateFile(ctx.db, item.fileId, { after: 'moved' })
-      } else {
-        for (const path of paths) await session.remove(path)
-        updateFile(ctx.db, item.fileId, { after: 'deleted' })
-      }
-    } catch (error) {
-      updateFile(ctx.db, item.fileId, {
-        afterError: `Imported, but not ${what}: ${(error as Error).message}`,
-      })
-      if (error instanceof SftpFailure && error.retryable) {
-        try {
-          session = await connect(run, link)
-        } catch {
-          // The rest get the same note below.
-        }
-      }
-    }
-    run.progress(
-      source.after === 'move' ? 'moving files to processed/' : 'deleting imported files',
-      index + 1,
-      done.length,
-    )
-  }
-}
-
 export async function runSource(run: RunContext): Promise<RunResult> {
   const { ctx, source, runId } = run
   const link = new Link(run)
@@ -467,16 +258,18 @@ export async function runSource(run: RunContext): Promise<RunResult> {
     const session = await connect(run, link)
     run.progress(`listing ${source.folder}`, 0, null)
     const first = await listFolder(run, session)
+    recordRefused(run, first.refused)
     const complete =
       source.completion === 'manifest'
-        ? await manifestFiles(run, session, first)
-        : await stableFiles(run, session, first)
-    found = complete.found
+        ? await manifestFiles(run, session, first.files)
+        : await stableFiles(run, session, first.files)
+    // Refused names count as found (each has its failed row), so the run's numbers add up.
+    found = complete.found + first.refused.length
     waiting.push(...complete.waiting)
     for (const [index, file] of complete.ready.entries()) {
       if (cancelled(run)) break
       const fileId = addFile(ctx.db, runId, source.id, file, 'downloading', ctx.clock())
-      const outcome = await download(run, link, file, index + 1, complete.ready.length)
+      const outcome = await download(run, link, file, fileId, index + 1, complete.ready.length)
       if (outcome.kind === 'done') {
         updateFile(ctx.db, fileId, {
           status: 'downloaded',
@@ -507,7 +300,7 @@ export async function runSource(run: RunContext): Promise<RunResult> {
     for (const item of downloaded) {
       if (cancelled(run)) break
       if (await importOne(run, item)) finished.push(item)
-      await rm(item.path, { force: true })
+      await rm(fileFolder(run, item.fileId), { recursive: true, force: true })
     }
     if (!cancelled(run)) await finishFiles(run, link, finished)
   } catch (failure) {

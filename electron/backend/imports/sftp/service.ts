@@ -40,8 +40,10 @@ import {
   listSources,
   markSlot,
   mergeSecrets,
+  NO_SECRETS,
   readSecrets,
   recordHostKeyType,
+  storedSecretsFor,
   updateSource,
   writeSecrets,
   type SourceRecord,
@@ -79,7 +81,6 @@ function trailingProgress(control: JobControl): { progress: JobControl['progress
 const FILE_STORAGE_WARNING =
   'Passwords and private keys are stored unencrypted in a file readable only by your user account (secrets.json ' +
   'in the data folder), not in the OS keychain. Anyone who can log in as you, or read your backups, can read them.'
-const NO_SECRETS: StoredSecrets = { password: null, privateKey: null, passphrase: null }
 
 export class SftpService {
   readonly options: ResolvedSftpOptions
@@ -157,7 +158,10 @@ export class SftpService {
     const { ctx } = this
     const current = id === undefined ? null : getSource(ctx.db, id)
     checkSettings(ctx.db, settings, current?.id ?? null)
-    const stored = current ? await readSecrets(ctx.secrets, current.id) : NO_SECRETS
+    // A changed host, port, user or host key needs the secret given again: the stored one stays where it was.
+    const stored = current
+      ? storedSecretsFor(current, await readSecrets(ctx.secrets, current.id), settings, given, true)
+      : NO_SECRETS
     const secrets = mergeSecrets(stored, given)
     checkSecrets(settings.auth, secrets)
     const keyType = settings.hostKey === null ? null : (this.seenKeyTypes.get(settings.hostKey) ?? null)
@@ -205,9 +209,18 @@ export class SftpService {
     const saved = request.id === undefined ? null : getSource(ctx.db, request.id)
     const settings = request.source ?? saved
     if (!settings) throw new AppError('validation', 'Give the id of a saved source, or the source to test.')
-    // Stored secrets fill in only for the same kind of login on the same saved source.
+    // Stored secrets fill in only for the same kind of login on the same saved source, going where they were
+    // saved for; without a trusted key no login is attempted, so none is needed.
     const stored =
-      saved && saved.auth === settings.auth ? await readSecrets(ctx.secrets, saved.id) : NO_SECRETS
+      saved && saved.auth === settings.auth
+        ? storedSecretsFor(
+            saved,
+            await readSecrets(ctx.secrets, saved.id),
+            settings,
+            request.secrets,
+            settings.hostKey !== null,
+          )
+        : NO_SECRETS
     const secrets = mergeSecrets(stored, request.secrets)
     const result = await testConnection(connectSpec(settings, secrets), settings, this.options, ctx.logger)
     if (result.fingerprint && result.keyType) this.seenKeyTypes.set(result.fingerprint, result.keyType)

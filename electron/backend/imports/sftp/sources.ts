@@ -11,7 +11,8 @@ import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../../db/connection'
 import type { SecretStore } from '../../secret-store'
 import { getMapping } from '../import-runs'
-import { checkPrivateKey, type ConnectSpec } from './connection'
+import type { ConnectSpec } from './connection'
+import { checkPrivateKey } from './private-key'
 import { checkPattern } from './glob'
 
 export interface SourceRecord extends SourceSettings {
@@ -247,6 +248,58 @@ export function mergeSecrets(stored: StoredSecrets, given: SourceSecrets | undef
     privateKey: given?.privateKey ?? stored.privateKey,
     passphrase: given?.passphrase === null ? null : (given?.passphrase ?? stored.passphrase),
   }
+}
+
+export const NO_SECRETS: StoredSecrets = { password: null, privateKey: null, passphrase: null }
+
+/** What decides where a source's stored secrets may be sent. */
+const DESTINATION: { field: 'host' | 'port' | 'username' | 'hostKey'; label: string }[] = [
+  { field: 'host', label: 'the host' },
+  { field: 'port', label: 'the port' },
+  { field: 'username', label: 'the user name' },
+  { field: 'hostKey', label: 'the trusted host key' },
+]
+
+/** Which of host, port, user name and trusted host key differ between the saved source and `next`. */
+export function destinationChanges(saved: SourceSettings, next: SourceSettings): string[] {
+  return DESTINATION.filter(({ field }) => (saved[field] ?? null) !== (next[field] ?? null)).map(
+    (d) => d.label,
+  )
+}
+
+function sentence(parts: string[]): string {
+  const text = parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/**
+ * The stored secrets a connection with `next` may use. A stored password, key or passphrase only ever goes
+ * where it was saved for: with a changed host, port, user name or host key none is used, and when a login
+ * would need the stored one, the request must give the secret itself or is refused (validation).
+ */
+export function storedSecretsFor(
+  saved: SourceRecord,
+  stored: StoredSecrets,
+  next: SourceSettings,
+  given: SourceSecrets | undefined,
+  loginNeeded: boolean,
+): StoredSecrets {
+  const changes = destinationChanges(saved, next)
+  if (changes.length === 0) return stored
+  const key = next.auth === 'password' ? 'password' : 'privateKey'
+  const wouldUseStored = saved.auth === next.auth && stored[key] !== null
+  if (loginNeeded && wouldUseStored && !given?.[key]) {
+    const label = key === 'password' ? 'password' : 'private key'
+    const where = `${saved.username}@${saved.host}:${saved.port}`
+    throw new AppError(
+      'validation',
+      `${sentence(changes)} ${changes.length === 1 ? 'has' : 'have'} changed, so the stored ${label} is not used: it is ` +
+        `only ever sent to ${where} with the host key it was saved for. Give the ${label} again to connect to ` +
+        `${next.username}@${next.host}:${next.port}.`,
+      { key, changed: changes },
+    )
+  }
+  return NO_SECRETS
 }
 
 /** Refuses settings whose authentication cannot work: no password, or a key that does not parse. */

@@ -104,11 +104,32 @@ export function draftFrom(source: SftpSourceView): SourceDraft {
   }
 }
 
-/** Whether the draft needs the secret typed in: nothing of this kind is stored, or it is being replaced. */
+/**
+ * Whether the draft points somewhere else than the saved source: another host, port, user name or host
+ * key. The stored secret is only ever sent where it was saved for (the backend refuses otherwise).
+ */
+export function destinationChanged(draft: SourceDraft, saved: SftpSourceView | null): boolean {
+  if (!saved) return false
+  return (
+    draft.host.trim() !== saved.host ||
+    Number(draft.port.trim()) !== saved.port ||
+    draft.username.trim() !== saved.username ||
+    draft.hostKey !== saved.hostKey
+  )
+}
+
+/** Whether a secret of the draft's kind is stored with the saved source. */
+export function hasStoredSecret(draft: SourceDraft, saved: SftpSourceView | null): boolean {
+  if (!saved || saved.auth !== draft.auth) return false
+  return draft.auth === 'password' ? saved.stored.password : saved.stored.privateKey
+}
+
+/**
+ * Whether the draft needs the secret typed in: nothing of this kind is stored, it is being replaced, or
+ * the draft points at another server or user (where the stored one is never sent).
+ */
 export function needsSecret(draft: SourceDraft, saved: SftpSourceView | null): boolean {
-  if (!saved || saved.auth !== draft.auth) return true
-  const stored = draft.auth === 'password' ? saved.stored.password : saved.stored.privateKey
-  return !stored || draft.replacingSecret
+  return !hasStoredSecret(draft, saved) || draft.replacingSecret || destinationChanged(draft, saved)
 }
 
 const TIME = /^([01]?\d|2[0-3]):[0-5]\d$/
@@ -128,9 +149,14 @@ export function validateDraft(
     problems.port = 'A port from 1 to 65535 (SFTP usually uses 22).'
   if (draft.username.trim() === '') problems.username = 'Give the user name to log in with.'
   if (needsSecret(draft, saved)) {
-    if (draft.auth === 'password' && draft.password === '') problems.password = 'Give the password.'
+    // The stored secret stays with the server it was saved for (the field's hint says so).
+    const again = hasStoredSecret(draft, saved) && !draft.replacingSecret && destinationChanged(draft, saved)
+    if (draft.auth === 'password' && draft.password === '')
+      problems.password = again ? 'Give the password again.' : 'Give the password.'
     if (draft.auth === 'key' && draft.privateKey.trim() === '') {
-      problems.privateKey = 'Paste the private key, or choose its file.'
+      problems.privateKey = again
+        ? 'Paste the private key again, or choose its file.'
+        : 'Paste the private key, or choose its file.'
     }
   }
   if (draft.folder.trim() === '') problems.folder = 'Give the folder on the server, e.g. /in.'
