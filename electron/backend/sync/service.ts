@@ -299,7 +299,9 @@ export class SyncService {
         ? 'unauthorized'
         : kind === 'offline' || kind === 'network' || kind === 'timeout'
           ? 'offline'
-          : 'server'
+          : kind === 'wrong-address'
+            ? 'wrong_address'
+            : 'server'
     const contact: Contact | null =
       mapped === 'unauthorized'
         ? 'unauthorized'

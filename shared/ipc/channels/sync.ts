@@ -53,8 +53,11 @@ export interface SyncSettingsView {
 
 export interface ConnectionTestResult {
   ok: boolean
-  /** ok, or why not: credentials refused, server unreachable, server error, settings incomplete. */
-  outcome: 'ok' | 'unauthorized' | 'offline' | 'server' | 'not_configured'
+  /**
+   * ok, or why not: credentials refused, server unreachable, server error, the address answers but is
+   * not the API (404/405, a redirect, a web page), settings incomplete.
+   */
+  outcome: 'ok' | 'unauthorized' | 'offline' | 'server' | 'wrong_address' | 'not_configured'
   message: string
   endpoint: string | null
   latencyMs: number | null
