@@ -2,6 +2,7 @@
 // download) and POST /1/delete/profiles.json, in CleverTap's response shapes (CLEVERTAP-API.md §3-§5).
 
 import { findSystemProperty } from '../shared/profile/catalogue'
+import { catalogueKeyOfWire, wireKeyOfCatalogue } from '../shared/sync/wire-keys'
 import type { ProfileFieldFilter, SandboxStore, StoredProfile, StoredQuery } from './store'
 import { requestFailure, RequestFailures } from './wire-errors'
 
@@ -47,7 +48,7 @@ export function renderProfile(
   for (const [key, value] of Object.entries(profile.props)) {
     const rootName = ROOT_FIELDS[key]
     if (rootName !== undefined) record[rootName] = value
-    else profileData[key] = value
+    else profileData[wireKeyOfCatalogue(key)] = value
   }
   for (const identifier of identifiers) {
     if (identifier.kind === 'fbid') profileData.FBID = identifier.value
@@ -167,7 +168,7 @@ function matches(
     if (name === 'identity' || name === 'fbid' || name === 'gpid') {
       return store.identifiersOf(profile.seq).some((id) => id.kind === name && id.value === wanted)
     }
-    const key = findSystemProperty(filter.name)?.key ?? filter.name
+    const key = findSystemProperty(catalogueKeyOfWire(filter.name))?.key ?? filter.name
     const stored = profile.props[key]
     if (stored === undefined) return false
     if (Array.isArray(stored)) return stored.includes(wanted)

@@ -46,7 +46,11 @@ export async function startLoopback(
       requests.push(recorded)
       void Promise.resolve(answer(recorded, requests.length - 1)).then((reply) => {
         const body =
-          reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
+          reply.body === undefined
+            ? ''
+            : typeof reply.body === 'string'
+              ? reply.body
+              : JSON.stringify(reply.body)
         const type = typeof reply.body === 'object' ? 'application/json' : 'text/html'
         res.writeHead(reply.status, { 'content-type': type, ...reply.headers })
         res.end(body)

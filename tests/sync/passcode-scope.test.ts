@@ -38,13 +38,14 @@ async function configured(dataDir?: string): Promise<App> {
   return app
 }
 
-const passcodesSeen = (server: LoopbackServer) => server.requests.map((r) => r.headers['x-clevertap-passcode'])
+const passcodesSeen = (server: LoopbackServer) =>
+  server.requests.map((r) => r.headers['x-clevertap-passcode'])
 
 describe('an override naming another remote', () => {
   it('never gets the stored passcode: push, pull and the connection test are refused up front', async () => {
     const app = await configured()
     const other = await recorder()
-    const elsewhere = { remote: { kind: 'url', baseUrl: other.baseUrl } }
+    const elsewhere = { remote: { kind: 'url' as const, baseUrl: other.baseUrl } }
 
     for (const channel of ['sync.push', 'sync.pull']) {
       const error = await app.fail(channel, { connection: elsewhere })
@@ -68,7 +69,10 @@ describe('an override naming another remote', () => {
   it('gets the passcode given with the request, and only that one', async () => {
     const app = await configured()
     const other = await recorder()
-    const connection = { remote: { kind: 'url', baseUrl: other.baseUrl }, passcode: 'its-own-passcode' }
+    const connection = {
+      remote: { kind: 'url' as const, baseUrl: other.baseUrl },
+      passcode: 'its-own-passcode',
+    }
 
     expect((await app.call('sync.testConnection', { connection })).ok).toBe(true)
     const pushed = await app.run('sync.push', { connection })
@@ -92,7 +96,16 @@ describe('an override naming another remote', () => {
 
     const file = join(folder, 'passcode.txt')
     writeFileSync(file, 'from-the-file\n', { mode: 0o600 })
-    const pushed = await cli(['sync', 'push', '--data-dir', dataDir, '--base-url', other.baseUrl, '--passcode-file', file])
+    const pushed = await cli([
+      'sync',
+      'push',
+      '--data-dir',
+      dataDir,
+      '--base-url',
+      other.baseUrl,
+      '--passcode-file',
+      file,
+    ])
     expect(pushed.stderr).not.toContain('error')
     expect(pushed.code).toBe(0)
     expect(new Set(passcodesSeen(other))).toEqual(new Set(['from-the-file']))
@@ -105,7 +118,9 @@ describe('saving another remote', () => {
     const other = await recorder()
     const before = await app.call('sync.settings.get', {})
 
-    const error = await app.fail('sync.settings.set', { remote: { kind: 'url', baseUrl: other.baseUrl } })
+    const error = await app.fail('sync.settings.set', {
+      remote: { kind: 'url' as const, baseUrl: other.baseUrl },
+    })
     expect(error.code).toBe('validation')
     expect(error.details).toMatchObject({ key: 'passcode' })
     expect(await app.call('sync.settings.get', {})).toEqual(before)

@@ -102,7 +102,8 @@ describe('a reply that does not account for every record', () => {
     let miscount = true
     const server = await startLoopback((request) => {
       const records = uploadedRecords(request)
-      if (!miscount) return { status: 200, body: { status: 'success', processed: records.length, unprocessed: [] } }
+      if (!miscount)
+        return { status: 200, body: { status: 'success', processed: records.length, unprocessed: [] } }
       // 10 sent: one refused by number, "processed" 7: two are unaccounted for, unknown which.
       return {
         status: 200,
@@ -146,14 +147,22 @@ describe('Retry-After', () => {
   it('is honoured on 429 and 503, in seconds or as a date, up to a bound', async () => {
     const waits: number[] = []
     const answers: Answer[] = [
-      { status: 429, headers: { 'retry-after': '3' }, body: { status: 'fail', error: 'Too many', code: 429 } },
+      {
+        status: 429,
+        headers: { 'retry-after': '3' },
+        body: { status: 'fail', error: 'Too many', code: 429 },
+      },
       {
         status: 503,
         headers: { 'retry-after': new Date(Date.now() + 20_000).toUTCString() },
         body: { status: 'fail', error: 'Unavailable', code: 503 },
       },
       // An hour is more than a run waits: the bound (60 s) applies.
-      { status: 503, headers: { 'retry-after': '3600' }, body: { status: 'fail', error: 'Later', code: 503 } },
+      {
+        status: 503,
+        headers: { 'retry-after': '3600' },
+        body: { status: 'fail', error: 'Later', code: 503 },
+      },
     ]
     const server = await startLoopback(
       (request, index) =>

@@ -30,7 +30,12 @@ function retryable(failure: Failure): boolean {
  * Retry-After, but never longer than `maxRetryAfterMs` (a server asking for an hour must not hold a
  * run for an hour: the run gives up after its attempts and auto-sync tries again later).
  */
-export function retryDelay(failure: Failure, attempt: number, policy: RetryPolicy, random: () => number): number {
+export function retryDelay(
+  failure: Failure,
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number,
+): number {
   const backoff = backoffDelay(attempt, policy, random)
   if (failure.retryAfterMs === undefined) return backoff
   return Math.max(backoff, Math.min(failure.retryAfterMs, policy.maxRetryAfterMs))

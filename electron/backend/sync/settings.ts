@@ -98,7 +98,11 @@ function refuseElsewhere(
     'validation',
     `The stored passcode is only sent to ${saved}, not to ${asked}. Give the passcode for ${asked} ` +
       'with it (on the command line: --passcode-file), or forget the stored passcode first.',
-    { key: 'passcode', rule: 'the passcode of the remote and account it is sent to', missing: ['the passcode'] },
+    {
+      key: 'passcode',
+      rule: 'the passcode of the remote and account it is sent to',
+      missing: ['the passcode'],
+    },
   )
 }
 
