@@ -5,9 +5,11 @@ import { randomUUID } from 'node:crypto'
 import {
   DEFAULT_BATCH_SIZE,
   type ConnectionOverride,
+  type PullQuery,
   type RemoteSpec,
   type SyncSettingsView,
 } from '../../../shared/ipc/channels/sync'
+import { DEFAULT_PULL_QUERY, describePullQuery } from '../../../shared/sync/pull-query'
 import { AppError } from '../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
 import type { SecretStore } from '../secret-store'
@@ -35,13 +37,17 @@ export interface StoredSettings {
   autoSync: boolean
   pushIntervalMinutes: number
   pullIntervalMinutes: number
+  pullQuery: PullQuery
 }
 
 export interface SyncBookkeeping {
   lastPushAt: number | null
   lastPullAt: number | null
-  /** A download interrupted half-way resumes from here while the cursor is valid (4 days). */
-  pullCursor: { cursor: string; startedAt: number; endpoint: string; done: number } | null
+  /**
+   * A download interrupted half-way resumes from here while the cursor is valid (4 days), for the same
+   * endpoint and query (`query`: the request body it was started with, as JSON).
+   */
+  pullCursor: { cursor: string; startedAt: number; endpoint: string; done: number; query?: string } | null
 }
 
 const DEFAULTS: StoredSettings = {
@@ -52,6 +58,7 @@ const DEFAULTS: StoredSettings = {
   autoSync: true,
   pushIntervalMinutes: 5,
   pullIntervalMinutes: 0,
+  pullQuery: DEFAULT_PULL_QUERY,
 }
 
 export type SettingsUpdate = {
@@ -62,6 +69,7 @@ export type SettingsUpdate = {
   autoSync?: boolean | undefined
   pushIntervalMinutes?: number | undefined
   pullIntervalMinutes?: number | undefined
+  pullQuery?: PullQuery | null | undefined
 }
 
 function readJson<T extends object>(db: Db, key: string, fallback: T): T {
@@ -150,6 +158,8 @@ export class SyncSettings {
       autoSync: settings.autoSync,
       pushIntervalMinutes: settings.pushIntervalMinutes,
       pullIntervalMinutes: settings.pullIntervalMinutes,
+      pullQuery: settings.pullQuery,
+      pullCoverage: describePullQuery(settings.pullQuery, settings.remote?.kind ?? 'region'),
     }
   }
 
@@ -172,6 +182,7 @@ export class SyncSettings {
     if (update.autoSync !== undefined) next.autoSync = update.autoSync
     if (update.pushIntervalMinutes !== undefined) next.pushIntervalMinutes = update.pushIntervalMinutes
     if (update.pullIntervalMinutes !== undefined) next.pullIntervalMinutes = update.pullIntervalMinutes
+    if (update.pullQuery !== undefined) next.pullQuery = update.pullQuery ?? DEFAULT_PULL_QUERY
     const nextEndpoint = next.remote === null ? null : endpointOf(next.remote)
     if (update.passcode === undefined && current.passcodeStored) {
       // Another remote or account is saved without its passcode: refused, so the stored one never

@@ -2,6 +2,7 @@
 // checks shown under each field before anything is sent. Pure, so it is tested directly.
 // The regions and limits come from the zod-free shared module (the channels module would bring zod in).
 import type { RemoteSpec, SyncSettingsView } from '../../../../shared/ipc/channels/sync'
+import { DEFAULT_PULL_QUERY } from '../../../../shared/sync/pull-query'
 import {
   DEFAULT_BATCH_SIZE,
   isRegion,
@@ -125,4 +126,6 @@ export const EMPTY_SETTINGS: SyncSettingsView = {
   autoSync: true,
   pushIntervalMinutes: 5,
   pullIntervalMinutes: 0,
+  pullQuery: DEFAULT_PULL_QUERY,
+  pullCoverage: '',
 }
