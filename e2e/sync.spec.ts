@@ -1,7 +1,8 @@
 // Sync as a field worker lives it, against the real sandbox API server: set up the remote in Settings and
 // test it; the remote goes away → an edit waits ("1 change waiting", then Offline); it comes back on the
 // same port and data → Sync now → "Up to date" and the remote holds the edit. Then the same field changed
-// on the remote and here is a conflict, shown side by side; "Take theirs" keeps the remote's value.
+// on the remote and here is a conflict, shown side by side; "Take theirs" keeps the remote's value. What a
+// pull downloads is set in Settings and said on the Sync page.
 import { expect, test, type Page } from '@playwright/test'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -127,7 +128,7 @@ test('set up the remote, go offline, edit, come back: the change reaches the rem
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible()
 
   // Saving an empty form says what is missing.
-  await page.getByRole('button', { name: 'Save' }).click()
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
   await expect(page.getByRole('alert').filter({ hasText: 'Enter the account id' })).toBeVisible()
 
   await page.getByRole('combobox', { name: 'Remote', exact: true }).selectOption('url')
@@ -138,7 +139,7 @@ test('set up the remote, go offline, edit, come back: the change reaches the rem
   await expect(page.getByRole('status').filter({ hasText: 'The connection works' })).toContainText(
     `as account ${ACCOUNT}`,
   )
-  await page.getByRole('button', { name: 'Save' }).click()
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Settings saved' })).toBeVisible()
   // The passcode is never shown back.
   await expect(page.getByText('A passcode is stored.')).toBeVisible()
@@ -239,7 +240,7 @@ test('a refused passcode is said plainly, and the indicator asks for sign-in', a
   await page.getByRole('button', { name: 'Replace passcode' }).click()
   await expect(page.getByLabel('New passcode')).toBeFocused()
   await page.getByLabel('New passcode').fill('not-the-passcode')
-  await page.getByRole('button', { name: 'Save' }).click()
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Settings saved' })).toBeVisible()
   await page.getByRole('button', { name: 'Test connection' }).click()
   const refused = page.getByRole('alert').filter({ hasText: 'The remote refused the account id or passcode' })
@@ -247,4 +248,38 @@ test('a refused passcode is said plainly, and the indicator asks for sign-in', a
   await expect(refused).toContainText('HTTP 401: Account ID is not valid')
   await expect(indicator(page)).toContainText('Sign-in needed')
   await page.screenshot({ path: `${SHOTS}/25-sync-sign-in-needed.png`, fullPage: true })
+})
+
+test('what a pull downloads is chosen in Settings and said on the Sync page', async ({ page }) => {
+  await page.goto(host.url)
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+  const section = page.getByRole('region', { name: 'What a pull downloads' })
+  const before = (await host.rpc('sync.settings.get', {})) as { pullCoverage: string }
+  await expect(section).toContainText(`Now: ${before.pullCoverage}`)
+
+  await section.getByRole('textbox', { name: 'Event' }).fill('Purchased')
+  await section.getByLabel('First day').fill('2024-01-01')
+  await section.getByRole('button', { name: 'Add a property filter' }).click()
+  await expect(section.getByRole('textbox', { name: 'Property 1' })).toBeFocused()
+  await section.getByRole('textbox', { name: 'Property 1' }).fill('Score')
+  await section.getByRole('combobox', { name: 'Condition 1' }).selectOption('greater_than')
+  await section.getByRole('textbox', { name: 'Value 1' }).fill('many')
+  await section.getByRole('button', { name: 'Save what a pull downloads' }).click()
+  // A value that is not a number is said under its field, and the field gets the focus.
+  await expect(section.getByRole('alert')).toHaveText('Enter a number (got "many").')
+  await expect(section.getByRole('textbox', { name: 'Value 1' })).toBeFocused()
+  await section.getByRole('textbox', { name: 'Value 1' }).fill('10')
+  await section.getByRole('button', { name: 'Save what a pull downloads' }).click()
+  const coverage = 'Profiles that did "Purchased" from 2024-01-01 to today, where Score is greater than 10.'
+  await expect(section.getByRole('status')).toHaveText(`Saved. A pull now downloads: ${coverage}`)
+  await page.screenshot({ path: `${SHOTS}/26-sync-pull-query.png`, fullPage: true })
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click()
+  await expect(page.getByRole('definition').filter({ hasText: 'Purchased' })).toContainText(coverage)
+
+  // Back to the default, so the pulls of other runs see every profile again.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+  await section.getByRole('button', { name: 'Back to the default' }).click()
+  await expect(section.getByRole('status')).toContainText('Saved. A pull now downloads: Every profile')
+  await expect(section.getByRole('textbox', { name: 'Event' })).toHaveValue('')
 })

@@ -12,6 +12,7 @@ import {
   type PropertyError,
 } from '../shared/profile/catalogue'
 import type { CustomPropertyType, PropertyValue } from '../shared/profile/types'
+import { catalogueKeyOfWire } from '../shared/sync/wire-keys'
 import { toDollarDate } from '../shared/profile/validators-dates'
 import type { IdentifierKind, WireProps, WireValue } from './store'
 import { RecordCode, recordedProfileText } from './wire-errors'
@@ -189,8 +190,10 @@ export function applyProfileData(current: WireProps, data: Record<string, unknow
       identifiers.push({ kind: identifierKind, value: text })
       continue
     }
-    if (findSystemProperty(key) !== undefined) {
-      const broken = setSystem(props, key, value)
+    // The time zone travels as `tz` (CLEVERTAP-API.md §7); `Tz` and `Timezone` are taken as it too.
+    const systemKey = catalogueKeyOfWire(key)
+    if (findSystemProperty(systemKey) !== undefined) {
+      const broken = setSystem(props, systemKey, value)
       if (broken) return fail(broken)
       continue
     }

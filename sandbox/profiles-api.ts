@@ -1,8 +1,9 @@
 // Reading and deleting profiles: GET /1/profile.json (one profile), POST|GET /1/profiles.json (cursor
 // download) and POST /1/delete/profiles.json, in CleverTap's response shapes (CLEVERTAP-API.md §3-§5).
 
-import { findSystemProperty } from '../shared/profile/catalogue'
-import type { ProfileFieldFilter, SandboxStore, StoredProfile, StoredQuery } from './store'
+import { wireKeyOfCatalogue } from '../shared/sync/wire-keys'
+import { matchesQuery, parseQuery } from './query'
+import type { SandboxStore, StoredProfile, StoredQuery } from './store'
 import { requestFailure, RequestFailures } from './wire-errors'
 
 export interface ApiResult {
@@ -47,7 +48,7 @@ export function renderProfile(
   for (const [key, value] of Object.entries(profile.props)) {
     const rootName = ROOT_FIELDS[key]
     if (rootName !== undefined) record[rootName] = value
-    else profileData[key] = value
+    else profileData[wireKeyOfCatalogue(key)] = value
   }
   for (const identifier of identifiers) {
     if (identifier.kind === 'fbid') profileData.FBID = identifier.value
@@ -98,38 +99,6 @@ function readBatchSize(params: URLSearchParams): number | string {
   return n
 }
 
-/**
- * The sandbox's query language: `common_profile_properties.profile_fields` entries with `equals`.
- * Everything else in the query (event_name, from/to, event_properties, …) is accepted and ignored, so
- * any CleverTap event query pages through all profiles.
- */
-function readFilters(query: unknown): ProfileFieldFilter[] | string {
-  if (query === undefined || query === null) return []
-  if (!isPlainObject(query)) return 'the query must be a JSON object'
-  const common = query.common_profile_properties
-  if (common === undefined) return []
-  if (!isPlainObject(common)) return 'common_profile_properties must be an object'
-  const fields = common.profile_fields
-  if (fields === undefined) return []
-  if (!Array.isArray(fields)) return 'profile_fields must be a list'
-  const filters: ProfileFieldFilter[] = []
-  for (const field of fields as unknown[]) {
-    if (!isPlainObject(field) || typeof field.name !== 'string' || field.name === '') {
-      return 'each profile_fields entry needs a name'
-    }
-    const operator = typeof field.operator === 'string' ? field.operator.toLowerCase() : 'equals'
-    if (operator !== 'equals') {
-      return `operator ${JSON.stringify(field.operator)} is not supported by the sandbox (it supports equals only)`
-    }
-    const value = field.value
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      return `profile_fields value for ${JSON.stringify(field.name)} must be text, a number or a boolean`
-    }
-    filters.push({ name: field.name, value })
-  }
-  return filters
-}
-
 function encodeCursor(queryId: number, afterSeq: number): string {
   // base64url: safe in a query string unencoded, which is how the Node client sends it back.
   return Buffer.from(`${queryId}:${afterSeq}`).toString('base64url')
@@ -149,31 +118,11 @@ export function createCursor(
 ): ApiResult {
   const batchSize = readBatchSize(params)
   if (typeof batchSize === 'string') return fail(400, batchSize)
-  const filters = readFilters(query)
-  if (typeof filters === 'string') return fail(400, `Invalid query: ${filters}`)
+  const conditions = parseQuery(query)
+  if (typeof conditions === 'string') return fail(400, `Invalid query: ${conditions}`)
   const withEvents = params.get('events') === 'true'
-  const queryId = store.createQuery(filters, batchSize, withEvents, now)
+  const queryId = store.createQuery(conditions, batchSize, withEvents, now)
   return ok({ cursor: encodeCursor(queryId, 0) })
-}
-
-function matches(
-  store: SandboxStore,
-  profile: StoredProfile,
-  filters: readonly ProfileFieldFilter[],
-): boolean {
-  return filters.every((filter) => {
-    const wanted = String(filter.value)
-    const name = filter.name.toLowerCase()
-    if (name === 'identity' || name === 'fbid' || name === 'gpid') {
-      return store.identifiersOf(profile.seq).some((id) => id.kind === name && id.value === wanted)
-    }
-    const key = findSystemProperty(filter.name)?.key ?? filter.name
-    const stored = profile.props[key]
-    if (stored === undefined) return false
-    if (Array.isArray(stored)) return stored.includes(wanted)
-    if (key === 'Email') return String(stored).toLowerCase() === wanted.toLowerCase()
-    return String(stored) === wanted
-  })
 }
 
 const SCAN_CHUNK = 500
@@ -197,7 +146,7 @@ export function readPage(store: SandboxStore, cursor: string, now: number): ApiR
     }
     for (const profile of chunk) {
       position = profile.seq
-      if (matches(store, profile, query.filters)) {
+      if (matchesQuery(store, profile, query.conditions)) {
         records.push(renderProfile(store, profile, query.withEvents))
         if (records.length === query.batchSize) break
       }

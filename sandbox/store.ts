@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import type { ParsedQuery } from './query'
 
 /** A stored property value as it goes over the wire: dates are '$D_<epoch seconds>' strings. */
 export type WireValue = string | number | boolean | string[]
@@ -28,18 +29,12 @@ export interface EventSummary {
 
 export interface StoredQuery {
   id: number
-  filters: ProfileFieldFilter[]
+  conditions: ParsedQuery
   batchSize: number
   /** Profiles created after the query are not part of its download. */
   maxSeq: number
   withEvents: boolean
   createdAt: number
-}
-
-/** `common_profile_properties.profile_fields` entry with the `equals` operator. */
-export interface ProfileFieldFilter {
-  name: string
-  value: string | number | boolean
 }
 
 const SCHEMA_VERSION = 1
@@ -95,6 +90,7 @@ CREATE TABLE applied_keys (
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE queries (
   id INTEGER PRIMARY KEY,
+  -- The parsed query as JSON (query.ts); an array: profile_fields equals filters of an older sandbox.
   filters TEXT NOT NULL,
   batch_size INTEGER NOT NULL,
   max_seq INTEGER NOT NULL,
@@ -191,6 +187,9 @@ export class SandboxStore {
       ),
       touch: db.prepare<[number, number]>(
         'UPDATE profiles SET updated_at = max(updated_at, ?) WHERE seq = ?',
+      ),
+      didEvent: db.prepare<[number, string, number, number], { one: number }>(
+        'SELECT 1 AS one FROM events WHERE seq = ? AND name = ? AND ts >= ? AND ts < ? LIMIT 1',
       ),
       summaries: db.prepare<[number], { name: string } & EventSummary>(
         'SELECT name, count, first_seen, last_seen FROM event_summaries WHERE seq = ? ORDER BY name',
@@ -299,6 +298,11 @@ export class SandboxStore {
     return out
   }
 
+  /** Whether the profile did the event at a time in [fromTs, untilTs) (epoch seconds). */
+  didEvent(seq: number, name: string, fromTs: number, untilTs: number): boolean {
+    return this.statements.didEvent.get(seq, name, fromTs, untilTs) !== undefined
+  }
+
   hasAppliedKey(key: string): boolean {
     return this.statements.hasKey.get(key) !== undefined
   }
@@ -311,10 +315,10 @@ export class SandboxStore {
     this.statements.deleteProfile.run(seq)
   }
 
-  createQuery(filters: ProfileFieldFilter[], batchSize: number, withEvents: boolean, now: number): number {
+  createQuery(conditions: ParsedQuery, batchSize: number, withEvents: boolean, now: number): number {
     const maxSeq = this.statements.maxSeq.get()?.max ?? 0
     const row = this.statements.insertQuery.get(
-      JSON.stringify(filters),
+      JSON.stringify(conditions),
       batchSize,
       maxSeq,
       withEvents ? 1 : 0,
@@ -327,9 +331,12 @@ export class SandboxStore {
   query(id: number): StoredQuery | null {
     const row = this.statements.query.get(id)
     if (!row) return null
+    const stored = JSON.parse(row.filters) as ParsedQuery | { name: string; value: string }[]
     return {
       id: row.id,
-      filters: JSON.parse(row.filters) as ProfileFieldFilter[],
+      conditions: Array.isArray(stored)
+        ? { event: null, fields: stored.map((f) => ({ name: f.name, operator: 'equals', value: f.value })) }
+        : stored,
       batchSize: row.batch_size,
       maxSeq: row.max_seq,
       withEvents: row.with_events === 1,

@@ -153,7 +153,7 @@ const ENTRIES: readonly CatalogueEntry[] = [
       label: 'Time zone',
       type: 'string',
       column: 'timezone',
-      hint: 'An IANA time zone, e.g. Europe/Berlin',
+      hint: 'An IANA time zone, e.g. Europe/Berlin, or a GMT offset, e.g. GMT+0530',
       editable: true,
     },
     check: checkTimeZone,

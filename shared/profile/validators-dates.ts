@@ -176,16 +176,39 @@ function zoneFormatter(zone: string): Intl.DateTimeFormat | null {
   return formatter
 }
 
-/** True for an IANA time-zone name the runtime knows ('Europe/Berlin', 'UTC'); not for offsets like '+05:30'. */
+/**
+ * CleverTap's offset form of a time zone (CLEVERTAP-API.md §7): the web SDK sends `GMT+0530`, Java's
+ * custom ids read `GMT-08:00` or `GMT-8:00`. Hours up to 14 (the widest offset in use), minutes 00-59.
+ */
+const GMT_OFFSET = /^GMT([+-])(\d{1,2})(?::?(\d{2}))?$/
+
+/** The offset east of UTC in minutes of a `GMT±HH[:]MM` zone, or null when it is not one. */
+export function gmtOffsetMinutes(zone: string): number | null {
+  const match = GMT_OFFSET.exec(zone)
+  if (!match) return null
+  const hours = Number(match[2])
+  const minutes = match[3] === undefined ? 0 : Number(match[3])
+  if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0)) return null
+  return (match[1] === '-' ? -1 : 1) * (hours * 60 + minutes)
+}
+
+/**
+ * True for an IANA time-zone name the runtime knows ('Europe/Berlin', 'UTC'), or a GMT offset as
+ * CleverTap's SDKs send it ('GMT+0530', 'GMT-8:00'); not for bare offsets like '+05:30'.
+ */
 export function isValidTimeZone(zone: string): boolean {
-  return zoneFormatter(zone) !== null
+  return gmtOffsetMinutes(zone) !== null || zoneFormatter(zone) !== null
 }
 
 /** The calendar date at an instant (milliseconds) as seen in a time zone. Throws RangeError for an unknown zone. */
 export function calendarDateInZone(epochMs: number, timeZone: string): CalendarDate {
   if (timeZone === 'UTC') return civilFromDays(Math.floor(epochMs / (SECONDS_PER_DAY * 1000)))
+  const offset = gmtOffsetMinutes(timeZone)
+  if (offset !== null)
+    return civilFromDays(Math.floor((epochMs + offset * 60_000) / (SECONDS_PER_DAY * 1000)))
   const formatter = zoneFormatter(timeZone)
-  if (formatter === null) throw new RangeError(`Unknown time zone "${timeZone}" (expected an IANA name).`)
+  if (formatter === null)
+    throw new RangeError(`Unknown time zone "${timeZone}" (expected an IANA name or GMT+HHMM).`)
   let year = 0
   let month = 0
   let day = 0

@@ -209,7 +209,8 @@ export function checkBirthDate(value: unknown, nowMs: number = Date.now()): Chec
   return checked
 }
 
-const TZ_RULE = 'expected an IANA time zone name, e.g. Europe/Berlin or Asia/Kolkata'
+const TZ_RULE =
+  'expected an IANA time zone name, e.g. Europe/Berlin or Asia/Kolkata, or a GMT offset, e.g. GMT+0530'
 
 export function checkTimeZone(value: unknown): CheckResult {
   if (typeof value === 'string' && isValidTimeZone(value.trim())) return pass(value.trim())

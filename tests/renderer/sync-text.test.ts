@@ -7,6 +7,7 @@ import { formatRelative } from '../../renderer/src/lib/format/relative-time'
 import {
   draftFrom,
   EMPTY_SETTINGS,
+  namesAnotherRemote,
   REGION_NAMES,
   remoteOf,
   validateDraft,
@@ -151,6 +152,24 @@ describe('the remote settings form', () => {
     expect(validateDraft(draftFrom(saved), true)).toEqual({})
     const replacing: SettingsDraft = { ...draftFrom(saved), replacingPasscode: true }
     expect(validateDraft(replacing, true).passcode).toBe('Enter the new passcode, or keep the stored one.')
+  })
+
+  it('asks for the passcode of another remote or account: the stored one is not sent there', () => {
+    const same: SettingsDraft = { ...draftFrom(saved), baseUrl: 'http://127.0.0.1:8080/' }
+    expect(namesAnotherRemote(same, saved)).toBe(false)
+    expect(validateDraft(same, true, saved)).toEqual({})
+    const message =
+      'Enter the passcode for this remote and account: the stored one is only sent to ' +
+      'http://127.0.0.1:8080/1 (account ACC-1).'
+    for (const draft of [
+      { ...draftFrom(saved), baseUrl: 'https://gateway.example.com' },
+      { ...draftFrom(saved), remote: 'in1' as const },
+      { ...draftFrom(saved), accountId: 'ACC-2' },
+    ]) {
+      expect(namesAnotherRemote(draft, saved)).toBe(true)
+      expect(validateDraft(draft, true, saved).passcode).toBe(message)
+      expect(validateDraft({ ...draft, passcode: 'theirs' }, true, saved)).toEqual({})
+    }
   })
 
   it('refuses a base URL that is not http(s) and numbers out of range', () => {

@@ -91,22 +91,33 @@ describe('the official clevertap client against the sandbox', () => {
       type: 'profile' as const,
       profileData: { Name: `Bulk ${i}`, Batch: 'b1' },
     }))
+    // Each bulk profile did "Bulk Loaded" on 2024-01-15; the download asks for that event.
+    const events = records.map((record) => ({
+      identity: record.identity,
+      type: 'event' as const,
+      ts: 1705312800,
+      evtName: 'Bulk Loaded',
+      evtData: {},
+    }))
     // The client splits into its own batches of at most 100; 57 go in one request.
     expect(await client.upload(records)).toMatchObject({ status: 'success', processed: 57 })
-    const query = { event_name: 'App Launched', from: 20240101, to: 20240131 }
+    expect(await client.upload(events)).toMatchObject({ status: 'success', processed: 57 })
+    const query = { event_name: 'Bulk Loaded', from: 20240101, to: 20240131 }
     const all = (await client.profiles(query, { batchSize: 10 })) as { identity?: string }[]
-    expect(all).toHaveLength(58)
+    expect(all).toHaveLength(57)
     const identities = all.map((record) => record.identity)
-    expect(new Set(identities).size).toBe(58)
-    expect(identities).toContain('client-1')
+    expect(new Set(identities).size).toBe(57)
+    expect(identities).not.toContain('client-1')
     expect(identities).toContain('bulk-056')
+    // A range that ends the day before the event finds none of them.
+    expect(await client.profiles({ ...query, to: 20240114 }, { batchSize: 10 })).toEqual([])
   })
 
   it('downloads only the profiles matching a profile_fields equals filter', async () => {
     const query = {
-      event_name: 'App Launched',
-      from: 20240101,
-      to: 20240131,
+      event_name: 'Charged',
+      from: 20160101,
+      to: 20161231,
       common_profile_properties: { profile_fields: [{ name: 'Plan', operator: 'equals', value: 'gold' }] },
     }
     const matching = (await client.profiles(query, { batchSize: 23 })) as { identity?: string }[]

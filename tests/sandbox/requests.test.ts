@@ -157,23 +157,88 @@ describe('the download cursor', () => {
     expect((page.body.records as { identity: string }[]).map((r) => r.identity)).toEqual(['snap-0'])
   })
 
-  it('refuses operators other than equals, and an unknown cursor', async () => {
-    const reply = await sandbox.post('/1/profiles.json?batch_size=10', {
-      common_profile_properties: { profile_fields: [{ name: 'Age', operator: 'greater_than', value: 30 }] },
-    })
-    expect(reply).toEqual({
-      status: 400,
-      body: {
-        status: 'fail',
-        error:
-          'Invalid query: operator "greater_than" is not supported by the sandbox (it supports equals only)',
-        code: 400,
-      },
-    })
+  it('refuses what its query language does not know, bad dates, and an unknown cursor', async () => {
+    const refusal = async (query: unknown) => {
+      const reply = await sandbox.post('/1/profiles.json?batch_size=10', query)
+      expect(reply.status).toBe(400)
+      return (reply.body as { error: string }).error
+    }
+    expect(
+      await refusal({
+        common_profile_properties: { profile_fields: [{ name: 'Age', operator: 'between' }] },
+      }),
+    ).toBe(
+      'Invalid query: operator "between" is not one of equals, not_equals, contains, does_not_contain, ' +
+        'exists, does_not_exist, greater_than, greater_than_equals, less_than, less_than_equals',
+    )
+    expect(await refusal({ event_name: 'Charged', event_properties: [] })).toBe(
+      "Invalid query: event_properties is not supported by the sandbox's query language",
+    )
+    expect(await refusal({ event_name: 'Charged', from: 20240230, to: 20240301 })).toBe(
+      'Invalid query: from must be a date written as a YYYYMMDD integer, e.g. 20240131 (got 20240230)',
+    )
+    expect(await refusal({ event_name: 'Charged', from: 20240302, to: 20240301 })).toBe(
+      'Invalid query: from (20240302) is after to (20240301)',
+    )
+    expect(await refusal({ from: 20240101, to: 20240301 })).toBe(
+      'Invalid query: from and to need an event_name',
+    )
     expect(await sandbox.get('/1/profiles.json?cursor=bm9wZQ')).toEqual({
       status: 400,
       body: { status: 'fail', error: 'Invalid cursor', code: 400 },
     })
+  })
+})
+
+describe('the download query', () => {
+  const download = async (query: unknown): Promise<string[]> => {
+    const started = await sandbox.post('/1/profiles.json?batch_size=100', query)
+    expect(started.status).toBe(200)
+    const page = await sandbox.get(`/1/profiles.json?cursor=${String(started.body.cursor)}`)
+    return (page.body.records as { identity: string }[]).map((r) => r.identity).sort()
+  }
+  const day = (iso: string) => Date.parse(`${iso}Z`) / 1000
+
+  it('honours event_name with from/to (whole UTC days) and every profile_fields operator', async () => {
+    await sandbox.upload([
+      {
+        identity: 'q-1',
+        type: 'profile',
+        profileData: { Kind: 'q', Plan: 'Gold', Score: 10, Tags: ['a', 'b'] },
+      },
+      { identity: 'q-2', type: 'profile', profileData: { Kind: 'q', Plan: 'silver', Score: 30 } },
+      { identity: 'q-3', type: 'profile', profileData: { Kind: 'q', tz: 'GMT+0530' } },
+      { identity: 'q-1', type: 'event', evtName: 'Opened', ts: day('2024-03-01T00:00:00'), evtData: {} },
+      { identity: 'q-2', type: 'event', evtName: 'Opened', ts: day('2024-03-31T23:59:59'), evtData: {} },
+      { identity: 'q-3', type: 'event', evtName: 'Opened', ts: day('2024-04-01T00:00:00'), evtData: {} },
+      { identity: 'q-3', type: 'event', evtName: 'Closed', ts: day('2024-03-10T12:00:00'), evtData: {} },
+    ])
+    const march = { event_name: 'Opened', from: 20240301, to: 20240331 }
+    expect(await download(march)).toEqual(['q-1', 'q-2'])
+    expect(await download({ ...march, to: 20240401 })).toEqual(['q-1', 'q-2', 'q-3'])
+    expect(await download({ ...march, from: 20240302 })).toEqual(['q-2'])
+    expect(await download({ event_name: 'Closed', from: 20240101, to: 20241231 })).toEqual(['q-3'])
+    // No event at all: every profile (a sandbox extension; CleverTap's API needs an event).
+    const field = (name: string, operator: string, value?: unknown) => ({
+      common_profile_properties: {
+        profile_fields: [
+          { name: 'Kind', operator: 'equals', value: 'q' },
+          { name, operator, ...(value === undefined ? {} : { value }) },
+        ],
+      },
+    })
+    expect(await download(field('Plan', 'equals', 'gold'))).toEqual(['q-1'])
+    expect(await download(field('Plan', 'not_equals', 'gold'))).toEqual(['q-2', 'q-3'])
+    expect(await download(field('Plan', 'exists'))).toEqual(['q-1', 'q-2'])
+    expect(await download(field('Plan', 'does_not_exist'))).toEqual(['q-3'])
+    expect(await download(field('Plan', 'contains', 'ILV'))).toEqual(['q-2'])
+    expect(await download(field('Tags', 'equals', 'b'))).toEqual(['q-1'])
+    expect(await download(field('Score', 'greater_than', 10))).toEqual(['q-2'])
+    expect(await download(field('Score', 'less_than_equals', 10))).toEqual(['q-1'])
+    expect(await download(field('Identity', 'equals', 'q-3'))).toEqual(['q-3'])
+    expect(await download(field('tz', 'equals', 'GMT+0530'))).toEqual(['q-3'])
+    // The event and the fields together.
+    expect(await download({ ...march, ...field('Score', 'greater_than_equals', 30) })).toEqual(['q-2'])
   })
 })
 

@@ -57,6 +57,13 @@ describe('age from date of birth', () => {
     expect(ageFromDob(born, earlyUtc, 'America/Los_Angeles')).toBe(23)
   })
 
+  test("CleverTap's GMT offsets are time zones too (a pulled tz of GMT+0530 or GMT-8:00)", () => {
+    const eveningUtc = at('2024-06-14T20:00:00Z')
+    expect(ageFromDob(born, eveningUtc, 'GMT+0530')).toBe(24)
+    expect(ageFromDob(born, at('2024-06-15T03:00:00Z'), 'GMT-8:00')).toBe(23)
+    expect(ageFromDob(born, at('2024-06-15T08:00:00Z'), 'GMT-08:00')).toBe(24)
+  })
+
   test('dates before 1970 and an unknown zone', () => {
     expect(ageFromDob(dob('1950-12-31'), at('2024-12-30T12:00:00Z'))).toBe(73)
     expect(ageFromDob(dob('1950-12-31'), at('2024-12-31T12:00:00Z'))).toBe(74)

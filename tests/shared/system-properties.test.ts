@@ -121,8 +121,13 @@ const CASES: readonly PropertyCase[] = [
       ['Europe/Berlin', 'Europe/Berlin'],
       ['UTC', 'UTC'],
       ['America/Argentina/Buenos_Aires', 'America/Argentina/Buenos_Aires'],
+      // CleverTap's offset forms: the web SDK's tz, Java's custom ids (CLEVERTAP-API.md §7).
+      ['GMT+0530', 'GMT+0530'],
+      ['GMT-8:00', 'GMT-8:00'],
+      ['GMT-08:00', 'GMT-08:00'],
+      [' GMT+14 ', 'GMT+14'],
     ],
-    bad: ['Mars/Olympus_Mons', 'GMT+05:30', '+05:30', '', 'Europe/', 330],
+    bad: ['Mars/Olympus_Mons', '+05:30', 'GMT+1500', 'GMT+0560', 'GMT+5:3', '', 'Europe/', 330],
   },
   ...[
     'MSG-email',

@@ -12,6 +12,7 @@ import type { JobFinishedEvent } from '../../shared/ipc/events'
 import { findSystemProperty } from '../../shared/profile/catalogue'
 import type { ProfileDetail } from '../../shared/profile/types'
 import { toDollarDate } from '../../shared/profile/validators-dates'
+import { catalogueKeyOfWire } from '../../shared/sync/wire-keys'
 import { createBackend, type Backend } from '../../electron/backend/index'
 import { silentLogger, type Logger } from '../../electron/backend/logger'
 import type { SyncOptions } from '../../electron/backend/sync/options'
@@ -237,7 +238,10 @@ export function expectedFields(detail: ProfileDetail, ignore: ReadonlySet<string
 
 /** The fields a server record holds, by wire key. */
 export function remoteFields(record: RemoteRecord, ignore: ReadonlySet<string> = new Set()): Fields {
-  const fields: Fields = { ...record.profileData }
+  // The time zone travels as `tz`; locally it is Timezone.
+  const fields: Fields = Object.fromEntries(
+    Object.entries(record.profileData).map(([key, value]) => [catalogueKeyOfWire(key), value]),
+  )
   if (record.identity !== undefined) fields.Identity = String(record.identity)
   if (record.name !== undefined) fields.Name = record.name
   if (record.email !== undefined) fields.Email = record.email

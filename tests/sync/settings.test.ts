@@ -137,7 +137,9 @@ describe('test connection', () => {
     expect((await app.call('sync.status', {})).connection).toBe('online')
 
     // A form's unsaved values are tried without saving them.
-    const refused = await app.call('sync.testConnection', { connection: { accountId: 'someone-else' } })
+    const refused = await app.call('sync.testConnection', {
+      connection: { accountId: 'someone-else', passcode: 'their-passcode' },
+    })
     expect(refused).toMatchObject({ ok: false, outcome: 'unauthorized' })
     expect((await app.call('sync.settings.get', {})).accountId).toBe(ACCOUNT)
 

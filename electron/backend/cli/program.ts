@@ -12,7 +12,7 @@ import { startWebHost } from '../hosts/web-host'
 import { formatProfile, formatRecordedEvent, formatSearch } from './format'
 import { watchJob } from './job-watch'
 import { formatImportSummary, nothingImportable } from '../imports/summary-text'
-import { runSyncCommand, type SyncCliOptions } from '../sync/cli-command'
+import { registerSyncCommands } from '../sync/cli-command'
 import { registerSftpCommands } from '../imports/sftp/cli-command'
 
 export interface CliIo {
@@ -368,39 +368,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       },
     )
 
-  const sync = program
-    .command('sync')
-    .description('sync with the remote profile API (CleverTap or the sandbox)')
-  const connectionOptions = (command: Command): Command =>
-    command
-      .option(
-        '--base-url <url>',
-        'the API base for this run, e.g. http://127.0.0.1:8080 (default: the settings)',
-      )
-      .option('--region <region>', 'a CleverTap region for this run: eu1, in1, sg1, us1, aps3, mec1')
-      .option('--account <id>', 'the account id for this run')
-      .option(
-        '--passcode-file <file>',
-        'a file holding the passcode for this run (never pass it on the command line)',
-      )
-      .option('--json', 'print the summary as JSON')
-      .option(dataDirOption, dataDirHelp)
-  for (const [name, what] of [
-    ['push', 'upload the changes waiting in the outbox'],
-    ['pull', 'download profiles from the server into the local cache'],
-  ] as const) {
-    connectionOptions(sync.command(name).description(what)).action(async (opts: SyncCliOptions) =>
-      setExit(await runSyncCommand(name, opts, { io, logger: cliLogger(io) })),
-    )
-  }
-  sync
-    .command('status')
-    .description('show changes waiting, refused changes, conflicts and the last sync')
-    .option('--json', 'print the status as JSON')
-    .option(dataDirOption, dataDirHelp)
-    .action(async (opts: SyncCliOptions) =>
-      setExit(await runSyncCommand('status', opts, { io, logger: cliLogger(io) })),
-    )
+  registerSyncCommands(program, { io, logger: cliLogger(io), setExit, dataDirOption, dataDirHelp })
 
   registerSftpCommands(program, { io, logger: cliLogger(io), setExit, dataDirOption, dataDirHelp })
 

@@ -1,6 +1,7 @@
 // Retrying one request: exponential backoff with jitter on 429, 5xx, timeouts and broken connections,
-// a short run of attempts when the server cannot be reached at all, none for credentials or a refused
-// request. Bounded: the caller gets the last failure after the policy's attempts.
+// a short run of attempts when the server cannot be reached at all, none for credentials, a refused
+// request or a wrong address. A server's Retry-After is honoured up to the policy's maximum. Bounded:
+// the caller gets the last failure after the policy's attempts.
 import type { Failure, Outcome } from './client'
 import type { RetryPolicy } from './options'
 
@@ -24,6 +25,22 @@ function retryable(failure: Failure): boolean {
   return ['throttled', 'server', 'network', 'timeout', 'offline'].includes(failure.kind)
 }
 
+/**
+ * The wait before the next attempt: the backoff step, or longer when the server asked for it with
+ * Retry-After, but never longer than `maxRetryAfterMs` (a server asking for an hour must not hold a
+ * run for an hour: the run gives up after its attempts and auto-sync tries again later).
+ */
+export function retryDelay(
+  failure: Failure,
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number,
+): number {
+  const backoff = backoffDelay(attempt, policy, random)
+  if (failure.retryAfterMs === undefined) return backoff
+  return Math.max(backoff, Math.min(failure.retryAfterMs, policy.maxRetryAfterMs))
+}
+
 export async function withRetries<T>(
   attempt: () => Promise<Outcome<T>>,
   policy: RetryPolicy,
@@ -35,7 +52,7 @@ export async function withRetries<T>(
     if (outcome.ok || !retryable(outcome)) return { ...outcome, attempts }
     const limit = outcome.kind === 'offline' ? policy.offlineAttempts : policy.maxAttempts
     if (attempts >= limit || options.signal?.aborted) return { ...outcome, attempts }
-    const delay = backoffDelay(attempts, policy, deps.random)
+    const delay = retryDelay(outcome, attempts, policy, deps.random)
     options.onRetry?.(outcome, delay)
     await deps.sleep(delay, options.signal)
     if (options.signal?.aborted)

@@ -1,8 +1,10 @@
-// `profile-desk sync push|pull|status`: runs a push or pull as a job with progress on stderr and a
-// summary on stdout, or prints the sync status. Credentials come from the settings, or for this run only
-// from --base-url/--region, --account and --passcode-file. Exit 0 only when everything went through.
+// `profile-desk sync push|pull|status|query`: runs a push or pull as a job with progress on stderr and a
+// summary on stdout, prints the sync status, or shows and saves what a pull downloads. Credentials come
+// from the settings, or for this run only from --base-url/--region, --account and --passcode-file (a
+// remote other than the saved one needs --passcode-file). Exit 0 only when everything went through.
 import { readFileSync } from 'node:fs'
-import type { ConnectionOverride, RemoteSpec, SyncStatus } from '../../../shared/ipc/channels/sync'
+import type { Command } from 'commander'
+import type { ConnectionOverride, PullQuery, RemoteSpec, SyncStatus } from '../../../shared/ipc/channels/sync'
 import { AppError } from '../../../shared/ipc/envelope'
 import type { JobFinishedEvent } from '../../../shared/ipc/events'
 import { isRegion } from '../../../shared/sync/remote-constants'
@@ -11,8 +13,9 @@ import type { CliIo } from '../cli/program'
 import { resolveDataDir } from '../hosts/data-dir'
 import { createBackend, type Backend } from '../index'
 import type { Logger } from '../logger'
+import { applyQueryFlags, collect, FIELD_FLAG_HELP, hasQueryFlags, type QueryFlags } from './query-options'
 
-export interface SyncCliOptions {
+export interface SyncCliOptions extends QueryFlags {
   dataDir?: string
   baseUrl?: string
   region?: string
@@ -84,6 +87,11 @@ export function describePush(summary: Record<string, unknown>): string {
   }
   if (num(summary.conflicts) > 0) lines.push(`${num(summary.conflicts)} new conflicts found.`)
   if (num(summary.held) > 0) lines.push(`${num(summary.held)} changes wait for a conflict to be resolved.`)
+  if (num(summary.unaccounted) > 0) {
+    lines.push(
+      `${num(summary.unaccounted)} records were not accounted for in the server's replies; they stay queued.`,
+    )
+  }
   if (num(summary.remaining) > 0) lines.push(`${num(summary.remaining)} changes still waiting.`)
   return lines.join('\n')
 }
@@ -96,6 +104,7 @@ export function describePull(summary: Record<string, unknown>): string {
   if (num(summary.conflicts) > 0)
     lines.push(`${num(summary.conflicts)} new conflicts found (see \`profile-desk sync status\`).`)
   if (num(summary.rejected) > 0) lines.push(`${num(summary.rejected)} profiles could not be applied here.`)
+  if (typeof summary.covered === 'string') lines.push(`The pull covered: ${summary.covered}`)
   return lines.join('\n')
 }
 
@@ -115,6 +124,7 @@ async function runJob(
   io: CliIo,
   kind: 'push' | 'pull',
   connection: ConnectionOverride | undefined,
+  query: PullQuery | undefined,
 ): Promise<{ finished: JobFinishedEvent; interrupted: boolean }> {
   const watch = watchJob(
     backend,
@@ -123,10 +133,11 @@ async function runJob(
     1000,
   )
   try {
-    const handle = await backend.call(
-      kind === 'push' ? 'sync.push' : 'sync.pull',
-      connection ? { connection } : {},
-    )
+    const request = { ...(connection ? { connection } : {}) }
+    const handle =
+      kind === 'push'
+        ? await backend.call('sync.push', request)
+        : await backend.call('sync.pull', { ...request, ...(query ? { query } : {}) })
     const finished = await watch.finished(handle.jobId)
     return { finished, interrupted: watch.interrupted }
   } finally {
@@ -134,26 +145,42 @@ async function runJob(
   }
 }
 
+/** `sync query`: prints what a pull downloads; with flags, saves the changed query first. */
+async function runQueryCommand(backend: Backend, io: CliIo, options: SyncCliOptions): Promise<number> {
+  let view = await backend.call('sync.settings.get', {})
+  if (hasQueryFlags(options)) {
+    view = await backend.call('sync.settings.set', { pullQuery: applyQueryFlags(view.pullQuery, options) })
+  }
+  io.stdout(
+    options.json
+      ? `${JSON.stringify({ pullQuery: view.pullQuery, pullCoverage: view.pullCoverage }, null, 2)}\n`
+      : `A pull downloads: ${view.pullCoverage}\n`,
+  )
+  return EXIT_OK
+}
+
 export async function runSyncCommand(
-  action: 'push' | 'pull' | 'status',
+  action: 'push' | 'pull' | 'status' | 'query',
   options: SyncCliOptions,
   context: { io: CliIo; logger: Logger },
 ): Promise<number> {
   const { io } = context
-  const connection = action === 'status' ? undefined : connectionFromOptions(options)
+  const connection = action === 'status' || action === 'query' ? undefined : connectionFromOptions(options)
   const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env })
   // One-shot: no background sync next to the run this command does.
   const backend = createBackend({ dataDir, host: 'web', logger: context.logger, sync: { autoSync: false } })
   try {
+    if (action === 'query') return await runQueryCommand(backend, io, options)
     if (action === 'status') {
       const status = await backend.call('sync.status', {})
       const errors = await backend.call('sync.errors.list', { limit: 20 })
       const conflicts = await backend.call('sync.conflicts.list', { limit: 20 })
+      const { pullCoverage } = await backend.call('sync.settings.get', {})
       if (options.json) {
-        io.stdout(`${JSON.stringify({ status, errors, conflicts }, null, 2)}\n`)
+        io.stdout(`${JSON.stringify({ status, errors, conflicts, pullCoverage }, null, 2)}\n`)
         return EXIT_OK
       }
-      const lines = [describeStatus(status)]
+      const lines = [describeStatus(status), `  a pull downloads: ${pullCoverage}`]
       for (const item of errors.items) {
         lines.push(
           `  refused: ${item.profileLabel ?? item.profileId} (${item.kind} ${item.fields.join(', ')}): ${item.code} ${item.message}`,
@@ -167,7 +194,12 @@ export async function runSyncCommand(
       io.stdout(`${lines.join('\n')}\n`)
       return EXIT_OK
     }
-    const { finished, interrupted } = await runJob(backend, io, action, connection)
+    // Query flags on a pull apply to this run only, on top of the saved query.
+    const query =
+      action === 'pull' && hasQueryFlags(options)
+        ? applyQueryFlags((await backend.call('sync.settings.get', {})).pullQuery, options)
+        : undefined
+    const { finished, interrupted } = await runJob(backend, io, action, connection, query)
     if (finished.status === 'cancelled') {
       io.stderr(
         `error: the ${action} was cancelled; what was sent stays sent, the rest waits for the next push\n`,
@@ -193,4 +225,75 @@ export async function runSyncCommand(
   } finally {
     await backend.close()
   }
+}
+
+/** Registers `profile-desk sync …` on the program. */
+export function registerSyncCommands(
+  program: Command,
+  deps: {
+    io: CliIo
+    logger: Logger
+    setExit(code: number): void
+    dataDirOption: string
+    dataDirHelp: string
+  },
+): void {
+  const { io, logger, setExit, dataDirOption, dataDirHelp } = deps
+  const run = (action: 'push' | 'pull' | 'status' | 'query') => async (opts: SyncCliOptions) =>
+    setExit(await runSyncCommand(action, opts, { io, logger }))
+  const sync = program
+    .command('sync')
+    .description('sync with the remote profile API (CleverTap or the sandbox)')
+  const connectionOptions = (command: Command): Command =>
+    command
+      .option(
+        '--base-url <url>',
+        'the API base for this run, e.g. http://127.0.0.1:8080 (default: the settings)',
+      )
+      .option('--region <region>', 'a CleverTap region for this run: eu1, in1, sg1, us1, aps3, mec1')
+      .option('--account <id>', 'the account id for this run')
+      .option(
+        '--passcode-file <file>',
+        'a file holding the passcode for this run (never pass it on the command line); needed for a ' +
+          'remote or account other than the saved one',
+      )
+      .option('--json', 'print the summary as JSON')
+      .option(dataDirOption, dataDirHelp)
+  const queryOptions = (command: Command): Command =>
+    command
+      .option('--event <name>', 'the event the downloaded profiles did, e.g. "Charged"')
+      .option('--from <date>', 'the first day, YYYY-MM-DD')
+      .option('--to <date>', 'the last day, YYYY-MM-DD')
+      .option('--field <filter>', FIELD_FLAG_HELP, collect)
+  connectionOptions(sync.command('push').description('upload the changes waiting in the outbox')).action(
+    run('push'),
+  )
+  queryOptions(
+    connectionOptions(
+      sync
+        .command('pull')
+        .description(
+          'download profiles from the server into the local cache (query flags: this run only; ' +
+            'see `sync query` for the saved query)',
+        ),
+    ),
+  ).action(run('pull'))
+  sync
+    .command('status')
+    .description('show changes waiting, refused changes, conflicts and the last sync')
+    .option('--json', 'print the status as JSON')
+    .option(dataDirOption, dataDirHelp)
+    .action(run('status'))
+  queryOptions(
+    sync
+      .command('query')
+      .description('show what a pull downloads; with options, change and save it')
+      .option('--default-event', 'back to the default event (App Launched on CleverTap)')
+      .option('--earliest', 'no first day: from the earliest date')
+      .option('--today', 'no last day: up to the day of the pull')
+      .option('--clear-fields', 'no profile-field filters')
+      .option('--reset', 'back to the default query')
+      .option('--json', 'print the query as JSON')
+      .option(dataDirOption, dataDirHelp),
+  ).action(run('query'))
 }

@@ -1,6 +1,8 @@
 // The CleverTap REST client: one HTTP attempt per call, classified into what sync does next (done,
-// retry with backoff, stop for credentials, split a refused batch). Retrying is backoff.ts's job.
-// The passcode goes only into the request header, never into a message.
+// retry with backoff, stop for credentials, split a refused batch, stop for a wrong address). Retrying
+// is backoff.ts's job. The passcode goes only into the request header, never into a message, and never
+// follows a redirect.
+import { parseRetryAfter } from './retry-after'
 
 export interface RemoteConnection {
   /** e.g. https://in1.api.clevertap.com/1 or http://127.0.0.1:40123/1 */
@@ -21,8 +23,13 @@ export type FailureKind =
   /** The server could not be reached at all (refused, DNS, unreachable). */
   | 'offline'
   | 'timeout'
-  /** 400/404/405/413: the request itself is refused; resending it unchanged cannot help. */
+  /** 400/413: the request itself is refused; resending it unchanged cannot help. */
   | 'bad-request'
+  /**
+   * 404/405, a redirect, or a reply that is not the API's JSON (a proxy's web page): the base URL or
+   * region points somewhere else. Nothing the records hold is to blame; the run stops.
+   */
+  | 'wrong-address'
   | 'cancelled'
 
 export interface Failure {
@@ -30,6 +37,8 @@ export interface Failure {
   kind: FailureKind
   status: number | null
   message: string
+  /** A 429/503's Retry-After, in ms from when the reply arrived (seconds or an HTTP date). */
+  retryAfterMs?: number
 }
 
 export type Outcome<T> = { ok: true; value: T } | Failure
@@ -93,9 +102,15 @@ class RawJson {
   constructor(readonly text: string) {}
 }
 
-function failure(kind: FailureKind, status: number | null, message: string): Failure {
-  return { ok: false, kind, status, message }
+function failure(kind: FailureKind, status: number | null, message: string, retryAfterMs?: number): Failure {
+  return retryAfterMs === undefined
+    ? { ok: false, kind, status, message }
+    : { ok: false, kind, status, message, retryAfterMs }
 }
+
+/** What to check when the address looks wrong: said the same way for every endpoint. */
+const CHECK_ADDRESS =
+  'Check the base URL, or the region your CleverTap account lives in, in Settings (or --base-url/--region).'
 
 function serverText(body: unknown): string | null {
   if (!isPlainObject(body)) return null
@@ -119,7 +134,13 @@ export class CleverTapClient {
     if (!reply.ok) return reply
     const body = reply.value
     if (!isPlainObject(body) || typeof body.processed !== 'number' || !Array.isArray(body.unprocessed)) {
-      return failure('server', 200, 'The upload reply was not the expected {status, processed, unprocessed}.')
+      // JSON, but not the upload API's envelope: another service answers at this address.
+      return failure(
+        'wrong-address',
+        200,
+        `The remote address looks wrong: ${this.connection.endpoint}/upload answered with JSON that is not ` +
+          `CleverTap's upload reply {status, processed, unprocessed}; nothing was counted as sent. ${CHECK_ADDRESS}`,
+      )
     }
     const unprocessed: UnprocessedRecord[] = []
     for (const item of body.unprocessed as unknown[]) {
@@ -227,6 +248,8 @@ export class CleverTapClient {
       response = await this.options.fetch(url, {
         method,
         headers,
+        // Never follow a redirect: fetch would send the passcode header on to wherever it points.
+        redirect: 'manual',
         ...(body !== undefined ? { body: body instanceof RawJson ? body.text : JSON.stringify(body) } : {}),
         signal: combined,
       })
@@ -247,6 +270,11 @@ export class CleverTapClient {
       const detail = codes.length > 0 ? codes.join(', ') : ((error as Error)?.message ?? 'connection lost')
       return failure('network', null, `The connection to ${this.connection.endpoint} broke (${detail}).`)
     }
+    return this.classify(response, text, path)
+  }
+
+  /** What one HTTP reply means for sync. */
+  private classify(response: Response, text: string, path: string): Outcome<unknown> {
     let parsed: unknown
     try {
       parsed = text === '' ? null : JSON.parse(text)
@@ -255,6 +283,18 @@ export class CleverTapClient {
     }
     const status = response.status
     const said = serverText(parsed)
+    const where = `${this.connection.endpoint}${path}`
+    if (status >= 300 && status < 400) {
+      const location = response.headers.get('location')
+      const target = location === null ? null : URL.parse(location, where)
+      return failure(
+        'wrong-address',
+        status,
+        `The remote address looks wrong: ${where} answered with a redirect (HTTP ${status}` +
+          `${target ? ` to ${target.origin}` : ''}). Profile Desk does not follow redirects, so the passcode ` +
+          `is never sent on to another address. ${CHECK_ADDRESS}`,
+      )
+    }
     if (status === 401 || status === 403) {
       return failure(
         'unauthorized',
@@ -262,12 +302,40 @@ export class CleverTapClient {
         `The server refused the account id or passcode (HTTP ${status}${said ? `: ${said}` : ''}).`,
       )
     }
-    if (status === 429) return failure('throttled', status, said ?? 'Too many concurrent requests.')
-    if (status >= 500) return failure('server', status, `Server error ${status}${said ? `: ${said}` : ''}.`)
+    if (status === 404 || status === 405) {
+      return failure(
+        'wrong-address',
+        status,
+        `The remote address looks wrong: ${where} answered HTTP ${status} ` +
+          `(${status === 404 ? 'no such endpoint' : 'method not allowed'}${said ? `: ${said}` : ''}). ${CHECK_ADDRESS}`,
+      )
+    }
+    const retryAfterMs =
+      status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : null
+    if (status === 429) {
+      return failure('throttled', status, said ?? 'Too many concurrent requests.', retryAfterMs ?? undefined)
+    }
+    if (status >= 500) {
+      return failure(
+        'server',
+        status,
+        `Server error ${status}${said ? `: ${said}` : ''}.`,
+        retryAfterMs ?? undefined,
+      )
+    }
     if (status < 200 || status >= 300) {
       return failure('bad-request', status, `HTTP ${status}${said ? `: ${said}` : ''}.`)
     }
-    if (parsed === null) return failure('server', status, 'The server sent a reply that is not JSON.')
+    if (parsed === null && text.trim() !== '') {
+      // A success that is not JSON is a web page (a proxy's or a login portal's), not the API. (An empty
+      // one, e.g. 204, is left to each endpoint: a delete may answer so.)
+      const kind = /^\s*</.test(text) ? 'a web page' : 'text that is not JSON'
+      return failure(
+        'wrong-address',
+        status,
+        `The remote address looks wrong: ${where} answered with ${kind} instead of CleverTap's JSON. ${CHECK_ADDRESS}`,
+      )
+    }
     return { ok: true, value: parsed }
   }
 }

@@ -44,11 +44,13 @@ export function createSyncHandlers(ctx: BackendContext): SyncHandlers {
     control: JobControl,
     trigger: string,
     connection: RunOptions['connection'],
+    query?: RunOptions['query'],
   ): RunOptions => ({
     trigger,
     signal: control.signal,
     onProgress: (phase, done, total) => control.progress(phase, done, total),
     ...(connection === undefined ? {} : { connection }),
+    ...(query === undefined ? {} : { query }),
   })
 
   const changedOutbox = () => {
@@ -74,7 +76,7 @@ export function createSyncHandlers(ctx: BackendContext): SyncHandlers {
     'sync.pull': async (req) => {
       await service.settings.connection(req.connection)
       const { jobId } = ctx.jobs.start('sync.pull', async (control) =>
-        summaryOf('pull', await service.pull(runOptions(control, 'manual', req.connection))),
+        summaryOf('pull', await service.pull(runOptions(control, 'manual', req.connection, req.query))),
       )
       return { jobId }
     },

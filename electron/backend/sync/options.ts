@@ -1,6 +1,7 @@
 // Sync's injectable parts and tuning: the HTTP fetch, timers, sleep and random source (so tests control
 // time and jitter), the retry policy and the request timeout. Everything has a production default.
 import { setTimeout as sleepTimer } from 'node:timers/promises'
+import { DEFAULT_MAX_RETRY_AFTER_MS } from './retry-after'
 
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown
@@ -14,6 +15,8 @@ export interface RetryPolicy {
   offlineAttempts: number
   baseDelayMs: number
   maxDelayMs: number
+  /** The longest wait a server's Retry-After (on 429/503) is honoured for, per attempt. */
+  maxRetryAfterMs: number
 }
 
 export interface SyncOptions {
@@ -56,6 +59,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   offlineAttempts: 3,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
+  maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
 }
 
 const realTimers: Timers = {

@@ -3,6 +3,7 @@
 import type { WireFieldValue } from '../../../shared/ipc/channels/sync'
 import type { Db } from '../db/connection'
 import { prepared } from '../profiles/statements'
+import { onTheWire, wireData } from './wire-record'
 
 /** Outbox rows still in the queue: an accepted entry's id is in outbox_done until its row is purged. */
 export const NOT_DONE = 'id NOT IN (SELECT id FROM outbox_done)'
@@ -139,7 +140,7 @@ function recordsOf(
   // Consecutive plain profile changes: one record, the latest value of each key winning.
   const closeRun = () => {
     const alone = (row: OutboxRow) =>
-      records.push({ json: row.payload, entryIds: [row.id], objectId, kind: 'profile' })
+      records.push({ json: onTheWire(row.payload), entryIds: [row.id], objectId, kind: 'profile' })
     if (run.length === 1) {
       alone(run[0] as OutboxRow)
     } else if (run.length > 1) {
@@ -163,7 +164,7 @@ function recordsOf(
             record.identity = payload.identity
           if (isPlainObject(payload.profileData)) Object.assign(data, payload.profileData)
         }
-        record.profileData = data
+        record.profileData = wireData(data)
         records.push({
           json: JSON.stringify(record),
           entryIds: readable.map((r) => r.row.id),
@@ -178,8 +179,9 @@ function recordsOf(
     if (row.kind === 'event' || carriesOperation(row.payload)) {
       if (row.kind !== 'event') closeRun()
       const idem = options.idempotencyKeys ? idempotencyKey(options.installId, row) : undefined
+      const payload = row.kind === 'event' ? row.payload : onTheWire(row.payload)
       records.push({
-        json: idem === undefined ? row.payload : withKey(row.payload, idem),
+        json: idem === undefined ? payload : withKey(payload, idem),
         entryIds: [row.id],
         objectId,
         kind: row.kind === 'event' ? 'event' : 'profile',

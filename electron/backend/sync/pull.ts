@@ -18,16 +18,6 @@ const CURSOR_RESUME_MS = 3.5 * 24 * 3600 * 1000
 /** Remote deletes take up to 48 h; a pull skips profiles deleted here for this long. */
 const TOMBSTONE_MS = 7 * 24 * 3600 * 1000
 
-/**
- * [I] The download API pages through the profiles that match an event query; there is no "all profiles"
- * query. The default asks for profiles that launched an app since 2015; the sandbox ignores it and
- * returns every profile. A real account may want its own query (an event every user has).
- */
-export function defaultPullQuery(now: Date): Record<string, unknown> {
-  const to = now.getUTCFullYear() * 10000 + (now.getUTCMonth() + 1) * 100 + now.getUTCDate()
-  return { event_name: 'App Launched', from: 20150101, to }
-}
-
 export interface PullContext {
   db: Db
   client: CleverTapClient
@@ -36,7 +26,12 @@ export interface PullContext {
   clock: () => number
   signal: AbortSignal
   pageSize?: number
+  /** The POST /1/profiles.json body (shared/sync/pull-query.ts). */
   query: unknown
+  /** Names the query (not the day it runs): a saved cursor is resumed only for the same one. */
+  queryKey: string
+  /** The query in words, for the result. */
+  covered: string
   bookkeeping(): SyncBookkeeping
   saveBookkeeping(patch: Partial<SyncBookkeeping>): void
   onProgress(phase: string, done: number, total: number | null): void
@@ -45,6 +40,8 @@ export interface PullContext {
 }
 
 export interface PullResult extends RunResult {
+  /** Which profiles the query asked for, in words (shared/sync/pull-query.ts). */
+  covered: string
   created: number
   updated: number
   unchanged: number
@@ -63,6 +60,7 @@ export async function runPull(context: PullContext): Promise<PullResult> {
     retries: 0,
     error: null,
     notes: [],
+    covered: context.covered,
     created: 0,
     updated: 0,
     unchanged: 0,
@@ -95,12 +93,29 @@ export async function runPull(context: PullContext): Promise<PullResult> {
   db.prepare('DELETE FROM sync_tombstones WHERE deleted_at < ?').run(context.clock() - TOMBSTONE_MS)
   const endpoint = client.endpoint
   const saved = context.bookkeeping().pullCursor
-  const start = async (): Promise<Outcome<string>> =>
-    attempt(() => client.startDownload(context.query, context.pageSize ?? PULL_PAGE_SIZE, context.signal))
+  const start = async (): Promise<Outcome<string>> => {
+    const started = await attempt(() =>
+      client.startDownload(context.query, context.pageSize ?? PULL_PAGE_SIZE, context.signal),
+    )
+    if (started.ok || started.kind !== 'bad-request') return started
+    // The server refused the query itself: say which, and where it is set.
+    return {
+      ...started,
+      message:
+        `The server refused the pull query ${JSON.stringify(context.query)}: ${started.message} ` +
+        'Change it in Settings (What a pull downloads) or with `profile-desk sync query`.',
+    }
+  }
 
   let cursor: string
   let startedAt = context.clock()
-  if (saved && saved.endpoint === endpoint && context.clock() - saved.startedAt < CURSOR_RESUME_MS) {
+  const queryKey = context.queryKey
+  if (
+    saved &&
+    saved.endpoint === endpoint &&
+    saved.query === queryKey &&
+    context.clock() - saved.startedAt < CURSOR_RESUME_MS
+  ) {
     cursor = saved.cursor
     startedAt = saved.startedAt
     result.resumed = true
@@ -108,7 +123,7 @@ export async function runPull(context: PullContext): Promise<PullResult> {
     const first = await start()
     if (!first.ok) return finishFailed(first)
     cursor = first.value
-    context.saveBookkeeping({ pullCursor: { cursor, startedAt, endpoint, done: 0 } })
+    context.saveBookkeeping({ pullCursor: { cursor, startedAt, endpoint, done: 0, query: queryKey } })
   }
 
   const types = loadCustomTypes(db)
@@ -146,7 +161,7 @@ export async function runPull(context: PullContext): Promise<PullResult> {
       const done = (context.bookkeeping().pullCursor?.done ?? 0) + records.length
       // The checkpoint commits with the page: a crash never skips or repeats a page's effects.
       context.saveBookkeeping({
-        pullCursor: next === null ? null : { cursor: next, startedAt, endpoint, done },
+        pullCursor: next === null ? null : { cursor: next, startedAt, endpoint, done, query: queryKey },
       })
     }).immediate()
     result.records += records.length

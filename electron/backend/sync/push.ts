@@ -5,10 +5,9 @@
 // request, and the next chunk starts after this one, so a profile's changes arrive in order.
 import type { Db } from '../db/connection'
 import { type RetryDeps, withRetries } from './backoff'
-import type { CleverTapClient, Failure, Outcome, UploadReply } from './client'
+import type { CleverTapClient, Failure, Outcome } from './client'
 import type { RetryPolicy } from './options'
 import {
-  IDEMPOTENCY_FIELD,
   NOT_DONE,
   anyParked,
   parkEntries,
@@ -25,6 +24,7 @@ import {
 import { reconcileRemoteProfile } from './reconcile'
 import type { RunResult } from './runs'
 import { countOutbox } from './status'
+import { keysOf, readReply } from './upload-reply'
 
 /** The upload API allows 15 concurrent requests per account; the other APIs 3 (CLEVERTAP-API.md §0). */
 export const MAX_UPLOADS_IN_FLIGHT = 15
@@ -68,41 +68,8 @@ export interface PushResult extends RunResult {
   held: number
   /** Profiles read back before pushing to look for conflicts. */
   checked: number
-}
-
-const RECORD_NUMBER = /\s*Skipped record number\s*:\s*(\d+)\s*$/
-
-/** The profileData keys of a record's JSON. */
-function keysOf(json: string): string[] {
-  const record: unknown = JSON.parse(json)
-  const data = (record as { profileData?: unknown } | null)?.profileData
-  return typeof data === 'object' && data !== null ? Object.keys(data) : []
-}
-
-/** The server's message without the batch-relative "Skipped record number : i" suffix. */
-export function serverMessage(error: string): string {
-  return error.replace(RECORD_NUMBER, '').trim()
-}
-
-/** Which records of a batch the server refused, or null when its reply cannot be attributed. */
-export function refusedIndexes(
-  reply: UploadReply,
-  records: readonly PlannedRecord[],
-): Map<number, { code: number; message: string }> | null {
-  const refused = new Map<number, { code: number; message: string }>()
-  for (const item of reply.unprocessed) {
-    let index: number | undefined
-    const numbered = RECORD_NUMBER.exec(item.error)
-    if (numbered) index = Number(numbered[1]) - 1
-    const echoed = item.record as Record<string, unknown> | undefined
-    const key = echoed?.[IDEMPOTENCY_FIELD]
-    if ((index === undefined || index < 0 || index >= records.length) && typeof key === 'string') {
-      index = records.findIndex((r) => r.idem === key)
-    }
-    if (index === undefined || index < 0 || index >= records.length || refused.has(index)) return null
-    refused.set(index, { code: item.code, message: serverMessage(item.error) })
-  }
-  return refused
+  /** Records a reply did not account for (processed + unprocessed short of those sent): kept queued. */
+  unaccounted: number
 }
 
 async function runPool<T>(
@@ -164,6 +131,7 @@ export async function runPush(context: PushContext): Promise<PushResult> {
     remaining: 0,
     held: 0,
     checked: 0,
+    unaccounted: 0,
   }
   // A failure that ends the run stops the other requests too.
   const stop = new AbortController()
@@ -242,8 +210,8 @@ export async function runPush(context: PushContext): Promise<PushResult> {
       ),
     )
     if (outcome.ok) {
-      const refused = refusedIndexes(outcome.value, records)
-      if (refused === null) {
+      const reply = readReply(outcome.value, records)
+      if (reply === null) {
         fail({
           ok: false,
           kind: 'server',
@@ -253,8 +221,18 @@ export async function runPush(context: PushContext): Promise<PushResult> {
         return
       }
       const at = context.clock()
+      if (!reply.accounted) {
+        // Which of the others were processed cannot be known: they stay queued (sent again next time).
+        const kept = records.length - reply.refused.size
+        result.unaccounted += kept
+        result.notes.push(
+          `The server said it processed ${outcome.value.processed} and refused ${reply.refused.size} of ` +
+            `${records.length} records; ${kept} stay queued for the next push.`,
+        )
+      }
       records.forEach((planned, index) => {
-        const problem = refused.get(index)
+        const problem = reply.refused.get(index)
+        if (problem === undefined && !reply.accounted) return
         if (problem === undefined) {
           accepted.push(...planned.entryIds)
           if (planned.kind === 'profile')
@@ -445,7 +423,7 @@ export async function runPush(context: PushContext): Promise<PushResult> {
     result.error = { code: ended.kind, message: ended.message }
   } else if (context.signal.aborted) {
     result.status = 'cancelled'
-  } else if (result.rejected > 0 || result.held > 0) {
+  } else if (result.rejected > 0 || result.held > 0 || result.unaccounted > 0) {
     result.status = 'partial'
   }
   return result

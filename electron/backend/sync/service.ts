@@ -1,13 +1,19 @@
 // The sync service of one backend: settings and secrets, push and pull runs (one at a time), their
 // history, the status and its `sync.status` events, and the auto-sync scheduler. Handlers and the CLI
 // reach it through the sync channels.
-import type { ConnectionOverride, ConnectionTestResult, SyncStatus } from '../../../shared/ipc/channels/sync'
+import type {
+  ConnectionOverride,
+  ConnectionTestResult,
+  PullQuery,
+  SyncStatus,
+} from '../../../shared/ipc/channels/sync'
+import { describePullQuery, queryBody } from '../../../shared/sync/pull-query'
 import { AppError, type ErrorCode } from '../../../shared/ipc/envelope'
 import type { BackendContext } from '../context'
 import { CleverTapClient, type RemoteConnection } from './client'
 import { purgeDone } from './outbox-queue'
 import { type ResolvedSyncOptions, resolveSyncOptions } from './options'
-import { defaultPullQuery, runPull, type PullResult } from './pull'
+import { runPull, type PullResult } from './pull'
 import { runPush, type Contact, type PushResult } from './push'
 import { RunHistory } from './runs'
 import { type RunOutcome, SyncScheduler } from './scheduler'
@@ -19,6 +25,8 @@ export interface RunOptions {
   signal?: AbortSignal
   onProgress?: (phase: string, done: number, total: number | null) => void
   connection?: ConnectionOverride
+  /** Pull only: this query instead of the saved one. */
+  query?: PullQuery
 }
 
 /** Sent rows deleted per slice of the background purge. */
@@ -204,6 +212,9 @@ export class SyncService {
   pull(options: RunOptions): Promise<PullResult & { runId: number; durationMs: number }> {
     return this.exclusive(async () => {
       const connection = await this.settings.connection(options.connection)
+      const stored = this.settings.read()
+      const remoteKind = (options.connection?.remote ?? stored.remote)?.kind ?? 'region'
+      const query = options.query ?? stored.pullQuery
       const started = this.ctx.clock()
       const runId = this.runs.start('pull', options.trigger, connection.endpoint, started)
       this.status.activity = 'pulling'
@@ -216,7 +227,9 @@ export class SyncService {
           deps: this.options,
           clock: this.ctx.clock,
           signal: this.signalFor(options),
-          query: defaultPullQuery(new Date(this.ctx.clock())),
+          query: queryBody(query, remoteKind, started),
+          queryKey: JSON.stringify({ remoteKind, query }),
+          covered: describePullQuery(query, remoteKind),
           bookkeeping: () => this.settings.bookkeeping(),
           saveBookkeeping: (patch) => this.settings.patchBookkeeping(patch),
           onProgress: (phase, done, total) => options.onProgress?.(phase, done, total),
@@ -299,7 +312,9 @@ export class SyncService {
         ? 'unauthorized'
         : kind === 'offline' || kind === 'network' || kind === 'timeout'
           ? 'offline'
-          : 'server'
+          : kind === 'wrong-address'
+            ? 'wrong_address'
+            : 'server'
     const contact: Contact | null =
       mapped === 'unauthorized'
         ? 'unauthorized'

@@ -5,9 +5,11 @@ import { randomUUID } from 'node:crypto'
 import {
   DEFAULT_BATCH_SIZE,
   type ConnectionOverride,
+  type PullQuery,
   type RemoteSpec,
   type SyncSettingsView,
 } from '../../../shared/ipc/channels/sync'
+import { DEFAULT_PULL_QUERY, describePullQuery } from '../../../shared/sync/pull-query'
 import { AppError } from '../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
 import type { SecretStore } from '../secret-store'
@@ -19,21 +21,33 @@ const SETTINGS_KEY = 'sync.settings'
 const STATE_KEY = 'sync.state'
 const INSTALL_KEY = 'sync.installId'
 
+/** Where the stored passcode may be sent: the endpoint and account it was saved with (null: not yet chosen). */
+export interface PasscodeBinding {
+  endpoint: string | null
+  accountId: string | null
+}
+
 export interface StoredSettings {
   remote: RemoteSpec | null
   accountId: string | null
   passcodeStored: boolean
+  /** Absent in settings saved before the binding existed: then the saved remote and account. */
+  passcodeFor?: PasscodeBinding
   batchSize: number
   autoSync: boolean
   pushIntervalMinutes: number
   pullIntervalMinutes: number
+  pullQuery: PullQuery
 }
 
 export interface SyncBookkeeping {
   lastPushAt: number | null
   lastPullAt: number | null
-  /** A download interrupted half-way resumes from here while the cursor is valid (4 days). */
-  pullCursor: { cursor: string; startedAt: number; endpoint: string; done: number } | null
+  /**
+   * A download interrupted half-way resumes from here while the cursor is valid (4 days), for the same
+   * endpoint and query (`query`: the request body it was started with, as JSON).
+   */
+  pullCursor: { cursor: string; startedAt: number; endpoint: string; done: number; query?: string } | null
 }
 
 const DEFAULTS: StoredSettings = {
@@ -44,6 +58,7 @@ const DEFAULTS: StoredSettings = {
   autoSync: true,
   pushIntervalMinutes: 5,
   pullIntervalMinutes: 0,
+  pullQuery: DEFAULT_PULL_QUERY,
 }
 
 export type SettingsUpdate = {
@@ -54,6 +69,7 @@ export type SettingsUpdate = {
   autoSync?: boolean | undefined
   pushIntervalMinutes?: number | undefined
   pullIntervalMinutes?: number | undefined
+  pullQuery?: PullQuery | null | undefined
 }
 
 function readJson<T extends object>(db: Db, key: string, fallback: T): T {
@@ -67,6 +83,35 @@ function readJson<T extends object>(db: Db, key: string, fallback: T): T {
   } catch {
     return { ...fallback }
   }
+}
+
+/**
+ * Throws a validation error when the stored passcode would be sent (or saved for) another endpoint or
+ * account than its binding. `partial`: a part the binding has not chosen yet may be anything.
+ */
+function refuseElsewhere(
+  binding: PasscodeBinding,
+  endpoint: string | null,
+  accountId: string | null,
+  options: { partial: boolean },
+): void {
+  const differs = (bound: string | null, wanted: string | null) =>
+    wanted !== null && (bound === null ? !options.partial : bound !== wanted)
+  if (!differs(binding.endpoint, endpoint) && !differs(binding.accountId, accountId)) return
+  const describe = (where: string | null, who: string | null) =>
+    `${where ?? 'no remote yet'}${who ? ` (account ${who})` : ''}`
+  const saved = describe(binding.endpoint, binding.accountId)
+  const asked = describe(endpoint, accountId)
+  throw new AppError(
+    'validation',
+    `The stored passcode is only sent to ${saved}, not to ${asked}. Give the passcode for ${asked} ` +
+      'with it (on the command line: --passcode-file), or forget the stored passcode first.',
+    {
+      key: 'passcode',
+      rule: 'the passcode of the remote and account it is sent to',
+      missing: ['the passcode'],
+    },
+  )
 }
 
 function writeJson(db: Db, key: string, value: unknown): void {
@@ -113,6 +158,8 @@ export class SyncSettings {
       autoSync: settings.autoSync,
       pushIntervalMinutes: settings.pushIntervalMinutes,
       pullIntervalMinutes: settings.pullIntervalMinutes,
+      pullQuery: settings.pullQuery,
+      pullCoverage: describePullQuery(settings.pullQuery, settings.remote?.kind ?? 'region'),
     }
   }
 
@@ -135,12 +182,26 @@ export class SyncSettings {
     if (update.autoSync !== undefined) next.autoSync = update.autoSync
     if (update.pushIntervalMinutes !== undefined) next.pushIntervalMinutes = update.pushIntervalMinutes
     if (update.pullIntervalMinutes !== undefined) next.pullIntervalMinutes = update.pullIntervalMinutes
+    if (update.pullQuery !== undefined) next.pullQuery = update.pullQuery ?? DEFAULT_PULL_QUERY
+    const nextEndpoint = next.remote === null ? null : endpointOf(next.remote)
+    if (update.passcode === undefined && current.passcodeStored) {
+      // Another remote or account is saved without its passcode: refused, so the stored one never
+      // follows the settings somewhere else. A part still unchosen is bound on first choice.
+      const binding = this.binding(current)
+      refuseElsewhere(binding, nextEndpoint, next.accountId, { partial: true })
+      next.passcodeFor = {
+        endpoint: binding.endpoint ?? nextEndpoint,
+        accountId: binding.accountId ?? next.accountId,
+      }
+    }
     if (update.passcode === null) {
       await this.secrets.delete(PASSCODE_SECRET)
       next.passcodeStored = false
+      delete next.passcodeFor
     } else if (update.passcode !== undefined) {
       await this.secrets.set(PASSCODE_SECRET, update.passcode)
       next.passcodeStored = true
+      next.passcodeFor = { endpoint: nextEndpoint, accountId: next.accountId }
     }
     const remoteChanged =
       JSON.stringify(next.remote) !== JSON.stringify(current.remote) ||
@@ -152,11 +213,19 @@ export class SyncSettings {
     return { remoteChanged }
   }
 
-  /** The connection to use: the override's fields first, then the stored settings and passcode. */
+  /**
+   * The connection to use: the override's fields first, then the stored settings. The stored passcode
+   * goes only to the endpoint and account it was saved with: an override naming another remote or
+   * account must bring its own passcode (a validation error says so before anything is sent).
+   */
   async connection(override: ConnectionOverride = {}): Promise<RemoteConnection> {
     const settings = this.read()
     const remote = override.remote ?? settings.remote
-    const accountId = override.accountId ?? settings.accountId
+    const accountId = override.accountId?.trim() ?? settings.accountId
+    const endpoint = remote === null ? null : endpointOf(remote)
+    if (override.passcode === undefined && settings.passcodeStored && endpoint !== null) {
+      refuseElsewhere(this.binding(settings), endpoint, accountId, { partial: false })
+    }
     const passcode =
       override.passcode ?? (settings.passcodeStored ? await this.secrets.get(PASSCODE_SECRET) : null)
     const missing = [
@@ -164,12 +233,17 @@ export class SyncSettings {
       accountId === null ? 'the account id' : null,
       passcode === null ? 'the passcode' : null,
     ].filter((item): item is string => item !== null)
-    if (remote === null || accountId === null || passcode === null) {
+    if (endpoint === null || accountId === null || passcode === null) {
       throw new AppError('validation', `Sync is not set up: set ${missing.join(', ')} in Settings.`, {
         missing,
       })
     }
-    return { endpoint: endpointOf(remote), accountId, passcode }
+    return { endpoint, accountId, passcode }
+  }
+
+  /** Where the stored passcode may go (settings from before the binding: the saved remote and account). */
+  private binding(settings: StoredSettings): PasscodeBinding {
+    return settings.passcodeFor ?? { endpoint: this.endpoint(settings), accountId: settings.accountId }
   }
 
   installId(): string {

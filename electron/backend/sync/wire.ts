@@ -3,6 +3,7 @@
 // Also writes server values into the local cache through the store's own rules (ProfileChange).
 import type { WireFieldValue } from '../../../shared/ipc/channels/sync'
 import { findSystemProperty } from '../../../shared/profile/catalogue'
+import { catalogueKeyOfWire } from '../../../shared/sync/wire-keys'
 import type { CustomPropertyType, PropertyValue } from '../../../shared/profile/types'
 import type { Db } from '../db/connection'
 import { identifierLabel, loadIdentifiers, type StoredIdentifier } from '../profiles/identifiers'
@@ -78,7 +79,8 @@ export function remoteWireView(record: RemoteProfile): WireView {
   const view: WireView = new Map()
   const data = isPlainObject(record.profileData) ? record.profileData : {}
   for (const [rawKey, raw] of Object.entries(data)) {
-    const key = findSystemProperty(rawKey)?.key ?? rawKey
+    // The time zone arrives as `tz` (or `Tz`): kept as the profile's Timezone.
+    const key = findSystemProperty(catalogueKeyOfWire(rawKey))?.key ?? rawKey
     const value =
       key === 'Phone' ? phoneText(raw) : IDENTIFIER_WIRE_KINDS.has(key) ? String(raw) : wireValueOf(raw)
     if (value !== undefined && value !== null) view.set(key, value)

@@ -1,11 +1,20 @@
 // Channels of sync with the remote profile API (issue 4), spread into the contract in ../contract.ts,
 // and the shapes a UI needs to drive it: settings, status, pending changes, errors, conflicts, runs.
 import { z } from 'zod'
+import {
+  FIELD_OPERATORS,
+  isQueryDate,
+  MAX_FIELD_FILTERS,
+  NUMERIC_OPERATORS,
+  VALUELESS_OPERATORS,
+  type PullQuery,
+} from '../../sync/pull-query'
 import { MAX_BATCH_SIZE, REGIONS } from '../../sync/remote-constants'
 import { channel } from '../channel'
 
 // The constants live in a zod-free module the renderer imports; re-exported for the backend's convenience.
 export { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, REGIONS, type Region } from '../../sync/remote-constants'
+export type { FieldFilter, PullQuery } from '../../sync/pull-query'
 
 /** A wire value as the upload API carries it: dates are "$D_<epoch seconds>". Null: the field is absent. */
 export type WireFieldValue = string | number | boolean | string[] | null
@@ -24,6 +33,49 @@ const connectionOverride = z
   .object({ remote: remoteSpec.optional(), accountId: accountId.optional(), passcode: passcode.optional() })
   .strict()
 export type ConnectionOverride = z.infer<typeof connectionOverride>
+
+const queryDate = z
+  .number()
+  .refine(isQueryDate, { message: 'expected a calendar date written YYYYMMDD, e.g. 20240131' })
+
+/** One profile-field filter in CleverTap's query language: a value unless it is exists/does_not_exist. */
+const fieldFilter = z
+  .object({
+    // CleverTap keys are at most 120 bytes; ':' and '$' are not allowed in them (CLEVERTAP-API.md §1).
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(120)
+      .regex(/^[^:$]+$/, 'a property key holds no ":" or "$"'),
+    operator: z.enum(FIELD_OPERATORS),
+    value: z.union([z.string().max(512), z.number().finite()]).optional(),
+  })
+  .strict()
+  .superRefine((field, ctx) => {
+    const valueless = VALUELESS_OPERATORS.includes(field.operator)
+    if (valueless && field.value !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `${field.operator} takes no value` })
+    } else if (!valueless && (field.value === undefined || field.value === '')) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `${field.operator} needs a value` })
+    } else if (NUMERIC_OPERATORS.includes(field.operator) && typeof field.value !== 'number') {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `${field.operator} compares a number` })
+    }
+  })
+
+/** What a pull downloads (shared/sync/pull-query.ts): null parts take their defaults. */
+const pullQuery = z
+  .object({
+    eventName: z.string().trim().min(1).max(512).nullable(),
+    from: queryDate.nullable(),
+    to: queryDate.nullable(),
+    profileFields: z.array(fieldFilter).max(MAX_FIELD_FILTERS),
+  })
+  .strict()
+  .refine((query) => query.from === null || query.to === null || query.from <= query.to, {
+    message: 'the first day (from) is after the last day (to)',
+    path: ['from'],
+  }) satisfies z.ZodType<PullQuery>
 
 const paging = {
   offset: z.number().int().min(0).max(10_000_000).default(0),
@@ -49,12 +101,19 @@ export interface SyncSettingsView {
   pushIntervalMinutes: number
   /** 0: pull only on demand. */
   pullIntervalMinutes: number
+  /** What a pull asks the download API for (null parts: the defaults). */
+  pullQuery: PullQuery
+  /** One sentence saying which profiles a pull downloads, for the Sync page and the CLI. */
+  pullCoverage: string
 }
 
 export interface ConnectionTestResult {
   ok: boolean
-  /** ok, or why not: credentials refused, server unreachable, server error, settings incomplete. */
-  outcome: 'ok' | 'unauthorized' | 'offline' | 'server' | 'not_configured'
+  /**
+   * ok, or why not: credentials refused, server unreachable, server error, the address answers but is
+   * not the API (404/405, a redirect, a web page), settings incomplete.
+   */
+  outcome: 'ok' | 'unauthorized' | 'offline' | 'server' | 'wrong_address' | 'not_configured'
   message: string
   endpoint: string | null
   latencyMs: number | null
@@ -186,6 +245,8 @@ export const syncChannels = {
           .min(0)
           .max(7 * 24 * 60)
           .optional(),
+        /** null: back to the default query. */
+        pullQuery: pullQuery.nullable().optional(),
       })
       .strict(),
   ),
@@ -195,8 +256,13 @@ export const syncChannels = {
   ),
   /** Uploads waiting changes as a job (progress, cancel); job.finished carries a push summary. */
   'sync.push': channel<{ jobId: string }>()(z.object({ connection: connectionOverride.optional() }).strict()),
-  /** Downloads profiles with the cursor API as a job; conflicts are listed, never overwritten. */
-  'sync.pull': channel<{ jobId: string }>()(z.object({ connection: connectionOverride.optional() }).strict()),
+  /**
+   * Downloads profiles with the cursor API as a job; conflicts are listed, never overwritten. `query`:
+   * this run only, instead of the saved pull query.
+   */
+  'sync.pull': channel<{ jobId: string }>()(
+    z.object({ connection: connectionOverride.optional(), query: pullQuery.optional() }).strict(),
+  ),
   /** Pull, then push, as one job. */
   'sync.now': channel<{ jobId: string }>()(z.object({}).strict()),
   'sync.status': channel<SyncStatus>()(z.object({}).strict()),

@@ -10,6 +10,7 @@ import {
   draftFrom,
   EMPTY_SETTINGS,
   FIELD_ORDER,
+  namesAnotherRemote,
   remoteOf,
   validateDraft,
   type SettingsDraft,
@@ -42,7 +43,11 @@ export class SyncSettingsForm {
   testError = $state<ApiError | null>(null)
 
   passcodeStored = $derived(this.saved?.passcodeStored ?? false)
-  problems = $derived(validateDraft(this.draft, this.passcodeStored))
+  /** The draft names another remote or account: the stored passcode is not for it. */
+  otherRemote = $derived(this.passcodeStored && namesAnotherRemote(this.draft, this.saved))
+  /** The passcode input is shown (none stored, replacing it, or another remote needs its own). */
+  askPasscode = $derived(!this.passcodeStored || this.draft.replacingPasscode || this.otherRemote)
+  problems = $derived(validateDraft(this.draft, this.passcodeStored, this.saved))
   /** The form differs from what is saved (Test connection then tries the form's values). */
   dirty = $derived(
     this.draft.passcode !== '' ||
@@ -93,7 +98,7 @@ export class SyncSettingsForm {
     this.refusal = null
     if (Object.keys(this.problems).length > 0 || this.saving) return false
     const draft = this.draft
-    const sendPasscode = !this.passcodeStored || draft.replacingPasscode
+    const sendPasscode = this.askPasscode
     this.saving = true
     try {
       const view = await api.call('sync.settings.set', {

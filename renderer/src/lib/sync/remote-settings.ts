@@ -2,6 +2,7 @@
 // checks shown under each field before anything is sent. Pure, so it is tested directly.
 // The regions and limits come from the zod-free shared module (the channels module would bring zod in).
 import type { RemoteSpec, SyncSettingsView } from '../../../../shared/ipc/channels/sync'
+import { DEFAULT_PULL_QUERY } from '../../../../shared/sync/pull-query'
 import {
   DEFAULT_BATCH_SIZE,
   isRegion,
@@ -74,10 +75,34 @@ function wholeNumberIn(text: string, min: number, max: number): number | null {
   return n >= min && n <= max ? n : null
 }
 
-/** Problems with the draft, by field, in the words shown under each input. */
+/** A base URL as the backend saves it, for comparing: no trailing slash, no "/1". */
+function sameBase(url: string): string {
+  return url.trim().replace(/\/+$/, '').replace(/\/1$/, '')
+}
+
+/**
+ * Whether the draft names another remote or account than the saved one. The stored passcode is only
+ * ever sent where it was saved for, so such a draft needs the passcode of its own remote.
+ */
+export function namesAnotherRemote(draft: SettingsDraft, saved: SyncSettingsView | null): boolean {
+  if (saved === null) return false
+  const before = draftFrom(saved)
+  const remoteChanged =
+    saved.remote !== null &&
+    (draft.remote !== before.remote ||
+      (draft.remote === 'url' && sameBase(draft.baseUrl) !== sameBase(before.baseUrl)))
+  const accountChanged = saved.accountId !== null && draft.accountId.trim() !== saved.accountId
+  return remoteChanged || accountChanged
+}
+
+/**
+ * Problems with the draft, by field, in the words shown under each input. `saved`: the saved settings,
+ * when a passcode is stored (a draft naming another remote needs that remote's passcode).
+ */
 export function validateDraft(
   draft: SettingsDraft,
   passcodeStored: boolean,
+  saved: SyncSettingsView | null = null,
 ): Partial<Record<SettingsField, string>> {
   const problems: Partial<Record<SettingsField, string>> = {}
   if (draft.remote === '')
@@ -92,10 +117,13 @@ export function validateDraft(
   }
   if (draft.accountId.trim() === '')
     problems.accountId = 'Enter the account id (Settings → Project in CleverTap).'
-  if ((!passcodeStored || draft.replacingPasscode) && draft.passcode === '') {
-    problems.passcode = passcodeStored
-      ? 'Enter the new passcode, or keep the stored one.'
-      : 'Enter the passcode that goes with this account id.'
+  const otherRemote = passcodeStored && namesAnotherRemote(draft, saved)
+  if ((!passcodeStored || draft.replacingPasscode || otherRemote) && draft.passcode === '') {
+    problems.passcode = otherRemote
+      ? `Enter the passcode for this remote and account: the stored one is only sent to ${saved?.endpoint ?? 'the saved remote'}${saved?.accountId ? ` (account ${saved.accountId})` : ''}.`
+      : passcodeStored
+        ? 'Enter the new passcode, or keep the stored one.'
+        : 'Enter the passcode that goes with this account id.'
   }
   if (wholeNumberIn(draft.pushIntervalMinutes, 1, 24 * 60) === null)
     problems.pushIntervalMinutes = 'Enter whole minutes from 1 to 1440.'
@@ -125,4 +153,6 @@ export const EMPTY_SETTINGS: SyncSettingsView = {
   autoSync: true,
   pushIntervalMinutes: 5,
   pullIntervalMinutes: 0,
+  pullQuery: DEFAULT_PULL_QUERY,
+  pullCoverage: '',
 }
