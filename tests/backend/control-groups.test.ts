@@ -37,7 +37,13 @@ describe('control-group exclusion', () => {
     }
     expect(details.limit).toBe(20)
     expect(details.holders).toHaveLength(20)
-    expect(details.holders[0]).toEqual({ id: ids[0], name: 'Person 01', identity: 'cg-1', email: null })
+    expect(details.holders[0]).toEqual({
+      id: ids[0],
+      name: 'Person 01',
+      identity: 'cg-1',
+      email: null,
+      type: 'Identified',
+    })
     expect((await h.call('profiles.get', { id: ids[20] as string })).excludedFromControlGroups).toBe(false)
 
     // Excluding one that already is excluded is not a 21st.

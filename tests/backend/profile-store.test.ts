@@ -341,17 +341,4 @@ describe('test profiles and delete', () => {
       (await h.call('profiles.create', { identifiers: [{ kind: 'identity', value: 'gone' }] })).type,
     ).toBe('Identified')
   })
-
-  it('finds a profile by id, email or identity with profiles.lookup', async () => {
-    const p = await h.call('profiles.create', {
-      identifiers: [
-        { kind: 'identity', value: 'look-1' },
-        { kind: 'email', value: 'Look@Example.com' },
-      ],
-    })
-    expect((await h.call('profiles.lookup', { key: p.id })).id).toBe(p.id)
-    expect((await h.call('profiles.lookup', { key: 'look@example.com' })).id).toBe(p.id)
-    expect((await h.call('profiles.lookup', { key: 'look-1' })).id).toBe(p.id)
-    expect((await h.fail('profiles.lookup', { key: 'nobody' })).code).toBe('not_found')
-  })
 })

@@ -9,13 +9,9 @@ import { AppError } from '../../../shared/ipc/envelope'
 import { describeValue } from '../../../shared/profile/catalogue'
 import { foldText } from '../../../shared/profile/search-keys'
 import type { CustomPropertyType } from '../../../shared/profile/types'
+import { deriveProfileType } from '../../../shared/profile/identity'
 import type { Db } from '../db/connection'
-import {
-  identifierLabel,
-  identifierValueKey,
-  profileTypeOf,
-  type StoredIdentifier,
-} from '../profiles/identifiers'
+import { identifierLabel, identifierValueKey, type StoredIdentifier } from '../profiles/identifiers'
 import { writeProfileOutbox } from '../profiles/outbox'
 import type { ProfileRow } from '../profiles/profile-rows'
 import { propertyColumns, readPropertyState } from '../profiles/properties'
@@ -342,7 +338,7 @@ function rowColumns(
     identity,
     email_key: email === null ? null : foldText(email),
     identity_key: identity === null ? null : foldText(identity) || null,
-    identified: profileTypeOf(after.identifiers) === 'Identified' ? 1 : 0,
+    identified: deriveProfileType(after.identifiers) === 'Identified' ? 1 : 0,
     is_test: after.isTest ? 1 : 0,
     cg_excluded: row?.cg_excluded ?? 0,
     updated_at: at,
