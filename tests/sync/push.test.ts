@@ -150,7 +150,7 @@ describe('refused records', () => {
     const app = appWith()
     await app.configure(sandbox)
     const id = await oneChange(app)
-    await app.call('events.record', { deviceId: id, name: 'App Launched', props: {} })
+    await app.call('events.record', { deviceId: id, name: 'App Opened', props: {} })
     await app.call('events.record', { deviceId: id, name: 'Viewed Item', props: { sku: 'A1' } })
     const finished = await app.run('sync.push')
     expect(finished.status).toBe('succeeded')
@@ -161,7 +161,7 @@ describe('refused records', () => {
         profileId: id,
         profileLabel: 'Ann Lee',
         kind: 'event',
-        fields: ['App Launched'],
+        fields: ['App Opened'],
         code: 513,
         message: 'Event Name is incorrect. ErrorCode: 513 - Trying to raise a restricted system event.',
       }),
