@@ -72,7 +72,6 @@ interface Commit {
   after: ProfileSnapshot
 }
 
-
 export class ProfileBatchWriter {
   /** The account's custom property types, grown by the keys this import introduces. */
   private readonly types: Map<string, CustomPropertyType>
