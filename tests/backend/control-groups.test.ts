@@ -70,4 +70,15 @@ describe('control-group exclusion', () => {
       newValue: false,
     })
   })
+
+  it('is kept here only: excluding and re-including write no outbox record (the API has no field for it)', async () => {
+    const p = await h.call('profiles.create', { identifiers: [{ kind: 'identity', value: 'cg-local' }] })
+    const before = h.rows<{ n: number }>('SELECT count(*) AS n FROM outbox')[0]?.n
+    await h.call('profiles.setControlGroupExclusion', { id: p.id, excluded: true })
+    await h.call('profiles.setControlGroupExclusion', { id: p.id, excluded: false })
+    expect(h.rows<{ n: number }>('SELECT count(*) AS n FROM outbox')[0]?.n).toBe(before)
+    // It is still audited, so the profile's history shows who changed it.
+    const history = await h.call('profiles.history', { id: p.id, limit: 2 })
+    expect(history.items.map((i) => i.action)).toEqual(['controlGroups.include', 'controlGroups.exclude'])
+  })
 })
