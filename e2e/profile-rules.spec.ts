@@ -91,7 +91,7 @@ test('Settings: the identity set adds Phone and says what it does', async ({ pag
   await expect(section.getByRole('checkbox', { name: 'Identity' })).toBeDisabled()
   await expect(section.getByRole('checkbox', { name: 'Email' })).toBeChecked()
   await section.getByRole('checkbox', { name: 'Phone' }).check()
-  await section.getByRole('button', { name: 'Save identity set' }).click()
+  await section.getByRole('button', { name: 'Apply identity set' }).click()
   await expect(section.getByRole('status').filter({ hasText: 'Saved' })).toHaveText(
     'Saved: rows are matched on Identity, then Email, then Phone. Imports started from now on use it.',
   )
