@@ -37,7 +37,7 @@ test('keyboard only: search, arrow into the results, Enter opens; greyed events 
   await host.rpc('events.record', {
     deviceId: 'e2e-device-a',
     identity: 'e2e-known-user',
-    name: 'App Launched',
+    name: 'App Opened',
   })
   await host.rpc('profiles.update', {
     id: 'e2e-device-a',

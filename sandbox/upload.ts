@@ -8,6 +8,7 @@ import {
   propertyError,
   validateIdentifier,
 } from '../shared/profile/catalogue'
+import { isRestrictedEventName } from '../shared/profile/restricted-events'
 import { fitsBytes, LIMITS } from '../shared/profile/validators'
 import { applyProfileData, IDENTIFIER_KEYS, type RecordError } from './profile-data'
 import type { IdentifierKind, SandboxStore } from './store'
@@ -28,18 +29,6 @@ export const MAX_RECORDS_PER_REQUEST = 1000
  */
 export const IDEMPOTENCY_FIELD = '$idem'
 const MAX_IDEMPOTENCY_KEY_CHARS = 128
-
-/** Raised by the web SDK itself; the upload API refuses them with 513 (CLEVERTAP-API.md §2). */
-const RESTRICTED_EVENT_NAMES = new Set(
-  [
-    'Stayed',
-    'UTM Visited',
-    'App Launched',
-    'Notification Sent',
-    'Notification Viewed',
-    'Notification Clicked',
-  ].map((name) => name.toLowerCase()),
-)
 
 // [I] CleverTap IDs seen in the wild: '-' + 32 hex (SDK), UUIDs (web), '__h' + custom ID (1-64 of these).
 const OBJECT_ID = /^[A-Za-z0-9()!:@$_-]{1,128}$/
@@ -263,7 +252,7 @@ class RecordWriter {
     const name = record.evtName
     if (typeof name !== 'string' || name.trim() === '')
       return failure(RecordCode.eventNameMissing, WireText.eventNameMissing)
-    if (RESTRICTED_EVENT_NAMES.has(name.trim().toLowerCase())) {
+    if (isRestrictedEventName(name)) {
       return failure(RecordCode.restrictedEvent, WireText.restrictedEvent)
     }
     const data = record.evtData ?? {}

@@ -1,10 +1,11 @@
 // CleverTap's per-record error codes and the exact texts the real service sends (CLEVERTAP-API.md §1).
 // Texts marked [I] are ours: the code is documented but its wording was never recorded on the wire.
+import { RESTRICTED_EVENT_CODE, RESTRICTED_EVENT_TEXT } from '../shared/profile/restricted-events'
 
 export const RecordCode = {
   eventNameMissing: 509,
   invalidStructure: 512,
-  restrictedEvent: 513,
+  restrictedEvent: RESTRICTED_EVENT_CODE,
   gender: 514,
   email: 515,
   phone: 516,
@@ -44,7 +45,7 @@ export const WireText = {
   // Recorded [C].
   timestamp: 'Timestamp should be present in the Unix Epoch format.',
   // Recorded [C].
-  restrictedEvent: 'Event Name is incorrect. ErrorCode: 513 - Trying to raise a restricted system event.',
+  restrictedEvent: RESTRICTED_EVENT_TEXT,
   // [I] wording; the codes are documented (S19).
   eventNameMissing: 'Event name is mandatory.',
   notEventOrProfile: "Record is neither an event nor a profile: 'type' must be 'event' or 'profile'.",

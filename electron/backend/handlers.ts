@@ -3,6 +3,7 @@
 import type { BackendContext } from './context'
 import type { Handlers } from './dispatch'
 import { controlGroupExclusions, setControlGroupExclusion } from './profiles/control-groups'
+import { identitySetView, saveIdentitySet } from './profiles/identity-set'
 import { recordEvent } from './profiles/login'
 import {
   addIdentifier,
@@ -51,6 +52,8 @@ export function createHandlers(ctx: BackendContext): Handlers {
     'profiles.setTest': (req) => setTestProfile(ctx, req.id, req.test),
     'profiles.setControlGroupExclusion': (req) => setControlGroupExclusion(ctx, req.id, req.excluded),
     'profiles.controlGroupExclusions': () => controlGroupExclusions(ctx),
+    'profiles.identitySet': () => identitySetView(ctx.db),
+    'profiles.setIdentitySet': (req) => saveIdentitySet(ctx, req.keys),
     'profiles.events': (req) => readTimeline(ctx.db, req.id, req.offset, req.limit),
     'profiles.history': (req) => {
       // The history outlives the profile (a deleted profile's audit stays readable).

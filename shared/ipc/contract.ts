@@ -10,6 +10,7 @@ import type {
   ProfileSummary,
 } from '../profile/types'
 import { CUSTOM_PROPERTY_TYPES, IDENTIFIER_KINDS } from '../profile/types'
+import type { IdentitySetView } from '../profile/identity-set'
 
 import { channel } from './channel'
 import { dialogChannels } from './channels/dialogs'
@@ -109,7 +110,11 @@ export const contract = {
       .strict(),
   ),
   'profiles.get': channel<ProfileDetail>()(z.object({ id: profileId }).strict()),
-  /** Finds one profile by exact profile id, then email (case-insensitive), then identity; not_found otherwise. */
+  /**
+   * Finds one profile by profile id, Identity, Email (case-insensitive), Phone (by its digits), FBID, GPID
+   * or custom identifier value, or by `kind:value` (`phone:+1…`, `custom:NAME=VALUE`). not_found when
+   * nothing matches; conflict, with `details.candidates` (LookupCandidate[]), when several profiles do.
+   */
   'profiles.lookup': channel<ProfileDetail>()(z.object({ key: z.string().min(1).max(1024) }).strict()),
   'profiles.create': channel<ProfileDetail>()(
     z
@@ -135,6 +140,11 @@ export const contract = {
   ),
   'profiles.controlGroupExclusions': channel<{ holders: ControlGroupHolder[]; limit: number }>()(
     z.object({}).strict(),
+  ),
+  /** The account's identity set: which identifiers an imported profile row is matched on. */
+  'profiles.identitySet': channel<IdentitySetView>()(z.object({}).strict()),
+  'profiles.setIdentitySet': channel<IdentitySetView>()(
+    z.object({ keys: z.array(z.string().min(1).max(40)).min(1).max(10) }).strict(),
   ),
   'profiles.events': channel<{ items: ProfileEvent[]; total: number }>()(
     z.object({ id: profileId, ...paging }).strict(),

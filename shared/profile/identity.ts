@@ -1,14 +1,32 @@
 // What is derived from a profile rather than set: its type (Anonymous / Identified) and its Age.
 // Date parsing lives in validators-dates; it is re-exported here because callers think of it with Age.
 
-import type { ProfileType } from './types'
+import type { IdentifierKind, ProfileType } from './types'
 import { calendarDateInZone, utcDateOf } from './validators-dates'
 
 export { parseDateValue } from './validators-dates'
 
-/** Identified when the profile holds an Identity or an Email (PRODUCT.md §1); Anonymous otherwise. */
-export function deriveProfileType(p: { identities: number; emails: number }): ProfileType {
-  return p.identities > 0 || p.emails > 0 ? 'Identified' : 'Anonymous'
+/**
+ * The identifiers that are "uniquely identifying information" (the seed's "User Profile Types"): a
+ * profile holding any of them is Identified. Phone is not among them: it is a property that several
+ * profiles may share (CleverTap's Duplicate Platform ID), so it never identifies one person by itself.
+ */
+export const IDENTIFYING_KINDS: ReadonlySet<IdentifierKind> = new Set([
+  'identity',
+  'email',
+  'fbid',
+  'gpid',
+  'custom',
+])
+
+/**
+ * Identified when the profile holds an Identity, Email, FBID, GPID or a custom identifier; Anonymous
+ * otherwise. The one place the type is decided: the store, imports, sample data and the migration that
+ * corrected older databases all call it (or, in SQL, test for the same kinds).
+ */
+export function deriveProfileType(identifiers: Iterable<{ kind: IdentifierKind }>): ProfileType {
+  for (const identifier of identifiers) if (IDENTIFYING_KINDS.has(identifier.kind)) return 'Identified'
+  return 'Anonymous'
 }
 
 /**

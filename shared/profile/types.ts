@@ -37,6 +37,11 @@ export interface ProfileSummary {
   lastSeen: number | null
 }
 
+/** One of several profiles an ambiguous lookup key matched, and what matched it ("Phone", "Identity", …). */
+export interface LookupCandidate extends ProfileSummary {
+  matchedBy: string[]
+}
+
 export interface EventSummary {
   name: string
   count: number
@@ -84,11 +89,13 @@ export interface AuditEntry {
   newValue: unknown
 }
 
+/** A profile named in a reply (a control-group exclusion holder, the holder of an identifier value). */
 export interface ControlGroupHolder {
   id: string
   name: string | null
   identity: string | null
   email: string | null
+  type: ProfileType
 }
 
 export const CONTROL_GROUP_EXCLUSION_LIMIT = 20

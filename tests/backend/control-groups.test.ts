@@ -37,7 +37,13 @@ describe('control-group exclusion', () => {
     }
     expect(details.limit).toBe(20)
     expect(details.holders).toHaveLength(20)
-    expect(details.holders[0]).toEqual({ id: ids[0], name: 'Person 01', identity: 'cg-1', email: null })
+    expect(details.holders[0]).toEqual({
+      id: ids[0],
+      name: 'Person 01',
+      identity: 'cg-1',
+      email: null,
+      type: 'Identified',
+    })
     expect((await h.call('profiles.get', { id: ids[20] as string })).excludedFromControlGroups).toBe(false)
 
     // Excluding one that already is excluded is not a 21st.
@@ -63,5 +69,16 @@ describe('control-group exclusion', () => {
       oldValue: true,
       newValue: false,
     })
+  })
+
+  it('is kept here only: excluding and re-including write no outbox record (the API has no field for it)', async () => {
+    const p = await h.call('profiles.create', { identifiers: [{ kind: 'identity', value: 'cg-local' }] })
+    const before = h.rows<{ n: number }>('SELECT count(*) AS n FROM outbox')[0]?.n
+    await h.call('profiles.setControlGroupExclusion', { id: p.id, excluded: true })
+    await h.call('profiles.setControlGroupExclusion', { id: p.id, excluded: false })
+    expect(h.rows<{ n: number }>('SELECT count(*) AS n FROM outbox')[0]?.n).toBe(before)
+    // It is still audited, so the profile's history shows who changed it.
+    const history = await h.call('profiles.history', { id: p.id, limit: 2 })
+    expect(history.items.map((i) => i.action)).toEqual(['controlGroups.include', 'controlGroups.exclude'])
   })
 })

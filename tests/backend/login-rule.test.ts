@@ -18,14 +18,14 @@ describe('events.record and the login rule', () => {
   it('creates an anonymous profile for an unknown device, whose id is the device id', async () => {
     const result = await h.call('events.record', {
       deviceId: 'device-A',
-      name: 'App Launched',
+      name: 'App Opened',
       ts: 1_700_000_000,
     })
     expect(result).toMatchObject({ profileId: 'device-A', login: 'none' })
     const profile = await h.call('profiles.get', { id: 'device-A' })
     expect(profile.type).toBe('Anonymous')
     expect(profile.eventSummaries).toEqual([
-      { name: 'App Launched', count: 1, firstSeen: 1_700_000_000, lastSeen: 1_700_000_000 },
+      { name: 'App Opened', count: 1, firstSeen: 1_700_000_000, lastSeen: 1_700_000_000 },
     ])
   })
 
@@ -51,7 +51,7 @@ describe('events.record and the login rule', () => {
       ['Product Viewed', false],
     ])
     // Later events from the same device with the same identity: a plain push.
-    const again = await h.call('events.record', { deviceId: 'P', identity: 'alice', name: 'App Launched' })
+    const again = await h.call('events.record', { deviceId: 'P', identity: 'alice', name: 'App Opened' })
     expect(again.login).toBe('same')
     // The identity attached by the login is audited and queued for sync.
     const history = await h.call('profiles.history', { id: 'P' })
@@ -67,7 +67,7 @@ describe('events.record and the login rule', () => {
     await h.call('events.record', {
       deviceId: 'phone-1',
       identity: 'bob',
-      name: 'App Launched',
+      name: 'App Opened',
       ts: 1_700_000_000,
     })
 
@@ -94,21 +94,21 @@ describe('events.record and the login rule', () => {
     expect(timeline.items.map((e) => ({ name: e.name, anonymous: e.anonymous, on: e.profileId }))).toEqual([
       { name: 'Charged', anonymous: false, on: x.id },
       { name: 'Product Viewed', anonymous: true, on: 'laptop-Q' },
-      { name: 'App Launched', anonymous: false, on: x.id },
+      { name: 'App Opened', anonymous: false, on: x.id },
     ])
     expect(h.rows('SELECT count(*) AS n FROM anonymous_links')).toEqual([{ n: 1 }])
 
     // The device now belongs to X: a later event without identity lands on X.
-    const later = await h.call('events.record', { deviceId: 'laptop-Q', name: 'App Launched' })
+    const later = await h.call('events.record', { deviceId: 'laptop-Q', name: 'App Opened' })
     expect(later).toMatchObject({ profileId: x.id, login: 'none' })
   })
 
   it('a different identity on an identified device switches to that user, or to a new profile for a new one', async () => {
-    await h.call('events.record', { deviceId: 'shared-tablet', identity: 'carol', name: 'App Launched' })
+    await h.call('events.record', { deviceId: 'shared-tablet', identity: 'carol', name: 'App Opened' })
     const dave = await h.call('events.record', {
       deviceId: 'shared-tablet',
       identity: 'dave',
-      name: 'App Launched',
+      name: 'App Opened',
     })
     expect(dave.login).toBe('switched')
     expect(dave.profileId).not.toBe('shared-tablet')
@@ -120,7 +120,7 @@ describe('events.record and the login rule', () => {
     const back = await h.call('events.record', {
       deviceId: 'shared-tablet',
       identity: 'carol',
-      name: 'App Launched',
+      name: 'App Opened',
     })
     expect(back).toMatchObject({ profileId: 'shared-tablet', login: 'switched' })
     expect(h.rows('SELECT count(*) AS n FROM anonymous_links')).toEqual([{ n: 0 }])
@@ -131,11 +131,11 @@ describe('events.record and the login rule', () => {
 
   it('summaries keep count, first seen and last seen whatever the arrival order, and last seen goes on the profile', async () => {
     for (const ts of [1_700_000_500, 1_700_000_100, 1_700_000_900]) {
-      await h.call('events.record', { deviceId: 'D', name: 'App Launched', ts })
+      await h.call('events.record', { deviceId: 'D', name: 'App Opened', ts })
     }
     const profile = await h.call('profiles.get', { id: 'D' })
     expect(profile.eventSummaries).toEqual([
-      { name: 'App Launched', count: 3, firstSeen: 1_700_000_100, lastSeen: 1_700_000_900 },
+      { name: 'App Opened', count: 3, firstSeen: 1_700_000_100, lastSeen: 1_700_000_900 },
     ])
     const listed = await h.call('profiles.search', { query: 'D' })
     expect(listed.items[0]).toMatchObject({ id: 'D', lastSeen: 1_700_000_900 })
@@ -166,17 +166,17 @@ describe('events.record and the login rule', () => {
     const placeholder = await h.fail('events.record', {
       deviceId: 'F',
       identity: 'null',
-      name: 'App Launched',
+      name: 'App Opened',
     })
     expect(placeholder.code).toBe('validation')
     expect(placeholder.message).toContain('"null"')
     const millis = await h.fail('events.record', {
       deviceId: 'F',
-      name: 'App Launched',
+      name: 'App Opened',
       ts: 1_700_000_000_000,
     })
     expect(millis).toMatchObject({ code: 'validation', details: { key: 'ts' } })
-    const key = await h.fail('events.record', { deviceId: 'F', name: 'App Launched', props: { 'a.b': 1 } })
+    const key = await h.fail('events.record', { deviceId: 'F', name: 'App Opened', props: { 'a.b': 1 } })
     expect(key.code).toBe('validation')
     expect(h.rows('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }])
   })

@@ -323,7 +323,7 @@ describe('test profiles and delete', () => {
 
   it('deletes a profile with its identifiers and events, keeps its history, queues a delete', async () => {
     const p = await h.call('profiles.create', { identifiers: [{ kind: 'identity', value: 'gone' }] })
-    await h.call('events.record', { deviceId: 'dev-gone', identity: 'gone', name: 'App Launched' })
+    await h.call('events.record', { deviceId: 'dev-gone', identity: 'gone', name: 'App Opened' })
     expect(await h.call('profiles.delete', { id: p.id })).toEqual({ deleted: true })
     expect((await h.fail('profiles.get', { id: p.id })).code).toBe('not_found')
     expect(h.rows('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }])
@@ -340,18 +340,5 @@ describe('test profiles and delete', () => {
     expect(
       (await h.call('profiles.create', { identifiers: [{ kind: 'identity', value: 'gone' }] })).type,
     ).toBe('Identified')
-  })
-
-  it('finds a profile by id, email or identity with profiles.lookup', async () => {
-    const p = await h.call('profiles.create', {
-      identifiers: [
-        { kind: 'identity', value: 'look-1' },
-        { kind: 'email', value: 'Look@Example.com' },
-      ],
-    })
-    expect((await h.call('profiles.lookup', { key: p.id })).id).toBe(p.id)
-    expect((await h.call('profiles.lookup', { key: 'look@example.com' })).id).toBe(p.id)
-    expect((await h.call('profiles.lookup', { key: 'look-1' })).id).toBe(p.id)
-    expect((await h.fail('profiles.lookup', { key: 'nobody' })).code).toBe('not_found')
   })
 })

@@ -79,6 +79,12 @@ describe('sample data', () => {
     expect(anonymous.total / info.profileCount).toBeGreaterThan(0.2)
     expect((await h.call('profiles.list', { filters: { test: true } })).total).toBeGreaterThan(10)
     expect(h.rows('SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }])
+    // Every stored type agrees with the profile's identifiers (deriveProfileType).
+    expect(
+      h.rows(
+        'SELECT count(*) AS n FROM profiles p WHERE p.identified <> (p.id IN (SELECT profile_id FROM identifiers))',
+      ),
+    ).toEqual([{ n: 0 }])
 
     // A Scenario 2 user shows greyed anonymous events that are not in its counts.
     const [link] = h.rows<{ object_id: string }>(

@@ -74,7 +74,7 @@ describe('profile-desk import', () => {
   it('imports events with --events', async () => {
     const path = file(
       'events.csv',
-      'objectId,identity,evtName,ts\ndev-1,,App Launched,1700000000\ndev-1,user-1,Charged,1700000100\n',
+      'objectId,identity,evtName,ts\ndev-1,,App Opened,1700000000\ndev-1,user-1,Charged,1700000100\n',
     )
     const run = await cli(['import', path, '--events', '--data-dir', dataDir])
     expect(run.code).toBe(0)

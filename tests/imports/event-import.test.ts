@@ -20,9 +20,9 @@ const EVENTS = [
   'objectId,identity,evtName,ts,Amount,Currency,first_purchase',
   'dev-a,new-user,Charged,1700000200,12.5,EUR,true',
   'dev-b,known-user,Charged,1700000300,20,USD,false',
-  'dev-a,,App Launched,1700000000,,,',
+  'dev-a,,App Opened,1700000000,,,',
   'dev-a,,Product Viewed,1700000100,,,',
-  'dev-b,,App Launched,1700000050,,,',
+  'dev-b,,App Opened,1700000050,,,',
   ',known-user,Product Viewed,1700000400,,,',
   'dev-c,,Broken,yesterday,,,',
   'dev-d,,Late,1700000500000,,,',
@@ -71,7 +71,7 @@ it('applies the login rule in timestamp order and updates the event summaries', 
   expect(user.eventSummaries.map((e) => [e.name, e.count])).toEqual([
     ['Charged', 1],
     ['Product Viewed', 1],
-    ['App Launched', 1],
+    ['App Opened', 1],
   ])
   const charged = (await h.call('profiles.events', { id: user.id })).items.find((e) => e.name === 'Charged')
   expect(charged?.props).toEqual({ Amount: 12.5, Currency: 'EUR', first_purchase: true })
@@ -86,7 +86,7 @@ it('applies the login rule in timestamp order and updates the event summaries', 
   expect(timeline.items.map((e) => [e.name, e.anonymous])).toEqual([
     ['Product Viewed', false],
     ['Charged', false],
-    ['App Launched', true],
+    ['App Opened', true],
   ])
   expect((await h.call('profiles.get', { id: 'dev-b' })).type).toBe('Anonymous')
 
@@ -123,4 +123,38 @@ it('requires an event name and a device id or identity column', async () => {
     'No column is mapped to the event name (e.g. "evtName").',
     'No column is mapped to the device id (objectId) or the identity: events need one of them.',
   ])
+})
+
+it('rejects rows with a restricted system event name, with CleverTap 513 text, and imports the rest', async () => {
+  const path = h.file(
+    'restricted.csv',
+    [
+      'objectId,evtName,ts',
+      'dev-r,App Launched,1700000000',
+      'dev-r,notification clicked,1700000001',
+      'dev-r,Product Viewed,1700000002',
+      'dev-r,Stayed ,1700000003',
+    ].join('\n'),
+  )
+  const { summary, runId } = await h.run('imports.start', { path, kind: 'events' })
+  expect(summary.counts).toMatchObject({ rows: 4, imported: 1, rejected: 3 })
+  expect(summary.rejections.map((r) => [r.line, r.column, r.value])).toEqual([
+    [2, 'evtName', 'App Launched'],
+    [3, 'evtName', 'notification clicked'],
+    [5, 'evtName', 'Stayed'],
+  ])
+  for (const r of summary.rejections) {
+    expect(r.reason).toMatch(
+      /^Event Name is incorrect\. ErrorCode: 513 - Trying to raise a restricted system event\. ".+" is raised by CleverTap's own SDKs/,
+    )
+  }
+  const errors = await h.call('imports.errors', { runId })
+  expect(errors.content).toContain('ErrorCode: 513 - Trying to raise a restricted system event.')
+  expect((await h.call('profiles.events', { id: 'dev-r' })).items.map((e) => e.name)).toEqual([
+    'Product Viewed',
+  ])
+  const queued = h
+    .rows<{ payload: string }>("SELECT payload FROM outbox WHERE kind = 'event'")
+    .map((r) => (JSON.parse(r.payload) as { evtName: string }).evtName)
+  expect(queued).toEqual(['Product Viewed'])
 })

@@ -11,13 +11,17 @@ function dob(isoDate: string): number {
 const at = (iso: string): number => Date.parse(iso)
 
 describe('profile type', () => {
+  // The seed's "User Profile Types": any uniquely identifying information makes a profile Identified.
   test.each([
-    [{ identities: 0, emails: 0 }, 'Anonymous'],
-    [{ identities: 1, emails: 0 }, 'Identified'],
-    [{ identities: 0, emails: 1 }, 'Identified'],
-    [{ identities: 2, emails: 3 }, 'Identified'],
-  ] as const)('%j is %s', (counts, type) => {
-    expect(deriveProfileType(counts)).toBe(type)
+    [[], 'Anonymous'],
+    [['identity'], 'Identified'],
+    [['email'], 'Identified'],
+    [['fbid'], 'Identified'],
+    [['gpid'], 'Identified'],
+    [['custom'], 'Identified'],
+    [['identity', 'identity', 'email'], 'Identified'],
+  ] as const)('%j is %s', (kinds, type) => {
+    expect(deriveProfileType(kinds.map((kind) => ({ kind })))).toBe(type)
   })
 })
 

@@ -3,6 +3,7 @@
 // once the person fixes the profile, and a reply lost after the server applied a change does not make it
 // count twice.
 import { describe, expect, it, vi } from 'vitest'
+import { writeEventOutbox } from '../../electron/backend/profiles/outbox'
 import { backoffDelay } from '../../electron/backend/sync/backoff'
 import { DEFAULT_RETRY } from '../../electron/backend/sync/options'
 import { type App, headers, PASSCODE, stoppedAfterEach } from './harness'
@@ -150,7 +151,13 @@ describe('refused records', () => {
     const app = appWith()
     await app.configure(sandbox)
     const id = await oneChange(app)
-    await app.call('events.record', { deviceId: id, name: 'App Launched', props: {} })
+    // Recording a restricted system event is refused now; a database written by an older version can
+    // still hold one in its outbox, and the server refuses it with 513.
+    writeEventOutbox(
+      app.backend.context.db,
+      { type: 'event', objectId: id, evtName: 'App Launched', ts: 1_700_000_000, evtData: {} },
+      1_700_000_000,
+    )
     await app.call('events.record', { deviceId: id, name: 'Viewed Item', props: { sku: 'A1' } })
     const finished = await app.run('sync.push')
     expect(finished.status).toBe('succeeded')

@@ -1,7 +1,14 @@
-// Plain-text output of the command line: a search results table, one profile, an event result.
+// Plain-text output of the command line: a search results table, one profile, an event result, the
+// candidates of an ambiguous key, an event timeline and the control-group exclusions.
 import type { RecordEventResult, SearchResult } from '../../../shared/ipc/contract'
 import { findSystemProperty, formatPropertyValue } from '../../../shared/profile/catalogue'
-import type { ProfileDetail } from '../../../shared/profile/types'
+import { CONTROL_GROUP_LOCAL_NOTE } from '../../../shared/profile/remote-notices'
+import type {
+  ControlGroupHolder,
+  LookupCandidate,
+  ProfileDetail,
+  ProfileEvent,
+} from '../../../shared/profile/types'
 
 const MAX_CELL = 40
 
@@ -20,9 +27,10 @@ export function formatTable(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
 }
 
-export function formatSearch(query: string, result: SearchResult): string {
-  if (result.items.length === 0) return `No profiles match "${query}".`
-  const rows = result.items.map((p) => [
+const SUMMARY_HEADERS = ['ID', 'Name', 'Email', 'Identity', 'Phone', 'Type', 'Test']
+
+function summaryCells(p: SearchResult['items'][number]): string[] {
+  return [
     cell(p.id),
     cell(p.name),
     cell(p.email),
@@ -30,8 +38,12 @@ export function formatSearch(query: string, result: SearchResult): string {
     cell(p.phone),
     p.type,
     p.isTest ? 'yes' : '',
-  ])
-  const table = formatTable(['ID', 'Name', 'Email', 'Identity', 'Phone', 'Type', 'Test'], rows)
+  ]
+}
+
+export function formatSearch(query: string, result: SearchResult): string {
+  if (result.items.length === 0) return `No profiles match "${query}".`
+  const table = formatTable(SUMMARY_HEADERS, result.items.map(summaryCells))
   const total = `${result.total}${result.totalIsCapped ? '+' : ''}`
   return `${table}\n\n${result.items.length} of ${total} ${result.total === 1 ? 'match' : 'matches'}.`
 }
@@ -89,4 +101,56 @@ export function formatRecordedEvent(
     case 'none':
       return head
   }
+}
+
+/** The profiles an ambiguous key matched (profiles.lookup's conflict), and how to pick one. */
+export function formatCandidates(key: string, candidates: LookupCandidate[], total: number): string {
+  const rows = candidates.map((c) => [...summaryCells(c), c.matchedBy.join(', ')])
+  const more = total > candidates.length ? `\n(${total - candidates.length} more not shown)` : ''
+  return (
+    `"${key}" matches ${total} profiles:\n\n${formatTable([...SUMMARY_HEADERS, 'Matched by'], rows)}${more}\n\n` +
+    'Name one by its profile id, or spell out the kind of key: identity:VALUE, email:VALUE, phone:VALUE, ' +
+    'fbid:VALUE, gpid:VALUE or custom:NAME=VALUE.'
+  )
+}
+
+/** A page of a profile's timeline, newest first; greyed (anonymous-mode) events say so. */
+export function formatTimeline(
+  profileId: string,
+  page: { items: ProfileEvent[]; total: number },
+  offset: number,
+): string {
+  if (page.total === 0) return `Profile ${profileId} has no events.`
+  if (page.items.length === 0)
+    return `Profile ${profileId} has ${page.total} events; none at offset ${offset}.`
+  const rows = page.items.map((e) => [
+    showDate(e.ts),
+    cell(e.name),
+    cell(Object.keys(e.props).length === 0 ? '' : JSON.stringify(e.props)),
+    e.anonymous ? `greyed: done in anonymous mode on ${e.profileId}, not counted` : '',
+  ])
+  const last = offset + page.items.length
+  const lines = [
+    `Events of profile ${profileId}, newest first (${offset + 1}–${last} of ${page.total}):`,
+    '',
+    formatTable(['When', 'Event', 'Properties', 'Note'], rows),
+  ]
+  if (last < page.total) lines.push('', `More: --offset ${last}`)
+  return lines.join('\n')
+}
+
+/** The profiles excluded from all control groups, and what that setting does (and does not) do. */
+export function formatExclusions(holders: ControlGroupHolder[], limit: number): string {
+  const head =
+    holders.length === 0
+      ? `No profile is excluded from control groups (up to ${limit} can be).`
+      : `${holders.length} of ${limit} profiles are excluded from all control groups:`
+  const table =
+    holders.length === 0
+      ? ''
+      : `\n\n${formatTable(
+          ['ID', 'Name', 'Identity', 'Email', 'Type'],
+          holders.map((h) => [cell(h.id), cell(h.name), cell(h.identity), cell(h.email), h.type]),
+        )}`
+  return `${head}${table}\n\n${CONTROL_GROUP_LOCAL_NOTE}`
 }

@@ -1,19 +1,31 @@
-// The `profile-desk` command line: serve, seed, search, profile show, event record, import. Every command
+// The `profile-desk` command line: serve, seed, search, event record, import (profile, control-groups and
+// settings in profile-commands.ts; sync and sftp beside their domains). Every command
 // takes --data-dir. Errors print `error: <message>` on stderr; exit 1, or 2 for invalid input.
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { AppError } from '../../../shared/ipc/envelope'
-import { createBackend, type Backend, type BackendPorts } from '../index'
-import type { Logger } from '../logger'
 import { APP_VERSION } from '../version'
-import { resolveDataDir } from '../hosts/data-dir'
 import { startWebHost } from '../hosts/web-host'
-import { formatProfile, formatRecordedEvent, formatSearch } from './format'
+import {
+  cliLogger,
+  EXIT_ERROR,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_USAGE,
+  json,
+  openBackend,
+  parseIntOption,
+  withBackend,
+} from './cli-support'
+import { formatRecordedEvent, formatSearch } from './format'
+import { registerProfileCommands } from './profile-commands'
 import { watchJob } from './job-watch'
 import { formatImportSummary, nothingImportable } from '../imports/summary-text'
 import { registerSyncCommands } from '../sync/cli-command'
 import { registerSftpCommands } from '../imports/sftp/cli-command'
+
+export { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './cli-support'
 
 export interface CliIo {
   stdout(text: string): void
@@ -27,11 +39,6 @@ export interface CliIo {
   moduleDir: string
 }
 
-export const EXIT_OK = 0
-export const EXIT_ERROR = 1
-export const EXIT_USAGE = 2
-export const EXIT_INTERRUPTED = 130
-
 /** The built renderer: out/renderer beside out/main; from source, the checkout's out/renderer. */
 export function defaultRendererDir(moduleDir: string, cwd = process.cwd()): string {
   const beside = resolve(moduleDir, '../renderer')
@@ -39,51 +46,6 @@ export function defaultRendererDir(moduleDir: string, cwd = process.cwd()): stri
   const built = resolve(cwd, 'out/renderer')
   return existsSync(join(built, 'index.html')) ? built : beside
 }
-
-function parseIntOption(name: string, min: number, max: number) {
-  return (raw: string): number => {
-    const value = Number(raw)
-    if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`)
-    }
-    return value
-  }
-}
-
-function cliLogger(io: CliIo): Logger {
-  // stdout carries results (and --json); diagnostics go to stderr, routine info only when asked for.
-  const verbose = io.env.PROFILE_DESK_VERBOSE === '1'
-  return {
-    info: (m) => {
-      if (verbose) io.stderr(`${m}\n`)
-    },
-    warn: (m) => io.stderr(`warning: ${m}\n`),
-    error: (m, ...rest) => {
-      const cause = rest.find((r): r is Error => r instanceof Error)
-      io.stderr(`error: ${m}${cause ? `: ${cause.message}` : ''}\n`)
-    },
-  }
-}
-
-function openBackend(dataDirFlag: string | undefined, io: CliIo, extra: Partial<BackendPorts> = {}): Backend {
-  const dataDir = resolveDataDir({ flag: dataDirFlag, env: io.env })
-  return createBackend({ dataDir, host: 'web', logger: cliLogger(io), ...extra })
-}
-
-async function withBackend<T>(
-  dataDirFlag: string | undefined,
-  io: CliIo,
-  work: (b: Backend) => Promise<T>,
-): Promise<T> {
-  const backend = openBackend(dataDirFlag, io)
-  try {
-    return await work(backend)
-  } finally {
-    await backend.close()
-  }
-}
-
-const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`
 
 interface ServeOptions {
   port: number
@@ -292,19 +254,6 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       setExit(EXIT_OK)
     })
 
-  const profile = program.command('profile').description('one profile')
-  profile
-    .command('show')
-    .description('show a profile found by profile id, email or identity')
-    .argument('<key>', 'profile id, email or identity')
-    .option('--json', 'print the profile as JSON')
-    .option(dataDirOption, dataDirHelp)
-    .action(async (key: string, opts: { json?: boolean; dataDir?: string }) => {
-      const found = await withBackend(opts.dataDir, io, (b) => b.call('profiles.lookup', { key }))
-      io.stdout(opts.json ? json(found) : `${formatProfile(found)}\n`)
-      setExit(EXIT_OK)
-    })
-
   program
     .command('import')
     .description('import a CSV file of profiles (or events): validates every row, upserts by identity')
@@ -334,7 +283,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('record an event for a device, applying the login rule when an identity is given')
     .requiredOption('--device <id>', 'the device id')
     .option('--identity <identity>', 'the identity the user logged in with')
-    .requiredOption('--name <event>', 'the event name, e.g. "App Launched"')
+    .requiredOption('--name <event>', 'the event name, e.g. "Product Viewed"')
     .option('--props <json>', 'event properties as a JSON object')
     .option(
       '--ts <epoch>',
@@ -370,6 +319,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   registerSyncCommands(program, { io, logger: cliLogger(io), setExit, dataDirOption, dataDirHelp })
 
+  registerProfileCommands(program, { io, setExit, dataDirOption, dataDirHelp })
   registerSftpCommands(program, { io, logger: cliLogger(io), setExit, dataDirOption, dataDirHelp })
 
   return program

@@ -2,6 +2,7 @@
 // The secondary indexes and the FTS triggers are named lists so the bulk loader can drop and rebuild them.
 import type Database from 'better-sqlite3'
 import { upgradeImportSchema } from '../imports/schema'
+import { correctProfileTypes } from '../profiles/schema'
 import { upgradeSftpSchema } from '../imports/sftp/schema'
 import { upgradeSyncSchema } from '../sync/schema'
 
@@ -150,7 +151,7 @@ export const MIGRATIONS: Migration[] = [
           custom TEXT NOT NULL DEFAULT '{}',        -- custom properties, JSON {key: value}
           is_test INTEGER NOT NULL DEFAULT 0,       -- ct_is_test_user = "Yes"
           cg_excluded INTEGER NOT NULL DEFAULT 0,   -- excluded from all control groups
-          identified INTEGER NOT NULL DEFAULT 0,    -- derived: holds Identity or Email
+          identified INTEGER NOT NULL DEFAULT 0,    -- derived: deriveProfileType (v5: any identifier)
           -- search keys: foldText (lower-case, accents folded) of name/email/identity, phoneDigits of phone
           name_key TEXT, email_key TEXT, identity_key TEXT, phone_key TEXT,
           last_seen INTEGER,
@@ -274,6 +275,12 @@ export const MIGRATIONS: Migration[] = [
     version: 4,
     description: 'sftp: import sources, their runs and the files each run took',
     up: upgradeSftpSchema,
+  },
+  {
+    version: 5,
+    description:
+      'profiles: Identified also for FBID, GPID and custom identifiers (the stored type corrected)',
+    up: (db) => void correctProfileTypes(db),
   },
 ]
 

@@ -35,10 +35,13 @@ export function shouldImportInBulk(fileRows: number, existingProfiles: number): 
   return fileRows >= BULK_MIN_ROWS && existingProfiles * REBUILD_TO_LIVE_COST < fileRows
 }
 
-/** Inside the import's one transaction, before its first row. */
-export function beginBulkImport(db: Db): void {
+/**
+ * Inside the import's one transaction, before its first row. `phoneLookups`: the identity set matches
+ * rows on Phone, so the phone index is one the import looks up and stays live too.
+ */
+export function beginBulkImport(db: Db, options: { phoneLookups: boolean }): void {
   if (!db.inTransaction) throw new Error('beginBulkImport runs inside the import transaction')
-  dropForBulkLoad(db, KEPT_LIVE)
+  dropForBulkLoad(db, options.phoneLookups ? new Set([...KEPT_LIVE, 'profiles_phone_key']) : KEPT_LIVE)
 }
 
 /** Inside the import's one transaction, after its last row: indexes, trigram index, counts, triggers. */

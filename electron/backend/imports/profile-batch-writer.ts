@@ -1,5 +1,6 @@
 // The import's set-based write path: a batch of row plans is resolved against the database with a few
-// queries (profiles by identity and objectId, their identifiers, who holds each email), applied in memory
+// queries (batch-lookup.ts: profiles by identity, objectId and the identity set's Email and Phone, their
+// identifiers, who holds each email), applied in memory
 // in file order, and written inside the caller's transaction. Each real change writes its profile row,
 // identifiers, ONE audit row (the changed fields, old -> new; one row per field, the store's rule, costs
 // ten rows per imported profile) and one outbox record shaped exactly as ProfileChange writes it; a row
@@ -7,19 +8,18 @@
 import type { RowProblem } from '../../../shared/ipc/channels/imports'
 import { AppError } from '../../../shared/ipc/envelope'
 import { describeValue } from '../../../shared/profile/catalogue'
-import { foldText } from '../../../shared/profile/search-keys'
+import type { IdentitySetKey } from '../../../shared/profile/identity-set'
+import { foldText, phoneDigits } from '../../../shared/profile/search-keys'
 import type { CustomPropertyType } from '../../../shared/profile/types'
+import { deriveProfileType } from '../../../shared/profile/identity'
 import type { Db } from '../db/connection'
-import {
-  identifierLabel,
-  identifierValueKey,
-  profileTypeOf,
-  type StoredIdentifier,
-} from '../profiles/identifiers'
+import { identifierLabel, identifierValueKey } from '../profiles/identifiers'
 import { writeProfileOutbox } from '../profiles/outbox'
 import type { ProfileRow } from '../profiles/profile-rows'
 import { propertyColumns, readPropertyState } from '../profiles/properties'
 import { prepared } from '../profiles/statements'
+import { claimKey, prefetchBatch } from './batch-lookup'
+import { matchOnIdentitySet, setKeysOf, type SetLookup } from './identity-set-match'
 import type { RowPlan } from './profile-plan'
 import {
   applyOps,
@@ -31,7 +31,13 @@ import {
 } from './profile-snapshot'
 
 export type PlanOutcome =
-  | { plan: RowPlan; outcome: 'created' | 'updated' | 'unchanged'; objectId: string }
+  | {
+      plan: RowPlan
+      outcome: 'created' | 'updated' | 'unchanged'
+      objectId: string
+      /** Set when the identity set placed the row (its identity was new): what matched it. */
+      matchedBy?: 'Email' | 'Phone'
+    }
   | { plan: RowPlan; outcome: 'rejected'; problem: RowProblem }
 
 export interface BatchOptions {
@@ -41,6 +47,8 @@ export interface BatchOptions {
   write: boolean
   /** CleverTap IDs for profiles this import creates. */
   newObjectId: () => string
+  /** The account's identity set when the run started: what a row with a new identity is matched on. */
+  matchOn: readonly IdentitySetKey[]
 }
 
 /** Audit actions of the import's one-row-per-change audit entries. */
@@ -64,13 +72,6 @@ interface Commit {
   after: ProfileSnapshot
 }
 
-const claimKey = (i: Pick<StoredIdentifier, 'kind' | 'name' | 'value'>) =>
-  `${i.kind}\u0000${i.name}\u0000${identifierValueKey(i.kind, i.value)}`
-
-function json(values: readonly string[]): string {
-  return JSON.stringify(values)
-}
-
 export class ProfileBatchWriter {
   /** The account's custom property types, grown by the keys this import introduces. */
   private readonly types: Map<string, CustomPropertyType>
@@ -87,64 +88,36 @@ export class ProfileBatchWriter {
   }
 
   run(plans: readonly RowPlan[]): PlanOutcome[] {
-    const db = this.db
-    const identities = [...new Set(plans.flatMap((p) => (p.identity === null ? [] : [p.identity])))]
-    const objectIds = [...new Set(plans.flatMap((p) => (p.objectId === null ? [] : [p.objectId])))]
-    const byIdentityRow = new Map<string, ProfileRow & { key: string }>()
-    for (const row of prepared(
-      db,
-      `SELECT i.value AS key, p.* FROM identifiers i JOIN profiles p ON p.id = i.profile_id
-       WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind = 'identity' AND i.name = ''`,
-    ).all(json(identities)) as (ProfileRow & { key: string })[]) {
-      byIdentityRow.set(row.key, row)
-    }
-    const byObjectIdRow = new Map<string, ProfileRow>()
-    if (objectIds.length > 0) {
-      for (const row of prepared(
-        db,
-        'SELECT * FROM profiles WHERE object_id IN (SELECT value FROM json_each(?))',
-      ).all(json(objectIds)) as ProfileRow[]) {
-        byObjectIdRow.set(row.object_id, row)
-      }
-    }
-    const ids = [...new Set([...byIdentityRow.values(), ...byObjectIdRow.values()].map((r) => r.id))]
-    const identifiersOf = new Map<number, StoredIdentifier[]>()
-    if (ids.length > 0) {
-      for (const r of prepared(
-        db,
-        'SELECT profile_id, kind, name, value FROM identifiers WHERE profile_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
-      ).all(JSON.stringify(ids)) as (StoredIdentifier & { profile_id: number })[]) {
-        const list = identifiersOf.get(r.profile_id) ?? []
-        list.push({ kind: r.kind, name: r.name, value: r.value })
-        identifiersOf.set(r.profile_id, list)
-      }
-    }
-    // Who holds the emails and other identifiers the batch adds (the unique index's view, before the batch).
-    const wanted = new Set<string>()
-    for (const plan of plans) {
-      for (const op of plan.ops) {
-        if (op.op === 'email' && op.value !== null) wanted.add(identifierValueKey('email', op.value))
-        else if (op.op === 'identifier') wanted.add(op.value)
-      }
-    }
-    const holders = new Map<string, string>()
-    if (wanted.size > 0) {
-      for (const r of prepared(
-        db,
-        `SELECT i.kind, i.name, i.value, p.object_id FROM identifiers i JOIN profiles p ON p.id = i.profile_id
-         WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind IN ('email', 'fbid', 'gpid')`,
-      ).all(json([...wanted])) as (StoredIdentifier & { object_id: string })[]) {
-        holders.set(claimKey(r), r.object_id)
-      }
-    }
+    const matchOn = this.options.matchOn
+    const rows = prefetchBatch(this.db, plans, matchOn)
+    const { holders } = rows
     if (!this.options.write) for (const [k, v] of this.pendingClaims) if (!holders.has(k)) holders.set(k, v)
 
     const byIdentity = new Map<string, Working>()
     const byObjectId = new Map<string, Working>()
+    // The batch's own view of who holds an email / a phone, kept in step as its rows change profiles.
+    const byEmail = new Map<string, Working>()
+    const byPhone = new Map<string, Set<Working>>()
+    const index = (working: Working, snapshot: ProfileSnapshot, add: boolean) => {
+      const email = snapshot.identifiers.find((i) => i.kind === 'email')
+      if (email) {
+        const key = identifierValueKey('email', email.value)
+        if (add) byEmail.set(key, working)
+        else if (byEmail.get(key) === working) byEmail.delete(key)
+      }
+      const phone = snapshot.state.system.get('Phone')
+      if (typeof phone === 'string') {
+        const key = phoneDigits(phone)
+        const holders = byPhone.get(key) ?? new Set<Working>()
+        if (add) holders.add(working)
+        else holders.delete(working)
+        byPhone.set(key, holders)
+      }
+    }
     const load = (row: ProfileRow): Working => {
       const known = byObjectId.get(row.object_id)
       if (known) return known
-      const identifiers = identifiersOf.get(row.id) ?? []
+      const identifiers = rows.identifiersOf.get(row.id) ?? []
       const working: Working = {
         id: row.id,
         objectId: row.object_id,
@@ -154,12 +127,27 @@ export class ProfileBatchWriter {
       }
       byObjectId.set(row.object_id, working)
       for (const i of identifiers) if (i.kind === 'identity') byIdentity.set(i.value, working)
+      index(working, working.current, true)
       return working
     }
     const create = (objectId: string): Working => {
       const working: Working = { id: null, objectId, row: null, current: emptySnapshot(), isNew: true }
       byObjectId.set(objectId, working)
       return working
+    }
+    const setLookup: SetLookup<Working> = {
+      byEmail(key) {
+        const row = rows.byEmail.get(key)
+        // A stored holder this batch already loaded is known by its current snapshot (via `index`).
+        if (row && !byObjectId.has(row.object_id)) load(row)
+        return byEmail.get(key)
+      },
+      byPhone(digits) {
+        for (const row of rows.byPhone.get(digits) ?? []) if (!byObjectId.has(row.object_id)) load(row)
+        return [...(byPhone.get(digits) ?? [])]
+      },
+      identityOf: (w) => w.current.identifiers.find((i) => i.kind === 'identity')?.value ?? null,
+      objectIdOf: (w) => w.objectId,
     }
 
     const outcomes: PlanOutcome[] = []
@@ -169,8 +157,9 @@ export class ProfileBatchWriter {
         outcomes.push({ plan, outcome: 'rejected', problem: { line: plan.line, column, value, reason } })
       let profile: Working | undefined
       let attachIdentity = false
+      let matchedBy: 'Email' | 'Phone' | undefined
       if (plan.identity !== null) {
-        const seenRow = byIdentityRow.get(plan.identity)
+        const seenRow = rows.byIdentity.get(plan.identity)
         profile = byIdentity.get(plan.identity) ?? (seenRow ? load(seenRow) : undefined)
         if (profile && plan.objectId !== null && plan.objectId !== profile.objectId) {
           reject(
@@ -181,7 +170,7 @@ export class ProfileBatchWriter {
           continue
         }
         if (!profile && plan.objectId !== null) {
-          const seen = byObjectIdRow.get(plan.objectId)
+          const seen = rows.byObjectId.get(plan.objectId)
           profile = byObjectId.get(plan.objectId) ?? (seen ? load(seen) : undefined)
           if (profile) {
             const held = profile.current.identifiers.find((i) => i.kind === 'identity')
@@ -195,12 +184,24 @@ export class ProfileBatchWriter {
             }
           }
         }
+        const keys = profile ? null : setKeysOf(plan, matchOn)
+        if (keys) {
+          const match = matchOnIdentitySet(keys, setLookup)
+          if (match.kind === 'ambiguous') {
+            reject('Phone', keys.phoneText, match.reason)
+            continue
+          }
+          if (match.kind === 'match') {
+            profile = match.profile
+            matchedBy = match.by
+          }
+        }
         if (!profile) profile = create(plan.objectId ?? this.options.newObjectId())
         if (!profile.current.identifiers.some((i) => i.kind === 'identity' && i.value === plan.identity))
           attachIdentity = true
       } else {
         const objectId = plan.objectId as string
-        const seen = byObjectIdRow.get(objectId)
+        const seen = rows.byObjectId.get(objectId)
         profile = byObjectId.get(objectId) ?? (seen ? load(seen) : create(objectId))
       }
 
@@ -249,10 +250,17 @@ export class ProfileBatchWriter {
       for (const i of diff.removed) holders.delete(claimKey(i))
       for (const i of diff.added) if (i.kind !== 'identity') holders.set(claimKey(i), profile.objectId)
       for (const i of after.identifiers) if (i.kind === 'identity') byIdentity.set(i.value, profile)
+      index(profile, before, false)
+      index(profile, after, true)
       profile.current = after
       profile.isNew = false
       commits.push({ profile, created, diff, after })
-      outcomes.push({ plan, outcome: created ? 'created' : 'updated', objectId: profile.objectId })
+      outcomes.push({
+        plan,
+        outcome: created ? 'created' : 'updated',
+        objectId: profile.objectId,
+        ...(matchedBy === undefined ? {} : { matchedBy }),
+      })
     }
 
     if (this.options.write) this.write(commits)
@@ -342,7 +350,7 @@ function rowColumns(
     identity,
     email_key: email === null ? null : foldText(email),
     identity_key: identity === null ? null : foldText(identity) || null,
-    identified: profileTypeOf(after.identifiers) === 'Identified' ? 1 : 0,
+    identified: deriveProfileType(after.identifiers) === 'Identified' ? 1 : 0,
     is_test: after.isTest ? 1 : 0,
     cg_excluded: row?.cg_excluded ?? 0,
     updated_at: at,

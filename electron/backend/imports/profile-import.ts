@@ -13,6 +13,8 @@ import type {
 } from '../../../shared/ipc/channels/imports'
 import { AppError } from '../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
+import { describeIdentitySet, type IdentitySetKey } from '../../../shared/profile/identity-set'
+import { readIdentitySet } from '../profiles/identity-set'
 import { loadCustomTypes } from '../profiles/properties'
 import { countProfiles } from '../profiles/search'
 import { streamCsvRows, windows1252Notice, type StreamStats } from './csv-reader'
@@ -169,7 +171,10 @@ async function writeRows(
   indexes: { bulk: boolean; upkeep: TextIndexUpkeep | null },
 ): Promise<boolean> {
   const write = spec.mode === 'import'
-  const options = { at: spec.at, actor: spec.actor, write, newObjectId: sequentialObjectIds() }
+  // Read once per run: a change in Settings applies to the next import, never half-way through this one.
+  const matchOn = readIdentitySet(db)
+  const matched = { Email: 0, Phone: 0 }
+  const options = { at: spec.at, actor: spec.actor, write, newObjectId: sequentialObjectIds(), matchOn }
   const writer =
     write && spec.writer === 'store'
       ? new ProfileRowWriter(db, options)
@@ -191,6 +196,7 @@ async function writeRows(
       else if (o.outcome === 'created') counts.new++
       else if (o.outcome === 'updated') counts.updated++
       else counts.unchanged++
+      if (o.outcome !== 'rejected' && o.matchedBy !== undefined) matched[o.matchedBy]++
     }
   }
   // In a worker a transaction may span several batches (txMs): fewer commits rewrite the random-key index
@@ -207,7 +213,7 @@ async function writeRows(
     if (txStarted !== null) return
     db.exec('BEGIN IMMEDIATE')
     txStarted = at
-    if (indexes.bulk) beginBulkImport(db)
+    if (indexes.bulk) beginBulkImport(db, { phoneLookups: matchOn.includes('Phone') })
   }
   const rollback = () => {
     if (txStarted === null) return
@@ -315,6 +321,25 @@ async function writeRows(
     // Rows whose identity the scan saw again later, but the file ended first (it changed in between).
     for (const left of tracker.takeAllPending()) queue.push(left)
     flush()
+    reportSetMatches(report, matchOn, matched)
     return true
   }
+}
+
+/** Says how many rows with a new identity the identity set placed on an existing profile. */
+function reportSetMatches(
+  report: RunReport,
+  matchOn: readonly IdentitySetKey[],
+  matched: Record<'Email' | 'Phone', number>,
+): void {
+  const total = matched.Email + matched.Phone
+  if (total === 0) return
+  const by = (['Email', 'Phone'] as const)
+    .filter((key) => matched[key] > 0)
+    .map((key) => `${matched[key]} by ${key}`)
+    .join(', ')
+  report.notice(
+    `${total} ${total === 1 ? 'row' : 'rows'} with a new identity matched an existing profile without an identity (${by}): ` +
+      `the identity set (${describeIdentitySet(matchOn)}; Settings) matches rows on those identifiers, so the profile took the row's identity.`,
+  )
 }

@@ -3,12 +3,15 @@
 // ProfileBatchWriter; this path is the reference it is proven equivalent to (tests/imports) and the
 // benchmark's "store path" figure.
 import { AppError } from '../../../shared/ipc/envelope'
+import type { IdentitySetKey } from '../../../shared/profile/identity-set'
 import type { Db } from '../db/connection'
 import { findIdentifierHolder } from '../profiles/identifiers'
 import { newObjectId } from '../profiles/object-ids'
 import { ProfileChange } from '../profiles/profile-change'
 import { findProfileRow, findProfileRowById, type ProfileRow } from '../profiles/profile-rows'
 import { insertBareProfile } from '../profiles/profile-store'
+import { prepared } from '../profiles/statements'
+import { matchOnIdentitySet, setKeysOf, type SetLookup } from './identity-set-match'
 import type { PlanOutcome } from './profile-batch-writer'
 import type { RowPlan } from './profile-plan'
 import { nextMultiValue } from './profile-snapshot'
@@ -16,8 +19,20 @@ import { nextMultiValue } from './profile-snapshot'
 export class ProfileRowWriter {
   constructor(
     private readonly db: Db,
-    private readonly options: { at: number; actor: string },
+    private readonly options: { at: number; actor: string; matchOn: readonly IdentitySetKey[] },
   ) {}
+
+  /** The identity set's lookups, straight against the database (each row sees the ones before it). */
+  private readonly lookup: SetLookup<ProfileRow> = {
+    byEmail: (key) => {
+      const holder = findIdentifierHolder(this.db, { kind: 'email', name: '', value: key })
+      return holder === undefined ? undefined : findProfileRowById(this.db, holder)
+    },
+    byPhone: (digits) =>
+      prepared(this.db, 'SELECT * FROM profiles WHERE phone_key = ? ORDER BY id').all(digits) as ProfileRow[],
+    identityOf: (row) => row.identity,
+    objectIdOf: (row) => row.object_id,
+  }
 
   /** Writes the plans one by one inside the caller's transaction. */
   run(plans: readonly RowPlan[]): PlanOutcome[] {
@@ -72,6 +87,18 @@ export class ProfileRowWriter {
         }
       }
     } else row = findProfileRow(db, plan.objectId as string)
+    let matchedBy: 'Email' | 'Phone' | undefined
+    const keys = row ? null : setKeysOf(plan, this.options.matchOn)
+    if (keys) {
+      const match = matchOnIdentitySet(keys, this.lookup)
+      if (match.kind === 'ambiguous') {
+        throw new AppError('validation', match.reason, { key: 'Phone', value: keys.phoneText })
+      }
+      if (match.kind === 'match') {
+        row = match.profile
+        matchedBy = match.by
+      }
+    }
     if (!row) {
       row = insertBareProfile(db, plan.objectId ?? newObjectId(), this.options.at)
       created = true
@@ -115,6 +142,11 @@ export class ProfileRowWriter {
     }
     const result = change.commit({ at: this.options.at, actor: this.options.actor, outbox: true })
     if (!result.changed) return { plan, outcome: 'unchanged', objectId: row.object_id }
-    return { plan, outcome: created ? 'created' : 'updated', objectId: row.object_id }
+    return {
+      plan,
+      outcome: created ? 'created' : 'updated',
+      objectId: row.object_id,
+      ...(matchedBy === undefined ? {} : { matchedBy }),
+    }
   }
 }

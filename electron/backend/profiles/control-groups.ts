@@ -16,8 +16,8 @@ import { nowSeconds, prepared } from './statements'
 export function listExclusionHolders(db: Db): ControlGroupHolder[] {
   const rows = prepared(
     db,
-    'SELECT object_id, name, identity, email FROM profiles WHERE cg_excluded = 1 ORDER BY name_key, id',
-  ).all() as Pick<ProfileRow, 'object_id' | 'name' | 'identity' | 'email'>[]
+    'SELECT object_id, name, identity, email, identified FROM profiles WHERE cg_excluded = 1 ORDER BY name_key, id',
+  ).all() as Pick<ProfileRow, 'object_id' | 'name' | 'identity' | 'email' | 'identified'>[]
   return rows.map(toHolder)
 }
 

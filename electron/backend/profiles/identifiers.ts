@@ -1,13 +1,12 @@
 // Identifiers: the values that locate a profile (Identity, Email, FBID, GPID, custom). A value belongs to
-// at most one profile (unique index identifiers_value), and the derived profile type follows them.
+// at most one profile (unique index identifiers_value); the profile type follows them (shared deriveProfileType).
 //
 // Phone is deliberately NOT a unique identifier here: the same number on two profiles is CleverTap's
 // "Duplicate Platform ID" case (only one of them would receive a message), which the app must be able to
 // list and let an admin resolve, so refusing the second profile would hide exactly what must be shown.
 import { AppError } from '../../../shared/ipc/envelope'
 import { validateIdentifier } from '../../../shared/profile/catalogue'
-import { deriveProfileType } from '../../../shared/profile/identity'
-import type { Identifier, IdentifierKind, ProfileType } from '../../../shared/profile/types'
+import type { Identifier, IdentifierKind } from '../../../shared/profile/types'
 import type { Db } from '../db/connection'
 import { describeProfile, findProfileRowById, toHolder } from './profile-rows'
 import { validationError } from './properties'
@@ -78,13 +77,6 @@ export function toIdentifier(stored: StoredIdentifier): Identifier {
   return stored.kind === 'custom'
     ? { kind: stored.kind, name: stored.name, value: stored.value }
     : { kind: stored.kind, value: stored.value }
-}
-
-export function profileTypeOf(identifiers: readonly StoredIdentifier[]): ProfileType {
-  return deriveProfileType({
-    identities: identifiers.filter((i) => i.kind === 'identity').length,
-    emails: identifiers.filter((i) => i.kind === 'email').length,
-  })
 }
 
 /** The profile (internal id) holding this identifier value, if any. */

@@ -3,6 +3,11 @@
 import { AppError } from '../../../shared/ipc/envelope'
 import type { RecordEventResult } from '../../../shared/ipc/contract'
 import {
+  isRestrictedEventName,
+  RESTRICTED_EVENT_CODE,
+  restrictedEventMessage,
+} from '../../../shared/profile/restricted-events'
+import {
   LIMITS,
   utf8ByteLength,
   validateIdentifier,
@@ -65,6 +70,15 @@ export function validateEventInput(input: EventInput): void {
         rule: 'no leading or trailing space',
       },
     )
+  }
+  if (isRestrictedEventName(input.name)) {
+    // Refused here, where the person can rename it, rather than parked at the next sync.
+    throw new AppError('validation', restrictedEventMessage(input.name), {
+      key: 'evtName',
+      value: input.name,
+      rule: 'not a restricted system event',
+      code: RESTRICTED_EVENT_CODE,
+    })
   }
   if (input.identity !== undefined) {
     const error = validateIdentifier('identity', input.identity)
@@ -241,7 +255,9 @@ export function storeEvent(
     profile.id,
     event.ts,
   )
-  if (outbox) {
+  // A restricted system event (one a pull or older data brought in) is kept and shown, never uploaded:
+  // the API would refuse it with 513.
+  if (outbox && !isRestrictedEventName(event.name)) {
     writeEventOutbox(
       db,
       { type: 'event', objectId: profile.object_id, evtName: event.name, ts: event.ts, evtData: event.props },

@@ -6,6 +6,7 @@ import type { PropertyChange } from '../../../shared/ipc/contract'
 import { findSystemProperty, validateSystemProperty } from '../../../shared/profile/catalogue'
 import { foldText } from '../../../shared/profile/search-keys'
 import type { CustomPropertyType } from '../../../shared/profile/types'
+import { deriveProfileType } from '../../../shared/profile/identity'
 import type { Db } from '../db/connection'
 import { writeAudit, type AuditWrite } from './audit'
 import {
@@ -14,7 +15,6 @@ import {
   identifierLabel,
   insertIdentifier,
   loadIdentifiers,
-  profileTypeOf,
   sameIdentifier,
   type StoredIdentifier,
 } from './identifiers'
@@ -162,7 +162,7 @@ export class ProfileChange {
       identity,
       email_key: email === null ? null : foldText(email),
       identity_key: identity === null ? null : foldText(identity) || null,
-      identified: profileTypeOf(this.identifiers) === 'Identified' ? 1 : 0,
+      identified: deriveProfileType(this.identifiers) === 'Identified' ? 1 : 0,
       is_test: this.isTest ? 1 : 0,
       cg_excluded: this.excluded ? 1 : 0,
       updated_at: options.at,

@@ -59,9 +59,15 @@ export function toSummary(row: SummaryRow): ProfileSummary {
 }
 
 export function toHolder(
-  row: Pick<ProfileRow, 'object_id' | 'name' | 'identity' | 'email'>,
+  row: Pick<ProfileRow, 'object_id' | 'name' | 'identity' | 'email' | 'identified'>,
 ): ControlGroupHolder {
-  return { id: row.object_id, name: row.name, identity: row.identity, email: row.email }
+  return {
+    id: row.object_id,
+    name: row.name,
+    identity: row.identity,
+    email: row.email,
+    type: row.identified ? 'Identified' : 'Anonymous',
+  }
 }
 
 /** How a profile is named in messages: its name, else identity, else email, with its id. */
@@ -81,23 +87,5 @@ export function findProfileRowById(db: Db, id: number): ProfileRow | undefined {
 export function requireProfileRow(db: Db, objectId: string): ProfileRow {
   const row = findProfileRow(db, objectId)
   if (!row) throw new AppError('not_found', `No profile with id "${objectId}".`, { id: objectId })
-  return row
-}
-
-/**
- * Finds a profile by its CleverTap ID, else by an email (case-insensitive), else by an exact Identity:
- * what people paste into `profile show` (profiles.lookup). Every other channel takes the CleverTap ID.
- */
-export function resolveProfileRef(db: Db, ref: string): ProfileRow {
-  const byId = findProfileRow(db, ref)
-  if (byId) return byId
-  const holder = prepared(
-    db,
-    `SELECT profile_id FROM identifiers
-     WHERE (kind = 'identity' AND name = '' AND value_key = ?) OR (kind = 'email' AND name = '' AND value_key = ?)
-     ORDER BY kind = 'identity' LIMIT 1`,
-  ).get(ref, ref.toLowerCase()) as { profile_id: number } | undefined
-  const row = holder ? findProfileRowById(db, holder.profile_id) : undefined
-  if (!row) throw new AppError('not_found', `No profile with id, email or identity "${ref}".`, { id: ref })
   return row
 }

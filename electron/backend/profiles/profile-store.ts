@@ -2,26 +2,16 @@
 // test, delete. Each mutation is one immediate transaction; 'profiles.changed' is emitted after commit.
 import type { PropertyChange } from '../../../shared/ipc/contract'
 import type { Identifier, ProfileDetail, PropertyValue } from '../../../shared/profile/types'
+import { deriveProfileType } from '../../../shared/profile/identity'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { writeAudit } from './audit'
-import {
-  identifierLabel,
-  loadIdentifiers,
-  normaliseIdentifier,
-  profileTypeOf,
-  toIdentifier,
-} from './identifiers'
+import { identifierLabel, loadIdentifiers, normaliseIdentifier, toIdentifier } from './identifiers'
+import { lookupProfileRow } from './lookup'
 import { newObjectId } from './object-ids'
 import { writeDeleteOutbox } from './outbox'
 import { ProfileChange } from './profile-change'
-import {
-  describeProfile,
-  findProfileRowById,
-  requireProfileRow,
-  resolveProfileRef,
-  type ProfileRow,
-} from './profile-rows'
+import { describeProfile, findProfileRowById, requireProfileRow, type ProfileRow } from './profile-rows'
 import { TEST_USER_KEY, computeAge, loadCustomTypes, readPropertyState } from './properties'
 import { nowSeconds, prepared } from './statements'
 
@@ -42,7 +32,7 @@ export function buildDetail(ctx: BackendContext, row: ProfileRow): ProfileDetail
   ).all(row.id) as { name: string; count: number; first_seen: number; last_seen: number }[]
   return {
     id: row.object_id,
-    type: profileTypeOf(identifiers),
+    type: deriveProfileType(identifiers),
     isTest: row.is_test === 1,
     excludedFromControlGroups: row.cg_excluded === 1,
     identifiers: identifiers.map(toIdentifier),
@@ -67,9 +57,9 @@ export function getProfile(ctx: BackendContext, id: string): ProfileDetail {
   return buildDetail(ctx, requireProfileRow(ctx.db, id))
 }
 
-/** profiles.lookup: by profile id, then email, then identity. */
+/** profiles.lookup: by profile id or any identifier value (profiles/lookup.ts). */
 export function lookupProfile(ctx: BackendContext, key: string): ProfileDetail {
-  return buildDetail(ctx, resolveProfileRef(ctx.db, key))
+  return buildDetail(ctx, lookupProfileRow(ctx.db, key))
 }
 
 /** Inserts a bare profile row (anonymous, no properties); the caller's ProfileChange fills it in. */

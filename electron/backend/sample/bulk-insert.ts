@@ -5,6 +5,7 @@
 import { BULK_DEFERRED_INDEXES, COUNT_TRIGGERS, FTS_TRIGGERS } from '../db/migrations'
 import type { Db } from '../db/connection'
 import type { Logger } from '../logger'
+import { recountProfileCounts } from '../profiles/schema'
 
 const FLAG = 'bulk_load_in_progress'
 
@@ -59,10 +60,7 @@ export function rebuildAfterBulkLoad(db: Db): void {
     db.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /, (m) => `${m}IF NOT EXISTS `))
   }
   db.exec("INSERT INTO profiles_fts(profiles_fts) VALUES ('rebuild')")
-  db.exec(`UPDATE profile_counts SET n = 0;
-    INSERT INTO profile_counts (identified, is_test, named, n)
-      SELECT identified, is_test, name_key IS NOT NULL, count(*) FROM profiles WHERE true GROUP BY 1, 2, 3
-      ON CONFLICT (identified, is_test, named) DO UPDATE SET n = excluded.n;`)
+  recountProfileCounts(db)
   for (const trigger of [...FTS_TRIGGERS, ...COUNT_TRIGGERS]) {
     db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
     db.exec(trigger.sql)

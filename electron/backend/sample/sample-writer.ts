@@ -1,7 +1,9 @@
 // Writes generated sample profiles straight into the tables (profile row, identifiers, events,
 // summaries), batch by batch inside the caller's transaction. Sample data is local demo data: it is not
 // a change anyone made and nothing to send to the remote API, so it writes no audit and no outbox rows.
+import { deriveProfileType } from '../../../shared/profile/identity'
 import { foldText, phoneDigits } from '../../../shared/profile/search-keys'
+import type { Identifier } from '../../../shared/profile/types'
 import type { Db } from '../db/connection'
 import type { SampleProfile } from './generator'
 
@@ -54,7 +56,10 @@ export class SampleWriter {
     const custom: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(profile.custom))
       if (this.customKeys.has(key)) custom[key] = value
-    const identified = profile.identity !== null || profile.email !== null ? 1 : 0
+    const identifiers: Identifier[] = []
+    if (profile.identity !== null) identifiers.push({ kind: 'identity', value: profile.identity })
+    if (profile.email !== null) identifiers.push({ kind: 'email', value: profile.email })
+    const identified = deriveProfileType(identifiers) === 'Identified' ? 1 : 0
     const lastSeen = profile.events.reduce<number | null>(
       (max, e) => (max === null || e.ts > max ? e.ts : max),
       null,
@@ -86,9 +91,10 @@ export class SampleWriter {
       created,
     )
     const id = Number(info.lastInsertRowid)
-    if (profile.identity !== null)
-      this.insertIdentifier.run(id, 'identity', profile.identity, profile.identity, created)
-    if (profile.email !== null) this.insertIdentifier.run(id, 'email', profile.email, emailKey, created)
+    for (const identifier of identifiers) {
+      const key = identifier.kind === 'email' ? emailKey : identifier.value
+      this.insertIdentifier.run(id, identifier.kind, identifier.value, key, created)
+    }
     // No devices row: a profile's own CleverTap ID is its device, and the login rule finds it by that id.
     const summaries = new Map<string, { count: number; first: number; last: number }>()
     for (const event of profile.events) {

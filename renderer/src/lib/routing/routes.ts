@@ -5,6 +5,8 @@ export type Route =
   | { view: 'profile'; id: string }
   | { view: 'sync' }
   | { view: 'settings' }
+  /** The profiles excluded from all control groups. */
+  | { view: 'control-groups' }
   | { view: 'import' }
   | { view: 'imports' }
   | { view: 'sources' }
@@ -24,6 +26,7 @@ export function parseRoute(hash: string): Route | null {
   if (section === 'people' && rest.length === 0) return HOME
   if (section === 'sync' && rest.length === 0) return { view: 'sync' }
   if (section === 'settings' && rest.length === 0) return { view: 'settings' }
+  if (section === 'control-groups' && rest.length === 0) return { view: 'control-groups' }
   if (section === 'import' && rest.length === 0) return { view: 'import' }
   if (section === 'imports' && rest.length === 0) return { view: 'imports' }
   if (section === 'sources') {
@@ -54,6 +57,8 @@ export function hrefFor(route: Route): string {
       return '#/sync'
     case 'settings':
       return '#/settings'
+    case 'control-groups':
+      return '#/control-groups'
     case 'import':
       return '#/import'
     case 'imports':
