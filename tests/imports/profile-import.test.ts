@@ -369,16 +369,22 @@ describe('results', () => {
       'identity,Name,Email,note\n' +
         'e1,=HYPERLINK("x"),bad@,@risk\n' +
         'e2,Fine,fine@example.com,ok\n' +
-        'e3,-1+1,also bad,+1\n',
+        'e3,-1+1,also bad,+1\n' +
+        'e4,"=1+1\nline two",worse,"-5\n@x"\n' +
+        'e5,-12.5,nope,+4915112345678\n',
     )
     const { summary, runId } = await h.run('imports.start', { path })
-    expect(summary.errorFile?.rows).toBe(2)
+    expect(summary.errorFile?.rows).toBe(4)
     const file = await h.call('imports.errors', { runId })
     expect(file.content).toBe(readFileSync(file.path, 'utf8'))
     expect(file.content.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
       'identity,Name,Email,note,Failure Description',
       `e1,"'=HYPERLINK(""x"")",bad@,"'@risk","Email ""bad@"" is not a valid email address (expected name@domain.tld)."`,
-      `e3,"'-1+1",also bad,"'+1","Email ""also bad"" is not a valid email address (expected name@domain.tld)."`,
+      // A plain number cannot run as a formula: it is kept, so a corrected file imports the same value.
+      `e3,"'-1+1",also bad,+1,"Email ""also bad"" is not a valid email address (expected name@domain.tld)."`,
+      // A formula cell is neutralised even when it holds a line break.
+      `e4,"'=1+1\nline two",worse,"'-5\n@x","Email ""worse"" is not a valid email address (expected name@domain.tld)."`,
+      `e5,-12.5,nope,+4915112345678,"Email ""nope"" is not a valid email address (expected name@domain.tld)."`,
       '',
     ])
     const clean = await h.run('imports.start', { path: h.file('clean.csv', 'identity\nk1\n') })
