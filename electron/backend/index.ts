@@ -1,6 +1,5 @@
 // createBackend(ports) -> { dispatch, call, on, close }: the whole app minus its window. It never
 // imports Electron, so the same code runs in Electron's utility process, in the web host and in tests.
-import { mkdirSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { AppError, type Envelope } from '../../shared/ipc/envelope'
@@ -8,6 +7,8 @@ import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract'
 import type { EventMap, EventName } from '../../shared/ipc/events'
 import { openDatabase } from './db/connection'
 import { createDispatch } from './dispatch'
+import { tightenDataDir } from './files/private-files'
+import { ELECTRON_PROFILE_FOLDER } from './hosts/data-dir'
 import { EventBus } from './events'
 import { createHandlers } from './handlers'
 import { JobRegistry } from './jobs/registry'
@@ -46,8 +47,15 @@ export interface Backend {
 export const DATABASE_FILE = 'profiles.db'
 
 export function createBackend(ports: BackendPorts): Backend {
-  mkdirSync(ports.dataDir, { recursive: true })
   const logger = ports.logger ?? consoleLogger
+  // Created 0700, and what an older version, a copy or a restore left readable by others is tightened
+  // (not Electron's own profile folder: Chromium keeps its files' modes itself).
+  const loose = tightenDataDir(ports.dataDir, [ELECTRON_PROFILE_FOLDER])
+  if (loose.length > 0) {
+    logger.warn(
+      `Could not make ${loose.length === 1 ? 'this file' : `these ${loose.length} files`} in the data folder private to you: ${loose.slice(0, 5).join(', ')}${loose.length > 5 ? ', …' : ''}. Check their owner and permissions.`,
+    )
+  }
   const db = openDatabase(join(ports.dataDir, DATABASE_FILE))
   const events = new EventBus()
   const clock = ports.clock ?? Date.now

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, ipcMain, session } from 'electron'
 import { IPC_EVENT } from '../../shared/ipc/bridge'
-import { dataDirFlagFromArgv, resolveDataDir } from '../backend/hosts/data-dir'
+import { dataDirFlagFromArgv, ELECTRON_PROFILE_FOLDER, resolveDataDir } from '../backend/hosts/data-dir'
 import { consoleLogger, type Logger } from '../backend/logger'
 import { BackendProcess } from './backend-process'
 import { answerDialogsInMain } from './file-dialog'
@@ -47,7 +47,7 @@ export function startApp(options: StartAppOptions): RunningApp {
 
   app.enableSandbox()
   // Chromium's own files go beside the data, so one instance per data folder (not per machine) runs.
-  app.setPath('userData', join(dataDir, 'electron'))
+  app.setPath('userData', join(dataDir, ELECTRON_PROFILE_FOLDER))
   if (!app.requestSingleInstanceLock()) {
     logger.info(`Profile Desk is already running with ${dataDir}; focusing that window.`)
     app.quit()

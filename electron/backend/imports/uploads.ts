@@ -1,9 +1,10 @@
 // Files chosen in a browser have no path the backend can read: the renderer uploads them in chunks into
 // <data dir>/imports/uploads/, and the import then reads that copy like any other file.
 import { randomUUID } from 'node:crypto'
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { AppError } from '../../../shared/ipc/envelope'
+import { ensurePrivateDir, openPrivateFile } from '../files/private-files'
 
 interface Upload {
   path: string
@@ -24,9 +25,9 @@ export class Uploads {
         .slice(0, 120) || 'upload.csv'
     // A folder per upload keeps the file's own name (the import history shows it) without collisions.
     const folder = join(this.dataDir, 'imports', 'uploads', uploadId)
-    mkdirSync(folder, { recursive: true })
+    ensurePrivateDir(folder)
     const path = join(folder, safe)
-    writeFileSync(path, '')
+    closeSync(openPrivateFile(path, 'w'))
     this.open.set(uploadId, { path, bytes, received: 0 })
     return { uploadId }
   }
