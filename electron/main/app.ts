@@ -106,6 +106,7 @@ export function startApp(options: StartAppOptions): RunningApp {
       answerDialogsInMain(
         (channel, request) => started.call(channel, request),
         () => mainWindow,
+        (path) => started.grantFile(path, 'dialog'),
       ),
       createSenderCheck(renderer),
     )

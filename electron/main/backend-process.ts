@@ -2,6 +2,7 @@
 // relays calls to it by request id. If the process dies, waiting calls are answered and it is restarted.
 import { utilityProcess, type UtilityProcess } from 'electron'
 import type { Envelope } from '../../shared/ipc/envelope'
+import type { ChosenFile, GrantSource } from '../../shared/ipc/file-handle'
 import type { Logger } from '../backend/logger'
 import {
   isFromBackend,
@@ -63,6 +64,19 @@ export class BackendProcess {
   }
 
   call(channel: string, request: unknown): Promise<Envelope<unknown>> {
+    return this.send((id) => ({ type: 'rpc', id, channel, request }))
+  }
+
+  /**
+   * Registers a file the person chose (the native dialog; later a drop or "open with") with the backend,
+   * which answers with its handle: the page is given the handle, never the path.
+   */
+  grantFile(path: string, source: GrantSource): Promise<Envelope<ChosenFile>> {
+    return this.send((id) => ({ type: 'grant-file', id, path, source })) as Promise<Envelope<ChosenFile>>
+  }
+
+  /** Sends a message that the backend answers with a `reply` of the same id. */
+  private send(build: (id: number) => ToBackend): Promise<Envelope<unknown>> {
     if (this.stopping) return Promise.resolve(failure('Profile Desk is closing.'))
     if (this.gaveUp) {
       return Promise.resolve(
@@ -70,7 +84,7 @@ export class BackendProcess {
       )
     }
     const id = this.nextId++
-    const message: ToBackend = { type: 'rpc', id, channel, request }
+    const message = build(id)
     return new Promise((resolve) => {
       this.pending.set(id, resolve)
       try {

@@ -49,7 +49,9 @@ describe.skipIf(process.platform === 'win32')('private files', () => {
         offset: 0,
         data: Buffer.from('a,b').toString('base64'),
       })
-      const { jobId } = await backend.call('imports.start', { path: source })
+      const { jobId } = await backend.call('imports.start', {
+        file: backend.grantFile(source, 'dialog').handle,
+      })
       await backend.context.jobs.wait(jobId)
 
       expect(modeOf(dataDir)).toBe(0o700)

@@ -65,18 +65,18 @@ describe('a header wider than an import takes', () => {
       const header = Array.from({ length: shape.columns }, (_, i) => shape.name(i))
       const fileName = `wide-${shape.columns}.csv`
       const path = h.file(fileName, `${header.join(',')}\n${header.map(() => '1').join(',')}\n`)
-      const refusal = await h.fail('imports.preview', { path })
+      const refusal = await h.fail('imports.preview', { file: h.grant(path) })
       expect(refusal.code).toBe('validation')
       expect(refusal.message).toMatch(CAP_MESSAGE)
       expect(refusal.message).toContain(fileName)
-      expect((await h.fail('imports.start', { path })).message).toMatch(CAP_MESSAGE)
+      expect((await h.fail('imports.start', { file: h.grant(path) })).message).toMatch(CAP_MESSAGE)
 
       // Reading the same bytes and splitting the header row into cells, once: linear in the bytes.
       const read = await fastest(5, () => {
         const text = readFileSync(path, 'utf8')
         return Papa.parse(text, { preview: 1, delimiter: ',' }).data
       })
-      const refuse = await fastest(5, () => h.fail('imports.preview', { path }))
+      const refuse = await fastest(5, () => h.fail('imports.preview', { file: h.grant(path) }))
       // Generous slack for the dispatch around the refusal and a busy machine; handling the header column
       // by column (the old loops) took thousands of times longer than reading it.
       expect(refuse).toBeLessThan(read * 10)
@@ -87,16 +87,16 @@ describe('a header wider than an import takes', () => {
     const names = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 'identity' : `p${i}`))
     const at = names(MAX_IMPORT_COLUMNS)
     const ok = h.file('cap.csv', `${at.join(',')}\n${at.map((_, i) => `v${i}`).join(',')}\n`)
-    expect((await h.call('imports.preview', { path: ok })).headers).toHaveLength(MAX_IMPORT_COLUMNS)
+    expect((await h.call('imports.preview', { file: h.grant(ok) })).headers).toHaveLength(MAX_IMPORT_COLUMNS)
 
     const over = names(MAX_IMPORT_COLUMNS + 1)
     const semicolons = h.file('over.csv', `${over.join(';')}\n${over.map(() => 'x').join(';')}\n`)
-    expect((await h.fail('imports.preview', { path: semicolons })).message).toMatch(CAP_MESSAGE)
+    expect((await h.fail('imports.preview', { file: h.grant(semicolons) })).message).toMatch(CAP_MESSAGE)
 
     // One quoted header holding 5,000 commas is one column.
     const quoted = ['identity', `"${'x,'.repeat(5000)}"`, 'Name']
     const path = h.file('quoted.csv', `${quoted.join(',')}\nq1,a,Ann\n`)
-    expect((await h.call('imports.preview', { path })).headers).toHaveLength(3)
+    expect((await h.call('imports.preview', { file: h.grant(path) })).headers).toHaveLength(3)
   })
 })
 
