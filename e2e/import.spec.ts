@@ -2,7 +2,7 @@
 // preview and the proposed mapping, check every row (dry run), import the valid ones, download the rejected
 // rows as CSV and read them back, see the run in the history, and find an imported profile in Find People.
 import { expect, test, type Page } from '@playwright/test'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Papa from 'papaparse'
@@ -111,6 +111,8 @@ test('import a CSV with good and bad rows, download the rejected rows, find the 
   await expect(figure(page, 'Rejected')).toHaveText('3')
   await expect(page.getByRole('region', { name: 'Rejected rows' }).getByRole('row')).toHaveCount(4)
   await page.screenshot({ path: `${SHOTS}/23-import-result.png`, fullPage: true })
+  // The uploaded copy of the file was deleted once the import ended.
+  await expect.poll(() => readdirSync(join(host.dataDir, 'imports', 'uploads'))).toEqual([])
 
   // The rejected rows as CSV: the original columns plus Failure Description, one row per rejected line.
   const [download] = await Promise.all([
