@@ -31,7 +31,7 @@ const request = { path: file, kind: 'profiles' as const, mapping: 'auto' as cons
 const { runId } =
   values.writer === 'store'
     ? await new ImportService(backend.context, { writer: 'store' }).start(request, 'import')
-    : await backend.call('imports.start', request)
+    : await backend.startImport(request, 'import')
 const event = await finished
 const wallMs = performance.now() - started
 const { summary } = (await backend.call('imports.run', { runId })) as { summary: ImportSummary | null }

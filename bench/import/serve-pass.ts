@@ -1,11 +1,13 @@
 // One import pass against the built app, as a person runs it: `profile-desk serve` on a data folder (a
 // separate process: the web host, its backend and, in a worker thread, the import; started and stopped
-// by e2e/support/web-host.ts), the file imported through `POST /rpc/imports.start`, and a
+// by e2e/support/web-host.ts), the file uploaded as a browser uploads it (before the clock starts) and
+// imported by the upload's handle through `POST /rpc/imports.start`, and a
 // `profiles.search` over HTTP every 100 ms while it runs. The end is seen by polling `imports.run` every
 // 25 ms. Latency is measured from when each search was due, so a search delayed by a busy server (or a
 // late timer here) counts. Peak RSS is the server's VmHWM (/proc/<pid>/status, read before stopping it:
 // worker threads share the process, so the import worker is in it); VmRSS is also sampled every 100 ms.
-import { readFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { ImportRunInfo, ImportSummary } from '../../shared/ipc/channels/imports'
 import { startHost } from '../../e2e/support/web-host'
 
@@ -62,6 +64,34 @@ function percentiles(latencies: number[]): ServePassResult['searches'] {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** The upload channels take at most 4 MiB per chunk. */
+const UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024
+
+/** Uploads `file` as the page does (in chunks, read piece by piece) and returns its handle. */
+async function upload(rpc: RunningHostRpc, file: string): Promise<string> {
+  const bytes = statSync(file).size
+  const { uploadId } = await rpc<{ uploadId: string }>('imports.upload.begin', {
+    fileName: basename(file),
+    bytes,
+  })
+  const fd = openSync(file, 'r')
+  try {
+    const buffer = Buffer.alloc(UPLOAD_CHUNK_BYTES)
+    for (let offset = 0; offset < bytes;) {
+      const read = readSync(fd, buffer, 0, buffer.length, offset)
+      const data = buffer.subarray(0, read).toString('base64')
+      await rpc('imports.upload.chunk', { uploadId, offset, data })
+      offset += read
+    }
+  } finally {
+    closeSync(fd)
+  }
+  const { handle } = await rpc<{ handle: string }>('imports.upload.finish', { uploadId })
+  return handle
+}
+
+type RunningHostRpc = Awaited<ReturnType<typeof startHost>>['rpc']
+
 /** Imports `file` into `dataDir` (kept afterwards, for the next pass) through a served app. */
 export async function servePass(file: string, dataDir: string, intervalMs = 100): Promise<ServePassResult> {
   const host = await startHost({ dataDir })
@@ -79,9 +109,10 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
       }
     }, intervalMs)
 
+    const handle = await upload(rpc, file)
     const started = performance.now()
     const { runId } = await rpc<{ runId: number }>('imports.start', {
-      path: file,
+      file: handle,
       kind: 'profiles',
       mapping: 'auto',
       encoding: 'auto',

@@ -23,16 +23,22 @@ import { startSampleLoad } from './sample/sample-loader'
 import { requireProfileRow } from './profiles/profile-rows'
 import { createDialogHandlers } from './dialogs/handlers'
 import { createImportHandlers } from './imports/handlers'
-import { ImportService } from './imports/import-service'
+import type { ChosenFiles } from './imports/file-grants'
+import type { ImportService } from './imports/import-service'
 import { createSftpHandlers } from './imports/sftp/handlers'
 import { SftpService } from './imports/sftp/service'
 import { createSyncHandlers } from './sync/handlers'
 
-export function createHandlers(ctx: BackendContext): Handlers {
+/**
+ * `imports` is the backend's one ImportService (wizard and SFTP imports share its one-run-at-a-time
+ * rule); `files` the chosen files and uploads that the import channels take by handle.
+ */
+export function createHandlers(
+  ctx: BackendContext,
+  { imports, files }: { imports: ImportService; files: ChosenFiles },
+): Handlers {
   // A bulk load killed half-way left its indexes dropped: rebuild them before serving anything.
   finishInterruptedBulkLoad(ctx.db, ctx.logger)
-  // One ImportService per backend: wizard and SFTP imports share its one-run-at-a-time rule.
-  const imports = new ImportService(ctx)
   return {
     'app.info': () => ({
       version: ctx.version,
@@ -65,7 +71,7 @@ export function createHandlers(ctx: BackendContext): Handlers {
     'sample.load': (req) => startSampleLoad(ctx, { profiles: req.profiles }),
     'jobs.cancel': (req) => ({ cancelled: ctx.jobs.cancel(req.jobId) }),
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),
-    ...createImportHandlers(ctx, imports),
+    ...createImportHandlers(ctx, imports, files),
     ...createSyncHandlers(ctx),
     ...createDialogHandlers(),
     ...createSftpHandlers(new SftpService(ctx, imports)),

@@ -1,17 +1,9 @@
 // The secret store port (API passcodes, later SFTP passwords) and its file implementation for the web
 // host, the CLI and tests: one JSON file in the data dir, readable and writable only by the user (0600).
 // In Electron the utility process asks the main process instead, which uses safeStorage.
-import {
-  chmodSync,
-  closeSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeSync,
-} from 'node:fs'
+import { closeSync, fsyncSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { openPrivateFile, tightenFile } from './files/private-files'
 
 export interface SecretStorageInfo {
   /** 'os-keychain': encrypted with the OS keychain (Electron safeStorage); 'file': a user-only file. */
@@ -29,7 +21,6 @@ export interface SecretStore {
 }
 
 export const SECRETS_FILE = 'secrets.json'
-const OWNER_ONLY = 0o600
 
 export const FILE_STORAGE_WARNING =
   'The passcode is stored unencrypted in a file readable only by your user account (secrets.json in the ' +
@@ -75,7 +66,7 @@ export class FileSecretStore implements SecretStore {
     let text: string
     try {
       // Someone may have loosened the mode by hand (a copy, a restore): tighten it before reading.
-      if ((statSync(this.file).mode & 0o077) !== 0) chmodSync(this.file, OWNER_ONLY)
+      tightenFile(this.file)
       text = readFileSync(this.file, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, secrets: {} }
@@ -92,14 +83,13 @@ export class FileSecretStore implements SecretStore {
   private write(content: SecretsFile): void {
     const temporary = `${this.file}.${process.pid}.tmp`
     // Created with 0600 from the start: the secret is never on disk with a wider mode.
-    const fd = openSync(temporary, 'w', OWNER_ONLY)
+    const fd = openPrivateFile(temporary, 'w')
     try {
       writeSync(fd, JSON.stringify(content))
       fsyncSync(fd)
     } finally {
       closeSync(fd)
     }
-    chmodSync(temporary, OWNER_ONLY)
     renameSync(temporary, this.file)
   }
 }

@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron'
 import { IPC_EVENT } from '../../shared/ipc/bridge'
-import { dataDirFlagFromArgv, resolveDataDir } from '../backend/hosts/data-dir'
+import { dataDirFlagFromArgv, ELECTRON_PROFILE_FOLDER, resolveDataDir } from '../backend/hosts/data-dir'
 import { rendererCsp } from '../backend/hosts/renderer-files'
 import { consoleLogger, type Logger } from '../backend/logger'
 import { APP_INDEX_URL, registerAppScheme, serveAppProtocol } from './app-protocol'
@@ -49,7 +49,7 @@ export function startApp(options: StartAppOptions): RunningApp {
   // Privileged schemes can only be registered before the app is ready.
   registerAppScheme(protocol)
   // Chromium's own files go beside the data, so one instance per data folder (not per machine) runs.
-  app.setPath('userData', join(dataDir, 'electron'))
+  app.setPath('userData', join(dataDir, ELECTRON_PROFILE_FOLDER))
   if (!app.requestSingleInstanceLock()) {
     logger.info(`Profile Desk is already running with ${dataDir}; focusing that window.`)
     app.quit()
@@ -109,6 +109,7 @@ export function startApp(options: StartAppOptions): RunningApp {
       answerDialogsInMain(
         (channel, request) => started.call(channel, request),
         () => mainWindow,
+        (path) => started.grantFile(path, 'dialog'),
       ),
       createSenderCheck(renderer),
     )

@@ -3,6 +3,7 @@
 // replies, or at once with an error if the process dies (it is then restarted).
 import { utilityProcess, type UtilityProcess } from 'electron'
 import type { Envelope } from '../../shared/ipc/envelope'
+import type { ChosenFile, GrantSource } from '../../shared/ipc/file-handle'
 import type { Logger } from '../backend/logger'
 import {
   isFromBackend,
@@ -79,6 +80,24 @@ export class BackendProcess {
   }
 
   call(channel: string, request: unknown): Promise<Envelope<unknown>> {
+    return this.send(channel, (id) => ({ type: 'rpc', id, channel, request }))
+  }
+
+  /**
+   * Registers a file the person chose (the native dialog; later a drop or "open with") with the backend,
+   * which answers with its handle: the page is given the handle, never the path.
+   */
+  grantFile(path: string, source: GrantSource): Promise<Envelope<ChosenFile>> {
+    return this.send('file grant', (id) => ({ type: 'grant-file', id, path, source })) as Promise<
+      Envelope<ChosenFile>
+    >
+  }
+
+  /**
+   * Sends a message that the backend answers with a `reply` of the same id; `channel` names the call in
+   * a timeout's message and picks its time limit.
+   */
+  private send(channel: string, build: (id: number) => ToBackend): Promise<Envelope<unknown>> {
     if (this.stopping) return Promise.resolve(failure('Profile Desk is closing.'))
     if (this.gaveUp) {
       return Promise.resolve(
@@ -86,7 +105,7 @@ export class BackendProcess {
       )
     }
     const id = this.nextId++
-    const message: ToBackend = { type: 'rpc', id, channel, request }
+    const message = build(id)
     return new Promise((resolve) => {
       const timeoutMs = LONG_CHANNELS.has(channel)
         ? (this.options.longCallTimeoutMs ?? DEFAULT_LONG_CALL_TIMEOUT_MS)

@@ -1,18 +1,31 @@
 // Channels the main process answers itself instead of relaying them to the backend: the native "open
 // file" dialog needs Electron and a window to be modal to, which the backend's utility process has not.
+// The chosen path is registered with the backend, and the page gets only the file's handle and name.
 import { dialog, type BaseWindow, type OpenDialogOptions } from 'electron'
 import type { OpenFileReply } from '../../shared/ipc/channels/dialogs'
 import { contract } from '../../shared/ipc/contract'
 import type { Envelope } from '../../shared/ipc/envelope'
+import type { ChosenFile } from '../../shared/ipc/file-handle'
 import type { Relay } from './ipc'
 
+/** Registers a chosen path with the backend (BackendProcess.grantFile) and answers with its handle. */
+export type GrantChosenFile = (path: string) => Promise<Envelope<ChosenFile>>
+
 /** Wraps the backend relay: `dialog.openFile` is answered here with the native dialog, the rest pass on. */
-export function answerDialogsInMain(relay: Relay, parent: () => BaseWindow | null): Relay {
+export function answerDialogsInMain(
+  relay: Relay,
+  parent: () => BaseWindow | null,
+  grant: GrantChosenFile,
+): Relay {
   return (channel, request) =>
-    channel === 'dialog.openFile' ? openFile(request, parent()) : relay(channel, request)
+    channel === 'dialog.openFile' ? openFile(request, parent(), grant) : relay(channel, request)
 }
 
-async function openFile(request: unknown, parent: BaseWindow | null): Promise<Envelope<OpenFileReply>> {
+async function openFile(
+  request: unknown,
+  parent: BaseWindow | null,
+  grant: GrantChosenFile,
+): Promise<Envelope<OpenFileReply>> {
   const parsed = contract['dialog.openFile'].req.safeParse(request ?? {})
   if (!parsed.success) {
     const first = parsed.error.issues[0]
@@ -29,12 +42,12 @@ async function openFile(request: unknown, parent: BaseWindow | null): Promise<En
     filters: parsed.data.filters,
     properties: ['openFile'],
   }
+  let path: string | null
   try {
     const result = parent
       ? await dialog.showOpenDialog(parent, options)
       : await dialog.showOpenDialog(options)
-    const path = result.canceled ? null : (result.filePaths[0] ?? null)
-    return { ok: true, value: { path, available: true } }
+    path = result.canceled ? null : (result.filePaths[0] ?? null)
   } catch (error) {
     return {
       ok: false,
@@ -44,4 +57,8 @@ async function openFile(request: unknown, parent: BaseWindow | null): Promise<En
       },
     }
   }
+  if (path === null) return { ok: true, value: { file: null, available: true } }
+  // The backend checks the file (a file in its own data folder is refused) and hands out the handle.
+  const granted = await grant(path)
+  return granted.ok ? { ok: true, value: { file: granted.value, available: true } } : granted
 }

@@ -3,9 +3,10 @@
 // offers no keychain (Linux without a secret service), the file is still user-only and the settings
 // screen says so. The backend reaches this over the utility-process protocol.
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { safeStorage } from 'electron'
+import { ensurePrivateDir, writePrivateFile } from '../backend/files/private-files'
 import type { SecretStorageInfo } from '../backend/secret-store'
 import type { FromBackend, SecretReply } from '../backend/hosts/utility-protocol'
 
@@ -15,7 +16,6 @@ export type SafeStorageLike = Pick<
   'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'
 >
 
-const OWNER_ONLY = 0o600
 /** A marker byte in front of the stored bytes: encrypted by safeStorage, or plain (no keychain). */
 const ENCRYPTED = 0x45 // 'E'
 const PLAIN = 0x50 // 'P'
@@ -106,10 +106,10 @@ export class SafeStorageSecrets {
     const body = (await this.encrypting())
       ? Buffer.concat([Buffer.from([ENCRYPTED]), await this.storage.encryptStringAsync(value)])
       : Buffer.concat([Buffer.from([PLAIN]), Buffer.from(value, 'utf8')])
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+    ensurePrivateDir(this.dir)
     const file = this.fileOf(name)
     const temporary = `${file}.${randomUUID()}.tmp`
-    writeFileSync(temporary, body, { mode: OWNER_ONLY })
+    writePrivateFile(temporary, body)
     renameSync(temporary, file)
   }
 }

@@ -25,7 +25,7 @@ describe('dialog.openFile in the backend', () => {
       title: 'Choose a CSV file',
       filters: [{ name: 'CSV files', extensions: ['csv'] }],
     })
-    expect(reply).toEqual({ ok: true, value: { path: null, available: false } })
+    expect(reply).toEqual({ ok: true, value: { file: null, available: false } })
     const invalid = await backend.dispatch('dialog.openFile', {
       title: 'x',
       filters: [{ name: 'bad', extensions: ['../x'] }],

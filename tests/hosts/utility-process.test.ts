@@ -1,7 +1,7 @@
 // The backend's utility-process entry with a fake parentPort and a real backend on a temporary
 // database: it announces itself, answers rpc messages by id, forwards events and shuts down cleanly.
 import { EventEmitter } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -55,6 +55,32 @@ describe('the utility-process entry', () => {
     })
     expect((await port.replyTo(2)).envelope).toMatchObject({ ok: false, error: { code: 'validation' } })
     expect((await port.replyTo(3)).envelope).toMatchObject({ ok: false, error: { code: 'validation' } })
+  })
+
+  it('registers a file main chose and answers with its handle, which the page then reads by', async () => {
+    started = startUtilityBackend(port, { dataDir: join(dir, 'data'), logger: silentLogger, exit })
+    const chosen = join(dir, 'chosen.csv')
+    writeFileSync(chosen, 'identity,Name\nc1,Cleo\n')
+    port.send({ type: 'grant-file', id: 11, path: chosen, source: 'dialog' })
+    const granted = (await port.replyTo(11)).envelope as { ok: true; value: { handle: string } }
+    expect(granted).toEqual({
+      ok: true,
+      value: { handle: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'chosen.csv', bytes: 22 },
+    })
+    port.send({ type: 'rpc', id: 12, channel: 'imports.preview', request: { file: granted.value.handle } })
+    expect((await port.replyTo(12)).envelope).toMatchObject({ ok: true, value: { rows: [['c1', 'Cleo']] } })
+
+    // The backend's own files are never granted, and the refusal is an envelope, not a crash.
+    port.send({ type: 'grant-file', id: 13, path: join(dir, 'data', DATABASE_FILE), source: 'dialog' })
+    expect((await port.replyTo(13)).envelope).toMatchObject({
+      ok: false,
+      error: { code: 'validation', message: expect.stringContaining('data folder') },
+    })
+    // A grant from an unknown source is malformed: ignored, never answered.
+    port.send({ type: 'grant-file', id: 14, path: chosen, source: 'renderer' })
+    port.send({ type: 'rpc', id: 15, channel: 'jobs.list', request: {} })
+    await port.replyTo(15)
+    expect(port.posted.some((m) => m.id === 14)).toBe(false)
   })
 
   it('ignores malformed messages and keeps answering', async () => {

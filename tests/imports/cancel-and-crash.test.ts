@@ -60,7 +60,7 @@ function checkIntact(h: ImportHarness): void {
 /** A data folder that already holds EXISTING profiles (imported from their own file). */
 async function withExisting(dataDir: string): Promise<ImportHarness> {
   const h = openImportHarness({ dataDir })
-  const first = await h.run('imports.start', { path: existingFile })
+  const first = await h.run('imports.start', { file: h.grant(existingFile) })
   expect(first.summary.status).toBe('succeeded')
   return h
 }
@@ -137,7 +137,7 @@ describe('batched import (the database already holds profiles)', () => {
     const h = await withExisting(join(dir, 'cancel-batched'))
     try {
       const before = { profiles: h.count('profiles'), audit: h.count('audit'), outbox: h.count('outbox') }
-      const { jobId, runId } = await h.call('imports.start', { path: file })
+      const { jobId, runId } = await h.call('imports.start', { file: h.grant(file) })
       await waitForImporting(h, jobId, 'importing')
       expect(await h.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
       const info = await h.backend.context.jobs.wait(jobId)
@@ -186,9 +186,9 @@ describe('batched import (the database already holds profiles)', () => {
       const partial = reopened.count('profiles') - existing
       expect(partial).toBeGreaterThan(0)
 
-      const again = await reopened.run('imports.start', { path: file })
+      const again = await reopened.run('imports.start', { file: reopened.grant(file) })
       expect(again.summary.status).toBe('succeeded')
-      const reference = await fresh.run('imports.start', { path: file })
+      const reference = await fresh.run('imports.start', { file: fresh.grant(file) })
       expect(reference.summary.counts).toMatchObject({
         new: partial + (again.summary.counts as { new: number }).new,
       })
@@ -207,7 +207,7 @@ describe('bulk import (an empty database)', () => {
     process.env.PROFILE_DESK_IMPORT_THREADING = 'worker'
     const h = openImportHarness({ dataDir: join(dir, 'cancel-bulk') })
     try {
-      const { jobId, runId } = await h.call('imports.start', { path: file })
+      const { jobId, runId } = await h.call('imports.start', { file: h.grant(file) })
       await waitForImporting(h, jobId, 'writing')
       expect(await h.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
       expect((await h.backend.context.jobs.wait(jobId)).status).toBe('cancelled')
@@ -251,8 +251,8 @@ describe('bulk import (an empty database)', () => {
       expect(reopened.count('profiles')).toBe(0)
       expect(reopened.count('outbox')).toBe(0)
 
-      const again = await reopened.run('imports.start', { path: file })
-      const reference = await fresh.run('imports.start', { path: file })
+      const again = await reopened.run('imports.start', { file: reopened.grant(file) })
+      const reference = await fresh.run('imports.start', { file: fresh.grant(file) })
       expect(again.summary.counts).toEqual(reference.summary.counts)
       expect((again.summary.counts as { new: number }).new).toBeGreaterThan(ROWS * 0.9)
       checkIntact(reopened)

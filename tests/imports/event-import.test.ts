@@ -31,7 +31,7 @@ const EVENTS = [
 it('applies the login rule in timestamp order and updates the event summaries', async () => {
   const known = await h.call('profiles.create', { identifiers: [{ kind: 'identity', value: 'known-user' }] })
   const path = h.file('events.csv', EVENTS)
-  const preview = await h.call('imports.preview', { path, kind: 'events' })
+  const preview = await h.call('imports.preview', { file: h.grant(path), kind: 'events' })
   expect(preview.columns.map((c) => c.proposal)).toEqual([
     { kind: 'deviceId' },
     { kind: 'identity' },
@@ -42,11 +42,11 @@ it('applies the login rule in timestamp order and updates the event summaries', 
     { kind: 'eventProperty', key: 'first_purchase', type: 'boolean' },
   ])
 
-  const dry = await h.run('imports.validate', { path, kind: 'events' })
+  const dry = await h.run('imports.validate', { file: h.grant(path), kind: 'events' })
   expect(dry.summary.counts).toMatchObject({ rows: 8, imported: 6, rejected: 2 })
   expect(h.count('events')).toBe(0)
 
-  const { summary } = await h.run('imports.start', { path, kind: 'events' })
+  const { summary } = await h.run('imports.start', { file: h.grant(path), kind: 'events' })
   expect(summary.counts).toEqual({
     rows: 8,
     imported: 6,
@@ -93,7 +93,7 @@ it('applies the login rule in timestamp order and updates the event summaries', 
   // Running the same file again stores nothing twice.
   const events = h.count('events')
   const outbox = h.count('outbox')
-  const again = await h.run('imports.start', { path, kind: 'events' })
+  const again = await h.run('imports.start', { file: h.grant(path), kind: 'events' })
   expect(again.summary.counts).toMatchObject({ imported: 0, unchanged: 6, rejected: 2 })
   expect(again.summary.notices).toContain(
     '6 events were already imported by an earlier run and not stored again.',
@@ -104,10 +104,14 @@ it('applies the login rule in timestamp order and updates the event summaries', 
 
 it('stores identical events of one file as separate events, once each across runs', async () => {
   const path = h.file('twice.csv', 'objectId,evtName,ts\ndev-x,Tap,1700000000\ndev-x,Tap,1700000000\n')
-  expect((await h.run('imports.start', { path, kind: 'events' })).summary.counts).toMatchObject({
+  expect(
+    (await h.run('imports.start', { file: h.grant(path), kind: 'events' })).summary.counts,
+  ).toMatchObject({
     imported: 2,
   })
-  expect((await h.run('imports.start', { path, kind: 'events' })).summary.counts).toMatchObject({
+  expect(
+    (await h.run('imports.start', { file: h.grant(path), kind: 'events' })).summary.counts,
+  ).toMatchObject({
     imported: 0,
     unchanged: 2,
   })
@@ -118,7 +122,7 @@ it('stores identical events of one file as separate events, once each across run
 
 it('requires an event name and a device id or identity column', async () => {
   const path = h.file('nameless.csv', 'ts,Amount\n1700000000,3\n')
-  const preview = await h.call('imports.preview', { path, kind: 'events' })
+  const preview = await h.call('imports.preview', { file: h.grant(path), kind: 'events' })
   expect(preview.problems).toEqual([
     'No column is mapped to the event name (e.g. "evtName").',
     'No column is mapped to the device id (objectId) or the identity: events need one of them.',
@@ -136,7 +140,7 @@ it('rejects rows with a restricted system event name, with CleverTap 513 text, a
       'dev-r,Stayed ,1700000003',
     ].join('\n'),
   )
-  const { summary, runId } = await h.run('imports.start', { path, kind: 'events' })
+  const { summary, runId } = await h.run('imports.start', { file: h.grant(path), kind: 'events' })
   expect(summary.counts).toMatchObject({ rows: 4, imported: 1, rejected: 3 })
   expect(summary.rejections.map((r) => [r.line, r.column, r.value])).toEqual([
     [2, 'evtName', 'App Launched'],

@@ -1,5 +1,6 @@
-// Test harness for imports: a real backend on a real SQLite file in a temp dir, files written into it,
-// and helpers that run a dry run or an import as the wizard would (start the job, wait for it).
+// Test harness for imports: a real backend on a real SQLite file in a temp dir, files written beside it
+// (outside the data folder, as a person's files are), handles granted for them as Electron's main process
+// does after its file dialog, and helpers that run a dry run or an import as the wizard would.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,8 +14,12 @@ import { silentLogger } from '../../electron/backend/logger'
 export interface ImportHarness {
   backend: Backend
   dataDir: string
-  /** Writes a file into the temp dir and returns its path. */
+  /** Where `file` writes: a temp folder of its own, outside the data folder. */
+  filesDir: string
+  /** Writes a file into the files folder and returns its path. */
   file(name: string, content: string | Buffer): string
+  /** The handle of a file, granted as main grants a file chosen in the native dialog. */
+  grant(path: string): string
   call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>
   fail(channel: string, request: unknown): Promise<AppErrorShape>
   /** Starts imports.validate or imports.start and waits for the job; returns the finished event. */
@@ -34,6 +39,7 @@ export const START = Date.UTC(2026, 5, 15, 12, 0, 0)
 
 export function openImportHarness(options: { dataDir?: string; actor?: string } = {}): ImportHarness {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'profile-desk-import-'))
+  const filesDir = mkdtempSync(join(tmpdir(), 'profile-desk-files-'))
   const backend = createBackend({
     dataDir,
     host: 'test',
@@ -46,11 +52,13 @@ export function openImportHarness(options: { dataDir?: string; actor?: string } 
   const h: ImportHarness = {
     backend,
     dataDir,
+    filesDir,
     file(name, content) {
-      const path = join(dataDir, name)
+      const path = join(filesDir, name)
       writeFileSync(path, content)
       return path
     },
+    grant: (path) => backend.grantFile(path, 'dialog').handle,
     call: (channel, request) => backend.call(channel, request),
     async fail(channel, request) {
       const reply = await backend.dispatch(channel, request)
@@ -73,6 +81,7 @@ export function openImportHarness(options: { dataDir?: string; actor?: string } 
     async close() {
       await backend.close()
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
+      rmSync(filesDir, { recursive: true, force: true })
     },
   }
   return h

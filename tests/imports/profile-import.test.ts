@@ -1,7 +1,7 @@
 // Profile imports end to end through the channels a wizard uses: preview, dry run, import, result,
 // rejected-rows CSV and history; upserts, no-ops, repeated identities, operations and dates.
-import { readFileSync } from 'node:fs'
-import { basename } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type {
   ImportPreview,
@@ -49,7 +49,7 @@ describe('dry run and import', () => {
     await existing('u1', 'Ada')
     await existing('u2', 'Bob', 'bob@example.com')
     const path = h.file('people.csv', FILE)
-    const preview = await h.call('imports.preview', { path })
+    const preview = await h.call('imports.preview', { file: h.grant(path) })
     expect(preview.columns.map((c) => c.proposal)).toEqual([
       { kind: 'identity' },
       { kind: 'system', key: 'Name' },
@@ -67,7 +67,7 @@ describe('dry run and import', () => {
     ])
 
     const before = totals()
-    const dry = await h.run('imports.validate', { path })
+    const dry = await h.run('imports.validate', { file: h.grant(path) })
     expect(dry.summary.mode).toBe('dry-run')
     const expected: ProfileImportCounts = {
       rows: 5,
@@ -102,7 +102,7 @@ describe('dry run and import', () => {
     ])
     expect(totals()).toEqual(before)
 
-    const imported = await h.run('imports.start', { path })
+    const imported = await h.run('imports.start', { file: h.grant(path) })
     expect(imported.event.status).toBe('succeeded')
     expect(imported.summary.counts).toEqual(expected)
     const ada = await h.call('profiles.lookup', { key: 'u1' })
@@ -165,10 +165,10 @@ describe('dry run and import', () => {
 
   it('converges: the same file again changes nothing and writes no audit or outbox row', async () => {
     const path = h.file('people.csv', FILE)
-    const first = await h.run('imports.start', { path })
+    const first = await h.run('imports.start', { file: h.grant(path) })
     expect(first.summary.counts).toMatchObject({ new: 3, rejected: 2 })
     const after = totals()
-    const again = await h.run('imports.start', { path })
+    const again = await h.run('imports.start', { file: h.grant(path) })
     expect(again.summary.counts).toMatchObject({ new: 0, updated: 0, unchanged: 3, rejected: 2 })
     expect(totals()).toEqual(after)
   })
@@ -178,7 +178,7 @@ describe('dry run and import', () => {
       'repeats.csv',
       'identity,Name,plan,tier\nr1,First,gold,\nr2,Other,,\nr1,Second,,3\nr1,,silver,\n',
     )
-    const { summary } = await h.run('imports.start', { path })
+    const { summary } = await h.run('imports.start', { file: h.grant(path) })
     expect(summary.counts).toMatchObject({ rows: 4, new: 2, duplicates: 2 })
     expect(summary.duplicates).toEqual([
       { line: 4, firstLine: 2, key: 'r1' },
@@ -197,14 +197,14 @@ describe('dry run and import', () => {
     expect(h.rows('SELECT action FROM audit WHERE object_id = ?', r1.id)).toEqual([
       { action: 'import.create' },
     ])
-    const again = await h.run('imports.start', { path })
+    const again = await h.run('imports.start', { file: h.grant(path) })
     expect(again.summary.counts).toMatchObject({ new: 0, updated: 0, unchanged: 2 })
   })
 
   it('refuses an email another profile holds, naming it', async () => {
     const holder = await existing('h1', 'Holder', 'taken@example.com')
     const path = h.file('conflict.csv', 'identity,Email\nc1,taken@example.com\nc2,free@example.com\n')
-    const { summary } = await h.run('imports.start', { path })
+    const { summary } = await h.run('imports.start', { file: h.grant(path) })
     expect(summary.counts).toMatchObject({ new: 1, rejected: 1 })
     expect(summary.rejections[0]).toMatchObject({
       line: 2,
@@ -216,7 +216,7 @@ describe('dry run and import', () => {
   it('emits profiles.changed after committing', async () => {
     const changes: unknown[] = []
     h.backend.on('profiles.changed', (e) => changes.push(e))
-    await h.run('imports.start', { path: h.file('one.csv', 'identity,Name\nz1,Zed\n') })
+    await h.run('imports.start', { file: h.grant(h.file('one.csv', 'identity,Name\nz1,Zed\n')) })
     expect(changes).toContainEqual({ ids: [], all: true })
   })
 })
@@ -238,11 +238,11 @@ describe('operations and dates', () => {
         'o2,"x, y",$set,+14155550000,$set\n' +
         'o3,z,$append,,\n',
     )
-    const preview = await h.call('imports.preview', { path })
+    const preview = await h.call('imports.preview', { file: h.grant(path) })
     expect(preview.columns[2]?.proposal).toEqual({ kind: 'operation', of: 'tags' })
     // The account knows tags as a multi-value property, so the proposal follows it.
     expect(preview.columns[1]?.proposal).toEqual({ kind: 'custom', key: 'tags', type: 'multi' })
-    const { summary } = await h.run('imports.start', { path })
+    const { summary } = await h.run('imports.start', { file: h.grant(path) })
     expect(summary.counts).toMatchObject({ updated: 1, new: 1, rejected: 1, duplicates: 1 })
     expect(summary.rejections[0]?.reason).toBe(
       'Profile operation must be one of $add, $set, $remove, $delete (found "$append").',
@@ -262,7 +262,7 @@ describe('operations and dates', () => {
         'd2,$D_19900131,15/12/2020 00:00:00,$D_1700086400\n' +
         'd3,31/02/1990,01/01/2021 00:00:00,$D_1700000000\n',
     )
-    const preview = await h.call('imports.preview', { path })
+    const preview = await h.call('imports.preview', { file: h.grant(path) })
     expect(preview.columns[1]).toMatchObject({
       proposal: { kind: 'system', key: 'DOB' },
       dateFormat: 'dd/MM/yyyy',
@@ -272,7 +272,7 @@ describe('operations and dates', () => {
       dateFormat: 'dd/MM/yyyy HH:mm:ss',
     })
     expect(preview.columns[3]).toMatchObject({ proposal: { kind: 'custom', key: 'renewal', type: 'date' } })
-    const { summary } = await h.run('imports.start', { path })
+    const { summary } = await h.run('imports.start', { file: h.grant(path) })
     expect(summary.counts).toMatchObject({ new: 2, rejected: 1 })
     expect(summary.rejections[0]).toMatchObject({
       line: 4,
@@ -290,7 +290,7 @@ describe('operations and dates', () => {
 
   it('flags day/month dates that could be read either way', async () => {
     const path = h.file('ambiguous.csv', 'identity,joined\na1,03/04/2020\na2,05/06/2021\n')
-    const preview = await h.call('imports.preview', { path })
+    const preview = await h.call('imports.preview', { file: h.grant(path) })
     expect(preview.columns[1]).toMatchObject({
       dateFormat: 'dd/MM/yyyy',
       note: 'dates like these could be dd/MM/yyyy or MM/dd/yyyy: check the format',
@@ -301,18 +301,18 @@ describe('operations and dates', () => {
 describe('mappings', () => {
   it('requires an identity or objectId column', async () => {
     const path = h.file('no-key.csv', 'Name,Email\nAnn,ann@example.com\n')
-    const preview = await h.call('imports.preview', { path })
+    const preview = await h.call('imports.preview', { file: h.grant(path) })
     expect(preview.problems).toEqual([
       'No column is mapped to identity or objectId: profiles are matched by one of them (a column named "identity" is usual).',
     ])
-    expect((await h.fail('imports.validate', { path })).message).toContain(
+    expect((await h.fail('imports.validate', { file: h.grant(path) })).message).toContain(
       'No column is mapped to identity or objectId',
     )
   })
 
   it('saves a mapping by name and reuses it on another file, saying which columns it does not place', async () => {
     const first = h.file('crm-1.csv', 'Customer ID,Full name,Points\nc1,Ann,10\n')
-    const preview = await h.call('imports.preview', { path: first })
+    const preview = await h.call('imports.preview', { file: h.grant(first) })
     const mapping = {
       kind: 'profiles' as const,
       columns: columnsOf(preview).map((c) =>
@@ -321,23 +321,28 @@ describe('mappings', () => {
           : c,
       ),
     }
-    await h.run('imports.start', { path: first, mapping, saveMappingAs: 'CRM export' })
+    await h.run('imports.start', { file: h.grant(first), mapping, saveMappingAs: 'CRM export' })
     expect((await h.call('imports.mappings.list', {})).items.map((m) => m.name)).toEqual(['CRM export'])
 
     const second = h.file('crm-2.csv', 'Full name,Customer ID,Points,Region\nBo,c2,20,North\n')
-    const again = await h.call('imports.preview', { path: second, mapping: { name: 'CRM export' } })
+    const again = await h.call('imports.preview', { file: h.grant(second), mapping: { name: 'CRM export' } })
     expect(again.mappingName).toBe('CRM export')
     expect(again.unplaced).toEqual(['Region'])
     expect(again.notices).toContain(
       'This column is not placed by the mapping and will not be imported: Region.',
     )
-    const { summary } = await h.run('imports.start', { path: second, mapping: { name: 'CRM export' } })
+    const { summary } = await h.run('imports.start', {
+      file: h.grant(second),
+      mapping: { name: 'CRM export' },
+    })
     expect(summary.unplaced).toEqual(['Region'])
     expect(summary.mappingName).toBe('CRM export')
     const c2 = await h.call('profiles.lookup', { key: 'c2' })
     expect(c2.custom).toEqual([{ key: 'loyalty_points', type: 'number', value: 20 }])
 
-    expect(await h.fail('imports.preview', { path: second, mapping: { name: 'Nope' } })).toMatchObject({
+    expect(
+      await h.fail('imports.preview', { file: h.grant(second), mapping: { name: 'Nope' } }),
+    ).toMatchObject({
       code: 'not_found',
       message: 'No saved mapping named "Nope". Saved mappings: CRM export.',
     })
@@ -347,7 +352,7 @@ describe('mappings', () => {
   it('refuses a custom type that disagrees with the account', async () => {
     await h.call('profiles.create', { changes: [{ op: 'set', key: 'score', value: 5, type: 'number' }] })
     const path = h.file('typed.csv', 'identity,score\nt1,high\n')
-    const preview = await h.call('imports.preview', { path })
+    const preview = await h.call('imports.preview', { file: h.grant(path) })
     const mapping = {
       kind: 'profiles' as const,
       columns: columnsOf(preview).map((c) =>
@@ -356,7 +361,7 @@ describe('mappings', () => {
           : c,
       ),
     }
-    expect((await h.fail('imports.start', { path, mapping })).message).toContain(
+    expect((await h.fail('imports.start', { file: h.grant(path), mapping })).message).toContain(
       'Column "score": the custom property "score" is a number property in this account; map it as number, not string.',
     )
   })
@@ -369,25 +374,31 @@ describe('results', () => {
       'identity,Name,Email,note\n' +
         'e1,=HYPERLINK("x"),bad@,@risk\n' +
         'e2,Fine,fine@example.com,ok\n' +
-        'e3,-1+1,also bad,+1\n',
+        'e3,-1+1,also bad,+1\n' +
+        'e4,"=1+1\nline two",worse,"-5\n@x"\n' +
+        'e5,-12.5,nope,+4915112345678\n',
     )
-    const { summary, runId } = await h.run('imports.start', { path })
-    expect(summary.errorFile?.rows).toBe(2)
+    const { summary, runId } = await h.run('imports.start', { file: h.grant(path) })
+    expect(summary.errorFile?.rows).toBe(4)
     const file = await h.call('imports.errors', { runId })
     expect(file.content).toBe(readFileSync(file.path, 'utf8'))
     expect(file.content.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
       'identity,Name,Email,note,Failure Description',
       `e1,"'=HYPERLINK(""x"")",bad@,"'@risk","Email ""bad@"" is not a valid email address (expected name@domain.tld)."`,
-      `e3,"'-1+1",also bad,"'+1","Email ""also bad"" is not a valid email address (expected name@domain.tld)."`,
+      // A plain number cannot run as a formula: it is kept, so a corrected file imports the same value.
+      `e3,"'-1+1",also bad,+1,"Email ""also bad"" is not a valid email address (expected name@domain.tld)."`,
+      // A formula cell is neutralised even when it holds a line break.
+      `e4,"'=1+1\nline two",worse,"'-5\n@x","Email ""worse"" is not a valid email address (expected name@domain.tld)."`,
+      `e5,-12.5,nope,+4915112345678,"Email ""nope"" is not a valid email address (expected name@domain.tld)."`,
       '',
     ])
-    const clean = await h.run('imports.start', { path: h.file('clean.csv', 'identity\nk1\n') })
+    const clean = await h.run('imports.start', { file: h.grant(h.file('clean.csv', 'identity\nk1\n')) })
     expect(await h.fail('imports.errors', { runId: clean.runId })).toMatchObject({ code: 'not_found' })
   })
 
   it('keeps every run in the history: file, who, when, mapping, counts, status', async () => {
-    await h.run('imports.validate', { path: h.file('a.csv', 'identity\nh1\n') })
-    await h.run('imports.start', { path: h.file('b.csv', 'identity\nh2\nh3\n') })
+    await h.run('imports.validate', { file: h.grant(h.file('a.csv', 'identity\nh1\n')) })
+    await h.run('imports.start', { file: h.grant(h.file('b.csv', 'identity\nh2\nh3\n')) })
     const history = await h.call('imports.history', {})
     expect(history.total).toBe(1)
     expect(history.items[0]).toMatchObject({
@@ -404,7 +415,7 @@ describe('results', () => {
 })
 
 describe('uploads', () => {
-  it('takes a file from a browser in chunks and imports the copy in the data folder', async () => {
+  it("takes a file from a browser in chunks, imports the copy by the upload's handle, then deletes it", async () => {
     const content = Buffer.from('identity,Name\nup1,Über Upload\n')
     const { uploadId } = await h.call('imports.upload.begin', {
       fileName: '../../etc/people.csv',
@@ -424,13 +435,16 @@ describe('uploads', () => {
       offset: 10,
       data: content.subarray(10).toString('base64'),
     })
-    const { path } = await h.call('imports.upload.finish', { uploadId })
-    expect(path.startsWith(`${h.dataDir}/imports/uploads/`)).toBe(true)
-    expect(basename(path)).toBe('people.csv')
-    const { runId } = await h.run('imports.start', { path })
+    const chosen = await h.call('imports.upload.finish', { uploadId })
+    expect(chosen).toEqual({ handle: uploadId, name: 'people.csv', bytes: content.length })
+    const copy = join(h.dataDir, 'imports', 'uploads', uploadId, 'people.csv')
+    expect(readFileSync(copy).equals(content)).toBe(true)
+    const { runId } = await h.run('imports.start', { file: chosen.handle })
     expect((await h.call('profiles.lookup', { key: 'up1' })).system.Name).toBe('Über Upload')
     // The history names the file as the person chose it, not the upload's storage name.
     const { run } = await h.call('imports.run', { runId })
     expect(run.fileName).toBe('people.csv')
+    // The copy of the person's data is gone once the import has ended.
+    await expect.poll(() => existsSync(join(h.dataDir, 'imports', 'uploads', uploadId))).toBe(false)
   })
 })

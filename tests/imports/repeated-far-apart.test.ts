@@ -28,7 +28,7 @@ it('imports a file whose every identity repeats far apart, in the worker, each p
   process.env.PROFILE_DESK_IMPORT_THREADING = 'worker'
   const h = openImportHarness({ dataDir: join(dir, 'data') })
   try {
-    const { event, summary } = await h.run('imports.start', { path: file })
+    const { event, summary } = await h.run('imports.start', { file: h.grant(file) })
     expect(event.status).toBe('succeeded')
     const counts = summary.counts as { rows: number; new: number; duplicates: number; rejected: number }
     expect(counts.rows).toBe(2 * ROWS)

@@ -25,7 +25,7 @@ describe.each(['in-thread', 'worker'] as const)('with the import %s', (threading
     const h = openImportHarness({ dataDir: join(dir, threading) })
     try {
       await h.call('profiles.create', { identifiers: [{ kind: 'identity', value: 'already-here' }] })
-      const { jobId } = await h.call('imports.start', { path: file })
+      const { jobId } = await h.call('imports.start', { file: h.grant(file) })
       let running = true
       void h.backend.context.jobs.wait(jobId).then(() => (running = false))
       const latencies: number[] = []

@@ -1,7 +1,7 @@
 // A file chosen in a browser reaches the backend in chunks: through the real web host and a real backend
 // on a temporary folder, a 2.5 MB file arrives byte for byte in 1 MiB chunks with progress after each,
-// is readable by the import preview, and an aborted upload stops between chunks.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// is readable by the import preview by its handle, and an aborted upload stops between chunks and is deleted.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,6 +56,11 @@ afterAll(async () => {
   delete (globalThis as { FileReader?: unknown }).FileReader
 })
 
+/** Where the backend keeps an upload's copy. */
+function copyOf(handle: string, name: string): string {
+  return join(root, 'data', 'imports', 'uploads', handle, name)
+}
+
 function csvOfBytes(minBytes: number): string {
   const lines = ['identity,Name,Email,city']
   let size = lines[0]!.length + 1
@@ -74,22 +79,25 @@ describe('uploadFile', () => {
     const bytes = Buffer.from(text)
     const file = new File([bytes], 'customers.csv', { type: 'text/csv' })
     const progress: UploadProgress[] = []
-    const path = await uploadFile(file, (p) => progress.push(p), new AbortController().signal, {
+    const chosen = await uploadFile(file, (p) => progress.push(p), new AbortController().signal, {
       client,
       chunkBytes: 1024 * 1024,
     })
 
-    expect(readFileSync(path).equals(bytes)).toBe(true)
+    expect(chosen).toMatchObject({ name: 'customers.csv', bytes: bytes.length })
+    expect(readFileSync(copyOf(chosen.handle, 'customers.csv')).equals(bytes)).toBe(true)
     expect(progress.map((p) => p.sent)).toEqual([0, 1024 * 1024, 2 * 1024 * 1024, bytes.length])
     expect(progress.every((p) => p.total === bytes.length)).toBe(true)
 
-    const preview = await client.call('imports.preview', { path })
+    const preview = await client.call('imports.preview', { file: chosen.handle })
     expect(preview.headers).toEqual(['identity', 'Name', 'Email', 'city'])
     expect(preview.rows[1]).toEqual(['u-1', 'Zoë Müller 1', 'zoe.1@example.com', 'Málaga'])
   })
 
   it('stops between chunks when aborted, and an empty file still arrives (for the preview to refuse)', async () => {
     const file = new File([csvOfBytes(300_000)], 'big.csv')
+    const uploads = join(root, 'data', 'imports', 'uploads')
+    const before = readdirSync(uploads).length
     const abort = new AbortController()
     let chunks = 0
     const failure = await uploadFile(
@@ -103,12 +111,16 @@ describe('uploadFile', () => {
     expect(failure).toBeInstanceOf(ApiError)
     expect((failure as ApiError).code).toBe('cancelled')
     expect(chunks).toBe(1)
+    // The part already copied is deleted at once, not left for the day-old sweep.
+    expect(readdirSync(uploads)).toHaveLength(before)
 
     const empty = await uploadFile(new File([], 'empty.csv'), () => {}, new AbortController().signal, {
       client,
     })
-    expect(readFileSync(empty).length).toBe(0)
-    const refused = await client.call('imports.preview', { path: empty }).catch((error: unknown) => error)
+    expect(readFileSync(copyOf(empty.handle, 'empty.csv')).length).toBe(0)
+    const refused = await client
+      .call('imports.preview', { file: empty.handle })
+      .catch((error: unknown) => error)
     expect((refused as ApiError).message).toContain('empty')
   })
 })

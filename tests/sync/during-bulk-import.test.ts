@@ -38,7 +38,9 @@ describe('sync during a bulk import', () => {
       const waiting = app.rows<{ n: number }>('SELECT count(*) AS n FROM outbox')[0]?.n ?? 0
       expect(waiting).toBeGreaterThanOrEqual(2)
 
-      const { jobId } = await app.call('imports.start', { path: file })
+      const { jobId } = await app.call('imports.start', {
+        file: app.backend.grantFile(file, 'dialog').handle,
+      })
       await new Promise<void>((done) => {
         const off = app.backend.on('job.progress', (e) => {
           if (e.jobId === jobId && e.phase === 'writing' && e.done > 0) {

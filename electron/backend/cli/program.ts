@@ -162,12 +162,11 @@ async function importFile(file: string, options: ImportOptions, io: CliIo): Prom
         mapping: options.mapping === 'auto' ? ('auto' as const) : { name: options.mapping },
         encoding: options.encoding,
       }
+      // The command line is trusted with paths: it starts the import directly, not through the
+      // channels, which take only handles of files chosen in the app.
       const handle = options.dryRun
-        ? await backend.call('imports.validate', request)
-        : await backend.call('imports.start', {
-            ...request,
-            ...(options.saveMapping === undefined ? {} : { saveMappingAs: options.saveMapping }),
-          })
+        ? await backend.startImport(request, 'dry-run')
+        : await backend.startImport({ ...request, saveMappingAs: options.saveMapping }, 'import')
       const finished = await watch.finished(handle.jobId)
       const { summary } = await backend.call('imports.run', { runId: handle.runId })
       if (finished.status === 'failed' || !summary) {

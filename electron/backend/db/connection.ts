@@ -1,11 +1,28 @@
-// Opens the profile database: WAL, one writer, foreign keys, migrations in one transaction.
+// Opens the profile database: WAL, one writer, foreign keys, migrations in one transaction. The file and
+// its -wal/-shm companions are owner-only (0600).
+import { closeSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { AppError } from '../../../shared/ipc/envelope'
+import { openPrivateFile, tightenFile } from '../files/private-files'
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations'
 
 export type Db = Database.Database
 
+/** SQLite's companions of a database file in WAL mode. */
+const COMPANIONS = ['-wal', '-shm', '-journal']
+
+/**
+ * SQLite creates the -wal and -shm files itself, with the database file's own mode: so the database is
+ * created (or tightened) 0600 before SQLite opens it, and companions an older version left wider are
+ * tightened too (before and after the open, which may create them).
+ */
+function privateDatabaseFile(file: string): void {
+  closeSync(openPrivateFile(file, 'a'))
+  for (const suffix of COMPANIONS) tightenFile(`${file}${suffix}`)
+}
+
 export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS): Db {
+  privateDatabaseFile(file)
   const db = new Database(file)
   try {
     db.pragma('journal_mode = WAL')
@@ -16,6 +33,7 @@ export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS)
     // million rows); once checkpointed, the file is cut back to this instead of staying that large.
     db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
     migrate(db, migrations)
+    for (const suffix of COMPANIONS) tightenFile(`${file}${suffix}`)
     return db
   } catch (error) {
     db.close()

@@ -7,6 +7,6 @@ export type DialogHandlers = { [C in keyof typeof dialogChannels]: Handler<C> }
 
 export function createDialogHandlers(): DialogHandlers {
   return {
-    'dialog.openFile': () => ({ path: null, available: false }),
+    'dialog.openFile': () => ({ file: null, available: false }),
   }
 }

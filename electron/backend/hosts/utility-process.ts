@@ -1,10 +1,11 @@
 // The backend's entry in Electron's utility process: it answers the main process's `rpc` messages and
 // forwards pushed events. It reaches its parent through `process.parentPort`, never an electron import.
 import { AppError, type Envelope } from '../../../shared/ipc/envelope'
+import type { ChosenFile } from '../../../shared/ipc/file-handle'
 import { createBackend as realCreateBackend, type Backend, type BackendPorts } from '../index'
 import { consoleLogger, type Logger } from '../logger'
 import { dataDirFlagFromArgv, resolveDataDir } from './data-dir'
-import { isToBackend, type FromBackend } from './utility-protocol'
+import { isToBackend, type FromBackend, type GrantFile } from './utility-protocol'
 import { ParentSecretStore } from './utility-secrets'
 
 /** The part of Electron's ParentPort this entry uses (messages arrive as `{ data }`). */
@@ -91,6 +92,10 @@ export function startUtilityBackend(port: ParentPortLike, options: UtilityBacken
       secrets.handleReply(data)
       return
     }
+    if (data.type === 'grant-file') {
+      post({ type: 'reply', id: data.id, envelope: grantFile(backend, startError, data) })
+      return
+    }
     if (data.type === 'shutdown') {
       if (shuttingDown) return
       shuttingDown = true
@@ -131,6 +136,28 @@ export function startUtilityBackend(port: ParentPortLike, options: UtilityBacken
 
   post({ type: 'ready' })
   return { backend, closed }
+}
+
+/** Main's registration of a chosen file, answered as an envelope like any call. */
+function grantFile(
+  backend: Backend | null,
+  startError: Envelope<never> | null,
+  message: GrantFile,
+): Envelope<ChosenFile> {
+  if (!backend) {
+    return startError ?? { ok: false, error: { code: 'internal', message: 'The backend is not running.' } }
+  }
+  try {
+    return { ok: true, value: backend.grantFile(message.path, message.source) }
+  } catch (error) {
+    return {
+      ok: false,
+      error:
+        error instanceof AppError
+          ? error.toShape()
+          : { code: 'internal', message: `The file could not be registered: ${(error as Error).message}` },
+    }
+  }
 }
 
 // Started by utilityProcess.fork(): Electron gives the process a parentPort. Imported elsewhere (tests),

@@ -6,7 +6,8 @@ import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import Papa from 'papaparse'
 import { AppError } from '../../../shared/ipc/envelope'
-import type { FileFacts, ImportEncoding } from '../../../shared/ipc/channels/imports'
+import { MAX_IMPORT_COLUMNS, type FileFacts, type ImportEncoding } from '../../../shared/ipc/channels/imports'
+import { assertHeaderWidth, tooManyColumns } from './header-width'
 import { InvalidEncodingError, StreamDecoder } from './text-decoding'
 
 export interface ParsedRow {
@@ -231,6 +232,8 @@ export async function readCsvHead(
       `${name} has no content (only blank lines or spaces): a CSV file needs a header row and data rows.`,
     )
   }
+  // A header wider than an import takes is refused now, before guessing the delimiter splits it.
+  assertHeaderWidth(name, text, options.delimiter === undefined ? DELIMITERS : [options.delimiter])
   // Guess from whole lines only, so a row cut at the end of the head does not skew the count.
   const cut = complete
     ? text
@@ -243,6 +246,16 @@ export async function readCsvHead(
   const numberer = new RowNumberer(lineBreak)
   const parsed = parseText(newParser(layout), text, complete)
   const rows = numberer.number(parsed.data, parsed.errors).filter((r) => !isBlankRow(r.cells))
+  if (rows.length === 0 && !complete) {
+    throw refuse(
+      `The header row of ${name} does not end within the first ${HEAD_BYTES / 1024} KiB of the file: ` +
+        'that is longer than any header an import takes. Check that it is a CSV file with one header row.',
+      { file: name },
+    )
+  }
+  // The exact count as parsed (the scan above already refused the clearly wider headers).
+  const width = rows[0]?.cells.length ?? 0
+  if (width > MAX_IMPORT_COLUMNS) throw tooManyColumns(name, width)
   const notices: string[] = []
   if (decoder.fallbackAt !== null) {
     const line = await lineOfOffset(path, decoder.fallbackAt)

@@ -24,7 +24,10 @@ import type { RunHooks, RunSpec } from './run-report'
 import type { FromWorker, ToWorker } from './worker-protocol'
 
 export interface RunRequest {
+  /** The file to read. Trusted callers (the CLI, SFTP) give it; the page's requests come by handle. */
   path: string
+  /** The handle the page chose the file by, kept in the run's file facts so a later step can name it. */
+  handle?: string | undefined
   kind: ImportKind
   mapping: MappingChoice
   encoding: 'auto' | 'utf-8' | 'windows-1252'
@@ -100,6 +103,8 @@ export class ImportService {
     }
     const prepared = await prepareImport(ctx.db, request)
     assertRunnable(prepared)
+    const file =
+      request.handle === undefined ? prepared.head.facts : { ...prepared.head.facts, handle: request.handle }
     if (this.active)
       throw new AppError('conflict', 'An import started meanwhile; try again when it has finished.')
     const startedAt = ctx.clock()
@@ -108,7 +113,7 @@ export class ImportService {
     const runId = createRun(ctx.db, {
       kind: request.kind,
       mode,
-      file: prepared.head.facts,
+      file,
       actor: ctx.actor,
       startedAt,
       mapping: prepared.mapping,
@@ -120,7 +125,7 @@ export class ImportService {
       runId,
       kind: request.kind,
       mode,
-      file: prepared.head.facts,
+      file,
       layout: prepared.head.layout,
       headers: prepared.headers,
       mapping: prepared.mapping,

@@ -18,6 +18,7 @@ import {
   checkMapping,
   proposeEventMapping,
   proposeProfileMapping,
+  repeatedHeaders,
   type MappingCheck,
 } from './mapping'
 
@@ -82,16 +83,16 @@ export async function prepareImport(
       `${check.ignored.length === 1 ? 'This column is' : `These ${check.ignored.length} columns are`} left out on purpose: ${check.ignored.join(', ')}.`,
     )
   }
-  const repeated = headers.filter(
-    (h, i) => h.trim() !== '' && headers.findIndex((x) => x.trim() === h.trim()) !== i,
-  )
+  const repeated = repeatedHeaders(headers)
   if (repeated.length > 0) {
     notices.push(
-      `The header repeats ${[...new Set(repeated)].map((h) => `"${h}"`).join(', ')}: only one column of each name is proposed.`,
+      `The header repeats ${repeated.map((h) => `"${h}"`).join(', ')}: only one column of each name is proposed.`,
     )
   }
+  const entryAt = new Map<number, ImportMapping['columns'][number]>()
+  for (const m of mapping.columns) if (!entryAt.has(m.index)) entryAt.set(m.index, m)
   const columns = proposal.columns.map((c) => {
-    const entry = mapping.columns.find((m) => m.index === c.index)
+    const entry = entryAt.get(c.index)
     return entry
       ? {
           ...c,

@@ -143,6 +143,29 @@ interface Proposal<T> {
   mapping: T
 }
 
+/** Each header (trimmed, lower-case) to the first column that has it: one pass, then lookups. */
+function firstColumnByHeader(headers: readonly string[]): Map<string, number> {
+  const first = new Map<string, number>()
+  headers.forEach((h, index) => {
+    const key = h.trim().toLowerCase()
+    if (!first.has(key)) first.set(key, index)
+  })
+  return first
+}
+
+/** Headers that repeat an earlier column's (blank ones aside), each named once. */
+export function repeatedHeaders(headers: readonly string[]): string[] {
+  const seen = new Set<string>()
+  const repeated = new Set<string>()
+  for (const h of headers) {
+    const key = h.trim()
+    if (key === '') continue
+    if (seen.has(key)) repeated.add(h)
+    else seen.add(key)
+  }
+  return [...repeated]
+}
+
 /** Proposes a target for every column of a profile file. */
 export function proposeProfileMapping(
   headers: readonly string[],
@@ -152,14 +175,14 @@ export function proposeProfileMapping(
   const columns: PreviewColumn[] = []
   const mapped: ProfileColumnMapping[] = []
   const taken = new Set<string>()
-  const lowerHeaders = headers.map((h) => h.trim().toLowerCase())
+  const firstColumn = firstColumnByHeader(headers)
   headers.forEach((raw, index) => {
     const header = raw.trim()
     const samples = samplesOf(rows, index)
     let target: ProfileColumnTarget = { kind: 'ignore' }
     let dateFormat: DateFormat | undefined
     let note: string | undefined
-    const firstIndex = lowerHeaders.indexOf(header.toLowerCase())
+    const firstIndex = firstColumn.get(header.toLowerCase()) ?? index
     const operationOf = /^(.*)\.operation$/i.exec(header)?.[1]
     const formatted = splitFormattedHeader(header)
     if (header === '') {
@@ -167,7 +190,8 @@ export function proposeProfileMapping(
     } else if (firstIndex !== index) {
       note = `the header "${header}" repeats column ${firstIndex + 1}: left out (map it to another property to import it)`
     } else if (operationOf !== undefined) {
-      const of = headers.find((h) => h.trim().toLowerCase() === operationOf.trim().toLowerCase())
+      const ofIndex = firstColumn.get(operationOf.trim().toLowerCase())
+      const of = ofIndex === undefined ? undefined : headers[ofIndex]
       if (of !== undefined) target = { kind: 'operation', of: of.trim() }
       else note = `"${header}" names a column "${operationOf}" the file does not have: left out`
     } else {
@@ -228,7 +252,7 @@ export function proposeEventMapping(
   const columns: PreviewColumn[] = []
   const mapped: EventColumnMapping[] = []
   const taken = new Set<string>()
-  const lowerHeaders = headers.map((h) => h.trim().toLowerCase())
+  const firstColumn = firstColumnByHeader(headers)
   headers.forEach((raw, index) => {
     const header = raw.trim()
     const samples = samplesOf(rows, index)
@@ -236,7 +260,7 @@ export function proposeEventMapping(
     let dateFormat: DateFormat | undefined
     let note: string | undefined
     if (header === '') note = `column ${index + 1} has no header: left out`
-    else if (lowerHeaders.indexOf(header.toLowerCase()) !== index) {
+    else if (firstColumn.get(header.toLowerCase()) !== index) {
       note = `the header "${header}" repeats an earlier column: left out`
     } else {
       const alias = EVENT_ALIASES[normaliseHeader(header)]
@@ -324,11 +348,20 @@ export function applySavedMapping(
 ): { mapping: ImportMapping; unplaced: string[]; missing: string[] } {
   const used = new Set<number>()
   const missing: string[] = []
+  // The file's columns of each header, in order; a saved column takes the first one not taken yet.
+  const columnsOf = new Map<string, { indexes: number[]; next: number }>()
+  headers.forEach((h, i) => {
+    const key = h.trim()
+    const found = columnsOf.get(key)
+    if (found) found.indexes.push(i)
+    else columnsOf.set(key, { indexes: [i], next: 0 })
+  })
   const place = <T extends { column: string; index: number }>(columns: T[]): T[] => {
     const placed: T[] = []
     for (const column of columns) {
-      const index = headers.findIndex((h, i) => !used.has(i) && h.trim() === column.column.trim())
-      if (index === -1) {
+      const found = columnsOf.get(column.column.trim())
+      const index = found?.indexes[found.next++]
+      if (index === undefined) {
         missing.push(column.column)
         continue
       }
@@ -367,6 +400,14 @@ export function checkMapping(
   const covered = new Set<number>()
   const slots = new Map<string, string>()
   const ignored: string[] = []
+  // Entries by column name, for finding the column an operation column belongs to.
+  const entriesOf = new Map<string, (typeof mapping.columns)[number][]>()
+  for (const entry of mapping.columns) {
+    const key = entry.column.trim()
+    const list = entriesOf.get(key)
+    if (list) list.push(entry)
+    else entriesOf.set(key, [entry])
+  }
   for (const entry of mapping.columns) {
     const header = headers[entry.index]
     if (header === undefined) {
@@ -422,7 +463,7 @@ export function checkMapping(
       }
     }
     if (target.kind === 'operation') {
-      const of = mapping.columns.find((c) => c.column.trim() === target.of.trim() && c.index !== entry.index)
+      const of = entriesOf.get(target.of.trim())?.find((c) => c.index !== entry.index)
       if (!of || of.target.kind === 'ignore' || of.target.kind === 'operation') {
         problems.push(
           `Column "${header}" holds operations for "${target.of}", which is not an imported column.`,

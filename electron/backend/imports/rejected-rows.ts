@@ -1,9 +1,8 @@
 // The rejected rows of a run as a CSV file kept in the data folder: the file's own columns plus
-// `Failure Description` (CleverTap's error-file shape). Cells that a spreadsheet would run as a formula
-// (starting with = + - @, tab or carriage return) are neutralised with a leading apostrophe.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
+// `Failure Description` (CleverTap's error-file shape), written by the shared CSV writer (formula cells
+// neutralised, owner-only file). The file is created at the first rejected row, so a clean run leaves none.
 import { join } from 'node:path'
-import Papa from 'papaparse'
+import { CsvFileWriter } from '../files/csv-writer'
 
 export const FAILURE_COLUMN = 'Failure Description'
 
@@ -12,15 +11,8 @@ export function rejectedRowsPath(dataDir: string, runId: number): string {
   return join(dataDir, 'imports', `run-${runId}-rejected.csv`)
 }
 
-/** One CSV line, formula cells neutralised, fields quoted when they need it. */
-export function csvLine(cells: readonly string[]): string {
-  return Papa.unparse([cells as string[]], { escapeFormulae: true, newline: '\r\n', header: false }) + '\r\n'
-}
-
 export class RejectedRowsFile {
-  private fd: number | null = null
-  private buffer: string[] = []
-  private buffered = 0
+  private writer: CsvFileWriter | null = null
   rows = 0
 
   constructor(
@@ -29,35 +21,24 @@ export class RejectedRowsFile {
   ) {}
 
   add(cells: readonly string[], reason: string): void {
-    if (this.fd === null) {
-      mkdirSync(join(this.path, '..'), { recursive: true })
-      this.fd = openSync(this.path, 'w')
-      // A BOM so spreadsheet programs read the UTF-8 correctly.
-      this.push(`\uFEFF${csvLine([...this.headers, FAILURE_COLUMN])}`)
+    if (this.writer === null) {
+      this.writer = new CsvFileWriter(this.path)
+      this.writer.writeRow([...this.headers, FAILURE_COLUMN])
     }
     const row = this.headers.map((_, i) => cells[i] ?? '')
     // Extra values of a ragged row are kept after the known columns, before the description.
     for (let i = this.headers.length; i < cells.length; i++) row.push(cells[i] as string)
-    this.push(csvLine([...row, reason]))
+    row.push(reason)
+    this.writer.writeRow(row)
     this.rows++
   }
 
-  private push(text: string): void {
-    this.buffer.push(text)
-    this.buffered += text.length
-    if (this.buffered > 256 * 1024) this.flush()
-  }
-
   flush(): void {
-    if (this.fd === null || this.buffer.length === 0) return
-    writeSync(this.fd, this.buffer.join(''))
-    this.buffer = []
-    this.buffered = 0
+    this.writer?.flush()
   }
 
   close(): void {
-    this.flush()
-    if (this.fd !== null) closeSync(this.fd)
-    this.fd = null
+    this.writer?.close()
+    this.writer = null
   }
 }

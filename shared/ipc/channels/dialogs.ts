@@ -1,7 +1,9 @@
 // Channels of the host's native dialogs. Electron's main process answers them itself (it owns the
-// windows); every other host (web host, tests) answers "not available here" and the page offers a file input.
+// windows) and hands the page a handle for the chosen file; every other host (web host, tests) answers "not
+// available here" and the page offers a file input.
 import { z } from 'zod'
 import { channel } from '../channel'
+import type { ChosenFile } from '../file-handle'
 
 export interface FileFilter {
   name: string
@@ -9,8 +11,11 @@ export interface FileFilter {
 }
 
 export interface OpenFileReply {
-  /** The chosen file's path; null when the person cancelled or the host has no native dialog. */
-  path: string | null
+  /**
+   * The chosen file by handle (main registers the path with the backend; the page never sees it); null
+   * when the person cancelled or the host has no native dialog.
+   */
+  file: ChosenFile | null
   /** False when this host has no native dialog (use a file input and the upload channels instead). */
   available: boolean
 }

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { CUSTOM_PROPERTY_TYPES } from '../../profile/types'
 import type { JobHandle } from '../contract'
 import { channel } from '../channel'
+import { fileHandle, noPath, type ChosenFile } from '../file-handle'
 
 export const IMPORT_KINDS = ['profiles', 'events'] as const
 export type ImportKind = (typeof IMPORT_KINDS)[number]
@@ -36,6 +37,13 @@ export type DateFormat = (typeof DATE_FORMATS)[number]
 /** CleverTap's profile operations, written in a `<column>.operation` companion column. */
 export const PROFILE_OPERATIONS = ['$set', '$add', '$remove', '$delete'] as const
 export type ProfileOperation = (typeof PROFILE_OPERATIONS)[number]
+
+/**
+ * The widest file an import takes: a header with more columns is refused before any work per column, so a
+ * hostile header costs no more than reading it. (CleverTap allows 100 event properties; 2,000 leaves room
+ * for wide CRM exports.)
+ */
+export const MAX_IMPORT_COLUMNS = 2000
 
 const key = z.string().min(1).max(512)
 
@@ -69,7 +77,11 @@ export const eventColumnTarget = z.discriminatedUnion('kind', [
 export type EventColumnTarget = z.infer<typeof eventColumnTarget>
 
 const column = z.string().max(1024)
-const columnIndex = z.number().int().min(0).max(100_000)
+const columnIndex = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_IMPORT_COLUMNS - 1)
 
 export const profileColumnMapping = z
   .object({
@@ -94,8 +106,12 @@ export const eventColumnMapping = z
 export type EventColumnMapping = z.infer<typeof eventColumnMapping>
 
 export const importMapping = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('profiles'), columns: z.array(profileColumnMapping).max(5000) }).strict(),
-  z.object({ kind: z.literal('events'), columns: z.array(eventColumnMapping).max(5000) }).strict(),
+  z
+    .object({ kind: z.literal('profiles'), columns: z.array(profileColumnMapping).max(MAX_IMPORT_COLUMNS) })
+    .strict(),
+  z
+    .object({ kind: z.literal('events'), columns: z.array(eventColumnMapping).max(MAX_IMPORT_COLUMNS) })
+    .strict(),
 ])
 export type ImportMapping = z.infer<typeof importMapping>
 export type ProfileImportMapping = Extract<ImportMapping, { kind: 'profiles' }>
@@ -109,11 +125,11 @@ export const mappingChoice = z.union([
 ])
 export type MappingChoice = z.infer<typeof mappingChoice>
 
-const filePath = z.string().min(1).max(4096)
-
 const runRequest = z
   .object({
-    path: filePath,
+    path: noPath,
+    /** The handle of a file chosen in the dialog or uploaded (see ../file-handle.ts). */
+    file: fileHandle,
     kind: z.enum(IMPORT_KINDS).default('profiles'),
     mapping: mappingChoice.default('auto'),
     encoding: z.enum(IMPORT_ENCODINGS).default('auto'),
@@ -134,6 +150,8 @@ export interface PreviewColumn {
 
 export interface FileFacts {
   path: string
+  /** The handle the file was chosen by, for runs started from the page (not the CLI or SFTP). */
+  handle?: string
   name: string
   bytes: number
   /** The encoding used to read it, e.g. 'utf-8', 'utf-8 (BOM)', 'windows-1252', 'utf-16le'. */
@@ -265,7 +283,8 @@ export const importChannels = {
   'imports.preview': channel<ImportPreview>()(
     z
       .object({
-        path: filePath,
+        path: noPath,
+        file: fileHandle,
         kind: z.enum(IMPORT_KINDS).default('profiles'),
         mapping: z
           .union([z.literal('auto'), z.object({ name: z.string().min(1).max(120) }).strict()])
@@ -275,7 +294,10 @@ export const importChannels = {
       })
       .strict(),
   ),
-  /** Browser hosts have no file path: upload the file in chunks into the data folder, then use the path. */
+  /**
+   * Browser hosts have no native dialog: the file is uploaded in chunks into the data folder, and the upload's
+   * id is then its handle. The copy is deleted when its import ends, or after a day if it is never imported.
+   */
   'imports.upload.begin': channel<{ uploadId: string }>()(
     z
       .object({
@@ -291,16 +313,16 @@ export const importChannels = {
   'imports.upload.chunk': channel<{ received: number }>()(
     z
       .object({
-        uploadId: z.string().min(1).max(64),
+        uploadId: fileHandle,
         offset: z.number().int().min(0),
         /** Base64 of at most 4 MiB. */
         data: z.string().max(Math.ceil((4 * 1024 * 1024) / 3) * 4),
       })
       .strict(),
   ),
-  'imports.upload.finish': channel<{ path: string }>()(
-    z.object({ uploadId: z.string().min(1).max(64) }).strict(),
-  ),
+  'imports.upload.finish': channel<ChosenFile>()(z.object({ uploadId: fileHandle }).strict()),
+  /** Deletes an upload that will not be imported (the person chose another file or walked away). */
+  'imports.upload.discard': channel<{ discarded: boolean }>()(z.object({ uploadId: fileHandle }).strict()),
   /** The dry run: validates every row, writes nothing; a job whose summary is an ImportSummary. */
   'imports.validate': channel<JobHandle & { runId: number }>()(runRequest),
   /** The import: upserts in batched transactions; a job whose summary is an ImportSummary. */

@@ -1,6 +1,7 @@
 // A file chosen in a browser has no path the backend can read: it is sent in chunks (File.slice, so it is
-// never read into memory whole) to the upload channels, which write it into the data folder; the import
-// then reads that copy by its path. Progress after every chunk; an AbortSignal stops between chunks.
+// never read into memory whole) to the upload channels, which write it into the data folder; the upload's
+// handle then names that copy. Progress after every chunk; an AbortSignal stops between chunks.
+import type { ChosenFile } from '../../../../shared/ipc/file-handle'
 import { api, ApiError, type ApiClient } from '../api/client'
 
 /** Raw bytes per chunk (the channel takes at most 4 MiB): big enough to be quick, small enough to show progress. */
@@ -31,20 +32,24 @@ export interface UploadOptions {
   client?: Pick<ApiClient, 'call'>
 }
 
-/** Uploads the file and returns the path the backend gave its copy. */
+/** Uploads the file and returns its handle (the upload's id), name and size. */
 export async function uploadFile(
   file: File,
   onProgress: (progress: UploadProgress) => void,
   signal: AbortSignal,
   options: UploadOptions = {},
-): Promise<string> {
+): Promise<ChosenFile> {
   const client = options.client ?? api
   const chunkBytes = options.chunkBytes ?? UPLOAD_CHUNK_BYTES
   const { uploadId } = await client.call('imports.upload.begin', { fileName: file.name, bytes: file.size })
   let offset = 0
   onProgress({ sent: 0, total: file.size })
   while (offset < file.size) {
-    if (signal.aborted) throw new ApiError('cancelled', 'The upload was cancelled.')
+    if (signal.aborted) {
+      // The part already copied is of no use: delete it now rather than in a day.
+      await client.call('imports.upload.discard', { uploadId }).catch(() => undefined)
+      throw new ApiError('cancelled', 'The upload was cancelled.')
+    }
     let data: string
     try {
       data = await blobToBase64(file.slice(offset, offset + chunkBytes))
@@ -62,6 +67,5 @@ export async function uploadFile(
     offset = received
     onProgress({ sent: offset, total: file.size })
   }
-  const { path } = await client.call('imports.upload.finish', { uploadId })
-  return path
+  return client.call('imports.upload.finish', { uploadId })
 }

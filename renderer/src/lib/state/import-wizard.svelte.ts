@@ -35,11 +35,17 @@ export const CSV_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ]
 
-export interface ChosenFile {
+export interface WizardFile {
   /** The name the person chose (a browser upload is stored under another name). */
   name: string
   bytes: number | null
-  path: string
+  /** What the import channels take: the handle from the dialog or the upload; null for a run this page did not start. */
+  handle: string | null
+  /**
+   * An upload not handed to an import yet: this page deletes it when the person walks away (once imported,
+   * the backend deletes it when the import ends).
+   */
+  ownsUpload: boolean
 }
 
 type RunRequest = RequestOf<'imports.start'>
@@ -52,7 +58,7 @@ export class ImportWizard {
   step = $state<WizardStep>('choose')
   kind = $state<ImportKind>('profiles')
   encoding = $state<ImportEncoding>('auto')
-  file = $state<ChosenFile | null>(null)
+  file = $state<WizardFile | null>(null)
   upload = $state<UploadProgress | null>(null)
   /** What is being read right now ("Reading the file…"), for a status line. */
   loading = $state<string | null>(null)
@@ -78,7 +84,7 @@ export class ImportWizard {
   useNativeDialog = $derived(session.host === 'electron' && !this.nativeDialogUnavailable)
   busy = $derived(this.loading !== null || this.upload !== null)
 
-  /** Electron: the native dialog, then the preview of the chosen path. */
+  /** Electron: the native dialog (main hands back a handle, never the path), then the preview. */
   async chooseWithDialog(): Promise<void> {
     if (this.busy) return
     this.fileError = null
@@ -92,9 +98,9 @@ export class ImportWizard {
         this.nativeDialogUnavailable = true
         return
       }
-      if (reply.path === null) return
-      const name = reply.path.split(/[\\/]/).pop() || reply.path
-      await this.#open({ name, bytes: null, path: reply.path })
+      if (reply.file === null) return
+      const { name, bytes, handle } = reply.file
+      await this.#open({ name, bytes, handle, ownsUpload: false })
     } catch (error) {
       this.fileError = toApiError(error)
     }
@@ -108,9 +114,9 @@ export class ImportWizard {
     const abort = new AbortController()
     this.#uploadAbort = abort
     this.upload = { sent: 0, total: file.size }
-    let path: string
+    let handle: string
     try {
-      path = await uploadFile(file, (progress) => (this.upload = progress), abort.signal)
+      handle = (await uploadFile(file, (progress) => (this.upload = progress), abort.signal)).handle
     } catch (error) {
       const failure = toApiError(error)
       if (failure.code !== 'cancelled') this.fileError = failure
@@ -119,7 +125,7 @@ export class ImportWizard {
       this.upload = null
       this.#uploadAbort = null
     }
-    await this.#open({ name: file.name, bytes: file.size, path })
+    await this.#open({ name: file.name, bytes: file.size, handle, ownsUpload: true })
   }
 
   cancelUpload(): void {
@@ -144,12 +150,12 @@ export class ImportWizard {
   /** Reads the head of the chosen file with a proposed (or saved) mapping; false when it could not. */
   async loadPreview(mapping: 'auto' | { name: string }): Promise<boolean> {
     const file = this.file
-    if (!file) return false
+    if (!file?.handle) return false
     this.loading = 'Reading the file…'
     this.fileError = null
     try {
       const preview = await api.call('imports.preview', {
-        path: file.path,
+        file: file.handle,
         kind: this.kind,
         mapping,
         encoding: this.encoding,
@@ -209,9 +215,9 @@ export class ImportWizard {
   async check(): Promise<void> {
     const file = this.file
     const draft = this.mapping
-    if (!file || !draft || draft.problems.length > 0) return
+    if (!file?.handle || !draft || draft.problems.length > 0) return
     const request: RunRequest = {
-      path: file.path,
+      file: file.handle,
       kind: this.kind,
       mapping: draft.toMapping(),
       encoding: this.encoding,
@@ -229,6 +235,8 @@ export class ImportWizard {
     if (!request || this.run.running) return
     this.run = new ImportRun('import')
     this.step = 'import'
+    // The import owns the upload now: the backend deletes it when the import ends.
+    if (this.file) this.file.ownsUpload = false
     await this.run.start('imports.start', request)
     if (this.step === 'import') this.step = 'result'
   }
@@ -242,6 +250,7 @@ export class ImportWizard {
 
   reset(): void {
     this.cancelUpload()
+    this.#discard(this.file)
     this.step = 'choose'
     this.file = null
     this.preview = null
@@ -273,7 +282,8 @@ export class ImportWizard {
     if (mode === 'import' && this.step === 'import') this.step = 'result'
   }
 
-  async #open(file: ChosenFile): Promise<void> {
+  async #open(file: WizardFile): Promise<void> {
+    this.#discard(this.file)
     this.file = file
     this.encoding = 'auto'
     this.preview = null
@@ -294,7 +304,8 @@ export class ImportWizard {
         this.file = {
           name: displayFileName(running.fileName, running.filePath),
           bytes: running.bytes,
-          path: running.filePath,
+          handle: null,
+          ownsUpload: false,
         }
       }
     } catch {
@@ -305,17 +316,34 @@ export class ImportWizard {
   /** What an adopted run tells about its file and mapping, so the wizard can go on from it. */
   #takeOver(summary: ImportSummary): void {
     this.kind = summary.kind
+    const handle = summary.file.handle ?? null
     this.file = {
       name: displayFileName(summary.file.name, summary.file.path),
       bytes: summary.file.bytes,
-      path: summary.file.path,
+      handle,
+      ownsUpload: false,
     }
-    this.#checked = {
-      path: summary.file.path,
-      kind: summary.kind,
-      mapping: summary.mapping,
-      encoding: encodingOf(summary.file.encoding),
-    }
+    // A run started from the page carries its file's handle; one started elsewhere (the command line,
+    // SFTP) cannot be imported from here.
+    this.#checked =
+      handle === null
+        ? null
+        : {
+            file: handle,
+            kind: summary.kind,
+            mapping: summary.mapping,
+            encoding: encodingOf(summary.file.encoding),
+          }
+  }
+
+  /**
+   * Deletes an upload the person walked away from (another file chosen, the wizard left), so a copy of
+   * their data does not wait a day for the sweep. An upload that was imported is deleted by the backend.
+   */
+  #discard(file: WizardFile | null): void {
+    if (!file?.ownsUpload || file.handle === null) return
+    file.ownsUpload = false
+    void api.call('imports.upload.discard', { uploadId: file.handle }).catch(() => undefined)
   }
 }
 

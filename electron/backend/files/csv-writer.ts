@@ -1,0 +1,71 @@
+// Every CSV file the app writes goes through here (today the rejected rows of an import; later exports):
+// papaparse quotes the fields, cells a spreadsheet would run as a formula are neutralised with a leading
+// apostrophe, and the file is created private (0600) with a BOM so spreadsheet programs read UTF-8.
+import { closeSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Papa from 'papaparse'
+import { ensurePrivateDir, openPrivateFile } from './private-files'
+
+/**
+ * A cell that starts with = + - @, a tab or a carriage return runs as a formula in spreadsheet programs
+ * (OWASP "CSV injection"). papaparse's own `escapeFormulae: true` uses /^[=+\-@\t\r].*$/, whose `.` and
+ * `$` stop at a line break, so a cell such as "=HYPERLINK(…)\nx" slipped through; this looks at the first
+ * character alone. A plain number ("-12.5", "+4915112345678", "-1e3") is left as it is: it cannot run as a
+ * formula, and a corrected rejected-rows file then imports the same values again.
+ */
+export const FORMULA_CELL = /^(?![+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$)[=+\-@\t\r]/
+
+/** One CSV line ending in CRLF: formula cells neutralised, fields quoted when they need it. */
+export function csvLine(cells: readonly string[]): string {
+  return (
+    Papa.unparse([cells as string[]], { escapeFormulae: FORMULA_CELL, newline: '\r\n', header: false }) +
+    '\r\n'
+  )
+}
+
+/** Rows are buffered and written in blocks of about this many characters. */
+const FLUSH_CHARS = 256 * 1024
+
+/** A CSV file written row by row; created (folder too) with owner-only modes when constructed. */
+export class CsvFileWriter {
+  private fd: number | null
+  private buffer: string[] = []
+  private buffered = 0
+  /** Rows written, the header included. */
+  rows = 0
+
+  constructor(readonly path: string) {
+    ensurePrivateDir(dirname(path))
+    this.fd = openPrivateFile(path, 'w')
+    this.push('\uFEFF')
+  }
+
+  writeRow(cells: readonly string[]): void {
+    this.push(csvLine(cells))
+    this.rows++
+  }
+
+  flush(): void {
+    if (this.fd === null || this.buffer.length === 0) return
+    writeSync(this.fd, this.buffer.join(''))
+    this.buffer = []
+    this.buffered = 0
+  }
+
+  close(): void {
+    if (this.fd === null) return
+    try {
+      this.flush()
+    } finally {
+      closeSync(this.fd)
+      this.fd = null
+    }
+  }
+
+  private push(text: string): void {
+    if (this.fd === null) throw new Error(`${this.path} is already closed.`)
+    this.buffer.push(text)
+    this.buffered += text.length
+    if (this.buffered > FLUSH_CHARS) this.flush()
+  }
+}
