@@ -1,7 +1,6 @@
 // The native "open file" dialog, with `electron` mocked: main answers `dialog.openFile` itself (modal to
 // the app window, one file, the page's filters), registers the chosen path with the backend by a message
 // only main can send, hands the page the handle and never the path, and relays everything else.
-import { pathToFileURL } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../electron/backend/logger'
 import { FakeBrowserWindow, fakeElectron } from './fake-electron'
