@@ -1,7 +1,7 @@
 // One SFTP connection (ssh2-sftp-client) with the host key pinned: the server's key is checked against
 // the trusted SHA-256 fingerprint before anything (a password, a key signature) is sent. Failures become
 // an SftpFailure naming exactly what went wrong, and whether trying again could help.
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { posix } from 'node:path'
 import { Writable } from 'node:stream'
@@ -351,8 +351,13 @@ export async function openSession(
       let created = false
       sink.once('open', () => (created = true))
       try {
+        // The local file exists before the first byte is asked for, so nothing arrives ahead of it.
+        await ready(sink)
         return await transfer(path, sink, options, 'download')
       } catch (error) {
+        // The local file may still be opening (the open runs on Node's thread pool, and on a busy machine
+        // the bytes past a limit can arrive first): wait until the stream is closed, then remove it.
+        await closed(sink)
         if (created) await rm(destination, { force: true })
         throw error
       }
@@ -371,4 +376,25 @@ export async function openSession(
       await endQuietly(client)
     },
   }
+}
+
+/** Resolves once a write stream's file is open; rejects with the open's error (an existing file, say). */
+function ready(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!stream.pending) return resolve()
+    stream.once('ready', () => {
+      stream.off('error', reject)
+      resolve()
+    })
+    stream.once('error', reject)
+  })
+}
+
+/** Destroys a write stream and resolves once its file is closed (also when it was still opening). */
+function closed(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.closed) return resolve()
+    stream.once('close', () => resolve())
+    stream.destroy()
+  })
 }
