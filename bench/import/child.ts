@@ -6,9 +6,9 @@
 import { parseArgs } from 'node:util'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
 import type { JobFinishedEvent } from '../../shared/ipc/events'
-import { createBackend } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
-import { ImportService } from '../../electron/backend/imports/import-service'
+import { createBackend } from '../../electron/backend/adapters/ipc/create-backend'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
+import { ImportService } from '../../electron/backend/core/imports/import-service'
 
 const { values } = parseArgs({
   options: {

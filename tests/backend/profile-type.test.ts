@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../electron/backend/db/connection'
-import { MIGRATIONS } from '../../electron/backend/db/migrations'
+import { openDatabase } from '../../electron/backend/core/db/connection'
+import { MIGRATIONS } from '../../electron/backend/core/profiles/migrations'
 import { openHarness, type Harness } from './backend-harness'
 
 describe('profile type', () => {

@@ -11,8 +11,8 @@ import {
   validateSystemProperty,
 } from '../../shared/profile/catalogue'
 import type { JobFinishedEvent } from '../../shared/ipc/events'
-import { SampleGenerator } from '../../electron/backend/sample/generator'
-import { beginBulkLoad } from '../../electron/backend/sample/bulk-insert'
+import { SampleGenerator } from '../../electron/backend/core/sample/generator'
+import { beginBulkLoad } from '../../electron/backend/core/db/bulk-load'
 import { openHarness, type Harness } from './backend-harness'
 
 let h: Harness | undefined

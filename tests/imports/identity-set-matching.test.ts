@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
 import type { IdentitySetKey } from '../../shared/profile/identity-set'
-import { ImportService } from '../../electron/backend/imports/import-service'
+import { ImportService } from '../../electron/backend/core/imports/import-service'
 import { openImportHarness, type ImportHarness } from './harness'
 
 let h: ImportHarness

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readCsvHead, streamCsvRows, type StreamStats } from '../../electron/backend/imports/csv-reader'
-import { guessDateFormat, parseDateCell } from '../../electron/backend/imports/date-formats'
-import { FileKeys } from '../../electron/backend/imports/file-keys'
-import { openDatabase } from '../../electron/backend/db/connection'
-import { StreamDecoder } from '../../electron/backend/imports/text-decoding'
+import { readCsvHead, streamCsvRows, type StreamStats } from '../../electron/backend/core/imports/csv-reader'
+import { guessDateFormat, parseDateCell } from '../../electron/backend/core/imports/date-formats'
+import { FileKeys } from '../../electron/backend/core/imports/file-keys'
+import { openDatabase } from '../../electron/backend/core/db/connection'
+import { StreamDecoder } from '../../electron/backend/core/imports/text-decoding'
 
 const dir = mkdtempSync(join(tmpdir(), 'profile-desk-reading-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

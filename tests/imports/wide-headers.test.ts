@@ -11,8 +11,8 @@ import {
   proposeEventMapping,
   proposeProfileMapping,
   repeatedHeaders,
-} from '../../electron/backend/imports/mapping'
-import { countHeaderColumns } from '../../electron/backend/imports/header-width'
+} from '../../electron/backend/core/imports/mapping'
+import { countHeaderColumns } from '../../electron/backend/core/imports/header-width'
 import { openImportHarness, type ImportHarness } from './harness'
 
 let h: ImportHarness

@@ -3,7 +3,7 @@
 // records and search index. Audit granularity is the one deliberate difference (one row per changed
 // profile instead of one per field): the test checks both record the same fields with the same values.
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import { ImportService } from '../../electron/backend/imports/import-service'
+import { ImportService } from '../../electron/backend/core/imports/import-service'
 import { openImportHarness, type ImportHarness } from './harness'
 
 let batch: ImportHarness

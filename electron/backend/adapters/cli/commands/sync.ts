@@ -1,0 +1,299 @@
+// `profile-desk sync push|pull|status|query`: runs a push or pull as a job with progress on stderr and a
+// summary on stdout, prints the sync status, or shows and saves what a pull downloads. Credentials come
+// from the settings, or for this run only from --base-url/--region, --account and --passcode-file (a
+// remote other than the saved one needs --passcode-file). Exit 0 only when everything went through.
+import { readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import type { ConnectionOverride, PullQuery, RemoteSpec, SyncStatus } from '../../../../../shared/ipc/channels/sync'
+import { AppError } from '../../../../../shared/ipc/envelope'
+import type { JobFinishedEvent } from '../../../../../shared/ipc/events'
+import { isRegion } from '../../../../../shared/sync/remote-constants'
+import { watchJob } from '../job-watch'
+import type { CliIo } from '../program'
+import { resolveDataDir } from '../../data-dir'
+import { createBackend, type Backend } from '../../ipc/create-backend'
+import type { Logger } from '../../../core/platform/logger'
+import { applyQueryFlags, collect, FIELD_FLAG_HELP, hasQueryFlags, type QueryFlags } from '../pull-query-flags'
+
+export interface SyncCliOptions extends QueryFlags {
+  dataDir?: string
+  baseUrl?: string
+  region?: string
+  account?: string
+  passcodeFile?: string
+  json?: boolean
+}
+
+const EXIT_OK = 0
+const EXIT_ERROR = 1
+const EXIT_INTERRUPTED = 130
+
+function readPasscode(file: string): string {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new AppError(
+      'validation',
+      `Cannot read --passcode-file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`,
+    )
+  }
+  const passcode = text.replace(/\r?\n$/, '')
+  if (passcode === '') throw new AppError('validation', `--passcode-file ${file} is empty.`)
+  return passcode
+}
+
+export function connectionFromOptions(options: SyncCliOptions): ConnectionOverride | undefined {
+  if (options.baseUrl !== undefined && options.region !== undefined) {
+    throw new AppError('validation', 'Give --base-url or --region, not both.')
+  }
+  let remote: RemoteSpec | undefined
+  if (options.region !== undefined) {
+    if (!isRegion(options.region)) {
+      throw new AppError(
+        'validation',
+        `--region must be one of eu1, in1, sg1, us1, aps3, mec1 (got "${options.region}").`,
+      )
+    }
+    remote = { kind: 'region', region: options.region }
+  } else if (options.baseUrl !== undefined) {
+    remote = { kind: 'url', baseUrl: options.baseUrl }
+  }
+  const override: ConnectionOverride = {
+    ...(remote ? { remote } : {}),
+    ...(options.account !== undefined ? { accountId: options.account } : {}),
+    ...(options.passcodeFile !== undefined ? { passcode: readPasscode(options.passcodeFile) } : {}),
+  }
+  return Object.keys(override).length > 0 ? override : undefined
+}
+
+function seconds(ms: unknown): string {
+  return typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '?'
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' ? value : 0
+}
+
+export function describePush(summary: Record<string, unknown>): string {
+  const lines = [
+    `Pushed ${num(summary.records)} records (${num(summary.entries)} changes) in ${seconds(summary.durationMs)}` +
+      `${num(summary.deleted) > 0 ? `; deleted ${num(summary.deleted)} profiles` : ''}.`,
+  ]
+  if (num(summary.rejected) > 0) {
+    lines.push(
+      `${num(summary.rejected)} changes were refused by the server (see \`profile-desk sync status\`).`,
+    )
+  }
+  if (num(summary.conflicts) > 0) lines.push(`${num(summary.conflicts)} new conflicts found.`)
+  if (num(summary.held) > 0) lines.push(`${num(summary.held)} changes wait for a conflict to be resolved.`)
+  if (num(summary.unaccounted) > 0) {
+    lines.push(
+      `${num(summary.unaccounted)} records were not accounted for in the server's replies; they stay queued.`,
+    )
+  }
+  if (num(summary.remaining) > 0) lines.push(`${num(summary.remaining)} changes still waiting.`)
+  return lines.join('\n')
+}
+
+export function describePull(summary: Record<string, unknown>): string {
+  const lines = [
+    `Downloaded ${num(summary.records)} profiles in ${seconds(summary.durationMs)}: ${num(summary.created)} new, ` +
+      `${num(summary.updated)} updated, ${num(summary.unchanged)} unchanged, ${num(summary.skipped)} skipped.`,
+  ]
+  if (num(summary.conflicts) > 0)
+    lines.push(`${num(summary.conflicts)} new conflicts found (see \`profile-desk sync status\`).`)
+  if (num(summary.rejected) > 0) lines.push(`${num(summary.rejected)} profiles could not be applied here.`)
+  if (typeof summary.covered === 'string') lines.push(`The pull covered: ${summary.covered}`)
+  return lines.join('\n')
+}
+
+function describeStatus(status: SyncStatus): string {
+  const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString())
+  return [
+    `Sync: ${status.headline}`,
+    `  connection: ${status.connection}; waiting: ${status.pending} (held by conflicts: ${status.held}); ` +
+      `refused: ${status.errors}; conflicts: ${status.conflicts}`,
+    `  last push: ${when(status.lastPushAt)}; last pull: ${when(status.lastPullAt)}`,
+    ...(status.lastError ? [`  last error: ${status.lastError.message}`] : []),
+  ].join('\n')
+}
+
+async function runJob(
+  backend: Backend,
+  io: CliIo,
+  kind: 'push' | 'pull',
+  connection: ConnectionOverride | undefined,
+  query: PullQuery | undefined,
+): Promise<{ finished: JobFinishedEvent; interrupted: boolean }> {
+  const watch = watchJob(
+    backend,
+    io,
+    (event) => `${event.phase} ${event.done}${event.total === null ? '' : `/${event.total}`}`,
+    1000,
+  )
+  try {
+    const request = { ...(connection ? { connection } : {}) }
+    const handle =
+      kind === 'push'
+        ? await backend.call('sync.push', request)
+        : await backend.call('sync.pull', { ...request, ...(query ? { query } : {}) })
+    const finished = await watch.finished(handle.jobId)
+    return { finished, interrupted: watch.interrupted }
+  } finally {
+    watch.stop()
+  }
+}
+
+/** `sync query`: prints what a pull downloads; with flags, saves the changed query first. */
+async function runQueryCommand(backend: Backend, io: CliIo, options: SyncCliOptions): Promise<number> {
+  let view = await backend.call('sync.settings.get', {})
+  if (hasQueryFlags(options)) {
+    view = await backend.call('sync.settings.set', { pullQuery: applyQueryFlags(view.pullQuery, options) })
+  }
+  io.stdout(
+    options.json
+      ? `${JSON.stringify({ pullQuery: view.pullQuery, pullCoverage: view.pullCoverage }, null, 2)}\n`
+      : `A pull downloads: ${view.pullCoverage}\n`,
+  )
+  return EXIT_OK
+}
+
+export async function runSyncCommand(
+  action: 'push' | 'pull' | 'status' | 'query',
+  options: SyncCliOptions,
+  context: { io: CliIo; logger: Logger },
+): Promise<number> {
+  const { io } = context
+  const connection = action === 'status' || action === 'query' ? undefined : connectionFromOptions(options)
+  const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env })
+  // One-shot: no background sync next to the run this command does.
+  const backend = createBackend({ dataDir, host: 'web', logger: context.logger, sync: { autoSync: false } })
+  try {
+    if (action === 'query') return await runQueryCommand(backend, io, options)
+    if (action === 'status') {
+      const status = await backend.call('sync.status', {})
+      const errors = await backend.call('sync.errors.list', { limit: 20 })
+      const conflicts = await backend.call('sync.conflicts.list', { limit: 20 })
+      const { pullCoverage } = await backend.call('sync.settings.get', {})
+      if (options.json) {
+        io.stdout(`${JSON.stringify({ status, errors, conflicts, pullCoverage }, null, 2)}\n`)
+        return EXIT_OK
+      }
+      const lines = [describeStatus(status), `  a pull downloads: ${pullCoverage}`]
+      for (const item of errors.items) {
+        lines.push(
+          `  refused: ${item.profileLabel ?? item.profileId} (${item.kind} ${item.fields.join(', ')}): ${item.code} ${item.message}`,
+        )
+      }
+      for (const item of conflicts.items) {
+        lines.push(
+          `  conflict: ${item.profileLabel ?? item.profileId} ${item.field}: here ${JSON.stringify(item.mine)}, server ${JSON.stringify(item.theirs)}`,
+        )
+      }
+      io.stdout(`${lines.join('\n')}\n`)
+      return EXIT_OK
+    }
+    // Query flags on a pull apply to this run only, on top of the saved query.
+    const query =
+      action === 'pull' && hasQueryFlags(options)
+        ? applyQueryFlags((await backend.call('sync.settings.get', {})).pullQuery, options)
+        : undefined
+    const { finished, interrupted } = await runJob(backend, io, action, connection, query)
+    if (finished.status === 'cancelled') {
+      io.stderr(
+        `error: the ${action} was cancelled; what was sent stays sent, the rest waits for the next push\n`,
+      )
+      return interrupted ? EXIT_INTERRUPTED : EXIT_ERROR
+    }
+    if (finished.status === 'failed') {
+      io.stderr(`error: ${finished.error?.message ?? `the ${action} failed`}\n`)
+      if (finished.error?.code === 'unauthorized') {
+        io.stderr(
+          'hint: check the account id and passcode (sync settings, or --account and --passcode-file)\n',
+        )
+      }
+      return EXIT_ERROR
+    }
+    const summary = finished.summary ?? {}
+    io.stdout(
+      options.json
+        ? `${JSON.stringify(summary, null, 2)}\n`
+        : `${action === 'push' ? describePush(summary) : describePull(summary)}\n`,
+    )
+    return summary.status === 'succeeded' ? EXIT_OK : EXIT_ERROR
+  } finally {
+    await backend.close()
+  }
+}
+
+/** Registers `profile-desk sync …` on the program. */
+export function registerSyncCommands(
+  program: Command,
+  deps: {
+    io: CliIo
+    logger: Logger
+    setExit(code: number): void
+    dataDirOption: string
+    dataDirHelp: string
+  },
+): void {
+  const { io, logger, setExit, dataDirOption, dataDirHelp } = deps
+  const run = (action: 'push' | 'pull' | 'status' | 'query') => async (opts: SyncCliOptions) =>
+    setExit(await runSyncCommand(action, opts, { io, logger }))
+  const sync = program
+    .command('sync')
+    .description('sync with the remote profile API (CleverTap or the sandbox)')
+  const connectionOptions = (command: Command): Command =>
+    command
+      .option(
+        '--base-url <url>',
+        'the API base for this run, e.g. http://127.0.0.1:8080 (default: the settings)',
+      )
+      .option('--region <region>', 'a CleverTap region for this run: eu1, in1, sg1, us1, aps3, mec1')
+      .option('--account <id>', 'the account id for this run')
+      .option(
+        '--passcode-file <file>',
+        'a file holding the passcode for this run (never pass it on the command line); needed for a ' +
+          'remote or account other than the saved one',
+      )
+      .option('--json', 'print the summary as JSON')
+      .option(dataDirOption, dataDirHelp)
+  const queryOptions = (command: Command): Command =>
+    command
+      .option('--event <name>', 'the event the downloaded profiles did, e.g. "Charged"')
+      .option('--from <date>', 'the first day, YYYY-MM-DD')
+      .option('--to <date>', 'the last day, YYYY-MM-DD')
+      .option('--field <filter>', FIELD_FLAG_HELP, collect)
+  connectionOptions(sync.command('push').description('upload the changes waiting in the outbox')).action(
+    run('push'),
+  )
+  queryOptions(
+    connectionOptions(
+      sync
+        .command('pull')
+        .description(
+          'download profiles from the server into the local cache (query flags: this run only; ' +
+            'see `sync query` for the saved query)',
+        ),
+    ),
+  ).action(run('pull'))
+  sync
+    .command('status')
+    .description('show changes waiting, refused changes, conflicts and the last sync')
+    .option('--json', 'print the status as JSON')
+    .option(dataDirOption, dataDirHelp)
+    .action(run('status'))
+  queryOptions(
+    sync
+      .command('query')
+      .description('show what a pull downloads; with options, change and save it')
+      .option('--default-event', 'back to the default event (App Launched on CleverTap)')
+      .option('--earliest', 'no first day: from the earliest date')
+      .option('--today', 'no last day: up to the day of the pull')
+      .option('--clear-fields', 'no profile-field filters')
+      .option('--reset', 'back to the default query')
+      .option('--json', 'print the query as JSON')
+      .option(dataDirOption, dataDirHelp),
+  ).action(run('query'))
+}
