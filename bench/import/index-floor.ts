@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
-import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/migrations'
+import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/schema'
 
 /** The import worker's page cache (WORKER_CACHE_KIB in electron/backend/core/imports/import-service.ts). */
 const CACHE_KIB = 32 * 1024

@@ -4,7 +4,7 @@
 import { utilityProcess, type UtilityProcess } from 'electron'
 import type { Envelope } from '../../shared/ipc/envelope'
 import type { ChosenFile, GrantSource } from '../../shared/ipc/file-handle'
-import type { Logger } from '../backend/core/platform/logger'
+import type { Logger } from '../backend/core/platform/index'
 import {
   isFromBackend,
   type FromBackend,

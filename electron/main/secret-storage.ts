@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { safeStorage } from 'electron'
-import { ensurePrivateDir, writePrivateFile } from '../backend/core/platform/private-files'
-import type { SecretStorageInfo } from '../backend/core/platform/secret-store'
+import { ensurePrivateDir, writePrivateFile, type SecretStorageInfo } from '../backend/core/platform/index'
 import type { FromBackend, SecretReply } from '../backend/adapters/utility-process/protocol'
 
 type SecretRequest = Extract<FromBackend, { type: 'secret' }>

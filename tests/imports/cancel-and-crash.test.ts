@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateProfiles } from '../../bench/import/generate'
-import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/migrations'
+import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/schema'
 import { openImportHarness, type ImportHarness } from './harness'
 
 const ROOT = resolve(import.meta.dirname, '../..')

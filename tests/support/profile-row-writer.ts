@@ -1,22 +1,35 @@
-// The store's own path for imported rows: one ProfileChange per row plan, each in a savepoint, exactly as
-// an edit in the app is written (one audit row per changed field). The import uses the set-based
-// ProfileBatchWriter; this path is the reference it is proven equivalent to (tests/imports) and the
-// benchmark's "store path" figure.
+// Test support: the store's own path for imported rows, one ProfileChange per row plan, each in a
+// savepoint, exactly as an edit in the app is written (one audit row per changed field). The import uses
+// the set-based ProfileBatchWriter; this path is the reference it is proven equivalent to (tests/imports)
+// and the benchmark's "store path" figure. It reaches an import through ImportService's `writer` option.
 import { AppError } from '../../shared/ipc/envelope'
 import type { IdentitySetKey } from '../../shared/profile/identity-set'
 import type { Db } from '../../electron/backend/core/db/connection'
 import { findIdentifierHolder } from '../../electron/backend/core/profiles/identifiers'
 import { newObjectId } from '../../electron/backend/core/profiles/object-ids'
 import { ProfileChange } from '../../electron/backend/core/profiles/profile-change'
-import { findProfileRow, findProfileRowById, type ProfileRow } from '../../electron/backend/core/profiles/profile-rows'
+import {
+  findProfileRow,
+  findProfileRowById,
+  type ProfileRow,
+} from '../../electron/backend/core/profiles/profile-rows'
 import { insertBareProfile } from '../../electron/backend/core/profiles/profile-store'
 import { prepared } from '../../electron/backend/core/profiles/statements'
-import { matchOnIdentitySet, setKeysOf, type SetLookup } from '../../electron/backend/core/imports/identity-set-match'
-import type { PlanOutcome } from '../../electron/backend/core/imports/profile-batch-writer'
+import {
+  matchOnIdentitySet,
+  setKeysOf,
+  type SetLookup,
+} from '../../electron/backend/core/imports/identity-set-match'
+import type {
+  PlanOutcome,
+  PlanWriter,
+  PlanWriterFactory,
+} from '../../electron/backend/core/imports/profile-batch-writer'
+import type { ServiceOptions } from '../../electron/backend/core/imports/import-service'
 import type { RowPlan } from '../../electron/backend/core/imports/profile-plan'
 import { nextMultiValue } from '../../electron/backend/core/imports/profile-snapshot'
 
-export class ProfileRowWriter {
+export class ProfileRowWriter implements PlanWriter {
   constructor(
     private readonly db: Db,
     private readonly options: { at: number; actor: string; matchOn: readonly IdentitySetKey[] },
@@ -149,4 +162,11 @@ export class ProfileRowWriter {
       ...(matchedBy === undefined ? {} : { matchedBy }),
     }
   }
+}
+
+export const storeWriter: PlanWriterFactory = (db, options) => new ProfileRowWriter(db, options)
+
+/** In-thread ImportService options for a write path: 'batch' (the app's writer) or 'store' (this one). */
+export function writePath(writer: 'batch' | 'store'): ServiceOptions {
+  return writer === 'store' ? { threading: 'in-thread', writer: storeWriter } : { threading: 'in-thread' }
 }

@@ -6,8 +6,7 @@ import envPaths from 'env-paths'
 export const DATA_DIR_ENV = 'PROFILE_DESK_DATA_DIR'
 export const DATA_DIR_FLAG = '--data-dir'
 export const APP_DIR_NAME = 'profile-desk'
-/** Electron's own profile (Chromium's files) inside the data folder: app.setPath('userData'). */
-export const ELECTRON_PROFILE_FOLDER = 'electron'
+export { ELECTRON_PROFILE_FOLDER } from '../core/platform/index'
 
 export interface DataDirSources {
   /** The value of `--data-dir`, when given. */

@@ -2,7 +2,7 @@
 // stderr, one line redrawn on a terminal or a throttled line per phase in a pipe, Ctrl+C cancels the job.
 import type { JobFinishedEvent, JobProgressEvent } from '../../../../shared/ipc/events'
 import type { Backend } from '../ipc/create-backend'
-import type { CliIo } from './program'
+import type { CliIo } from './io'
 
 /** One backend job followed from the command line: progress on stderr, Ctrl+C cancels it. */
 export interface JobWatch {

@@ -1,5 +1,6 @@
 // Entry of the `profile-desk` command (built to out/main/cli.js; bin/profile-desk.js imports it).
-import { runCli, type CliIo } from './program'
+import type { CliIo } from './io'
+import { runCli } from './program'
 
 const io: CliIo = {
   stdout: (text) => process.stdout.write(text),

@@ -9,11 +9,13 @@ import {
   type ParsedRequestOf,
   type ResponseOf,
 } from '../../../../shared/ipc/contract'
-import { isStoreBusy, STORE_BUSY } from '../../core/db/busy'
-import type { Logger } from '../../core/platform/logger'
+import { isStoreBusy, STORE_BUSY } from '../../core/index'
+import type { Logger } from '../../core/platform/index'
 
 export type Handler<C extends Channel> = (req: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>
 export type Handlers = { [C in Channel]: Handler<C> }
+/** The handlers of the channels whose names start with `prefix` (e.g. 'profiles.'). */
+export type HandlersOf<C extends Channel> = { [K in C]: Handler<K> }
 
 export function createDispatch(handlers: Handlers, logger: Logger) {
   return async function dispatch(channel: string, request: unknown): Promise<Envelope<unknown>> {

@@ -3,7 +3,7 @@
 import { AppError, type Envelope } from '../../../../shared/ipc/envelope'
 import type { ChosenFile } from '../../../../shared/ipc/file-handle'
 import { createBackend as realCreateBackend, type Backend, type BackendPorts } from '../ipc/create-backend'
-import { consoleLogger, type Logger } from '../../core/platform/logger'
+import { consoleLogger, type Logger } from '../../core/platform/index'
 import { dataDirFlagFromArgv, resolveDataDir } from '../data-dir'
 import { isToBackend, type FromBackend, type GrantFile } from './protocol'
 import { ParentSecretStore } from './secrets-bridge'

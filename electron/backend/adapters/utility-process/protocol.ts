@@ -2,7 +2,7 @@
 // postMessage). Requests carry an id so replies can arrive in any order.
 import type { Envelope } from '../../../../shared/ipc/envelope'
 import { GRANT_SOURCES, type GrantSource } from '../../../../shared/ipc/file-handle'
-import type { SecretStorageInfo } from '../../core/platform/secret-store'
+import type { SecretStorageInfo } from '../../core/platform/index'
 
 /** The backend asks main for secrets: only main can use Electron's safeStorage. */
 export type SecretOp = 'describe' | 'get' | 'set' | 'delete'

@@ -1,6 +1,6 @@
 // The secret store of the backend in Electron's utility process: every call is a `secret` message to the
 // main process, which alone can use safeStorage (electron/main/secret-storage.ts), answered by id.
-import type { SecretStorageInfo, SecretStore } from '../../core/platform/secret-store'
+import type { SecretStorageInfo, SecretStore } from '../../core/platform/index'
 import type { FromBackend, SecretOp, SecretReply } from './protocol'
 
 interface Waiting {

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { EventName } from '../../../../shared/ipc/events'
 import type { Backend } from '../ipc/create-backend'
-import type { Logger } from '../../core/platform/logger'
+import type { Logger } from '../../core/platform/index'
 
 export interface EventStreamLimits {
   /** Streams open at once; more are refused (each browser tab holds one). */

@@ -9,7 +9,7 @@ import { resolve } from 'node:path'
 import type { AppErrorShape, Envelope, ErrorCode } from '../../../../shared/ipc/envelope'
 import { WEB_EVENTS_PATH, WEB_RPC_PREFIX, WEB_TOKEN_PARAM } from '../../../../shared/ipc/bridge'
 import type { Backend } from '../ipc/create-backend'
-import type { Logger } from '../../core/platform/logger'
+import type { Logger } from '../../core/platform/index'
 import { createEventStreams, DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits } from './event-streams'
 import { findRendererFile, rendererCsp, securityHeaders } from './renderer-files'
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import type { Logger } from '../../core/platform/logger'
+import type { Logger } from '../../core/platform/index'
 
 /**
  * Used when the renderer's index.html carries no CSP meta tag. Styles allow 'unsafe-inline' because

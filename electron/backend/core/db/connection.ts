@@ -1,10 +1,9 @@
-// Opens the profile database: WAL, one writer, foreign keys, migrations in one transaction. The file and
-// its -wal/-shm companions are owner-only (0600).
+// Opens the profile database: WAL, one writer, foreign keys, migrations in one transaction (the runner:
+// migrate.ts). The file and its -wal/-shm companions are owner-only (0600).
 import { closeSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import { AppError } from '../../../../shared/ipc/envelope'
 import { openPrivateFile, tightenFile } from '../platform/private-files'
-import { LATEST_VERSION, MIGRATIONS, type Migration } from '../profiles/migrations'
+import { migrate, newerDatabaseError, type Migration } from './migrate'
 
 export type Db = Database.Database
 
@@ -21,7 +20,13 @@ function privateDatabaseFile(file: string): void {
   for (const suffix of COMPANIONS) tightenFile(`${file}${suffix}`)
 }
 
-export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS): Db {
+/**
+ * The schema: brought up to date by the backend's own connection (every feature's migrations, from the
+ * composition root), or expected current by a second connection opened after that (the import worker's).
+ */
+export type SchemaPlan = { migrations: readonly Migration[] } | { expectVersion: number }
+
+export function openDatabase(file: string, schema: SchemaPlan): Db {
   privateDatabaseFile(file)
   const db = new Database(file)
   try {
@@ -32,7 +37,8 @@ export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS)
     // A bulk import's one transaction grows the WAL to the size of everything it wrote (gigabytes for a
     // million rows); once checkpointed, the file is cut back to this instead of staying that large.
     db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
-    migrate(db, migrations)
+    if ('migrations' in schema) migrate(db, schema.migrations)
+    else expectVersion(db, schema.expectVersion)
     for (const suffix of COMPANIONS) tightenFile(`${file}${suffix}`)
     return db
   } catch (error) {
@@ -41,25 +47,10 @@ export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS)
   }
 }
 
-export function migrate(db: Db, migrations: Migration[] = MIGRATIONS): void {
-  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0)
+function expectVersion(db: Db, expected: number): void {
   const current = db.pragma('user_version', { simple: true }) as number
-  if (current > latest) {
-    throw new AppError(
-      'conflict',
-      `This database was written by a newer version of Profile Desk (schema ${current}; this app knows up to ${latest}). ` +
-        'Update Profile Desk, or choose another data folder with --data-dir.',
-      { schema: current, supported: latest },
-    )
+  if (current > expected) throw newerDatabaseError(current, expected)
+  if (current < expected) {
+    throw new Error(`The database is at schema ${current}, not ${expected}: it was replaced while in use.`)
   }
-  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version)
-  if (pending.length === 0) return
-  db.transaction(() => {
-    for (const m of pending) {
-      m.up(db)
-      db.pragma(`user_version = ${m.version}`)
-    }
-  }).immediate()
 }
-
-export { LATEST_VERSION }

@@ -6,7 +6,11 @@ import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import Papa from 'papaparse'
 import { AppError } from '../../../../shared/ipc/envelope'
-import { MAX_IMPORT_COLUMNS, type FileFacts, type ImportEncoding } from '../../../../shared/ipc/channels/imports'
+import {
+  MAX_IMPORT_COLUMNS,
+  type FileFacts,
+  type ImportEncoding,
+} from '../../../../shared/ipc/channels/imports'
 import { assertHeaderWidth, tooManyColumns } from './header-width'
 import { InvalidEncodingError, StreamDecoder } from './text-decoding'
 

@@ -13,7 +13,11 @@ import type {
   RowProblem,
 } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
-import { describeValue, isPlaceholderIdentifier, validateIdentifier } from '../../../../shared/profile/catalogue'
+import {
+  describeValue,
+  isPlaceholderIdentifier,
+  validateIdentifier,
+} from '../../../../shared/profile/catalogue'
 import { toDollarDate } from '../../../../shared/profile/validators-dates'
 import type { Db } from '../db/connection'
 import { findIdentifierHolder } from '../profiles/identifiers'

@@ -12,7 +12,7 @@ import {
   type GrantSource,
 } from '../../../../shared/ipc/file-handle'
 import { AppError } from '../../../../shared/ipc/envelope'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import { Uploads } from './uploads'
 
 /** Grants are kept in memory for the backend's life; the oldest go first past this many. */
@@ -135,12 +135,17 @@ export interface UploadOptions {
   sweepEveryMs?: number
 }
 
-/**
- * The backend's chosen files: grants and uploads, with abandoned uploads swept at start-up and then
- * periodically (by the backend's clock, so a test can move time), until the backend closes.
- */
-export function openChosenFiles(ctx: BackendContext, options: UploadOptions = {}): ChosenFiles {
+/** The backend's chosen files: grants and uploads (the sweep of abandoned uploads: startUploadSweep). */
+export function createChosenFiles(ctx: BackendContext): ChosenFiles {
   const uploads = new Uploads(ctx.dataDir, ctx.clock)
+  return { grants: new FileGrants(ctx.dataDir, uploads), uploads }
+}
+
+/**
+ * Start-up work: abandoned uploads are swept now and then periodically (by the backend's clock, so a test
+ * can move time), until the backend closes.
+ */
+export function startUploadSweep(ctx: BackendContext, uploads: Uploads, options: UploadOptions = {}): void {
   const keepMs = options.keepMs ?? UPLOAD_KEEP_MS
   const sweep = (): void => {
     try {
@@ -157,5 +162,4 @@ export function openChosenFiles(ctx: BackendContext, options: UploadOptions = {}
   // The sweep never keeps a command-line process alive.
   timer.unref()
   ctx.onClose(() => clearInterval(timer))
-  return { grants: new FileGrants(ctx.dataDir, uploads), uploads }
 }

@@ -12,7 +12,7 @@ import type {
   MappingChoice,
 } from '../../../../shared/ipc/channels/imports'
 import { AppError, isErrorCode } from '../../../../shared/ipc/envelope'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import type { JobControl } from '../jobs/registry'
 import { nowSeconds } from '../profiles/statements'
 import { runEventImport } from './event-import'
@@ -21,6 +21,7 @@ import { assertRunnable, prepareImport } from './import-setup'
 import { runProfileImport } from './profile-import'
 import { rejectedRowsPath } from './rejected-rows'
 import type { RunHooks, RunSpec } from './run-report'
+import type { PlanWriterFactory } from './profile-batch-writer'
 import type { FromWorker, ToWorker } from './worker-protocol'
 
 export interface RunRequest {
@@ -37,7 +38,11 @@ export interface RunRequest {
 export interface ServiceOptions {
   /** 'auto': a worker thread when the entry exists, else in-thread. Tests and the benchmark may force one. */
   threading?: 'auto' | 'worker' | 'in-thread'
-  writer?: 'batch' | 'store'
+  /**
+   * Imports write through this instead of the batch writer (tests and the benchmark: the store's own
+   * path). Such runs go in-thread: a function cannot be sent to the worker.
+   */
+  writer?: PlanWriterFactory
 }
 
 /** Budgets: in-thread a run must give the event loop back quickly; a worker can write longer batches. */
@@ -138,7 +143,6 @@ export class ImportService {
       startedAt,
       errorFilePath: rejectedRowsPath(ctx.dataDir, runId),
       ...budget,
-      writer: this.options.writer ?? 'batch',
     }
     this.active = { runId, mode }
     let release = (): void => undefined
@@ -166,7 +170,9 @@ export class ImportService {
 
   private launch(): WorkerLaunch | null {
     const threading = this.options.threading ?? threadingFromEnv()
-    if (threading === 'in-thread') return null
+    if (this.options.writer && threading === 'worker')
+      throw new AppError('internal', 'An import with its own writer runs in-thread, not in the worker.')
+    if (threading === 'in-thread' || this.options.writer) return null
     const launch = workerLaunch()
     if (!launch && threading === 'worker')
       throw new AppError('internal', 'The import worker is not available in this build.')
@@ -196,6 +202,7 @@ export class ImportService {
       progress: (phase, done, total) => control.progress(phase, done, total),
       changed: this.changedNotifier(),
       now: () => this.ctx.clock(),
+      ...(this.options.writer ? { writer: this.options.writer } : {}),
     }
     return spec.kind === 'profiles'
       ? runProfileImport(this.ctx.db, spec, hooks)
@@ -211,6 +218,7 @@ export class ImportService {
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
         workerData: {
           databaseFile: this.ctx.db.name,
+          schemaVersion: this.ctx.db.pragma('user_version', { simple: true }) as number,
           spec,
           clockOffset: this.ctx.clock() - Date.now(),
           cacheKib: WORKER_CACHE_KIB,

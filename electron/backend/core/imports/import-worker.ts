@@ -10,6 +10,8 @@ import type { FromWorker, ToWorker } from './worker-protocol'
 
 interface WorkerInput {
   databaseFile: string
+  /** The schema the backend's connection brought the database to: this connection expects the same. */
+  schemaVersion: number
   spec: RunSpec
   /** ctx.clock() - Date.now() in the backend, so times agree with an injected clock. */
   clockOffset: number
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
   port.on('message', (message: ToWorker) => {
     if (message.type === 'cancel') controller.abort()
   })
-  const db = openDatabase(input.databaseFile)
+  const db = openDatabase(input.databaseFile, { expectVersion: input.schemaVersion })
   db.pragma(`cache_size = -${input.cacheKib}`)
   try {
     const hooks = {

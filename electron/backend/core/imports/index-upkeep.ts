@@ -13,9 +13,10 @@
 // - Batched: otherwise the import commits batch by batch (edits and syncs interleave) with the indexes
 //   live. When the rows actually written turn out many next to the table, the trigram index alone is
 //   deferred: its triggers are dropped under the store's bulk-load flag and it is rebuilt at the end (or at
-//   the next start if the process dies: sample/bulk-insert.ts finishInterruptedBulkLoad).
+//   the next start if the process dies: core/db/bulk-load.ts finishInterruptedBulkLoad).
 import type { Db } from '../db/connection'
 import { deferTextIndex, dropForBulkLoad, finishBulkLoad, rebuildAfterBulkLoad } from '../db/bulk-load'
+import { PROFILE_BULK_STRUCTURES } from '../profiles/schema'
 
 /** Below this many rows the live indexes are cheap enough. */
 export const BULK_MIN_ROWS = 20_000
@@ -41,13 +42,17 @@ export function shouldImportInBulk(fileRows: number, existingProfiles: number): 
  */
 export function beginBulkImport(db: Db, options: { phoneLookups: boolean }): void {
   if (!db.inTransaction) throw new Error('beginBulkImport runs inside the import transaction')
-  dropForBulkLoad(db, options.phoneLookups ? new Set([...KEPT_LIVE, 'profiles_phone_key']) : KEPT_LIVE)
+  dropForBulkLoad(
+    db,
+    PROFILE_BULK_STRUCTURES,
+    options.phoneLookups ? new Set([...KEPT_LIVE, 'profiles_phone_key']) : KEPT_LIVE,
+  )
 }
 
 /** Inside the import's one transaction, after its last row: indexes, trigram index, counts, triggers. */
 export function finishBulkImport(db: Db): void {
   if (!db.inTransaction) throw new Error('finishBulkImport runs inside the import transaction')
-  rebuildAfterBulkLoad(db)
+  rebuildAfterBulkLoad(db, PROFILE_BULK_STRUCTURES)
 }
 
 function shouldDeferTextIndex(rowsToWrite: number, existingProfiles: number): boolean {
@@ -74,12 +79,12 @@ export class TextIndexUpkeep {
     const projected = written + ((this.totalRows - read) * written) / read
     if (written >= 2_000 && shouldDeferTextIndex(projected, this.existing)) {
       commit()
-      this.deferred = deferTextIndex(this.db)
+      this.deferred = deferTextIndex(this.db, PROFILE_BULK_STRUCTURES)
     }
   }
 
   /** Rebuilds the trigram index if it was deferred. */
   finish(): void {
-    if (this.deferred) finishBulkLoad(this.db)
+    if (this.deferred) finishBulkLoad(this.db, PROFILE_BULK_STRUCTURES)
   }
 }

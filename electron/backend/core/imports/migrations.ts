@@ -1,8 +1,9 @@
-// Schema version 2 (electron/backend/db/migrations.ts): the import history, saved mappings, and the keys of
+// The imports feature's migration, schema version 2: the import history, saved mappings, and the keys of
 // imported events (so running an events file again stores nothing twice).
 import type Database from 'better-sqlite3'
+import type { Migration } from '../db/migrate'
 
-export function upgradeImportSchema(db: Database.Database): void {
+function upgradeImportSchema(db: Database.Database): void {
   db.exec(`
     -- Every dry run and import: file, who, when, mapping, counts, status. Times are epoch milliseconds.
     CREATE TABLE import_runs (
@@ -39,3 +40,11 @@ export function upgradeImportSchema(db: Database.Database): void {
     CREATE TABLE imported_events (key TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
   `)
 }
+
+export const IMPORT_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 2,
+    description: 'imports: run history, saved mappings, imported event keys',
+    up: upgradeImportSchema,
+  },
+]

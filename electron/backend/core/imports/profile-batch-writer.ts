@@ -51,6 +51,17 @@ export interface BatchOptions {
   matchOn: readonly IdentitySetKey[]
 }
 
+/** Writes a batch of row plans inside the caller's transaction (or, in a dry run, resolves them). */
+export interface PlanWriter {
+  run(plans: readonly RowPlan[]): PlanOutcome[]
+}
+
+/**
+ * A writer used instead of the batch writer for an import (never a dry run): tests and the benchmark
+ * compare the store's own row-by-row path (tests/support/profile-row-writer.ts) with the batch writer.
+ */
+export type PlanWriterFactory = (db: Db, options: BatchOptions) => PlanWriter
+
 /** Audit actions of the import's one-row-per-change audit entries. */
 export const IMPORT_AUDIT = { create: 'import.create', update: 'import.update' } as const
 
@@ -72,7 +83,7 @@ interface Commit {
   after: ProfileSnapshot
 }
 
-export class ProfileBatchWriter {
+export class ProfileBatchWriter implements PlanWriter {
   /** The account's custom property types, grown by the keys this import introduces. */
   private readonly types: Map<string, CustomPropertyType>
   private readonly newTypes = new Map<string, CustomPropertyType>()

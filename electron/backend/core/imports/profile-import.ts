@@ -21,9 +21,8 @@ import { streamCsvRows, windows1252Notice, type StreamStats } from './csv-reader
 import { finishRun, recordProgress } from './import-runs'
 import { FileKeys } from './file-keys'
 import { sequentialObjectIds } from './object-id-source'
-import { ProfileBatchWriter, type PlanOutcome } from './profile-batch-writer'
+import { ProfileBatchWriter, type PlanOutcome, type PlanWriter } from './profile-batch-writer'
 import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
-import { ProfileRowWriter } from '../../../../tests/support/profile-row-writer'
 import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
 import { beginBulkImport, finishBulkImport, shouldImportInBulk, TextIndexUpkeep } from './index-upkeep'
 
@@ -58,7 +57,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
     if (scan === null) status = 'cancelled'
     else {
       const existing = spec.mode === 'import' ? countProfiles(db, {}) : 0
-      bulk = spec.mode === 'import' && spec.writer !== 'store' && shouldImportInBulk(scan.rows, existing)
+      bulk = spec.mode === 'import' && hooks.writer === undefined && shouldImportInBulk(scan.rows, existing)
       const upkeep = spec.mode === 'import' && !bulk ? new TextIndexUpkeep(db, scan.rows, existing) : null
       try {
         const write = { bulk, upkeep }
@@ -175,9 +174,9 @@ async function writeRows(
   const matchOn = readIdentitySet(db)
   const matched = { Email: 0, Phone: 0 }
   const options = { at: spec.at, actor: spec.actor, write, newObjectId: sequentialObjectIds(), matchOn }
-  const writer =
-    write && spec.writer === 'store'
-      ? new ProfileRowWriter(db, options)
+  const writer: PlanWriter =
+    write && hooks.writer
+      ? hooks.writer(db, options)
       : new ProfileBatchWriter(db, loadCustomTypes(db), options)
   const { tracker, rows: totalRows } = scan
   const maxBatch = Math.max(

@@ -13,6 +13,7 @@ import type {
 } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { CsvLayout } from './csv-reader'
+import type { PlanWriterFactory } from './profile-batch-writer'
 import { RejectedRowsFile } from './rejected-rows'
 
 /** Everything a run needs, as plain data (it crosses into a worker thread). */
@@ -40,8 +41,6 @@ export interface RunSpec {
   batchMs: number
   /** How long a write transaction may stay open across batches (ms); 0: one transaction per batch. */
   txMs: number
-  /** 'store' writes each row through ProfileChange (the reference path) instead of the batch writer. */
-  writer: 'batch' | 'store'
 }
 
 export interface RunHooks {
@@ -51,6 +50,8 @@ export interface RunHooks {
   changed(): void
   /** Epoch milliseconds. */
   now(): number
+  /** An import's writer instead of the batch writer (in-thread only: a function cannot reach a worker). */
+  writer?: PlanWriterFactory
 }
 
 const LIST_LIMIT = 100

@@ -1,6 +1,7 @@
 // The audit log: one row per changed field (who, when, what, old -> new as JSON), kept after a delete.
 import type { AuditEntry } from '../../../../shared/profile/types'
 import type { Db } from '../db/connection'
+import { requireProfileRow } from './profile-rows'
 import { prepared } from './statements'
 
 export interface AuditWrite {
@@ -61,4 +62,19 @@ export function readHistory(
       newValue: r.new_value === null ? null : (JSON.parse(r.new_value) as unknown),
     })),
   }
+}
+
+/**
+ * The history profiles.history shows. It outlives the profile (a deleted profile's audit stays readable);
+ * an id with no history and no profile is not_found.
+ */
+export function readProfileHistory(
+  db: Db,
+  objectId: string,
+  offset: number,
+  limit: number,
+): { items: AuditEntry[]; total: number } {
+  const history = readHistory(db, objectId, offset, limit)
+  if (history.total === 0) requireProfileRow(db, objectId)
+  return history
 }

@@ -6,7 +6,7 @@ import {
   type ControlGroupHolder,
   type ProfileDetail,
 } from '../../../../shared/profile/types'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { ProfileChange } from './profile-change'
 import { describeProfile, requireProfileRow, toHolder, type ProfileRow } from './profile-rows'

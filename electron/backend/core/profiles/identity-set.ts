@@ -7,7 +7,7 @@ import {
   type IdentitySetKey,
   type IdentitySetView,
 } from '../../../../shared/profile/identity-set'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { prepared } from './statements'
 

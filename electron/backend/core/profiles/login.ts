@@ -13,7 +13,7 @@ import {
   validateIdentifier,
   validatePropertyKey,
 } from '../../../../shared/profile/catalogue'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { findIdentifierHolder, type StoredIdentifier } from './identifiers'
 import { newObjectId } from './object-ids'

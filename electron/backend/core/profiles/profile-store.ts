@@ -3,7 +3,7 @@
 import type { PropertyChange } from '../../../../shared/ipc/contract'
 import type { Identifier, ProfileDetail, PropertyValue } from '../../../../shared/profile/types'
 import { deriveProfileType } from '../../../../shared/profile/identity'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { writeAudit } from './audit'
 import { identifierLabel, loadIdentifiers, normaliseIdentifier, toIdentifier } from './identifiers'

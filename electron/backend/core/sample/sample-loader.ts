@@ -6,7 +6,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { JobHandle } from '../../../../shared/ipc/contract'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { applyEvent, type WriteOptions } from '../profiles/login'
 import { ProfileChange } from '../profiles/profile-change'
@@ -15,6 +15,7 @@ import { loadCustomTypes } from '../profiles/properties'
 import { countProfiles } from '../profiles/search'
 import { nowSeconds } from '../profiles/statements'
 import { beginBulkLoad, finishBulkLoad } from '../db/bulk-load'
+import { PROFILE_BULK_STRUCTURES } from '../profiles/schema'
 import { SAMPLE_CUSTOM_TYPES, SampleGenerator, type SampleProfile } from './generator'
 import { SampleWriter } from './sample-writer'
 
@@ -90,7 +91,7 @@ export async function loadSampleData(
     let skipped = 0
     let done = 0
     let indexingSeconds = 0
-    if (bulk) beginBulkLoad(db)
+    if (bulk) beginBulkLoad(db, PROFILE_BULK_STRUCTURES)
     try {
       while (done < total && !options.signal?.aborted) {
         const size = Math.min(bulk ? BULK_BATCH : SMALL_BATCH, total - done)
@@ -112,7 +113,7 @@ export async function loadSampleData(
       if (bulk) {
         options.progress?.('indexing', done, total)
         const indexing = performance.now()
-        finishBulkLoad(db)
+        finishBulkLoad(db, PROFILE_BULK_STRUCTURES)
         indexingSeconds = Math.round((performance.now() - indexing) / 10) / 100
       }
     }

@@ -1,9 +1,10 @@
-// Schema version 4 (electron/backend/db/migrations.ts): SFTP sources (secrets live in the secret store,
+// The SFTP feature's migration, schema version 4: SFTP sources (secrets live in the secret store,
 // never here), their runs and each file a run took, which is also what already-imported files are
 // recognised by (name, size, modification time and content hash).
 import type Database from 'better-sqlite3'
+import type { Migration } from '../db/migrate'
 
-export function upgradeSftpSchema(db: Database.Database): void {
+function upgradeSftpSchema(db: Database.Database): void {
   db.exec(`
     -- Times are epoch milliseconds.
     CREATE TABLE sftp_sources (
@@ -68,3 +69,11 @@ export function upgradeSftpSchema(db: Database.Database): void {
     CREATE INDEX sftp_files_imported ON sftp_files(source_id, name, size, mtime, sha256) WHERE status = 'imported';
   `)
 }
+
+export const SFTP_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 4,
+    description: 'sftp: import sources, their runs and the files each run took',
+    up: upgradeSftpSchema,
+  },
+]

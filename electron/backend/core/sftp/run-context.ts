@@ -1,6 +1,6 @@
 // What the steps of a run share: the run's context, the files it takes, and its connection (opened when
 // needed, opened again after it dropped, with backoff between attempts).
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import { openSession, type ConnectSpec, type SftpSession } from './connection'
 import { requestFailure, SftpFailure } from './failure'
 import type { Manifest } from './manifest'

@@ -12,7 +12,7 @@ import {
   type SourceSettings,
 } from '../../../../shared/ipc/channels/sftp'
 import { AppError } from '../../../../shared/ipc/envelope'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import type { JobControl } from '../jobs/registry'
 import { testConnection } from './connection-test'
 import {
@@ -24,7 +24,7 @@ import {
   runningRun,
   startRun,
 } from './history'
-import { resolveSftpOptions, type ResolvedSftpOptions } from './options'
+import { resolveSftpOptions, type ResolvedSftpOptions, type SftpOptions } from './options'
 import { runSource } from './runner'
 import { nextRunAt } from './schedule'
 import { SftpScheduler } from './scheduler'
@@ -93,18 +93,17 @@ export class SftpService {
   /** The backend is closing: nothing new starts (a scheduled start may still be reading its secrets). */
   private closed = false
 
-  /** `imports` is the backend's one ImportService (the wizard's too), so imports run one at a time overall. */
+  /**
+   * `imports` is the backend's one ImportService (the wizard's too), so imports run one at a time overall;
+   * `options` the scheduler on/off and timers, waits and retries for tests.
+   */
   constructor(
     private readonly ctx: BackendContext,
     imports: ImportService,
+    options: SftpOptions = {},
   ) {
-    this.options = resolveSftpOptions(ctx.sftp, ctx.host)
+    this.options = resolveSftpOptions(options, ctx.host)
     this.importer = new SpoolImporter(ctx, imports)
-    const interrupted = markInterruptedRuns(ctx.db, ctx.clock())
-    if (interrupted > 0)
-      ctx.logger.warn(
-        `${interrupted} SFTP ${interrupted === 1 ? 'run was' : 'runs were'} interrupted and marked so.`,
-      )
     this.scheduler = new SftpScheduler(
       {
         sources: () =>
@@ -124,6 +123,19 @@ export class SftpService {
       ctx.clock,
       this.options.checkIntervalMs,
     )
+  }
+
+  /**
+   * Start-up work, run once by the composition root: runs a dead process left "running" are marked
+   * interrupted, and due sources start when the scheduler is on. Nothing new starts once the backend closes.
+   */
+  start(): void {
+    const ctx = this.ctx
+    const interrupted = markInterruptedRuns(ctx.db, ctx.clock())
+    if (interrupted > 0)
+      ctx.logger.warn(
+        `${interrupted} SFTP ${interrupted === 1 ? 'run was' : 'runs were'} interrupted and marked so.`,
+      )
     ctx.onClose(() => {
       this.closed = true
       this.scheduler.stop()

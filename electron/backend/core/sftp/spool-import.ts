@@ -8,7 +8,7 @@ import type {
   ProfileImportCounts,
 } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import { getRun } from '../imports/import-runs'
 import type { ImportService } from '../imports/import-service'
 

@@ -1,12 +1,13 @@
-// Schema version 3: what sync keeps. The outbox is rebuilt with AUTOINCREMENT (an id is never reused
+// The sync feature's migration, schema version 3: what sync keeps. The outbox is rebuilt with AUTOINCREMENT (an id is never reused
 // after a push empties the table, so idempotency keys derived from ids stay unique) and gains its
 // delivery state; conflicts, run history and tombstones of remote deletes get their own tables.
 // An accepted entry leaves the queue when its id goes into outbox_done (a small append-only table of
 // integers); the outbox row is deleted later, in slices: deleting or rewriting 100k wide rows during a
 // push costs more than the push's own work.
 import type Database from 'better-sqlite3'
+import type { Migration } from '../db/migrate'
 
-export function upgradeSyncSchema(db: Database.Database): void {
+function upgradeSyncSchema(db: Database.Database): void {
   const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('outbox')").all()
   const copied = ['id', 'object_id', 'kind', 'payload', 'base', 'created_at'].filter((name) =>
     columns.some((column) => column.name === name),
@@ -76,3 +77,11 @@ export function upgradeSyncSchema(db: Database.Database): void {
     ) STRICT, WITHOUT ROWID;
   `)
 }
+
+export const SYNC_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 3,
+    description: 'sync: outbox delivery state (AUTOINCREMENT ids), conflicts, runs, tombstones',
+    up: upgradeSyncSchema,
+  },
+]

@@ -9,10 +9,10 @@ import type {
 } from '../../../../shared/ipc/channels/sync'
 import { describePullQuery, queryBody } from '../../../../shared/sync/pull-query'
 import { AppError, type ErrorCode } from '../../../../shared/ipc/envelope'
-import type { BackendContext } from '../platform/context'
+import type { BackendContext } from '../context'
 import { CleverTapClient, type RemoteConnection } from './client'
 import { purgeDone } from './outbox-queue'
-import { type ResolvedSyncOptions, resolveSyncOptions } from './options'
+import { type ResolvedSyncOptions, resolveSyncOptions, type SyncOptions } from './options'
 import { runPull, type PullResult } from './pull'
 import { runPush, type Contact, type PushResult } from './push'
 import { RunHistory } from './runs'
@@ -54,12 +54,15 @@ export class SyncService {
   private queue: Promise<unknown> = Promise.resolve()
   private purging = false
 
-  constructor(private readonly ctx: BackendContext) {
-    this.options = resolveSyncOptions(ctx.sync)
+  /** `options`: sync tuning (background sync on/off; timers, sleep and retry policy for tests). */
+  constructor(
+    private readonly ctx: BackendContext,
+    options: SyncOptions = {},
+  ) {
+    this.options = resolveSyncOptions(options)
     this.settings = new SyncSettings(ctx.db, ctx.secrets)
     this.runs = new RunHistory(ctx.db)
     this.status = new SyncStatusTracker(ctx.db, this.settings, ctx.events, this.options.timers)
-    this.runs.markInterrupted(ctx.clock())
     this.scheduler = new SyncScheduler(
       {
         enabled: () => this.options.autoSync && this.settings.read().autoSync && this.settings.isConfigured(),
@@ -81,6 +84,16 @@ export class SyncService {
       ctx.clock,
       this.options,
     )
+  }
+
+  /**
+   * Start-up work, run once by the composition root: runs a dead process left "running" are marked
+   * interrupted, local changes wake the scheduler, auto-sync starts (when a remote is configured and it is
+   * on) and sent rows are purged in the background. Everything stops when the backend closes.
+   */
+  start(): void {
+    const ctx = this.ctx
+    this.runs.markInterrupted(ctx.clock())
     const offChanged = ctx.events.on('profiles.changed', () => {
       this.status.refreshSoon()
       this.scheduler.changed()

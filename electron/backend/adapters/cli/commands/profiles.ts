@@ -1,5 +1,5 @@
-// `profile show|events|delete KEY`, `control-groups list|exclude|include` and `settings identity-set`:
-// one profile and the account's profile rules from the shell. A KEY is anything profiles.lookup takes
+// `search`, `event record`, `profile show|events|delete KEY`, `control-groups list|exclude|include` and
+// `settings identity-set`: profiles and the account's profile rules from the shell. A KEY is anything profiles.lookup takes
 // (profile id, any identifier value, or kind:value); a key that matches several profiles lists them and
 // exits 1, so a script never acts on the wrong person.
 import type { Command } from 'commander'
@@ -8,16 +8,18 @@ import { describeIdentitySet, IDENTITY_SET_KEYS } from '../../../../../shared/pr
 import { CONTROL_GROUP_LOCAL_NOTE, REMOTE_DELETE_NOTICE } from '../../../../../shared/profile/remote-notices'
 import type { LookupCandidate, ProfileDetail } from '../../../../../shared/profile/types'
 import type { Backend } from '../../ipc/create-backend'
-import { EXIT_ERROR, EXIT_OK, json, parseIntOption, withBackend } from '../open-backend'
-import { formatCandidates, formatExclusions, formatProfile, formatTimeline } from '../format/profiles'
-import type { CliIo } from '../program'
-
-export interface ProfileCliDeps {
-  io: CliIo
-  setExit(code: number): void
-  dataDirOption: string
-  dataDirHelp: string
-}
+import { EXIT_ERROR, EXIT_OK } from '../exit-codes'
+import {
+  formatCandidates,
+  formatExclusions,
+  formatProfile,
+  formatRecordedEvent,
+  formatSearch,
+  formatTimeline,
+} from '../format/profiles'
+import { json, type CliIo, type CommandDeps } from '../io'
+import { withBackend } from '../open-backend'
+import { parseIntOption } from '../options'
 
 interface CommonOptions {
   json?: boolean
@@ -47,7 +49,7 @@ async function lookup(backend: Backend, key: string, io: CliIo, asJson: boolean)
 }
 
 /** Runs a command that looks a profile up; an ambiguous key ends it with exit 1. */
-async function run(deps: ProfileCliDeps, work: () => Promise<number>): Promise<void> {
+async function run(deps: CommandDeps, work: () => Promise<number>): Promise<void> {
   try {
     deps.setExit(await work())
   } catch (error) {
@@ -56,7 +58,7 @@ async function run(deps: ProfileCliDeps, work: () => Promise<number>): Promise<v
   }
 }
 
-function registerProfile(program: Command, deps: ProfileCliDeps): void {
+function registerProfile(program: Command, deps: CommandDeps): void {
   const { io, dataDirOption, dataDirHelp } = deps
   const profile = program.command('profile').description('one profile')
   profile
@@ -137,7 +139,7 @@ function registerProfile(program: Command, deps: ProfileCliDeps): void {
     )
 }
 
-function registerControlGroups(program: Command, deps: ProfileCliDeps): void {
+function registerControlGroups(program: Command, deps: CommandDeps): void {
   const { io, dataDirOption, dataDirHelp } = deps
   const groups = program
     .command('control-groups')
@@ -195,7 +197,7 @@ function registerControlGroups(program: Command, deps: ProfileCliDeps): void {
   }
 }
 
-function registerSettings(program: Command, deps: ProfileCliDeps): void {
+function registerSettings(program: Command, deps: CommandDeps): void {
   const { io, dataDirOption, dataDirHelp } = deps
   const settings = program.command('settings').description('account settings kept in the data folder')
   settings
@@ -233,7 +235,85 @@ function splitKeys(raw: string): string[] {
     .map((part) => IDENTITY_SET_KEYS.find((key) => key.toLowerCase() === part.toLowerCase()) ?? part)
 }
 
-export function registerProfileCommands(program: Command, deps: ProfileCliDeps): void {
+function parseProps(raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch (error) {
+    throw new AppError('validation', `--props is not valid JSON: ${(error as Error).message}`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AppError('validation', '--props must be a JSON object, e.g. \'{"Amount": 12.5}\'.')
+  }
+  return value as Record<string, unknown>
+}
+
+/** `search QUERY`. */
+export function registerSearchCommand(program: Command, deps: CommandDeps): void {
+  const { io, setExit, dataDirOption, dataDirHelp } = deps
+  program
+    .command('search')
+    .description('find profiles by identity, email, phone, name or profile id')
+    .argument('<query>', 'what to look for')
+    .option('--json', 'print the result as JSON')
+    .option('--limit <n>', 'at most this many results', parseIntOption('--limit', 1, 500), 20)
+    .option(dataDirOption, dataDirHelp)
+    .action(async (query: string, opts: { json?: boolean; limit: number; dataDir?: string }) => {
+      const result = await withBackend(opts.dataDir, io, (b) =>
+        b.call('profiles.search', { query, limit: opts.limit }),
+      )
+      io.stdout(opts.json ? json(result) : `${formatSearch(query, result)}\n`)
+      setExit(EXIT_OK)
+    })
+}
+
+/** `event record`. */
+export function registerEventCommands(program: Command, deps: CommandDeps): void {
+  const { io, setExit, dataDirOption, dataDirHelp } = deps
+  const event = program.command('event').description('events')
+  event
+    .command('record')
+    .description('record an event for a device, applying the login rule when an identity is given')
+    .requiredOption('--device <id>', 'the device id')
+    .option('--identity <identity>', 'the identity the user logged in with')
+    .requiredOption('--name <event>', 'the event name, e.g. "Product Viewed"')
+    .option('--props <json>', 'event properties as a JSON object')
+    .option(
+      '--ts <epoch>',
+      'when it happened, in seconds since the epoch',
+      parseIntOption('--ts', 1, 32_503_680_000),
+    )
+    .option('--json', 'print the result as JSON')
+    .option(dataDirOption, dataDirHelp)
+    .action(
+      async (opts: {
+        device: string
+        identity?: string
+        name: string
+        props?: string
+        ts?: number
+        json?: boolean
+        dataDir?: string
+      }) => {
+        const props = parseProps(opts.props)
+        const result = await withBackend(opts.dataDir, io, (b) =>
+          b.call('events.record', {
+            deviceId: opts.device,
+            name: opts.name,
+            ...(opts.identity !== undefined ? { identity: opts.identity } : {}),
+            ...(props !== undefined ? { props } : {}),
+            ...(opts.ts !== undefined ? { ts: opts.ts } : {}),
+          }),
+        )
+        io.stdout(opts.json ? json(result) : `${formatRecordedEvent(opts.name, opts.identity, result)}\n`)
+        setExit(EXIT_OK)
+      },
+    )
+}
+
+/** `profile …`, `control-groups …` and `settings identity-set`. */
+export function registerProfileCommands(program: Command, deps: CommandDeps): void {
   registerProfile(program, deps)
   registerControlGroups(program, deps)
   registerSettings(program, deps)

@@ -4,16 +4,11 @@
 // refused (exit 2). Exit 0 when the connection works, 1 when it does not.
 import type { Command } from 'commander'
 import type { SftpSourceView, SourceFields } from '../../../../../shared/ipc/channels/sftp'
-import {
-  EXIT_ERROR,
-  EXIT_OK,
-  port,
-  secretsFromFiles,
-  sourceByName,
-  withBackend,
-  type SecretFileOptions,
-  type SftpCliDeps,
-} from '../sftp-options'
+import { EXIT_ERROR, EXIT_OK } from '../exit-codes'
+import type { CommandDeps } from '../io'
+import { withBackend } from '../open-backend'
+import { port } from '../options'
+import { secretsFromFiles, sourceByName, type SecretFileOptions } from './sftp-shared'
 
 interface TestOptions extends SecretFileOptions {
   host?: string
@@ -44,10 +39,10 @@ function settingsFor(saved: SftpSourceView, options: TestOptions): SourceFields 
   }
 }
 
-async function test(name: string, options: TestOptions, deps: SftpCliDeps): Promise<number> {
+async function test(name: string, options: TestOptions, deps: CommandDeps): Promise<number> {
   const { io } = deps
   const secrets = secretsFromFiles(options)
-  return withBackend(options.dataDir, deps, async (backend) => {
+  return withBackend(options.dataDir, deps.io, async (backend) => {
     const saved = await sourceByName(backend, name)
     const source = settingsFor(saved, options)
     const result = await backend.call('sftp.sources.test', {
@@ -68,7 +63,7 @@ async function test(name: string, options: TestOptions, deps: SftpCliDeps): Prom
   })
 }
 
-export function registerSftpTestCommand(sftp: Command, deps: SftpCliDeps): void {
+export function registerSftpTestCommand(sftp: Command, deps: CommandDeps): void {
   sftp
     .command('test')
     .description(

@@ -12,20 +12,13 @@ import {
   type SftpRunInfo,
 } from '../../../../../shared/ipc/channels/sftp'
 import { AppError } from '../../../../../shared/ipc/envelope'
+import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes'
+import type { CommandDeps } from '../io'
 import { watchJob } from '../job-watch'
-import {
-  EXIT_ERROR,
-  EXIT_INTERRUPTED,
-  EXIT_OK,
-  port,
-  secretsFromFiles,
-  sourceByName,
-  withBackend,
-  type SftpCliDeps,
-} from '../sftp-options'
+import { withBackend } from '../open-backend'
+import { port } from '../options'
+import { secretsFromFiles, sourceByName } from './sftp-shared'
 import { registerSftpTestCommand } from './sftp-test'
-
-export type { SftpCliDeps } from '../sftp-options'
 
 interface AddOptions {
   host: string
@@ -60,7 +53,7 @@ function after(raw: string): AfterAction {
   return found
 }
 
-async function add(name: string, options: AddOptions, deps: SftpCliDeps): Promise<number> {
+async function add(name: string, options: AddOptions, deps: CommandDeps): Promise<number> {
   const { io } = deps
   if (options.passwordFile === undefined && options.keyFile === undefined) {
     throw new AppError('validation', 'Give either --password-file or --key-file.')
@@ -81,7 +74,7 @@ async function add(name: string, options: AddOptions, deps: SftpCliDeps): Promis
     after: options.after,
     schedule: options.schedule,
   }
-  return withBackend(options.dataDir, deps, async (backend) => {
+  return withBackend(options.dataDir, deps.io, async (backend) => {
     if (options.trust === undefined || options.test) {
       const result = await backend.call('sftp.sources.test', { source, secrets })
       if (result.outcome === 'untrusted') {
@@ -122,8 +115,8 @@ function describeLastRun(run: SftpRunInfo | null): string {
   return `${run.status} (${localTime(run.startedAt)})`
 }
 
-async function list(options: { json?: boolean; dataDir?: string }, deps: SftpCliDeps): Promise<number> {
-  return withBackend(options.dataDir, deps, async (backend) => {
+async function list(options: { json?: boolean; dataDir?: string }, deps: CommandDeps): Promise<number> {
+  return withBackend(options.dataDir, deps.io, async (backend) => {
     const { items } = await backend.call('sftp.sources.list', {})
     if (options.json) {
       deps.io.stdout(`${JSON.stringify(items, null, 2)}\n`)
@@ -164,10 +157,10 @@ function fileLine(file: SftpRunInfo['files'][number], errorFile: string | null):
 async function run(
   name: string,
   options: { json?: boolean; dataDir?: string },
-  deps: SftpCliDeps,
+  deps: CommandDeps,
 ): Promise<number> {
   const { io } = deps
-  return withBackend(options.dataDir, deps, async (backend) => {
+  return withBackend(options.dataDir, deps.io, async (backend) => {
     const source = await sourceByName(backend, name)
     const watch = watchJob(
       backend,
@@ -210,8 +203,8 @@ async function run(
   })
 }
 
-async function remove(name: string, options: { dataDir?: string }, deps: SftpCliDeps): Promise<number> {
-  return withBackend(options.dataDir, deps, async (backend) => {
+async function remove(name: string, options: { dataDir?: string }, deps: CommandDeps): Promise<number> {
+  return withBackend(options.dataDir, deps.io, async (backend) => {
     const source = await sourceByName(backend, name)
     await backend.call('sftp.sources.delete', { id: source.id })
     deps.io.stdout(`Removed SFTP source "${source.name}" and its stored secrets; its run history is kept.\n`)
@@ -219,7 +212,7 @@ async function remove(name: string, options: { dataDir?: string }, deps: SftpCli
   })
 }
 
-export function registerSftpCommands(program: Command, deps: SftpCliDeps): void {
+export function registerSftpCommands(program: Command, deps: CommandDeps): void {
   const sftp = program.command('sftp').description('SFTP import sources: scheduled, unattended CSV imports')
   sftp
     .command('add')

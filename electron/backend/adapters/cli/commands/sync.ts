@@ -4,16 +4,23 @@
 // remote other than the saved one needs --passcode-file). Exit 0 only when everything went through.
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import type { ConnectionOverride, PullQuery, RemoteSpec, SyncStatus } from '../../../../../shared/ipc/channels/sync'
+import type { ConnectionOverride, PullQuery, RemoteSpec } from '../../../../../shared/ipc/channels/sync'
 import { AppError } from '../../../../../shared/ipc/envelope'
 import type { JobFinishedEvent } from '../../../../../shared/ipc/events'
 import { isRegion } from '../../../../../shared/sync/remote-constants'
+import type { Backend } from '../../ipc/create-backend'
+import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes'
+import { describePull, describePush, describeStatus } from '../format/sync'
+import type { CliIo, CommandDeps } from '../io'
 import { watchJob } from '../job-watch'
-import type { CliIo } from '../program'
-import { resolveDataDir } from '../../data-dir'
-import { createBackend, type Backend } from '../../ipc/create-backend'
-import type { Logger } from '../../../core/platform/logger'
-import { applyQueryFlags, collect, FIELD_FLAG_HELP, hasQueryFlags, type QueryFlags } from '../pull-query-flags'
+import { withBackend } from '../open-backend'
+import {
+  applyQueryFlags,
+  collect,
+  FIELD_FLAG_HELP,
+  hasQueryFlags,
+  type QueryFlags,
+} from '../pull-query-flags'
 
 export interface SyncCliOptions extends QueryFlags {
   dataDir?: string
@@ -23,10 +30,6 @@ export interface SyncCliOptions extends QueryFlags {
   passcodeFile?: string
   json?: boolean
 }
-
-const EXIT_OK = 0
-const EXIT_ERROR = 1
-const EXIT_INTERRUPTED = 130
 
 function readPasscode(file: string): string {
   let text: string
@@ -65,58 +68,6 @@ export function connectionFromOptions(options: SyncCliOptions): ConnectionOverri
     ...(options.passcodeFile !== undefined ? { passcode: readPasscode(options.passcodeFile) } : {}),
   }
   return Object.keys(override).length > 0 ? override : undefined
-}
-
-function seconds(ms: unknown): string {
-  return typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '?'
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' ? value : 0
-}
-
-export function describePush(summary: Record<string, unknown>): string {
-  const lines = [
-    `Pushed ${num(summary.records)} records (${num(summary.entries)} changes) in ${seconds(summary.durationMs)}` +
-      `${num(summary.deleted) > 0 ? `; deleted ${num(summary.deleted)} profiles` : ''}.`,
-  ]
-  if (num(summary.rejected) > 0) {
-    lines.push(
-      `${num(summary.rejected)} changes were refused by the server (see \`profile-desk sync status\`).`,
-    )
-  }
-  if (num(summary.conflicts) > 0) lines.push(`${num(summary.conflicts)} new conflicts found.`)
-  if (num(summary.held) > 0) lines.push(`${num(summary.held)} changes wait for a conflict to be resolved.`)
-  if (num(summary.unaccounted) > 0) {
-    lines.push(
-      `${num(summary.unaccounted)} records were not accounted for in the server's replies; they stay queued.`,
-    )
-  }
-  if (num(summary.remaining) > 0) lines.push(`${num(summary.remaining)} changes still waiting.`)
-  return lines.join('\n')
-}
-
-export function describePull(summary: Record<string, unknown>): string {
-  const lines = [
-    `Downloaded ${num(summary.records)} profiles in ${seconds(summary.durationMs)}: ${num(summary.created)} new, ` +
-      `${num(summary.updated)} updated, ${num(summary.unchanged)} unchanged, ${num(summary.skipped)} skipped.`,
-  ]
-  if (num(summary.conflicts) > 0)
-    lines.push(`${num(summary.conflicts)} new conflicts found (see \`profile-desk sync status\`).`)
-  if (num(summary.rejected) > 0) lines.push(`${num(summary.rejected)} profiles could not be applied here.`)
-  if (typeof summary.covered === 'string') lines.push(`The pull covered: ${summary.covered}`)
-  return lines.join('\n')
-}
-
-function describeStatus(status: SyncStatus): string {
-  const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString())
-  return [
-    `Sync: ${status.headline}`,
-    `  connection: ${status.connection}; waiting: ${status.pending} (held by conflicts: ${status.held}); ` +
-      `refused: ${status.errors}; conflicts: ${status.conflicts}`,
-    `  last push: ${when(status.lastPushAt)}; last pull: ${when(status.lastPullAt)}`,
-    ...(status.lastError ? [`  last error: ${status.lastError.message}`] : []),
-  ].join('\n')
 }
 
 async function runJob(
@@ -162,14 +113,10 @@ async function runQueryCommand(backend: Backend, io: CliIo, options: SyncCliOpti
 export async function runSyncCommand(
   action: 'push' | 'pull' | 'status' | 'query',
   options: SyncCliOptions,
-  context: { io: CliIo; logger: Logger },
+  io: CliIo,
 ): Promise<number> {
-  const { io } = context
   const connection = action === 'status' || action === 'query' ? undefined : connectionFromOptions(options)
-  const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env })
-  // One-shot: no background sync next to the run this command does.
-  const backend = createBackend({ dataDir, host: 'web', logger: context.logger, sync: { autoSync: false } })
-  try {
+  return withBackend(options.dataDir, io, async (backend) => {
     if (action === 'query') return await runQueryCommand(backend, io, options)
     if (action === 'status') {
       const status = await backend.call('sync.status', {})
@@ -222,25 +169,14 @@ export async function runSyncCommand(
         : `${action === 'push' ? describePush(summary) : describePull(summary)}\n`,
     )
     return summary.status === 'succeeded' ? EXIT_OK : EXIT_ERROR
-  } finally {
-    await backend.close()
-  }
+  })
 }
 
 /** Registers `profile-desk sync …` on the program. */
-export function registerSyncCommands(
-  program: Command,
-  deps: {
-    io: CliIo
-    logger: Logger
-    setExit(code: number): void
-    dataDirOption: string
-    dataDirHelp: string
-  },
-): void {
-  const { io, logger, setExit, dataDirOption, dataDirHelp } = deps
+export function registerSyncCommands(program: Command, deps: CommandDeps): void {
+  const { io, setExit, dataDirOption, dataDirHelp } = deps
   const run = (action: 'push' | 'pull' | 'status' | 'query') => async (opts: SyncCliOptions) =>
-    setExit(await runSyncCommand(action, opts, { io, logger }))
+    setExit(await runSyncCommand(action, opts, io))
   const sync = program
     .command('sync')
     .description('sync with the remote profile API (CleverTap or the sandbox)')

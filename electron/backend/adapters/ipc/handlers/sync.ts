@@ -1,117 +1,42 @@
-// Handlers of the sync channels (shared/ipc/channels/sync.ts), spread into ../handlers.ts. Push and pull
-// run as jobs (progress, cancel); their job.finished summary is the run's figures.
+// Handlers of the sync channels (shared/ipc/channels/sync.ts): each a call into core/sync. Push and pull
+// run as jobs (core/sync/sync-actions.ts).
 import type { syncChannels } from '../../../../../shared/ipc/channels/sync'
-import { AppError } from '../../../../../shared/ipc/envelope'
-import type { BackendContext } from '../../../core/platform/context'
-import type { Handler } from '../dispatch'
-import type { JobControl } from '../../../core/jobs/registry'
+import type { Services } from '../../../core/index'
 import {
-  discardErrors,
+  chooseConflictSide,
+  discardRefused,
   listConflicts,
   listErrors,
   listPending,
   profileSyncState,
-  resolveConflict,
-  retryErrors,
-} from '../../../core/sync/lists'
-import type { PullResult } from '../../../core/sync/pull'
-import type { PushResult } from '../../../core/sync/push'
-import { errorCodeOf, SyncService, type RunOptions } from '../../../core/sync/service'
+  retryRefused,
+  startPullJob,
+  startPushJob,
+  startSyncNowJob,
+} from '../../../core/sync/index'
+import type { Handler } from '../dispatch'
 
 export type SyncHandlers = { [C in keyof typeof syncChannels]: Handler<C> }
 
-type Finished = (PushResult | PullResult) & { runId: number; durationMs: number }
-
-/** The job's summary; a failed run fails the job with the run's reason (the run stays in the history). */
-function summaryOf(kind: 'push' | 'pull', result: Finished): Record<string, unknown> {
-  if (result.status === 'failed') {
-    throw new AppError(
-      errorCodeOf(result.error?.code ?? 'internal'),
-      result.error?.message ?? `The ${kind} failed.`,
-      {
-        runId: result.runId,
-      },
-    )
-  }
-  const { notes, error: _error, ...figures } = result
-  return { kind, ...figures, notes: notes.slice(0, 5) }
-}
-
-export function createSyncHandlers(ctx: BackendContext): SyncHandlers {
-  const service = new SyncService(ctx)
-
-  const runOptions = (
-    control: JobControl,
-    trigger: string,
-    connection: RunOptions['connection'],
-    query?: RunOptions['query'],
-  ): RunOptions => ({
-    trigger,
-    signal: control.signal,
-    onProgress: (phase, done, total) => control.progress(phase, done, total),
-    ...(connection === undefined ? {} : { connection }),
-    ...(query === undefined ? {} : { query }),
-  })
-
-  const changedOutbox = () => {
-    service.status.refresh()
-    service.scheduler.changed()
-  }
-
+export function createSyncHandlers({ context: ctx, sync }: Services): SyncHandlers {
   return {
-    'sync.settings.get': () => service.settings.view(),
+    'sync.settings.get': () => sync.settings.view(),
     'sync.settings.set': async (req) => {
-      await service.updateSettings(req)
-      return service.settings.view()
+      await sync.updateSettings(req)
+      return sync.settings.view()
     },
-    'sync.testConnection': (req) => service.testConnection(req.connection),
-    'sync.push': async (req) => {
-      // Incomplete settings are refused here, before a job exists.
-      await service.settings.connection(req.connection)
-      const { jobId } = ctx.jobs.start('sync.push', async (control) =>
-        summaryOf('push', await service.push(runOptions(control, 'manual', req.connection))),
-      )
-      return { jobId }
-    },
-    'sync.pull': async (req) => {
-      await service.settings.connection(req.connection)
-      const { jobId } = ctx.jobs.start('sync.pull', async (control) =>
-        summaryOf('pull', await service.pull(runOptions(control, 'manual', req.connection, req.query))),
-      )
-      return { jobId }
-    },
-    'sync.now': async () => {
-      await service.settings.connection()
-      const { jobId } = ctx.jobs.start('sync.now', async (control) => {
-        // Pull first: a field changed on both sides is found before the push could overwrite it.
-        const pulled = summaryOf('pull', await service.pull(runOptions(control, 'sync now', undefined)))
-        if (control.signal.aborted) return { pull: pulled }
-        const pushed = summaryOf('push', await service.push(runOptions(control, 'sync now', undefined)))
-        return { pull: pulled, push: pushed }
-      })
-      return { jobId }
-    },
-    'sync.status': () => service.currentStatus(),
+    'sync.testConnection': (req) => sync.testConnection(req.connection),
+    'sync.push': (req) => startPushJob(ctx, sync, req.connection),
+    'sync.pull': (req) => startPullJob(ctx, sync, req.connection, req.query),
+    'sync.now': () => startSyncNowJob(ctx, sync),
+    'sync.status': () => sync.currentStatus(),
     'sync.pending.list': (req) => listPending(ctx.db, req.offset, req.limit),
     'sync.errors.list': (req) => listErrors(ctx.db, req.offset, req.limit),
-    'sync.errors.retry': (req) => {
-      const retried = retryErrors(ctx.db, req.ids)
-      changedOutbox()
-      return { retried }
-    },
-    'sync.errors.discard': (req) => {
-      const discarded = discardErrors(ctx.db, req.ids)
-      changedOutbox()
-      return { discarded }
-    },
+    'sync.errors.retry': (req) => ({ retried: retryRefused(ctx, sync, req.ids) }),
+    'sync.errors.discard': (req) => ({ discarded: discardRefused(ctx, sync, req.ids) }),
     'sync.conflicts.list': (req) => listConflicts(ctx.db, req.offset, req.limit, req.includeResolved),
-    'sync.conflicts.resolve': (req) => {
-      const { conflict, profileChanged } = resolveConflict(ctx.db, req.id, req.choice, ctx.clock())
-      if (profileChanged) ctx.events.emit('profiles.changed', { ids: [conflict.profileId] })
-      changedOutbox()
-      return conflict
-    },
-    'sync.runs.list': (req) => service.runs.list(req.offset, req.limit),
+    'sync.conflicts.resolve': (req) => chooseConflictSide(ctx, sync, req.id, req.choice),
+    'sync.runs.list': (req) => sync.runs.list(req.offset, req.limit),
     'sync.profile': (req) => profileSyncState(ctx.db, req.id),
   }
 }

@@ -1,26 +1,9 @@
-// What the `profile-desk sftp …` commands share: a one-shot backend, a source found by name, the port
-// option, and secrets read from files (never from the command line, where other users and the shell
-// history would see them).
+// What the `profile-desk sftp …` commands share: a source found by name, and secrets read from files
+// (never from the command line, where other users and the shell history would see them).
 import { readFileSync } from 'node:fs'
-import { InvalidArgumentError } from 'commander'
-import type { SftpSourceView, SourceSecrets } from '../../../../shared/ipc/channels/sftp'
-import { AppError } from '../../../../shared/ipc/envelope'
-import type { CliIo } from './program'
-import { resolveDataDir } from '../data-dir'
-import { createBackend, type Backend } from '../ipc/create-backend'
-import type { Logger } from '../../core/platform/logger'
-
-export const EXIT_OK = 0
-export const EXIT_ERROR = 1
-export const EXIT_INTERRUPTED = 130
-
-export interface SftpCliDeps {
-  io: CliIo
-  logger: Logger
-  setExit(code: number): void
-  dataDirOption: string
-  dataDirHelp: string
-}
+import type { SftpSourceView, SourceSecrets } from '../../../../../shared/ipc/channels/sftp'
+import { AppError } from '../../../../../shared/ipc/envelope'
+import type { Backend } from '../../ipc/create-backend'
 
 export interface SecretFileOptions {
   passwordFile?: string
@@ -60,38 +43,6 @@ export function secretsFromFiles(options: SecretFileOptions): SourceSecrets | nu
     ...(options.passphraseFile !== undefined
       ? { passphrase: readSecretFile('--passphrase-file', options.passphraseFile) }
       : {}),
-  }
-}
-
-export function port(raw: string): number {
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || value < 1 || value > 65535)
-    throw new InvalidArgumentError('--port must be from 1 to 65535.')
-  return value
-}
-
-function openBackend(dataDirFlag: string | undefined, deps: SftpCliDeps): Backend {
-  const dataDir = resolveDataDir({ flag: dataDirFlag, env: deps.io.env })
-  // One-shot: no scheduler and no background sync next to the command.
-  return createBackend({
-    dataDir,
-    host: 'web',
-    logger: deps.logger,
-    sync: { autoSync: false },
-    sftp: { scheduler: false },
-  })
-}
-
-export async function withBackend<T>(
-  dataDirFlag: string | undefined,
-  deps: SftpCliDeps,
-  work: (b: Backend) => Promise<T>,
-): Promise<T> {
-  const backend = openBackend(dataDirFlag, deps)
-  try {
-    return await work(backend)
-  } finally {
-    await backend.close()
   }
 }
 
