@@ -7,7 +7,7 @@ import type { JobControl } from '../jobs/registry'
 import type { BackendContext } from '../context'
 import { discardErrors, resolveConflict, retryErrors } from './lists'
 import type { PullResult } from './pull'
-import type { PushResult } from './push'
+import type { PushResult } from './push-session'
 import { errorCodeOf, type RunOptions, type SyncService } from './service'
 
 type Finished = (PushResult | PullResult) & { runId: number; durationMs: number }

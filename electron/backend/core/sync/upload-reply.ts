@@ -2,7 +2,7 @@
 // "Skipped record number" or echoed `$idem`), and whether its counts account for every record sent.
 import { catalogueKeyOfWire } from '../../../../shared/sync/wire-keys'
 import type { UploadReply } from './client'
-import { IDEMPOTENCY_FIELD, type PlannedRecord } from './outbox-queue'
+import { IDEMPOTENCY_FIELD, type PlannedRecord } from './outbox-coalesce'
 
 const RECORD_NUMBER = /\s*Skipped record number\s*:\s*(\d+)\s*$/
 
