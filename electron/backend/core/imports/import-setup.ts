@@ -13,14 +13,8 @@ import type { Db } from '../db/connection'
 import { loadCustomTypes } from '../profiles/properties'
 import { readCsvHead, type CsvHead } from './csv-reader'
 import { getMapping } from './import-runs'
-import {
-  applySavedMapping,
-  checkMapping,
-  proposeEventMapping,
-  proposeProfileMapping,
-  repeatedHeaders,
-  type MappingCheck,
-} from './mapping'
+import { applySavedMapping, checkMapping, type MappingCheck } from './mapping'
+import { proposeEventMapping, proposeProfileMapping, repeatedHeaders } from './mapping-proposal'
 
 export interface PreparedImport {
   head: CsvHead
