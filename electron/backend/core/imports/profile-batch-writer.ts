@@ -56,10 +56,7 @@ export interface PlanWriter {
   run(plans: readonly RowPlan[]): PlanOutcome[]
 }
 
-/**
- * A writer used instead of the batch writer for an import (never a dry run): tests and the benchmark
- * compare the store's own row-by-row path (tests/support/profile-row-writer.ts) with the batch writer.
- */
+/** Instead of the batch writer in an import: the store's own path (tests/support/profile-row-writer.ts). */
 export type PlanWriterFactory = (db: Db, options: BatchOptions) => PlanWriter
 
 /** Audit actions of the import's one-row-per-change audit entries. */
