@@ -65,7 +65,7 @@ const windows1252 = new TextDecoder('windows-1252')
 export class StreamDecoder {
   private as: DecodedAs | null = null
   private carry: Uint8Array = new Uint8Array(0)
-  private utf16: TextDecoder | null = null
+  private utf16: InstanceType<typeof TextDecoder> | null = null
   /** Bytes consumed so far (file offset of the next chunk). */
   private offset = 0
   /** Whether any multi-byte UTF-8 has been decoded: after that, a bad byte means a mixed file. */
