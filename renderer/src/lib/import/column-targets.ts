@@ -5,8 +5,8 @@ import type {
   EventColumnTarget,
   ImportKind,
   ProfileColumnTarget,
-} from '../../../../shared/ipc/channels/imports'
-import { SYSTEM_PROPERTIES } from '../../../../shared/profile/catalogue'
+} from '$shared/ipc/channels/imports'
+import { SYSTEM_PROPERTIES } from '$shared/profile/catalogue'
 
 /** The value of the "Import as" select: `system:<key>` for a system property, else the target's kind. */
 export type TargetChoice = string

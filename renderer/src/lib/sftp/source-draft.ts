@@ -10,8 +10,8 @@ import {
   type SourceFields,
   type SourceSecrets,
   type Weekday,
-} from '../../../../shared/ipc/channels/sftp'
-import type { ImportKind } from '../../../../shared/ipc/channels/imports'
+} from '$shared/ipc/channels/sftp'
+import type { ImportKind } from '$shared/ipc/channels/imports'
 
 export type ScheduleKind = Schedule['kind']
 

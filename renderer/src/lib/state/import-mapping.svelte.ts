@@ -12,9 +12,9 @@ import type {
   PreviewColumn,
   ProfileColumnMapping,
   ProfileColumnTarget,
-} from '../../../../shared/ipc/channels/imports'
-import { findSystemProperty, validatePropertyKey } from '../../../../shared/profile/catalogue'
-import type { CustomPropertyType } from '../../../../shared/profile/types'
+} from '$shared/ipc/channels/imports'
+import { findSystemProperty, validatePropertyKey } from '$shared/profile/catalogue'
+import type { CustomPropertyType } from '$shared/profile/types'
 import { choiceOf, IGNORE, systemKeyOf, UNPLACED, type TargetChoice } from '../import/column-targets'
 
 export type EventPropertyType = 'string' | 'number' | 'boolean' | 'date'

@@ -1,7 +1,7 @@
 // One dry run or import as the wizard follows it: start the job, track its progress (with rows per second
 // and the time left, measured from the progress events), cancel it, and read its summary once it ends.
-import type { ImportRunMode, ImportSummary } from '../../../../shared/ipc/channels/imports'
-import type { RequestOf } from '../../../../shared/ipc/contract'
+import type { ImportRunMode, ImportSummary } from '$shared/ipc/channels/imports'
+import type { RequestOf } from '$shared/ipc/contract'
 import { api, ApiError, toApiError } from '../api/client'
 import { jobs, type TrackedJob } from './jobs.svelte'
 

@@ -7,8 +7,8 @@ import type {
   ImportPreview,
   ImportSummary,
   SavedMapping,
-} from '../../../../shared/ipc/channels/imports'
-import type { RequestOf } from '../../../../shared/ipc/contract'
+} from '$shared/ipc/channels/imports'
+import type { RequestOf } from '$shared/ipc/contract'
 import { api, ApiError, toApiError } from '../api/client'
 import { displayFileName } from '../import/import-text'
 import { uploadFile, type UploadProgress } from '../import/upload-file'

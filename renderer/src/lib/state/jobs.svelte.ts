@@ -1,6 +1,6 @@
 // Every job the backend reports (job.progress / job.finished), kept by id so a view can show progress
 // for the job it started, or pick up one that was already running before a reload.
-import type { JobFinishedEvent, JobProgressEvent } from '../../../../shared/ipc/events'
+import type { JobFinishedEvent, JobProgressEvent } from '$shared/ipc/events'
 import { api } from '../api/client'
 
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled'

@@ -1,6 +1,6 @@
 // The "What a pull downloads" form: the draft made from the saved query, its checks (shown after the
 // first Save), saving it (or going back to the default) and the backend's answer.
-import type { PullQuery, SyncSettingsView } from '../../../../shared/ipc/channels/sync'
+import type { PullQuery, SyncSettingsView } from '$shared/ipc/channels/sync'
 import { api, toApiError, type ApiError } from '../api/client'
 import {
   draftOfQuery,

@@ -1,6 +1,6 @@
 // The Sources page's list: every SFTP source with its last run and next run, kept fresh as runs start and
 // end (also the ones the scheduler starts), and Run now / Cancel as jobs with their progress.
-import type { SftpSourceView } from '../../../../shared/ipc/channels/sftp'
+import type { SftpSourceView } from '$shared/ipc/channels/sftp'
 import { api, toApiError, type ApiError } from '../api/client'
 import { jobs, type TrackedJob } from './jobs.svelte'
 

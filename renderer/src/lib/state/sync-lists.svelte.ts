@@ -6,7 +6,7 @@ import type {
   SyncConflict,
   SyncErrorItem,
   SyncRun,
-} from '../../../../shared/ipc/channels/sync'
+} from '$shared/ipc/channels/sync'
 import { api, toApiError, type ApiError } from '../api/client'
 import { countOf } from '../sync/sync-text'
 

@@ -4,7 +4,7 @@ import type {
   ConnectionOverride,
   ConnectionTestResult,
   SyncSettingsView,
-} from '../../../../shared/ipc/channels/sync'
+} from '$shared/ipc/channels/sync'
 import { api, toApiError, type ApiError } from '../api/client'
 import {
   draftFrom,

@@ -1,8 +1,8 @@
 // Sync in words: the header indicator's label and tone, what a queued change touches, how a wire value
 // reads ("$D_…" dates, booleans, lists), and run outcomes. Pure functions, so they are tested directly.
-import type { PendingChange, SyncRun, SyncStatus, WireFieldValue } from '../../../../shared/ipc/channels/sync'
-import { findSystemProperty } from '../../../../shared/profile/catalogue'
-import { parseDateValue } from '../../../../shared/profile/validators-dates'
+import type { PendingChange, SyncRun, SyncStatus, WireFieldValue } from '$shared/ipc/channels/sync'
+import { findSystemProperty } from '$shared/profile/catalogue'
+import { parseDateValue } from '$shared/profile/validators-dates'
 import { formatCount } from '../format/counts'
 import { formatDateTime, formatDateValue } from '../format/dates'
 
