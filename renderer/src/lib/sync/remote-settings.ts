@@ -3,12 +3,7 @@
 // The regions and limits come from the zod-free shared module (the channels module would bring zod in).
 import type { RemoteSpec, SyncSettingsView } from '$shared/ipc/channels/sync'
 import { DEFAULT_PULL_QUERY } from '$shared/sync/pull-query'
-import {
-  DEFAULT_BATCH_SIZE,
-  isRegion,
-  MAX_BATCH_SIZE,
-  type Region,
-} from '$shared/sync/remote-constants'
+import { DEFAULT_BATCH_SIZE, isRegion, MAX_BATCH_SIZE, type Region } from '$shared/sync/remote-constants'
 
 export type RemoteChoice = Region | 'url' | ''
 
