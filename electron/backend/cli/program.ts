@@ -21,6 +21,7 @@ import {
 import { formatRecordedEvent, formatSearch } from './format'
 import { registerProfileCommands } from './profile-commands'
 import { watchJob } from './job-watch'
+import type { ImportJobKind } from '../../../shared/jobs/job-kinds'
 import { formatImportSummary, nothingImportable } from '../imports/summary-text'
 import { registerSyncCommands } from '../sync/cli-command'
 import { registerSftpCommands } from '../imports/sftp/cli-command'
@@ -95,7 +96,7 @@ interface SeedOptions {
 async function seed(options: SeedOptions, io: CliIo): Promise<number> {
   return withBackend(options.dataDir, io, async (backend) => {
     const started = Date.now()
-    const watch = watchJob(
+    const watch = watchJob<'sample.load'>(
       backend,
       io,
       (event) =>
@@ -145,7 +146,7 @@ interface ImportOptions {
 /** import FILE: a dry run or an import as a job, progress on stderr, the summary on stdout. */
 async function importFile(file: string, options: ImportOptions, io: CliIo): Promise<number> {
   return withBackend(options.dataDir, io, async (backend) => {
-    const watch = watchJob(
+    const watch = watchJob<ImportJobKind>(
       backend,
       io,
       (event) => {

@@ -2,6 +2,7 @@
 // run as jobs (progress, cancel); their job.finished summary is the run's figures.
 import type { syncChannels } from '../../../shared/ipc/channels/sync'
 import { AppError } from '../../../shared/ipc/envelope'
+import type { PullSummary, PushSummary } from '../../../shared/sync/types'
 import type { BackendContext } from '../context'
 import type { Handler } from '../dispatch'
 import type { JobControl } from '../jobs/registry'
@@ -20,10 +21,10 @@ import { errorCodeOf, SyncService, type RunOptions } from './service'
 
 export type SyncHandlers = { [C in keyof typeof syncChannels]: Handler<C> }
 
-type Finished = (PushResult | PullResult) & { runId: number; durationMs: number }
+type Finished<R> = R & { runId: number; durationMs: number }
 
-/** The job's summary; a failed run fails the job with the run's reason (the run stays in the history). */
-function summaryOf(kind: 'push' | 'pull', result: Finished): Record<string, unknown> {
+/** A failed run fails the job with the run's reason (the run stays in the history). */
+function unlessFailed<R extends PushResult | PullResult>(kind: 'push' | 'pull', result: Finished<R>) {
   if (result.status === 'failed') {
     throw new AppError(
       errorCodeOf(result.error?.code ?? 'internal'),
@@ -33,8 +34,18 @@ function summaryOf(kind: 'push' | 'pull', result: Finished): Record<string, unkn
       },
     )
   }
-  const { notes, error: _error, ...figures } = result
-  return { kind, ...figures, notes: notes.slice(0, 5) }
+  const { notes, error: _error, status, ...figures } = result
+  return { ...figures, status, notes: notes.slice(0, 5) }
+}
+
+/** The sync.push job's summary. */
+function pushSummary(result: Finished<PushResult>): PushSummary {
+  return { kind: 'push', ...unlessFailed('push', result) }
+}
+
+/** The sync.pull job's summary. */
+function pullSummary(result: Finished<PullResult>): PullSummary {
+  return { kind: 'pull', ...unlessFailed('pull', result) }
 }
 
 export function createSyncHandlers(ctx: BackendContext): SyncHandlers {
@@ -69,14 +80,14 @@ export function createSyncHandlers(ctx: BackendContext): SyncHandlers {
       // Incomplete settings are refused here, before a job exists.
       await service.settings.connection(req.connection)
       const { jobId } = ctx.jobs.start('sync.push', async (control) =>
-        summaryOf('push', await service.push(runOptions(control, 'manual', req.connection))),
+        pushSummary(await service.push(runOptions(control, 'manual', req.connection))),
       )
       return { jobId }
     },
     'sync.pull': async (req) => {
       await service.settings.connection(req.connection)
       const { jobId } = ctx.jobs.start('sync.pull', async (control) =>
-        summaryOf('pull', await service.pull(runOptions(control, 'manual', req.connection, req.query))),
+        pullSummary(await service.pull(runOptions(control, 'manual', req.connection, req.query))),
       )
       return { jobId }
     },
@@ -84,9 +95,9 @@ export function createSyncHandlers(ctx: BackendContext): SyncHandlers {
       await service.settings.connection()
       const { jobId } = ctx.jobs.start('sync.now', async (control) => {
         // Pull first: a field changed on both sides is found before the push could overwrite it.
-        const pulled = summaryOf('pull', await service.pull(runOptions(control, 'sync now', undefined)))
+        const pulled = pullSummary(await service.pull(runOptions(control, 'sync now', undefined)))
         if (control.signal.aborted) return { pull: pulled }
-        const pushed = summaryOf('push', await service.push(runOptions(control, 'sync now', undefined)))
+        const pushed = pushSummary(await service.push(runOptions(control, 'sync now', undefined)))
         return { pull: pulled, push: pushed }
       })
       return { jobId }

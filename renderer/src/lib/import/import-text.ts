@@ -5,7 +5,7 @@ import type {
   ImportRunMode,
   ImportRunStatus,
   ProfileImportCounts,
-} from '$shared/ipc/channels/imports'
+} from '$shared/imports/types'
 import { formatCount } from '../format/counts'
 
 const oneDecimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 })

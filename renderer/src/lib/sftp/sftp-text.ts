@@ -6,7 +6,7 @@ import type {
   SftpRunStatus,
   SftpRunTrigger,
   SftpSourceView,
-} from '$shared/ipc/channels/sftp'
+} from '$shared/sftp/types'
 import { formatCount } from '../format/counts'
 import { formatRelative } from '../format/relative-time'
 

@@ -1,17 +1,17 @@
 // The source editor's draft: text fields as the person types them, checked with the same rules the backend
 // applies (so messages appear before a round trip), and turned into the save / test request.
-import {
-  MAX_EVERY_HOURS,
-  type AfterAction,
-  type AuthKind,
-  type CompletionRule,
-  type Schedule,
-  type SftpSourceView,
-  type SourceFields,
-  type SourceSecrets,
-  type Weekday,
-} from '$shared/ipc/channels/sftp'
-import type { ImportKind } from '$shared/ipc/channels/imports'
+import { MAX_EVERY_HOURS } from '$shared/sftp/schedule'
+import type {
+  AfterAction,
+  AuthKind,
+  CompletionRule,
+  Schedule,
+  SftpSourceView,
+  SourceFields,
+  SourceSecrets,
+  Weekday,
+} from '$shared/sftp/types'
+import type { ImportKind } from '$shared/imports/types'
 
 export type ScheduleKind = Schedule['kind']
 

@@ -1,6 +1,6 @@
 // The import history page's list: runs newest first, a page at a time, optionally with the dry runs,
 // reloaded when an import ends; and the download of a run's rejected rows.
-import type { ImportRunInfo } from '$shared/ipc/channels/imports'
+import type { ImportRunInfo } from '$shared/imports/types'
 import { api, toApiError, type ApiError } from '../api/client'
 import { downloadRejectedRows } from '../import/download-rejected-rows'
 import { displayFileName, plural } from '../import/import-text'

@@ -12,7 +12,7 @@ import type {
   PreviewColumn,
   ProfileColumnMapping,
   ProfileColumnTarget,
-} from '$shared/ipc/channels/imports'
+} from '$shared/imports/types'
 import { findSystemProperty, validatePropertyKey } from '$shared/profile/catalogue'
 import type { CustomPropertyType } from '$shared/profile/types'
 import { choiceOf, IGNORE, systemKeyOf, UNPLACED, type TargetChoice } from '../import/column-targets'
