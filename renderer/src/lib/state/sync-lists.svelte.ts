@@ -3,7 +3,7 @@
 // change, keep mine or take theirs in a conflict.
 import type { PendingChange, SyncConflict, SyncErrorItem, SyncRun } from '$shared/sync/types'
 import { api, toApiError, type ApiError } from '../api/client'
-import { countOf } from '../sync/sync-text'
+import { countOf } from '../format/counts'
 
 export const SYNC_PAGE_SIZE = 50
 const MAX_RELOAD = 500

@@ -3,7 +3,7 @@
 import type { PendingChange, SyncRun, SyncStatus, WireFieldValue } from '$shared/sync/types'
 import { findSystemProperty } from '$shared/profile/catalogue'
 import { parseDateValue } from '$shared/profile/validators-dates'
-import { formatCount } from '../format/counts'
+import { countOf, formatCount } from '../format/counts'
 import { formatDateTime, formatDateValue } from '../format/dates'
 
 export type IndicatorTone = 'ok' | 'busy' | 'waiting' | 'offline' | 'problem' | 'off'
@@ -14,10 +14,6 @@ export interface Indicator {
   tone: IndicatorTone
   /** Where a click helps most: Settings until a remote is set up, else the Sync page. */
   target: 'sync' | 'settings'
-}
-
-export function countOf(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`
 }
 
 /** The header indicator for a status: the state first, then what is waiting or needs a person. */
