@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { rendererAliases } from './aliases.config'
 
 const r = (p: string): string => resolve(import.meta.dirname, p)
 
@@ -33,6 +34,7 @@ export default defineConfig({
   },
   renderer: {
     root: r('renderer'),
+    resolve: { alias: rendererAliases },
     plugins: [svelte({ configFile: r('svelte.config.js') })],
     build: { rolldownOptions: { input: { index: r('renderer/index.html') } } },
   },

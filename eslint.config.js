@@ -105,4 +105,25 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['node:*'], paths: ['electron', ...NODE_BUILTINS] }],
     },
   },
+  {
+    // The renderer bundles no zod: the contract and the channel files hold the request schemas (the
+    // backend's boundary), so the renderer imports them for types only; replies, constants and rules
+    // come from zod-free modules (shared/imports, shared/sftp, shared/sync, shared/profile, shared/jobs).
+    files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['zod', '**/ipc/contract', '**/ipc/channel', '**/ipc/channels/*', '**/ipc/file-handle'],
+              allowTypeImports: true,
+              message:
+                'This module builds zod schemas: import its types with `import type`, and values from the zod-free shared modules.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

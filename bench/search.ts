@@ -12,6 +12,7 @@ import { Faker, base, en } from '@faker-js/faker'
 import { createBackend, type Backend } from '../electron/backend/adapters/ipc/create-backend'
 import { DATABASE_FILE } from '../electron/backend/core/platform/index'
 import { silentLogger } from '../electron/backend/core/platform/logger'
+import type { SampleLoadSummary } from '../shared/profile/types'
 
 const TARGET_P95_MS = 10
 const WARM_UP = 30
@@ -57,18 +58,17 @@ interface SeedTimes {
 
 async function seed(backend: Backend, profiles: number): Promise<SeedTimes> {
   const started = performance.now()
-  let summary: Record<string, unknown> | undefined
+  let summary: SampleLoadSummary | undefined
   const off = backend.on('job.finished', (e) => {
-    summary = e.summary
+    if (e.kind === 'sample.load') summary = e.summary
   })
   const { jobId } = await backend.call('sample.load', { profiles })
   const info = await backend.context.jobs.wait(jobId)
   off()
   if (info.status !== 'succeeded') throw new Error(`seeding ${info.status}`)
-  const indexing = summary?.indexingSeconds
   return {
     seconds: (performance.now() - started) / 1000,
-    indexingSeconds: typeof indexing === 'number' ? indexing : 0,
+    indexingSeconds: summary?.indexingSeconds ?? 0,
   }
 }
 

@@ -3,11 +3,11 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
 import './app.css'
-import { connectBackend } from './lib/api/connect'
-import { jobs } from './lib/state/jobs.svelte'
-import { router } from './lib/state/router.svelte'
-import { session } from './lib/state/session.svelte'
-import { syncStatus } from './lib/state/sync-status.svelte'
+import { connectBackend } from '$lib/api/connect'
+import { jobs } from '$lib/state/jobs.svelte'
+import { router } from '$lib/state/router.svelte'
+import { session } from '$lib/state/session.svelte'
+import { syncStatus } from '$lib/state/sync-status.svelte'
 
 connectBackend()
 if (session.status === 'connected') {

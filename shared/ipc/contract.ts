@@ -1,17 +1,22 @@
 // The IPC contract: every channel, its request schema (validated at the backend's boundary) and its
 // response type. The preload, the backend's handler table and the renderer's client are all typed
-// from this one object, so a missing or mistyped handler fails the build.
+// from this one object, so a missing or mistyped handler fails the build. The renderer imports this
+// module for types only (it would bring zod in); replies and constants are in zod-free modules.
 import { z } from 'zod'
+import type { JobHandle, JobInfo } from '../jobs/job-kinds'
 import type {
   AuditEntry,
   ControlGroupHolder,
   ProfileDetail,
   ProfileEvent,
-  ProfileSummary,
+  PropertyChange,
+  RecordEventResult,
 } from '../profile/types'
+import { SORT_FIELDS, type ProfileFilters, type SearchResult } from '../profile/search'
 import { CUSTOM_PROPERTY_TYPES, IDENTIFIER_KINDS } from '../profile/types'
 import type { IdentitySetView } from '../profile/identity-set'
 
+import type { AppInfo } from './app-info'
 import { channel } from './channel'
 import { dialogChannels } from './channels/dialogs'
 import { importChannels } from './channels/imports'
@@ -29,8 +34,7 @@ export const profileFilters = z
     type: z.enum(['Anonymous', 'Identified']).optional(),
     test: z.boolean().optional(),
   })
-  .strict()
-export type ProfileFilters = z.infer<typeof profileFilters>
+  .strict() satisfies z.ZodType<ProfileFilters>
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])
 
@@ -45,8 +49,7 @@ export const propertyChange = z.discriminatedUnion('op', [
     })
     .strict(),
   z.object({ op: z.literal('unset'), key: z.string().min(1) }).strict(),
-])
-export type PropertyChange = z.infer<typeof propertyChange>
+]) satisfies z.ZodType<PropertyChange>
 
 const identifierInput = z
   .object({
@@ -55,43 +58,6 @@ const identifierInput = z
     value: z.string().min(1),
   })
   .strict()
-
-export const SORT_FIELDS = ['name', 'updated', 'created', 'lastSeen'] as const
-export type SortField = (typeof SORT_FIELDS)[number]
-
-export interface SearchResult {
-  items: ProfileSummary[]
-  /** Number of matches; when `totalIsCapped` is true there are at least this many. */
-  total: number
-  totalIsCapped: boolean
-}
-
-export interface AppInfo {
-  version: string
-  host: 'electron' | 'web' | 'test'
-  dataDir: string
-  profileCount: number
-}
-
-export interface JobHandle {
-  jobId: string
-}
-
-export interface JobInfo {
-  jobId: string
-  kind: string
-  status: 'running' | 'succeeded' | 'failed' | 'cancelled'
-  done: number
-  total: number | null
-  startedAt: number
-}
-
-export interface RecordEventResult {
-  profileId: string
-  eventId: number
-  /** What the login rule did: none (no identity), 'became' (Scenario 1), 'switched' (Scenario 2), 'same'. */
-  login: 'none' | 'became' | 'switched' | 'same'
-}
 
 export const contract = {
   'app.info': channel<AppInfo>()(z.object({}).strict()),
@@ -176,6 +142,12 @@ export const contract = {
   ...dialogChannels,
   ...sftpChannels,
 } as const
+
+// Plain types of the replies, re-exported for the backend's convenience (they live in zod-free modules).
+export type { AppInfo } from './app-info'
+export type { JobHandle, JobInfo } from '../jobs/job-kinds'
+export type { PropertyChange, RecordEventResult } from '../profile/types'
+export { SORT_FIELDS, type ProfileFilters, type SearchResult, type SortField } from '../profile/search'
 
 export type Contract = typeof contract
 export type Channel = keyof Contract

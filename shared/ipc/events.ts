@@ -1,21 +1,29 @@
 // Events pushed from the backend to the renderer (Electron: webContents.send; web host: SSE).
-import type { SyncStatus } from './channels/sync'
+import type { JobError, JobKind, JobSummaries } from '../jobs/job-kinds'
+import type { SyncStatus } from '../sync/types'
 
 export interface JobProgressEvent {
   jobId: string
-  kind: string
+  kind: JobKind
   phase: string
   done: number
   total: number | null
 }
 
-export interface JobFinishedEvent {
-  jobId: string
-  kind: string
-  status: 'succeeded' | 'failed' | 'cancelled'
-  summary?: Record<string, unknown>
-  error?: { code: string; message: string }
-}
+/**
+ * How a job ended, typed by its kind: narrowing on `kind` types `summary`. A job that finished its work
+ * has a summary (also one cancelled too late to stop, or that stopped early by itself); one that failed
+ * or was cancelled midway has an error.
+ */
+export type JobFinishedEvent<K extends JobKind = JobKind> = {
+  [P in K]: {
+    jobId: string
+    kind: P
+    status: 'succeeded' | 'failed' | 'cancelled'
+    summary?: JobSummaries[P]
+    error?: JobError
+  }
+}[K]
 
 export interface ProfilesChangedEvent {
   /** The changed profiles' ids; empty with `all: true` after a bulk change (sample data, import). */

@@ -99,3 +99,34 @@ export interface ControlGroupHolder {
 }
 
 export const CONTROL_GROUP_EXCLUSION_LIMIT = 20
+
+/** The job.finished summary of a `sample.load` job. */
+export interface SampleLoadSummary {
+  profiles: number
+  skipped: number
+  scenario1: number
+  scenario2: number
+  bulk: boolean
+  cancelled: boolean
+  seconds: number
+  /** Of `seconds`, building indexes, the trigram index and counts after a bulk insert. */
+  indexingSeconds: number
+}
+
+/** One change of a profile update: set a property (custom ones say their type) or unset it. */
+export type PropertyChange =
+  | {
+      op: 'set'
+      key: string
+      value: PropertyValue
+      /** Required for custom properties; system properties take their type from the catalogue. */
+      type?: CustomPropertyType
+    }
+  | { op: 'unset'; key: string }
+
+export interface RecordEventResult {
+  profileId: string
+  eventId: number
+  /** What the login rule did: none (no identity), 'became' (Scenario 1), 'switched' (Scenario 2), 'same'. */
+  login: 'none' | 'became' | 'switched' | 'same'
+}

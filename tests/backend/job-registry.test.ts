@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { JobFinishedEvent, JobProgressEvent } from '../../shared/ipc/events'
 import { EventBus } from '../../electron/backend/core/platform/event-bus'
 import { JobRegistry, throwIfCancelled } from '../../electron/backend/core/jobs/registry'
+import type { SampleLoadSummary } from '../../shared/profile/types'
+import type { SftpRunSummary } from '../../shared/sftp/types'
 
 function setup() {
   const bus = new EventBus()
@@ -16,27 +18,39 @@ function setup() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** A sample.load summary: the registry passes whatever its kind's work returns through to job.finished. */
+const SAMPLE_SUMMARY: SampleLoadSummary = {
+  profiles: 3,
+  skipped: 0,
+  scenario1: 1,
+  scenario2: 1,
+  bulk: false,
+  cancelled: false,
+  seconds: 0.1,
+  indexingSeconds: 0,
+}
+
 describe('JobRegistry', () => {
   it('throttles progress but delivers the latest state even when the work then waits', async () => {
     const { registry, progress, finished } = setup()
-    const { jobId, done } = registry.start('demo', async (control) => {
+    const { jobId, done } = registry.start('sample.load', async (control) => {
       for (let i = 1; i <= 1000; i++) control.progress('counting', i, 1000)
       control.progress('waiting for the server', 0, null)
       await sleep(400) // long pause after a throttled update
-      return { ok: true }
+      return SAMPLE_SUMMARY
     })
     await sleep(250)
     // Before the job ends, the trailing update has shown the new phase.
     expect(progress.at(-1)).toMatchObject({ jobId, phase: 'waiting for the server' })
     expect(progress.length).toBeLessThan(10) // 1001 calls, a handful of events
     await done
-    expect(finished).toEqual([{ jobId, kind: 'demo', status: 'succeeded', summary: { ok: true } }])
+    expect(finished).toEqual([{ jobId, kind: 'sample.load', status: 'succeeded', summary: SAMPLE_SUMMARY }])
   })
 
   it('cancels between batches and reports exactly one cancelled finish', async () => {
     const { registry, finished } = setup()
     let batches = 0
-    const { jobId, done } = registry.start('demo', async (control) => {
+    const { jobId, done } = registry.start('sample.load', async (control) => {
       for (;;) {
         throwIfCancelled(control.signal)
         batches++
@@ -56,7 +70,7 @@ describe('JobRegistry', () => {
 
   it('reports a failure with its message', async () => {
     const { registry, finished } = setup()
-    const { done } = registry.start('demo', async () => {
+    const { done } = registry.start('sample.load', async () => {
       throw new Error('disk full')
     })
     await done
@@ -65,13 +79,26 @@ describe('JobRegistry', () => {
 
   it('reports a job whose work finished despite a late cancel as succeeded, not cancelled', async () => {
     const { registry, finished } = setup()
-    const { jobId, done } = registry.start('demo', async (control) => {
+    // An SFTP run's summary, like an import's, says whether its work finished (`status`).
+    const run = (status: SftpRunSummary['status']): SftpRunSummary => ({
+      runId: 1,
+      sourceId: 1,
+      sourceName: 'Nightly',
+      status,
+      found: 0,
+      imported: 0,
+      skipped: 0,
+      failed: 0,
+      waiting: 0,
+      error: null,
+    })
+    const { jobId, done } = registry.start('sftp.run', async (control) => {
       await sleep(50) // an uninterruptible last step: the cancel arrives while it runs
-      return { status: control.signal.aborted ? 'succeeded' : 'not-cancelled-in-time' }
+      return run(control.signal.aborted ? 'succeeded' : 'failed')
     })
     await sleep(10)
     expect(registry.cancel(jobId)).toBe(true)
     await done
-    expect(finished).toEqual([{ jobId, kind: 'demo', status: 'succeeded', summary: { status: 'succeeded' } }])
+    expect(finished).toEqual([{ jobId, kind: 'sftp.run', status: 'succeeded', summary: run('succeeded') }])
   })
 })

@@ -176,10 +176,16 @@ describe('a client that stops reading', () => {
 
     const jobId = 'job-slow-reader'
     for (let done = 1; done <= 50; done++) {
-      backend.context.events.emit('job.progress', { jobId, kind: 'import', phase: 'rows', done, total: 50 })
+      backend.context.events.emit('job.progress', {
+        jobId,
+        kind: 'import.profiles',
+        phase: 'rows',
+        done,
+        total: 50,
+      })
     }
     backend.context.events.emit('profiles.changed', { ids: ['after-progress'] })
-    backend.context.events.emit('job.finished', { jobId, kind: 'import', status: 'succeeded' })
+    backend.context.events.emit('job.finished', { jobId, kind: 'import.profiles', status: 'succeeded' })
     expect(stats.maxBuffered).toBeLessThan(256 * KiB)
 
     slow.resume()

@@ -303,10 +303,10 @@ describe('mappings', () => {
     const path = h.file('no-key.csv', 'Name,Email\nAnn,ann@example.com\n')
     const preview = await h.call('imports.preview', { file: h.grant(path) })
     expect(preview.problems).toEqual([
-      'No column is mapped to identity or objectId: profiles are matched by one of them (a column named "identity" is usual).',
+      'No column is mapped to Identity or objectId: profiles are matched by one of them (a column named "identity" is usual).',
     ])
     expect((await h.fail('imports.validate', { file: h.grant(path) })).message).toContain(
-      'No column is mapped to identity or objectId',
+      'No column is mapped to Identity or objectId',
     )
   })
 

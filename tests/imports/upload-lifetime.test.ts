@@ -86,7 +86,7 @@ describe('an upload and its import', () => {
   it('stays when the import is refused before it starts, and is deleted when the page discards it', async () => {
     const handle = await upload(h.backend, 'nokey.csv', Buffer.from('Name\nNo Key\n'))
     expect((await h.fail('imports.start', { file: handle })).message).toContain(
-      'No column is mapped to identity',
+      'No column is mapped to Identity',
     )
     expect(existsSync(folderOf(h.dataDir, handle))).toBe(true)
     expect(await h.call('imports.upload.discard', { uploadId: handle })).toEqual({ discarded: true })

@@ -120,13 +120,13 @@ export interface App {
   fail(channel: string, request: unknown): Promise<AppErrorShape>
   /** Points the app at a sandbox (stored settings, passcode in the secret store). */
   configure(sandbox: Sandbox, extra?: RequestOf<'sync.settings.set'>): Promise<void>
-  /** Starts a job and resolves with its job.finished event. */
-  run(
-    channel: 'sync.push' | 'sync.pull' | 'sync.now',
+  /** Starts a job and resolves with its job.finished event (each of these channels starts a job of its name). */
+  run<C extends 'sync.push' | 'sync.pull' | 'sync.now'>(
+    channel: C,
     request?: Record<string, unknown>,
-  ): Promise<JobFinishedEvent>
+  ): Promise<JobFinishedEvent<C>>
   /** Pushes until nothing is left to send (bounded), failing the test if that never happens. */
-  pushUntilDone(maxRuns?: number): Promise<JobFinishedEvent[]>
+  pushUntilDone(maxRuns?: number): Promise<JobFinishedEvent<'sync.push'>[]>
   rows<T>(sql: string, ...params: unknown[]): T[]
   close(): Promise<void>
 }
@@ -159,7 +159,10 @@ export function openApp(
         ...extra,
       })
     },
-    async run(channel, request = {}) {
+    async run<C extends 'sync.push' | 'sync.pull' | 'sync.now'>(
+      channel: C,
+      request: Record<string, unknown> = {},
+    ): Promise<JobFinishedEvent<C>> {
       const finished = new Map<string, JobFinishedEvent>()
       let wanted: string | null = null
       let done: ((event: JobFinishedEvent) => void) | null = null
@@ -170,13 +173,15 @@ export function openApp(
       try {
         const { jobId } = await backend.call(channel, request as never)
         wanted = jobId
-        return finished.get(jobId) ?? (await new Promise<JobFinishedEvent>((resolve) => (done = resolve)))
+        const event =
+          finished.get(jobId) ?? (await new Promise<JobFinishedEvent>((resolve) => (done = resolve)))
+        return event as JobFinishedEvent<C>
       } finally {
         off()
       }
     },
     async pushUntilDone(maxRuns = 10) {
-      const runs: JobFinishedEvent[] = []
+      const runs: JobFinishedEvent<'sync.push'>[] = []
       for (let i = 0; i < maxRuns; i += 1) {
         runs.push(await app.run('sync.push'))
         const status = await backend.call('sync.status', {})

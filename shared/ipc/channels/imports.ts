@@ -1,49 +1,33 @@
 // Channels of the CSV imports (issue 3): preview a file, upload one from a browser, dry-run and import as
 // jobs, read a run's result and rejected rows, the history, and saved mappings. Spread into ../contract.ts.
 // A wizard drives them in order: preview -> validate (job) -> start (job) -> run / errors -> history.
+// The request schemas live here (the backend's boundary); the types and constants they use are in the
+// zod-free ../../imports/types.ts, which the renderer imports, and are re-exported for the backend.
 import { z } from 'zod'
+import {
+  DATE_FORMATS,
+  EVENT_PROPERTY_TYPES,
+  IMPORT_ENCODINGS,
+  IMPORT_KINDS,
+  MAX_IMPORT_COLUMNS,
+  type EventColumnMapping,
+  type EventColumnTarget,
+  type ImportMapping,
+  type ImportPreview,
+  type ImportRunInfo,
+  type ImportSummary,
+  type MappingChoice,
+  type ProfileColumnMapping,
+  type ProfileColumnTarget,
+  type RejectedRowsFile,
+  type SavedMapping,
+} from '../../imports/types'
 import { CUSTOM_PROPERTY_TYPES } from '../../profile/types'
 import type { JobHandle } from '../contract'
 import { channel } from '../channel'
 import { fileHandle, noPath, type ChosenFile } from '../file-handle'
 
-export const IMPORT_KINDS = ['profiles', 'events'] as const
-export type ImportKind = (typeof IMPORT_KINDS)[number]
-
-/** How the bytes are read. `auto`: UTF-8 (BOM or not); a file that is not valid UTF-8 falls back to Windows-1252 with a notice. */
-export const IMPORT_ENCODINGS = ['auto', 'utf-8', 'windows-1252'] as const
-export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number]
-
-/**
- * Date formats of CleverTap's CSV upload (CLEVERTAP-API.md §8), plus `auto` (YYYY-MM-DD, ISO date-time,
- * `$D_<epoch>`, `$D_YYYYMMDD` or epoch seconds) and `epoch` (seconds). 24-hour clock only; dates are UTC.
- */
-export const DATE_FORMATS = [
-  'auto',
-  'dd/MM/yyyy HH:mm:ss',
-  'MM/dd/yyyy HH:mm:ss',
-  'yyyy/dd/MM HH:mm:ss',
-  'yyyy/MM/dd HH:mm:ss',
-  'dd MMM yyyy HH:mm:ss',
-  'dd/MM/yyyy',
-  'MM/dd/yyyy',
-  'yyyy/dd/MM',
-  'yyyy/MM/dd',
-  'dd MMM yyyy',
-  'epoch',
-] as const
-export type DateFormat = (typeof DATE_FORMATS)[number]
-
-/** CleverTap's profile operations, written in a `<column>.operation` companion column. */
-export const PROFILE_OPERATIONS = ['$set', '$add', '$remove', '$delete'] as const
-export type ProfileOperation = (typeof PROFILE_OPERATIONS)[number]
-
-/**
- * The widest file an import takes: a header with more columns is refused before any work per column, so a
- * hostile header costs no more than reading it. (CleverTap allows 100 event properties; 2,000 leaves room
- * for wide CRM exports.)
- */
-export const MAX_IMPORT_COLUMNS = 2000
+export * from '../../imports/types'
 
 const key = z.string().min(1).max(512)
 
@@ -59,8 +43,7 @@ export const profileColumnTarget = z.discriminatedUnion('kind', [
   /** `<column>.operation`: $set/$add/$remove/$delete for the named column, row by row. */
   z.object({ kind: z.literal('operation'), of: key }).strict(),
   z.object({ kind: z.literal('ignore') }).strict(),
-])
-export type ProfileColumnTarget = z.infer<typeof profileColumnTarget>
+]) satisfies z.ZodType<ProfileColumnTarget>
 
 /** Where a column of an event file goes; every other column is an event property. */
 export const eventColumnTarget = z.discriminatedUnion('kind', [
@@ -69,12 +52,9 @@ export const eventColumnTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('identity') }).strict(),
   z.object({ kind: z.literal('eventName') }).strict(),
   z.object({ kind: z.literal('timestamp') }).strict(),
-  z
-    .object({ kind: z.literal('eventProperty'), key, type: z.enum(['string', 'number', 'boolean', 'date']) })
-    .strict(),
+  z.object({ kind: z.literal('eventProperty'), key, type: z.enum(EVENT_PROPERTY_TYPES) }).strict(),
   z.object({ kind: z.literal('ignore') }).strict(),
-])
-export type EventColumnTarget = z.infer<typeof eventColumnTarget>
+]) satisfies z.ZodType<EventColumnTarget>
 
 const column = z.string().max(1024)
 const columnIndex = z
@@ -92,8 +72,7 @@ export const profileColumnMapping = z
     target: profileColumnTarget,
     dateFormat: z.enum(DATE_FORMATS).optional(),
   })
-  .strict()
-export type ProfileColumnMapping = z.infer<typeof profileColumnMapping>
+  .strict() satisfies z.ZodType<ProfileColumnMapping>
 
 export const eventColumnMapping = z
   .object({
@@ -102,8 +81,7 @@ export const eventColumnMapping = z
     target: eventColumnTarget,
     dateFormat: z.enum(DATE_FORMATS).optional(),
   })
-  .strict()
-export type EventColumnMapping = z.infer<typeof eventColumnMapping>
+  .strict() satisfies z.ZodType<EventColumnMapping>
 
 export const importMapping = z.discriminatedUnion('kind', [
   z
@@ -112,18 +90,14 @@ export const importMapping = z.discriminatedUnion('kind', [
   z
     .object({ kind: z.literal('events'), columns: z.array(eventColumnMapping).max(MAX_IMPORT_COLUMNS) })
     .strict(),
-])
-export type ImportMapping = z.infer<typeof importMapping>
-export type ProfileImportMapping = Extract<ImportMapping, { kind: 'profiles' }>
-export type EventImportMapping = Extract<ImportMapping, { kind: 'events' }>
+]) satisfies z.ZodType<ImportMapping>
 
 /** A mapping given in full, a saved one by name, or `auto` (proposed from the headers). */
 export const mappingChoice = z.union([
   z.literal('auto'),
   z.object({ name: z.string().min(1).max(120) }).strict(),
   importMapping,
-])
-export type MappingChoice = z.infer<typeof mappingChoice>
+]) satisfies z.ZodType<MappingChoice>
 
 const runRequest = z
   .object({
@@ -135,148 +109,6 @@ const runRequest = z
     encoding: z.enum(IMPORT_ENCODINGS).default('auto'),
   })
   .strict()
-
-/** One column of the preview: the proposed target and what its first values look like. */
-export interface PreviewColumn {
-  index: number
-  column: string
-  /** The first non-empty values (up to 5), as read. */
-  samples: string[]
-  proposal: ProfileColumnTarget | EventColumnTarget
-  dateFormat?: DateFormat
-  /** Why the proposal is what it is, or what to check ("dates like 03/04/2020 could be either order"). */
-  note?: string
-}
-
-export interface FileFacts {
-  path: string
-  /** The handle the file was chosen by, for runs started from the page (not the CLI or SFTP). */
-  handle?: string
-  name: string
-  bytes: number
-  /** The encoding used to read it, e.g. 'utf-8', 'utf-8 (BOM)', 'windows-1252', 'utf-16le'. */
-  encoding: string
-  delimiter: string
-  lineBreak: '\n' | '\r\n' | '\r'
-}
-
-export interface ImportPreview {
-  file: FileFacts
-  kind: ImportKind
-  headers: string[]
-  /** The first data rows as read (cells as text). */
-  rows: string[][]
-  columns: PreviewColumn[]
-  mapping: ImportMapping
-  /** The saved mapping applied, when one was asked for. */
-  mappingName: string | null
-  /** Columns the mapping does not place (a saved mapping that does not know them): they would not be imported. */
-  unplaced: string[]
-  /** Problems that stop the import until the mapping is changed (e.g. no identity column). */
-  problems: string[]
-  /** Things worth knowing (encoding fallback, duplicate headers, ignored columns). */
-  notices: string[]
-}
-
-export interface RowProblem {
-  /** Line in the file (1-based; the header is line 1). */
-  line: number
-  column: string | null
-  value: string | null
-  reason: string
-}
-
-export interface ProfileImportCounts {
-  /** Data rows read (empty lines not counted). */
-  rows: number
-  new: number
-  updated: number
-  unchanged: number
-  rejected: number
-  /** Rows whose identity (or objectId) appears on an earlier row too: applied in file order, the later wins. */
-  duplicates: number
-  warnings: number
-}
-
-export interface EventImportCounts {
-  rows: number
-  /** Events stored now. */
-  imported: number
-  /** Events already imported by an earlier run of the same rows (not stored twice). */
-  unchanged: number
-  rejected: number
-  profilesCreated: number
-  /** Login rule outcomes: Scenario 1 (anonymous profile became the user's) and Scenario 2 (device switched). */
-  loginsBecame: number
-  loginsSwitched: number
-  warnings: number
-}
-
-export type ImportRunStatus = 'running' | 'succeeded' | 'cancelled' | 'failed' | 'interrupted'
-export type ImportRunMode = 'dry-run' | 'import'
-
-export interface ImportSummary {
-  runId: number
-  kind: ImportKind
-  mode: ImportRunMode
-  status: ImportRunStatus
-  file: FileFacts
-  mapping: ImportMapping
-  mappingName: string | null
-  counts: ProfileImportCounts | EventImportCounts
-  /** The first rejected rows (up to 100), in file order. */
-  rejections: RowProblem[]
-  /** The first warnings (up to 100): accepted rows with something to check. */
-  warnings: RowProblem[]
-  /** The first repeated identities (up to 100): `line` repeats `firstLine`. */
-  duplicates: { line: number; firstLine: number; key: string }[]
-  /** File-level facts in plain words (encoding fallback, unplaced and ignored columns, empty lines…). */
-  notices: string[]
-  unplaced: string[]
-  ignored: string[]
-  /** The rejected rows as CSV (original columns + Failure Description), when there are any. */
-  errorFile: { path: string; rows: number } | null
-  startedAt: number
-  finishedAt: number | null
-  durationMs: number
-  /** Why the run failed or stopped, when it did. */
-  error: string | null
-}
-
-export interface ImportRunInfo {
-  runId: number
-  kind: ImportKind
-  mode: ImportRunMode
-  status: ImportRunStatus
-  fileName: string
-  filePath: string
-  bytes: number
-  actor: string
-  startedAt: number
-  finishedAt: number | null
-  mappingName: string | null
-  counts: ProfileImportCounts | EventImportCounts | null
-  rowsDone: number
-  error: string | null
-}
-
-export interface SavedMapping {
-  name: string
-  kind: ImportKind
-  mapping: ImportMapping
-  createdAt: number
-  updatedAt: number
-}
-
-export interface RejectedRowsFile {
-  runId: number
-  fileName: string
-  path: string
-  bytes: number
-  rows: number
-  /** The CSV text (UTF-8). */
-  content: string
-}
 
 export const importChannels = {
   /** Reads the head of a file: encoding, delimiter, headers, first rows and the proposed (or saved) mapping. */

@@ -1,5 +1,6 @@
-// Channels of sync with the remote profile API (issue 4), spread into the contract in ../contract.ts,
-// and the shapes a UI needs to drive it: settings, status, pending changes, errors, conflicts, runs.
+// Channels of sync with the remote profile API (issue 4), spread into the contract in ../contract.ts. The
+// request schemas live here (the backend's boundary); the shapes a UI needs to drive sync (settings,
+// status, pending changes, errors, conflicts, runs) are in the zod-free ../../sync/types.ts, re-exported.
 import { z } from 'zod'
 import {
   FIELD_OPERATORS,
@@ -10,20 +11,29 @@ import {
   type PullQuery,
 } from '../../sync/pull-query'
 import { MAX_BATCH_SIZE, REGIONS } from '../../sync/remote-constants'
+import type {
+  ConnectionOverride,
+  ConnectionTestResult,
+  PendingChange,
+  ProfileSyncState,
+  RemoteSpec,
+  SyncConflict,
+  SyncErrorItem,
+  SyncRun,
+  SyncSettingsView,
+  SyncStatus,
+} from '../../sync/types'
 import { channel } from '../channel'
 
 // The constants live in a zod-free module the renderer imports; re-exported for the backend's convenience.
 export { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, REGIONS, type Region } from '../../sync/remote-constants'
 export type { FieldFilter, PullQuery } from '../../sync/pull-query'
-
-/** A wire value as the upload API carries it: dates are "$D_<epoch seconds>". Null: the field is absent. */
-export type WireFieldValue = string | number | boolean | string[] | null
+export type * from '../../sync/types'
 
 const remoteSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('region'), region: z.enum(REGIONS) }).strict(),
   z.object({ kind: z.literal('url'), baseUrl: z.string().min(1).max(2048) }).strict(),
-])
-export type RemoteSpec = z.infer<typeof remoteSpec>
+]) satisfies z.ZodType<RemoteSpec>
 
 const accountId = z.string().trim().min(1).max(256)
 const passcode = z.string().min(1).max(1024)
@@ -31,8 +41,7 @@ const passcode = z.string().min(1).max(1024)
 /** Credentials for one call that are not saved (the CLI's --base-url/--account/--passcode-file). */
 const connectionOverride = z
   .object({ remote: remoteSpec.optional(), accountId: accountId.optional(), passcode: passcode.optional() })
-  .strict()
-export type ConnectionOverride = z.infer<typeof connectionOverride>
+  .strict() satisfies z.ZodType<ConnectionOverride>
 
 const queryDate = z
   .number()
@@ -80,146 +89,6 @@ const pullQuery = z
 const paging = {
   offset: z.number().int().min(0).max(10_000_000).default(0),
   limit: z.number().int().min(1).max(500).default(50),
-}
-
-export interface SyncSettingsView {
-  remote: RemoteSpec | null
-  /** The resolved API base, e.g. https://in1.api.clevertap.com/1; null until a remote is chosen. */
-  endpoint: string | null
-  accountId: string | null
-  /** Whether a passcode is stored; the passcode itself never leaves the backend. */
-  passcodeStored: boolean
-  /** Where the passcode is kept: the OS keychain (Electron safeStorage) or a user-only file. */
-  secretStorage: 'os-keychain' | 'file'
-  /** Shown next to the passcode field when the storage is weaker than the OS keychain. */
-  secretWarning: string | null
-  /** Remote, account and passcode are all set: sync can run. */
-  configured: boolean
-  batchSize: number
-  /** Sync on change (debounced), on a timer and on reconnect. */
-  autoSync: boolean
-  pushIntervalMinutes: number
-  /** 0: pull only on demand. */
-  pullIntervalMinutes: number
-  /** What a pull asks the download API for (null parts: the defaults). */
-  pullQuery: PullQuery
-  /** One sentence saying which profiles a pull downloads, for the Sync page and the CLI. */
-  pullCoverage: string
-}
-
-export interface ConnectionTestResult {
-  ok: boolean
-  /**
-   * ok, or why not: credentials refused, server unreachable, server error, the address answers but is
-   * not the API (404/405, a redirect, a web page), settings incomplete.
-   */
-  outcome: 'ok' | 'unauthorized' | 'offline' | 'server' | 'wrong_address' | 'not_configured'
-  message: string
-  endpoint: string | null
-  latencyMs: number | null
-}
-
-export type SyncState =
-  'not-configured' | 'unauthorized' | 'syncing' | 'offline' | 'error' | 'waiting' | 'up-to-date'
-
-export interface SyncStatus {
-  configured: boolean
-  /** What the last contact with the remote showed (never assumed): unknown until a first try. */
-  connection: 'unknown' | 'online' | 'offline' | 'unauthorized'
-  activity: 'idle' | 'pushing' | 'pulling'
-  /** One word for an indicator, in priority order of the union. */
-  state: SyncState
-  /** Ready-made text, e.g. "Up to date", "3 changes waiting", "Offline · 1 change waiting". */
-  headline: string
-  /** Local changes not yet accepted by the server (not counting refused ones). */
-  pending: number
-  /** Of `pending`, held back because their profile has an unresolved conflict. */
-  held: number
-  /** Profiles with changes the server refused (the sync errors list). */
-  errors: number
-  conflicts: number
-  /** Epoch ms of the last push or pull that completed against the server. */
-  lastSyncAt: number | null
-  lastPushAt: number | null
-  lastPullAt: number | null
-  /** The last run's failure (network, server, credentials), cleared by a successful run. */
-  lastError: { code: string; message: string; at: number } | null
-  /** When auto-sync will try again after a failure (epoch ms). */
-  nextAttemptAt: number | null
-}
-
-export interface PendingChange {
-  /** The outbox entry id. */
-  id: number
-  profileId: string
-  /** Name, email or identity of the profile, when it still exists locally. */
-  profileLabel: string | null
-  kind: 'profile' | 'event' | 'delete'
-  /** Changed fields (profile), the event name (event), or [] (delete). */
-  fields: string[]
-  /** When the change was made (epoch ms, like every other sync time). */
-  createdAt: number
-  attempts: number
-  /** Waiting for a conflict on this profile to be resolved. */
-  held: boolean
-}
-
-/** One refused change of one profile: the outbox entries the server refused together, with its reason. */
-export interface SyncErrorItem {
-  /** The outbox entries (retry / discard take these ids). */
-  ids: number[]
-  profileId: string
-  profileLabel: string | null
-  kind: 'profile' | 'event' | 'delete'
-  fields: string[]
-  /** The server's per-record code (e.g. 515) or HTTP status (400). */
-  code: number
-  /** The server's message, without the "Skipped record number" suffix. */
-  message: string
-  attempts: number
-  parkedAt: number
-}
-
-export interface SyncConflict {
-  id: number
-  profileId: string
-  profileLabel: string | null
-  field: string
-  /** The value waiting to be sent from here. */
-  mine: WireFieldValue
-  /** The value the server holds now. */
-  theirs: WireFieldValue
-  /** The value both had before (the last synced value). */
-  base: WireFieldValue
-  detectedAt: number
-  resolvedAt: number | null
-  resolution: 'mine' | 'theirs' | 'deleted' | null
-}
-
-export interface SyncRun {
-  id: number
-  kind: 'push' | 'pull'
-  trigger: string
-  status: 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted'
-  startedAt: number
-  finishedAt: number | null
-  /** Push: records the server accepted. Pull: profiles downloaded. */
-  records: number
-  /** Push: changes refused (parked). Pull: profiles that could not be applied here. */
-  rejected: number
-  conflicts: number
-  requests: number
-  retries: number
-  error: { code: string; message: string } | null
-  endpoint: string | null
-  /** A few examples of what was rejected, for the history page. */
-  notes: string[]
-}
-
-export interface ProfileSyncState {
-  pending: number
-  errors: SyncErrorItem[]
-  conflicts: SyncConflict[]
 }
 
 export const syncChannels = {

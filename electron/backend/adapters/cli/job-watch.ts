@@ -1,24 +1,28 @@
 // One backend job followed from the command line (import, seed, sync push/pull, sftp run): progress on
 // stderr, one line redrawn on a terminal or a throttled line per phase in a pipe, Ctrl+C cancels the job.
 import type { JobFinishedEvent, JobProgressEvent } from '../../../../shared/ipc/events'
+import type { JobKind } from '../../../../shared/jobs/job-kinds'
 import type { Backend } from '../ipc/create-backend'
 import type { CliIo } from './io'
 
-/** One backend job followed from the command line: progress on stderr, Ctrl+C cancels it. */
-export interface JobWatch {
-  /** Takes the job's id (cancelling it at once if Ctrl+C came first) and waits until it finishes. */
-  finished(jobId: string): Promise<JobFinishedEvent>
+/** One backend job of kind K followed from the command line: progress on stderr, Ctrl+C cancels it. */
+export interface JobWatch<K extends JobKind = JobKind> {
+  /**
+   * Takes the job's id (cancelling it at once if Ctrl+C came first) and waits until it finishes; the
+   * event's summary is typed by K (the kinds the caller's channel starts).
+   */
+  finished(jobId: string): Promise<JobFinishedEvent<K>>
   readonly interrupted: boolean
   stop(): void
 }
 
 /** Subscribes before the job starts, because its events may arrive before the job id is known. */
-export function watchJob(
+export function watchJob<K extends JobKind = JobKind>(
   backend: Backend,
   io: CliIo,
   progressText: (event: JobProgressEvent) => string,
   lineEveryMs: number,
-): JobWatch {
+): JobWatch<K> {
   const finishedById = new Map<string, JobFinishedEvent>()
   let jobId: string | null = null
   let onFinished: ((event: JobFinishedEvent) => void) | null = null
@@ -54,7 +58,7 @@ export function watchJob(
       const finished =
         finishedById.get(id) ?? (await new Promise<JobFinishedEvent>((done) => (onFinished = done)))
       if (io.stderrIsTTY && lastPhase) io.stderr('\n')
-      return finished
+      return ofKind<K>(finished)
     },
     stop() {
       stopSignals()
@@ -62,4 +66,12 @@ export function watchJob(
       offProgress()
     },
   }
+}
+
+/**
+ * The job's own event, of the kind its start channel runs: the watcher is handed the id that channel
+ * returned, so the event with that id is of that kind (one assertion here instead of casts in callers).
+ */
+function ofKind<K extends JobKind>(event: JobFinishedEvent): JobFinishedEvent<K> {
+  return event as JobFinishedEvent<K>
 }

@@ -30,7 +30,8 @@ export function createDispatch(handlers: Handlers, logger: Logger) {
         ok: false,
         error: {
           code: 'validation',
-          message: `Invalid request for ${channel}: ${first ? `${first.path || '(request)'}: ${first.message}` : 'malformed'}.`,
+          // Shared rules word their messages as sentences; the reply adds its own full stop.
+          message: `Invalid request for ${channel}: ${first ? `${first.path || '(request)'}: ${first.message.replace(/\.$/, '')}` : 'malformed'}.`,
           details: { issues },
         },
       }

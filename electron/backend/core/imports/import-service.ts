@@ -12,6 +12,7 @@ import type {
   MappingChoice,
 } from '../../../../shared/ipc/channels/imports'
 import { AppError, isErrorCode } from '../../../../shared/ipc/envelope'
+import { importJobKind } from '../../../../shared/jobs/job-kinds'
 import type { BackendContext } from '../context'
 import type { JobControl } from '../jobs/registry'
 import { nowSeconds } from '../profiles/statements'
@@ -149,13 +150,9 @@ export class ImportService {
     this.ended = new Promise<void>((resolve) => {
       release = resolve
     })
-    const kind = mode === 'import' ? `import.${request.kind}` : `import.${request.kind}.dry-run`
-    const { jobId } = ctx.jobs.start(kind, async (control) => {
+    const { jobId } = ctx.jobs.start(importJobKind(request.kind, mode), async (control) => {
       try {
-        const summary = launch
-          ? await this.inWorker(launch, spec, control)
-          : await this.inThread(spec, control)
-        return summary as unknown as Record<string, unknown>
+        return launch ? await this.inWorker(launch, spec, control) : await this.inThread(spec, control)
       } catch (error) {
         failRun(ctx.db, runId, ctx.clock(), error instanceof Error ? error.message : String(error))
         throw error

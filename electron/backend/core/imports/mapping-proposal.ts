@@ -14,7 +14,7 @@ import type {
 import { findSystemProperty, validatePropertyKey } from '../../../../shared/profile/catalogue'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
 import { guessDateFormat, splitFormattedHeader } from './date-formats'
-import { describeTarget, targetSlot } from './mapping'
+import { describeTarget, targetSlot } from '../../../../shared/imports/mapping-check'
 
 /** Lower-case, with runs of spaces, dashes, dots and underscores as one space: 'E-Mail' -> 'e mail'. */
 export function normaliseHeader(header: string): string {

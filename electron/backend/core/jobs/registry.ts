@@ -2,7 +2,8 @@
 // one job.finished follows. Work checks its AbortSignal between batches; cancel aborts it.
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../../../shared/ipc/envelope'
-import type { JobInfo } from '../../../../shared/ipc/contract'
+import type { JobFinishedEvent } from '../../../../shared/ipc/events'
+import type { JobError, JobInfo, JobKind, JobSummaries } from '../../../../shared/jobs/job-kinds'
 import { isStoreBusy, STORE_BUSY } from '../db/busy'
 import type { EventBus } from '../platform/event-bus'
 
@@ -12,7 +13,8 @@ export interface JobControl {
   progress(phase: string, done: number, total: number | null): void
 }
 
-export type JobWork = (control: JobControl) => Promise<Record<string, unknown>>
+/** The work of a job of kind K: it resolves with that kind's summary (shared/jobs/job-kinds.ts). */
+export type JobWork<K extends JobKind> = (control: JobControl) => Promise<JobSummaries[K]>
 
 interface RunningJob {
   info: JobInfo
@@ -30,7 +32,7 @@ export class JobRegistry {
     private readonly clock: () => number,
   ) {}
 
-  start(kind: string, work: JobWork): { jobId: string; done: Promise<void> } {
+  start<K extends JobKind>(kind: K, work: JobWork<K>): { jobId: string; done: Promise<void> } {
     const jobId = randomUUID()
     const controller = new AbortController()
     const info: JobInfo = { jobId, kind, status: 'running', done: 0, total: null, startedAt: this.clock() }
@@ -68,7 +70,7 @@ export class JobRegistry {
         // A cancel that came too late to stop anything (the work says it finished: an import's last,
         // uninterruptible step) does not make a finished job read as cancelled.
         info.status = controller.signal.aborted && !reportsSuccess(summary) ? 'cancelled' : 'succeeded'
-        this.events.emit('job.finished', { jobId, kind, status: info.status, summary })
+        this.events.emit('job.finished', finishedEvent(kind, { jobId, status: info.status, summary }))
       } catch (error) {
         flush()
         const cancelled =
@@ -80,12 +82,14 @@ export class JobRegistry {
             : isStoreBusy(error)
               ? { code: 'conflict', message: `${STORE_BUSY} Try again when the import has finished.` }
               : { code: 'internal', message: (error as Error)?.message ?? String(error) }
-        this.events.emit('job.finished', {
-          jobId,
-          kind,
-          status: cancelled ? 'cancelled' : 'failed',
-          error: cancelled ? { code: 'cancelled', message: 'Cancelled.' } : shape,
-        })
+        this.events.emit(
+          'job.finished',
+          finishedEvent(kind, {
+            jobId,
+            status: cancelled ? 'cancelled' : 'failed',
+            error: cancelled ? { code: 'cancelled', message: 'Cancelled.' } : shape,
+          }),
+        )
       }
     })()
     this.jobs.set(jobId, { info, controller, promise })
@@ -117,12 +121,28 @@ export class JobRegistry {
   }
 }
 
-/** Throws a `cancelled` AppError when the signal is aborted; call between batches. */
 /** A summary that says its work finished (`status: 'succeeded'`, as import summaries do). */
-function reportsSuccess(summary: unknown): boolean {
-  return (summary as { status?: unknown } | null)?.status === 'succeeded'
+function reportsSuccess(summary: JobSummaries[JobKind]): boolean {
+  return 'status' in summary && summary.status === 'succeeded'
 }
 
+interface Ending<K extends JobKind> {
+  jobId: string
+  status: 'succeeded' | 'failed' | 'cancelled'
+  summary?: JobSummaries[K]
+  error?: JobError
+}
+
+/**
+ * The job.finished event of a job of kind K. TypeScript cannot see that an object with `kind: K` and
+ * K's summary is the member of the event union for K while K is generic; `start` ties the two together,
+ * so this is the one place that says so.
+ */
+function finishedEvent<K extends JobKind>(kind: K, ending: Ending<K>): JobFinishedEvent {
+  return { kind, ...ending } as JobFinishedEvent
+}
+
+/** Throws a `cancelled` AppError when the signal is aborted; call between batches. */
 export function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new AppError('cancelled', 'Cancelled.')
 }

@@ -5,7 +5,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { JobHandle } from '../../../../shared/ipc/contract'
-import type { CustomPropertyType } from '../../../../shared/profile/types'
+import type { CustomPropertyType, SampleLoadSummary } from '../../../../shared/profile/types'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { applyEvent, type WriteOptions } from '../profiles/login'
@@ -31,18 +31,6 @@ export interface SampleLoadOptions {
   seed?: number
   signal?: AbortSignal
   progress?: (phase: string, done: number, total: number) => void
-}
-
-export interface SampleLoadSummary extends Record<string, unknown> {
-  profiles: number
-  skipped: number
-  scenario1: number
-  scenario2: number
-  bulk: boolean
-  cancelled: boolean
-  seconds: number
-  /** Of `seconds`, building indexes, the trigram index and counts after a bulk insert. */
-  indexingSeconds: number
 }
 
 const loading = new WeakSet<Db>()

@@ -8,12 +8,13 @@ import {
   type SourceSettings,
 } from '../../../../shared/ipc/channels/sftp'
 import { AppError } from '../../../../shared/ipc/envelope'
+import { checkPattern } from '../../../../shared/sftp/file-pattern'
+import { destinationChanges, missingSecretMessage } from '../../../../shared/sftp/source-rules'
 import type { Db } from '../db/connection'
 import type { SecretStore } from '../platform/secret-store'
 import { getMapping } from '../imports/import-runs'
 import type { ConnectSpec } from './connection'
 import { checkPrivateKey } from './private-key'
-import { checkPattern } from './glob'
 
 export interface SourceRecord extends SourceSettings {
   id: number
@@ -252,21 +253,6 @@ export function mergeSecrets(stored: StoredSecrets, given: SourceSecrets | undef
 
 export const NO_SECRETS: StoredSecrets = { password: null, privateKey: null, passphrase: null }
 
-/** What decides where a source's stored secrets may be sent. */
-const DESTINATION: { field: 'host' | 'port' | 'username' | 'hostKey'; label: string }[] = [
-  { field: 'host', label: 'the host' },
-  { field: 'port', label: 'the port' },
-  { field: 'username', label: 'the user name' },
-  { field: 'hostKey', label: 'the trusted host key' },
-]
-
-/** Which of host, port, user name and trusted host key differ between the saved source and `next`. */
-export function destinationChanges(saved: SourceSettings, next: SourceSettings): string[] {
-  return DESTINATION.filter(({ field }) => (saved[field] ?? null) !== (next[field] ?? null)).map(
-    (d) => d.label,
-  )
-}
-
 function sentence(parts: string[]): string {
   const text = parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
   return text.charAt(0).toUpperCase() + text.slice(1)
@@ -306,11 +292,11 @@ export function storedSecretsFor(
 export function checkSecrets(auth: 'password' | 'key', secrets: StoredSecrets): void {
   if (auth === 'password') {
     if (!secrets.password)
-      throw new AppError('validation', 'Give the password for this user.', { key: 'password' })
+      throw new AppError('validation', missingSecretMessage('password', false), { key: 'password' })
     return
   }
   if (!secrets.privateKey)
-    throw new AppError('validation', 'Give the private key for this user.', { key: 'privateKey' })
+    throw new AppError('validation', missingSecretMessage('key', false), { key: 'privateKey' })
   const problem = checkPrivateKey(secrets.privateKey, secrets.passphrase)
   if (problem)
     throw new AppError('validation', problem, { key: secrets.passphrase ? 'passphrase' : 'privateKey' })

@@ -3,6 +3,7 @@
 // changes to the refused and conflicting entries, which refresh the status and wake the scheduler.
 import type { ConnectionOverride, PullQuery, SyncConflict } from '../../../../shared/ipc/channels/sync'
 import { AppError } from '../../../../shared/ipc/envelope'
+import type { PullSummary, PushSummary } from '../../../../shared/sync/types'
 import type { JobControl } from '../jobs/registry'
 import type { BackendContext } from '../context'
 import { discardErrors, resolveConflict, retryErrors } from './lists'
@@ -10,10 +11,10 @@ import type { PullResult } from './pull'
 import type { PushResult } from './push-session'
 import { errorCodeOf, type RunOptions, type SyncService } from './service'
 
-type Finished = (PushResult | PullResult) & { runId: number; durationMs: number }
+type Finished<R> = R & { runId: number; durationMs: number }
 
-/** The job's summary; a failed run fails the job with the run's reason (the run stays in the history). */
-function summaryOf(kind: 'push' | 'pull', result: Finished): Record<string, unknown> {
+/** A failed run fails the job with the run's reason (the run stays in the history). */
+function unlessFailed<R extends PushResult | PullResult>(kind: 'push' | 'pull', result: Finished<R>) {
   if (result.status === 'failed') {
     throw new AppError(
       errorCodeOf(result.error?.code ?? 'internal'),
@@ -23,8 +24,18 @@ function summaryOf(kind: 'push' | 'pull', result: Finished): Record<string, unkn
       },
     )
   }
-  const { notes, error: _error, ...figures } = result
-  return { kind, ...figures, notes: notes.slice(0, 5) }
+  const { notes, error: _error, status, ...figures } = result
+  return { ...figures, status, notes: notes.slice(0, 5) }
+}
+
+/** The sync.push job's summary. */
+function pushSummary(result: Finished<PushResult>): PushSummary {
+  return { kind: 'push', ...unlessFailed('push', result) }
+}
+
+/** The sync.pull job's summary. */
+function pullSummary(result: Finished<PullResult>): PullSummary {
+  return { kind: 'pull', ...unlessFailed('pull', result) }
 }
 
 function runOptions(
@@ -50,7 +61,7 @@ export async function startPushJob(
 ): Promise<{ jobId: string }> {
   await service.settings.connection(connection)
   const { jobId } = ctx.jobs.start('sync.push', async (control) =>
-    summaryOf('push', await service.push(runOptions(control, 'manual', connection))),
+    pushSummary(await service.push(runOptions(control, 'manual', connection))),
   )
   return { jobId }
 }
@@ -64,7 +75,7 @@ export async function startPullJob(
 ): Promise<{ jobId: string }> {
   await service.settings.connection(connection)
   const { jobId } = ctx.jobs.start('sync.pull', async (control) =>
-    summaryOf('pull', await service.pull(runOptions(control, 'manual', connection, query))),
+    pullSummary(await service.pull(runOptions(control, 'manual', connection, query))),
   )
   return { jobId }
 }
@@ -74,9 +85,9 @@ export async function startSyncNowJob(ctx: BackendContext, service: SyncService)
   await service.settings.connection()
   const { jobId } = ctx.jobs.start('sync.now', async (control) => {
     // Pull first: a field changed on both sides is found before the push could overwrite it.
-    const pulled = summaryOf('pull', await service.pull(runOptions(control, 'sync now', undefined)))
+    const pulled = pullSummary(await service.pull(runOptions(control, 'sync now', undefined)))
     if (control.signal.aborted) return { pull: pulled }
-    const pushed = summaryOf('push', await service.push(runOptions(control, 'sync now', undefined)))
+    const pushed = pushSummary(await service.push(runOptions(control, 'sync now', undefined)))
     return { pull: pulled, push: pushed }
   })
   return { jobId }

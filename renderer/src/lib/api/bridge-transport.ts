@@ -1,6 +1,6 @@
 // The Electron host: the preload exposes `window.profileDesk` ({ invoke, on }) and nothing else.
 // The bridge is typed from the same contract and already answers with envelopes.
-import { BRIDGE_GLOBAL, type ProfileDeskBridge } from '../../../../shared/ipc/bridge'
+import { BRIDGE_GLOBAL, type ProfileDeskBridge } from '$shared/ipc/bridge'
 import type { Transport } from './transport'
 
 /** The preload's API when this page runs inside the Electron window, else null. */

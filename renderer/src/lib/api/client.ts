@@ -1,8 +1,8 @@
 // `api.call(channel, request)`: the value, or an ApiError carrying the backend's code, message and
 // details. Views and state modules use this; only main.ts chooses the transport behind it.
-import type { Channel, RequestOf, ResponseOf } from '../../../../shared/ipc/contract'
-import type { ErrorCode } from '../../../../shared/ipc/envelope'
-import type { EventName } from '../../../../shared/ipc/events'
+import type { Channel, RequestOf, ResponseOf } from '$shared/ipc/contract'
+import type { ErrorCode } from '$shared/ipc/envelope'
+import type { EventName } from '$shared/ipc/events'
 import { BACKEND_UNREACHABLE, type EventListener, type Transport } from './transport'
 
 export class ApiError extends Error {

@@ -1,8 +1,8 @@
 // The web host: `POST /rpc/<channel>` with the launch token as a bearer token, and pushed events over
 // one Server-Sent Events stream. Every reply body (401/403 included) is an envelope.
-import type { Channel, RequestOf, ResponseOf } from '../../../../shared/ipc/contract'
-import type { Envelope } from '../../../../shared/ipc/envelope'
-import type { EventName } from '../../../../shared/ipc/events'
+import type { Channel, RequestOf, ResponseOf } from '$shared/ipc/contract'
+import type { Envelope } from '$shared/ipc/envelope'
+import type { EventName } from '$shared/ipc/events'
 import { BACKEND_UNREACHABLE, isEnvelope, type EventListener, type Transport } from './transport'
 
 export interface HttpTransportOptions {

@@ -1,8 +1,8 @@
 // The renderer's one way to reach the backend, typed from the shared contract. Two hosts carry it:
 // Electron's preload bridge and HTTP to the web host; views never know which one they talk to.
-import type { Channel, RequestOf, ResponseOf } from '../../../../shared/ipc/contract'
-import type { Envelope } from '../../../../shared/ipc/envelope'
-import type { EventMap, EventName } from '../../../../shared/ipc/events'
+import type { Channel, RequestOf, ResponseOf } from '$shared/ipc/contract'
+import type { Envelope } from '$shared/ipc/envelope'
+import type { EventMap, EventName } from '$shared/ipc/events'
 
 export type EventListener<E extends EventName> = (payload: EventMap[E]) => void
 

@@ -1,12 +1,7 @@
 // Where a column can go, as the mapping step offers it: one <select> value per kind of target (a system
 // property carries its key), with the words people read. Also the date formats' labels.
-import type {
-  DateFormat,
-  EventColumnTarget,
-  ImportKind,
-  ProfileColumnTarget,
-} from '../../../../shared/ipc/channels/imports'
-import { SYSTEM_PROPERTIES } from '../../../../shared/profile/catalogue'
+import type { DateFormat, EventColumnTarget, ImportKind, ProfileColumnTarget } from '$shared/imports/types'
+import { SYSTEM_PROPERTIES } from '$shared/profile/catalogue'
 
 /** The value of the "Import as" select: `system:<key>` for a system property, else the target's kind. */
 export type TargetChoice = string

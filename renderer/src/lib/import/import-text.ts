@@ -5,8 +5,8 @@ import type {
   ImportRunMode,
   ImportRunStatus,
   ProfileImportCounts,
-} from '../../../../shared/ipc/channels/imports'
-import { formatCount } from '../format/counts'
+} from '$shared/imports/types'
+import { countOf, formatCount } from '../format/counts'
 
 const oneDecimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 })
 
@@ -40,10 +40,6 @@ export function formatBytes(bytes: number): string {
 
 export function formatRate(perSecond: number): string {
   return `${formatCount(Math.round(perSecond))} rows/s`
-}
-
-export function plural(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`
 }
 
 export function runStatusText(status: ImportRunStatus, mode: ImportRunMode): string {
@@ -83,7 +79,7 @@ export function countsLine(counts: ProfileImportCounts | EventImportCounts): str
       ]
     : [`${formatCount(counts.imported)} imported`, `${formatCount(counts.unchanged)} already there`]
   parts.push(`${formatCount(counts.rejected)} rejected`)
-  return `${plural(counts.rows, 'row', 'rows')}: ${parts.join(', ')}`
+  return `${countOf(counts.rows, 'row', 'rows')}: ${parts.join(', ')}`
 }
 
 export function kindText(kind: ImportKind): string {

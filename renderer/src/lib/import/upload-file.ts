@@ -1,7 +1,7 @@
 // A file chosen in a browser has no path the backend can read: it is sent in chunks (File.slice, so it is
 // never read into memory whole) to the upload channels, which write it into the data folder; the upload's
 // handle then names that copy. Progress after every chunk; an AbortSignal stops between chunks.
-import type { ChosenFile } from '../../../../shared/ipc/file-handle'
+import type { ChosenFile } from '$shared/ipc/file-handle'
 import { api, ApiError, type ApiClient } from '../api/client'
 
 /** Raw bytes per chunk (the channel takes at most 4 MiB): big enough to be quick, small enough to show progress. */

@@ -1,5 +1,5 @@
 // How custom property types are named in forms and lists.
-import type { CustomPropertyType } from '../../../../shared/profile/types'
+import type { CustomPropertyType } from '$shared/profile/types'
 
 export const CUSTOM_TYPE_LABELS: Readonly<Record<CustomPropertyType, string>> = {
   string: 'Text',

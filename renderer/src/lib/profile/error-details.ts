@@ -1,7 +1,7 @@
 // What the profile page reads from an error reply's details: the profile holding an identifier value (a
 // conflict from profiles.identifiers.add / profiles.update: `details.holder`, see the backend's
 // assertIdentifierFree) and the holders of the control-group places (a `limit` from the exclusion).
-import type { ControlGroupHolder } from '../../../../shared/profile/types'
+import type { ControlGroupHolder } from '$shared/profile/types'
 
 function field(details: unknown, name: string): unknown {
   return typeof details === 'object' && details !== null

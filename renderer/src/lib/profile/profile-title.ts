@@ -1,5 +1,5 @@
 // What a profile is called on screen when it has no Name.
-import type { ProfileType } from '../../../../shared/profile/types'
+import type { ProfileType } from '$shared/profile/types'
 
 export function profileTitle(name: string | null | undefined, type: ProfileType): string {
   if (name && name.trim() !== '') return name

@@ -1,8 +1,8 @@
 // A property value as a form holds it (text, or a checkbox's boolean) and back again. The shared
 // validators decide what the text means; this only splits lists and keeps booleans as booleans.
-import { formatPropertyValue, type SystemPropertyType } from '../../../../shared/profile/catalogue'
-import type { CustomPropertyType, PropertyValue } from '../../../../shared/profile/types'
-import { formatUtcDate } from '../../../../shared/profile/validators-dates'
+import { formatPropertyValue, type SystemPropertyType } from '$shared/profile/catalogue'
+import type { CustomPropertyType, PropertyValue } from '$shared/profile/types'
+import { formatUtcDate } from '$shared/profile/validators-dates'
 import { formatDateValue } from '../format/dates'
 
 export type PropertyType = SystemPropertyType | CustomPropertyType

@@ -6,8 +6,8 @@ import type {
   SftpRunStatus,
   SftpRunTrigger,
   SftpSourceView,
-} from '../../../../shared/ipc/channels/sftp'
-import { formatCount } from '../format/counts'
+} from '$shared/sftp/types'
+import { countOf, formatCount } from '../format/counts'
 import { formatRelative } from '../format/relative-time'
 
 export function runStatusText(status: SftpRunStatus): string {
@@ -68,10 +68,6 @@ export function afterText(file: SftpFileResult): string | null {
     case null:
       return null
   }
-}
-
-function countOf(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`
 }
 
 /** "3 files: 2 imported, 1 failed · 1 still being written". */

@@ -1,17 +1,28 @@
-// The source editor's draft: text fields as the person types them, checked with the same rules the backend
-// applies (so messages appear before a round trip), and turned into the save / test request.
+// The source editor's draft: text fields as the person types them, checked with the shared source rules
+// the backend applies too (so messages appear before a round trip, in the same words), and turned into the
+// save / test request.
+import { checkPattern } from '$shared/sftp/file-pattern'
+import { checkEveryHours, CLOCK_TIME_MESSAGE, clockTimeOf } from '$shared/sftp/schedule'
 import {
-  MAX_EVERY_HOURS,
-  type AfterAction,
-  type AuthKind,
-  type CompletionRule,
-  type Schedule,
-  type SftpSourceView,
-  type SourceFields,
-  type SourceSecrets,
-  type Weekday,
-} from '../../../../shared/ipc/channels/sftp'
-import type { ImportKind } from '../../../../shared/ipc/channels/imports'
+  checkFolder,
+  checkHost,
+  checkPort,
+  checkSourceName,
+  checkUsername,
+  destinationChanges,
+  missingSecretMessage,
+} from '$shared/sftp/source-rules'
+import type {
+  AfterAction,
+  AuthKind,
+  CompletionRule,
+  Schedule,
+  SftpSourceView,
+  SourceFields,
+  SourceSecrets,
+  Weekday,
+} from '$shared/sftp/types'
+import type { ImportKind } from '$shared/imports/types'
 
 export type ScheduleKind = Schedule['kind']
 
@@ -110,12 +121,13 @@ export function draftFrom(source: SftpSourceView): SourceDraft {
  */
 export function destinationChanged(draft: SourceDraft, saved: SftpSourceView | null): boolean {
   if (!saved) return false
-  return (
-    draft.host.trim() !== saved.host ||
-    Number(draft.port.trim()) !== saved.port ||
-    draft.username.trim() !== saved.username ||
-    draft.hostKey !== saved.hostKey
-  )
+  const next = {
+    host: draft.host.trim(),
+    port: Number(draft.port.trim()),
+    username: draft.username.trim(),
+    hostKey: draft.hostKey,
+  }
+  return destinationChanges(saved, next).length > 0
 }
 
 /** Whether a secret of the draft's kind is stored with the saved source. */
@@ -132,52 +144,47 @@ export function needsSecret(draft: SourceDraft, saved: SftpSourceView | null): b
   return !hasStoredSecret(draft, saved) || draft.replacingSecret || destinationChanged(draft, saved)
 }
 
-const TIME = /^([01]?\d|2[0-3]):[0-5]\d$/
+/** A whole number as typed: digits only (`22`, `022`), else not a number. */
+function wholeNumberOf(text: string): number {
+  return /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN
+}
 
-/** Messages per field; empty when the draft can be saved. */
+/** Messages per field, from the shared source rules; empty when the draft can be saved. */
 export function validateDraft(
   draft: SourceDraft,
   saved: SftpSourceView | null,
 ): Partial<Record<DraftField, string>> {
-  const problems: Partial<Record<DraftField, string>> = {}
-  if (draft.name.trim() === '') problems.name = 'Give the source a name.'
-  if (draft.host.trim() === '') problems.host = 'Give the server’s host name or IP address.'
-  else if (/[\s/@]/.test(draft.host.trim()))
-    problems.host = 'Only the host name or IP address: no spaces, slashes or user@.'
-  const port = Number(draft.port.trim())
-  if (!/^\d+$/.test(draft.port.trim()) || port < 1 || port > 65535)
-    problems.port = 'A port from 1 to 65535 (SFTP usually uses 22).'
-  if (draft.username.trim() === '') problems.username = 'Give the user name to log in with.'
+  const checks: Partial<Record<DraftField, string | null>> = {
+    name: checkSourceName(draft.name.trim()),
+    host: checkHost(draft.host.trim()),
+    port: checkPort(wholeNumberOf(draft.port)),
+    username: checkUsername(draft.username.trim()),
+    folder: checkFolder(draft.folder.trim()),
+    pattern: checkPattern(draft.pattern.trim()),
+  }
   if (needsSecret(draft, saved)) {
     // The stored secret stays with the server it was saved for (the field's hint says so).
     const again = hasStoredSecret(draft, saved) && !draft.replacingSecret && destinationChanged(draft, saved)
     if (draft.auth === 'password' && draft.password === '')
-      problems.password = again ? 'Give the password again.' : 'Give the password.'
-    if (draft.auth === 'key' && draft.privateKey.trim() === '') {
-      problems.privateKey = again
-        ? 'Paste the private key again, or choose its file.'
-        : 'Paste the private key, or choose its file.'
-    }
+      checks.password = missingSecretMessage('password', again)
+    if (draft.auth === 'key' && draft.privateKey.trim() === '')
+      checks.privateKey = missingSecretMessage('key', again)
   }
-  if (draft.folder.trim() === '') problems.folder = 'Give the folder on the server, e.g. /in.'
-  if (draft.pattern.trim() === '') problems.pattern = 'Give a file pattern, e.g. *.csv.'
-  else if (draft.pattern.includes('/'))
-    problems.pattern = 'A pattern for file names only; put the path in the folder.'
-  if (draft.scheduleKind === 'every') {
-    const hours = Number(draft.everyHours.trim())
-    if (!/^\d+$/.test(draft.everyHours.trim()) || hours < 1 || hours > MAX_EVERY_HOURS) {
-      problems.everyHours = `From 1 to ${MAX_EVERY_HOURS} hours.`
-    }
+  if (draft.scheduleKind === 'every') checks.everyHours = checkEveryHours(wholeNumberOf(draft.everyHours))
+  if (draft.scheduleKind === 'daily' || draft.scheduleKind === 'weekly') {
+    checks.time = clockTimeOf(draft.time) === null ? CLOCK_TIME_MESSAGE : null
   }
-  if ((draft.scheduleKind === 'daily' || draft.scheduleKind === 'weekly') && !TIME.test(draft.time.trim())) {
-    problems.time = 'A time as HH:MM on a 24-hour clock, e.g. 02:00.'
+  const problems: Partial<Record<DraftField, string>> = {}
+  for (const field of DRAFT_FIELDS) {
+    const message = checks[field]
+    if (message) problems[field] = message
   }
   return problems
 }
 
+/** The time as stored (`02:05`); a draft that is not a time is refused by validateDraft before. */
 function pad(time: string): string {
-  const [h = '0', m = '00'] = time.trim().split(':')
-  return `${h.padStart(2, '0')}:${m}`
+  return clockTimeOf(time) ?? time.trim()
 }
 
 export function scheduleOf(draft: SourceDraft): Schedule {

@@ -1,6 +1,6 @@
 // The control-group exclusions page's list: the (at most 20) excluded profiles, re-read when profiles
 // change anywhere, and "Include again" for one of them.
-import type { ControlGroupHolder } from '../../../../shared/profile/types'
+import type { ControlGroupHolder } from '$shared/profile/types'
 import { api, toApiError, type ApiError } from '../api/client'
 
 export class ControlGroupExclusions {

@@ -1,9 +1,10 @@
 // The import history page's list: runs newest first, a page at a time, optionally with the dry runs,
 // reloaded when an import ends; and the download of a run's rejected rows.
-import type { ImportRunInfo } from '../../../../shared/ipc/channels/imports'
+import type { ImportRunInfo } from '$shared/imports/types'
 import { api, toApiError, type ApiError } from '../api/client'
 import { downloadRejectedRows } from '../import/download-rejected-rows'
-import { displayFileName, plural } from '../import/import-text'
+import { countOf } from '../format/counts'
+import { displayFileName } from '../import/import-text'
 
 export const HISTORY_PAGE_SIZE = 50
 const MAX_RELOAD = 500
@@ -80,7 +81,7 @@ export class ImportHistory {
     try {
       const name = displayFileName(run.fileName, run.filePath)
       const rows = await downloadRejectedRows(run.runId, name)
-      this.downloadNotice = `Downloaded ${plural(rows, 'rejected row', 'rejected rows')} of ${name}.`
+      this.downloadNotice = `Downloaded ${countOf(rows, 'rejected row', 'rejected rows')} of ${name}.`
     } catch (error) {
       this.downloadError = toApiError(error)
     } finally {

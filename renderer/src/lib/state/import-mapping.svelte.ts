@@ -1,23 +1,23 @@
 // The mapping being edited in the wizard: one draft per column of the file (its target, key, type and
-// date format), started from the backend's proposal, checked as it changes, and turned into the
-// ImportMapping the dry run and the import receive. Columns a saved mapping did not place stay unplaced
+// date format), started from the backend's proposal, checked as it changes with the shared mapping check
+// (the backend's own), and turned into the ImportMapping the dry run and the import receive. Columns a saved mapping did not place stay unplaced
 // (left out of the mapping, and said so) until a person chooses for them.
 import type {
   DateFormat,
   EventColumnMapping,
   EventColumnTarget,
+  EventPropertyType,
   ImportKind,
   ImportMapping,
   ImportPreview,
   PreviewColumn,
   ProfileColumnMapping,
   ProfileColumnTarget,
-} from '../../../../shared/ipc/channels/imports'
-import { findSystemProperty, validatePropertyKey } from '../../../../shared/profile/catalogue'
-import type { CustomPropertyType } from '../../../../shared/profile/types'
-import { choiceOf, IGNORE, systemKeyOf, UNPLACED, type TargetChoice } from '../import/column-targets'
-
-export type EventPropertyType = 'string' | 'number' | 'boolean' | 'date'
+} from '$shared/imports/types'
+import { checkMapping } from '$shared/imports/mapping-check'
+import { findSystemProperty } from '$shared/profile/catalogue'
+import type { CustomPropertyType } from '$shared/profile/types'
+import { choiceOf, systemKeyOf, UNPLACED, type TargetChoice } from '../import/column-targets'
 
 export interface ColumnDraft {
   readonly index: number
@@ -37,10 +37,7 @@ export interface ColumnDraft {
 }
 
 const OPERATION_HEADER = /^(.*)\.operation$/i
-
-function columnName(draft: Pick<ColumnDraft, 'column' | 'index'>): string {
-  return draft.column.trim() === '' ? `column ${draft.index + 1}` : draft.column.trim()
-}
+const NO_CUSTOM_TYPES: ReadonlyMap<string, CustomPropertyType> = new Map()
 
 function draftOf(column: PreviewColumn, headers: readonly string[], unplaced: boolean): ColumnDraft {
   const target = column.proposal
@@ -101,57 +98,20 @@ export class MappingDraft {
     return draft.choice === 'timestamp'
   }
 
+  /**
+   * The shared check of the mapping as it stands (the backend runs the same one, so it says the same):
+   * the problems that stop a dry run, each column's own, and the columns left out or not placed.
+   * The account's custom types are the backend's to check.
+   */
+  check = $derived(this.#check())
   /** Columns not placed: they will not be imported (the backend says so too). */
-  unplaced = $derived(this.columns.filter((c) => c.unplaced).map(columnName))
+  unplaced = $derived(this.check.unplaced)
   /** Columns left out on purpose. */
-  ignored = $derived(this.columns.filter((c) => !c.unplaced && c.choice === IGNORE).map(columnName))
-  /** Whether a column identifies the profile (profiles) or the device / person (events). */
-  hasKeyColumn = $derived(
-    this.columns.some((c) =>
-      this.kind === 'profiles'
-        ? !c.unplaced && (c.choice === 'identity' || c.choice === 'objectId')
-        : !c.unplaced && (c.choice === 'deviceId' || c.choice === 'identity'),
-    ),
-  )
-
+  ignored = $derived(this.check.ignored)
   /** The problem with one column's choice (a bad key, a target taken twice), for the row and the list. */
-  columnProblems = $derived.by(() => {
-    const problems: Record<number, string> = {}
-    const slots: Record<string, ColumnDraft> = {}
-    for (const draft of this.columns) {
-      if (draft.unplaced || draft.choice === IGNORE) continue
-      const problem = this.#ownProblem(draft)
-      if (problem) {
-        problems[draft.index] = problem
-        continue
-      }
-      const slot = this.#slotOf(draft)
-      if (slot === null) continue
-      const other = slots[slot]
-      if (other) {
-        problems[draft.index] =
-          `“${columnName(draft)}” and “${columnName(other)}” both go to the same place; keep one`
-      } else slots[slot] = draft
-    }
-    return problems
-  })
-
+  columnProblems = $derived(this.check.byColumn)
   /** Everything that stops a dry run, in plain words. */
-  problems = $derived.by(() => {
-    const list: string[] = []
-    if (!this.hasKeyColumn) {
-      list.push(
-        this.kind === 'profiles'
-          ? 'No column is mapped to Identity or objectId: every row needs one of them to find its profile.'
-          : 'No column is mapped to the device id or the identity: every event needs one of them.',
-      )
-    }
-    if (this.kind === 'events' && !this.columns.some((c) => !c.unplaced && c.choice === 'eventName')) {
-      list.push('No column is mapped to the event name.')
-    }
-    list.push(...Object.values(this.columnProblems))
-    return list
-  })
+  problems = $derived(this.check.problems)
 
   /** The mapping to send: every placed column with its target (unplaced ones are left out). */
   toMapping(): ImportMapping {
@@ -174,26 +134,8 @@ export class MappingDraft {
     return { kind: 'profiles', columns }
   }
 
-  /** A problem of the column on its own: a custom key that cannot be used, an operation without a column. */
-  #ownProblem(draft: ColumnDraft): string | null {
-    const name = columnName(draft)
-    if (draft.choice === 'custom' || draft.choice === 'eventProperty') {
-      const key = draft.customKey
-      const keyError = validatePropertyKey(key)
-      if (keyError) return `“${name}”: ${key === '' ? 'give the property a key' : keyError.message}`
-      const system = findSystemProperty(key)
-      if (system) return `“${name}”: “${key}” is a system property; choose ${system.key} instead`
-    }
-    if (draft.choice === 'operation' && draft.operationOf === null) {
-      return `“${name}”: the file has no column whose operations it could hold`
-    }
-    return null
-  }
-
-  #slotOf(draft: ColumnDraft): string | null {
-    if (draft.choice === 'custom' || draft.choice === 'eventProperty') return `key:${draft.customKey}`
-    if (draft.choice === 'operation' || draft.choice === IGNORE) return null
-    return draft.choice
+  #check() {
+    return checkMapping(this.toMapping(), this.headers, NO_CUSTOM_TYPES, this.kind)
   }
 
   #profileTarget(draft: ColumnDraft): ProfileColumnTarget {

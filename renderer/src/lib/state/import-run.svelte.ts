@@ -1,18 +1,11 @@
-// One dry run or import as the wizard follows it: start the job, track its progress (with rows per second
-// and the time left, measured from the progress events), cancel it, and read its summary once it ends.
-import type { ImportRunMode, ImportSummary } from '../../../../shared/ipc/channels/imports'
-import type { RequestOf } from '../../../../shared/ipc/contract'
+// One dry run or import as the wizard follows it: a JobRun that also measures rows per second and the time
+// left from the progress events, and reads the run's summary once it ends.
+import type { ImportRunMode, ImportSummary } from '$shared/imports/types'
+import type { RequestOf } from '$shared/ipc/contract'
+import { importJobKind, isImportJob, type ImportJobKind } from '$shared/jobs/job-kinds'
 import { api, ApiError, toApiError } from '../api/client'
-import { jobs, type TrackedJob } from './jobs.svelte'
-
-/** Job kinds of imports: `import.profiles`, `import.events.dry-run`, … */
-export function isImportJob(kind: string): boolean {
-  return kind.startsWith('import.')
-}
-
-export function modeOfJob(kind: string): ImportRunMode {
-  return kind.endsWith('.dry-run') ? 'dry-run' : 'import'
-}
+import { JobRun } from './job-run.svelte'
+import type { TrackedJob } from './jobs.svelte'
 
 /** The rate is measured over the last few seconds, so it follows the current speed, not the average. */
 const RATE_WINDOW_MS = 5000
@@ -27,30 +20,20 @@ interface Sample {
 type RunChannel = 'imports.validate' | 'imports.start'
 type RunRequest = RequestOf<'imports.start'>
 
-function looksLikeSummary(value: unknown): value is ImportSummary {
-  return (
-    typeof value === 'object' && value !== null && 'runId' in value && 'counts' in value && 'file' in value
-  )
-}
-
-export class ImportRun {
+export class ImportRun extends JobRun<ImportJobKind> {
   readonly mode: ImportRunMode
-  jobId = $state<string | null>(null)
   runId = $state<number | null>(null)
-  starting = $state(false)
-  cancelling = $state(false)
   summary = $state.raw<ImportSummary | null>(null)
-  error = $state<ApiError | null>(null)
   #samples = $state.raw<Sample[]>([])
   #stopListening: (() => void) | null = null
 
   constructor(mode: ImportRunMode) {
+    // The wizard adopts a running import itself (it also has to show the right step).
+    super(isImportJob, false)
     this.mode = mode
   }
 
-  job = $derived<TrackedJob | undefined>(this.jobId ? jobs.get(this.jobId) : undefined)
-  running = $derived(this.starting || this.job?.status === 'running')
-  finished = $derived(this.summary !== null || (this.error !== null && !this.running))
+  finished = $derived(this.summary !== null || (this.error !== null && !this.active))
 
   /** Rows per second in the row-by-row phase (validating / importing); null while unknown. */
   rate = $derived.by(() => {
@@ -71,68 +54,41 @@ export class ImportRun {
 
   /** Starts the job; resolves once it has ended and its summary is read (errors are kept, not thrown). */
   async start(channel: RunChannel, request: RunRequest): Promise<void> {
-    if (this.running) return
-    this.starting = true
-    this.error = null
-    this.summary = null
-    this.#samples = []
+    if (this.active) return
+    // Listen first: the first progress events may arrive before the reply with the job id. The
+    // backend runs one import at a time, so an import job's progress seen meanwhile is this one's.
+    let ownJob: string | null = null
+    this.#listen((jobId) => ownJob === null || jobId === ownJob)
     try {
-      // Listen first: the first progress events may arrive before the reply with the job id. The
-      // backend runs one import at a time, so an import job's progress seen meanwhile is this one's.
-      let ownJob: string | null = null
-      this.#listen((jobId, sample) => {
-        if (ownJob === null || jobId === ownJob) this.#samples = [...this.#samples.slice(-100), sample]
+      await this.launch(importJobKind(request.kind ?? 'profiles', this.mode), async () => {
+        const handle = await api.call(channel, request)
+        ownJob = handle.jobId
+        this.runId = handle.runId
+        return handle
       })
-      const { jobId, runId } = await api.call(channel, request)
-      ownJob = jobId
-      jobs.track(
-        jobId,
-        `import.${request.kind ?? 'profiles'}${channel === 'imports.validate' ? '.dry-run' : ''}`,
-      )
-      this.jobId = jobId
-      this.runId = runId
-      this.starting = false
-      await this.#settle(await jobs.whenFinished(jobId))
-    } catch (error) {
-      this.error = toApiError(error)
     } finally {
-      this.starting = false
-      this.cancelling = false
       this.#unlisten()
     }
   }
 
   /** Follows a job that was already running (started before a reload, or elsewhere). */
-  async adopt(jobId: string): Promise<void> {
-    this.jobId = jobId
-    this.error = null
-    this.summary = null
-    this.#samples = []
-    this.#listen((id, sample) => {
-      if (id === jobId) this.#samples = [...this.#samples.slice(-100), sample]
-    })
+  override async adopt(jobId: string): Promise<void> {
+    this.#listen((id) => id === jobId)
     try {
-      await this.#settle(await jobs.whenFinished(jobId))
+      await super.adopt(jobId)
     } finally {
-      this.cancelling = false
       this.#unlisten()
     }
   }
 
-  async cancel(): Promise<void> {
-    const jobId = this.jobId
-    if (!jobId || this.cancelling || !this.running) return
-    this.cancelling = true
-    try {
-      await jobs.cancel(jobId)
-    } catch (error) {
-      this.error = toApiError(error)
-      this.cancelling = false
-    }
+  protected override cleared(): void {
+    this.summary = null
+    this.#samples = []
   }
 
-  async #settle(job: TrackedJob): Promise<void> {
-    const fromJob = looksLikeSummary(job.summary) ? job.summary : null
+  /** The stored run is the record: it has the final counts even when the job ended badly. */
+  protected override async ended(job: TrackedJob<ImportJobKind>): Promise<void> {
+    const fromJob = job.summary ?? null
     this.runId ??= fromJob?.runId ?? null
     if (job.status === 'failed') {
       this.error = new ApiError(
@@ -145,7 +101,6 @@ export class ImportRun {
       return
     }
     try {
-      // The stored run is the record: it has the final counts even when the job ended badly.
       const { summary } = await api.call('imports.run', { runId: this.runId })
       this.summary = summary ?? fromJob
     } catch (error) {
@@ -154,11 +109,14 @@ export class ImportRun {
     }
   }
 
-  #listen(onSample: (jobId: string, sample: Sample) => void): void {
+  #listen(ours: (jobId: string) => boolean): void {
     this.#unlisten()
     this.#stopListening = api.on('job.progress', (event) => {
-      if (!isImportJob(event.kind)) return
-      onSample(event.jobId, { at: performance.now(), phase: event.phase, done: event.done })
+      if (!isImportJob(event.kind) || !ours(event.jobId)) return
+      this.#samples = [
+        ...this.#samples.slice(-100),
+        { at: performance.now(), phase: event.phase, done: event.done },
+      ]
     })
   }
 

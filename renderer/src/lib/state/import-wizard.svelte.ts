@@ -7,13 +7,14 @@ import type {
   ImportPreview,
   ImportSummary,
   SavedMapping,
-} from '../../../../shared/ipc/channels/imports'
-import type { RequestOf } from '../../../../shared/ipc/contract'
+} from '$shared/imports/types'
+import type { RequestOf } from '$shared/ipc/contract'
+import { importModeOf, type ImportJobKind } from '$shared/jobs/job-kinds'
 import { api, ApiError, toApiError } from '../api/client'
 import { displayFileName } from '../import/import-text'
 import { uploadFile, type UploadProgress } from '../import/upload-file'
 import { MappingDraft } from './import-mapping.svelte'
-import { ImportRun, modeOfJob } from './import-run.svelte'
+import { ImportRun } from './import-run.svelte'
 import type { TrackedJob } from './jobs.svelte'
 import { session } from './session.svelte'
 
@@ -175,7 +176,7 @@ export class ImportWizard {
   }
 
   goTo(step: WizardStep): void {
-    if (this.dryRun.running || this.run.running) return
+    if (this.dryRun.active || this.run.active) return
     if (step === 'mapping' || step === 'preview' || step === 'choose') this.mappingNotice = null
     this.step = step
   }
@@ -232,7 +233,7 @@ export class ImportWizard {
   /** Imports the checked file with the checked mapping; the result step follows when it ends. */
   async importValidRows(): Promise<void> {
     const request = this.#checked
-    if (!request || this.run.running) return
+    if (!request || this.run.active) return
     this.run = new ImportRun('import')
     this.step = 'import'
     // The import owns the upload now: the backend deletes it when the import ends.
@@ -265,8 +266,8 @@ export class ImportWizard {
   }
 
   /** Follows an import job that was already running when this page opened (e.g. after a reload). */
-  async adopt(job: TrackedJob): Promise<void> {
-    const mode = modeOfJob(job.kind)
+  async adopt(job: TrackedJob<ImportJobKind>): Promise<void> {
+    const mode = importModeOf(job.kind)
     const tracker = new ImportRun(mode)
     if (mode === 'dry-run') {
       this.dryRun = tracker

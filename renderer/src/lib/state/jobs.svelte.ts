@@ -1,19 +1,49 @@
 // Every job the backend reports (job.progress / job.finished), kept by id so a view can show progress
 // for the job it started, or pick up one that was already running before a reload.
-import type { JobFinishedEvent, JobProgressEvent } from '../../../../shared/ipc/events'
-import { api } from '../api/client'
+import type { JobFinishedEvent, JobProgressEvent } from '$shared/ipc/events'
+import type { JobError, JobKind, JobStatus, JobSummaries } from '$shared/jobs/job-kinds'
+import { api, ApiError } from '../api/client'
 
-export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled'
+/** A job as this page knows it, typed by its kind: narrowing on `kind` types `summary`. */
+export type TrackedJob<K extends JobKind = JobKind> = {
+  [P in K]: {
+    jobId: string
+    kind: P
+    phase: string
+    done: number
+    total: number | null
+    status: JobStatus
+    summary?: JobSummaries[P]
+    error?: JobError
+  }
+}[K]
 
-export interface TrackedJob {
-  jobId: string
-  kind: string
-  phase: string
-  done: number
-  total: number | null
-  status: JobStatus
-  summary?: Record<string, unknown>
-  error?: { code: string; message: string }
+/** Tells whether a job kind is one of the kinds K (e.g. `isImportJob`, or `kindIs('sync.now')`). */
+export type KindGuard<K extends JobKind> = (kind: JobKind) => kind is K
+
+/** A guard for the kinds named. */
+export function kindIs<K extends JobKind>(...kinds: K[]): KindGuard<K> {
+  return (kind): kind is K => (kinds as JobKind[]).includes(kind)
+}
+
+/**
+ * The job as one of the kinds K when `of` says its kind is one (TypeScript does not narrow a union by a
+ * guard on one of its fields, so the check is made here, once, for every typed lookup).
+ */
+function asKind<K extends JobKind>(job: TrackedJob | undefined, of: KindGuard<K>): TrackedJob<K> | undefined {
+  return job && of(job.kind) ? (job as TrackedJob<K>) : undefined
+}
+
+/** What every job has, whatever its kind. */
+type JobState = Pick<TrackedJob, 'jobId' | 'phase' | 'done' | 'total' | 'status'>
+
+/**
+ * A job of kind `kind` with no summary yet. TypeScript cannot pair a kind held in a variable with the
+ * member of the TrackedJob union it names; no other field depends on the kind, so this is the one place
+ * that says so.
+ */
+function jobOfKind(kind: JobKind, state: JobState): TrackedJob {
+  return { kind, ...state } as TrackedJob
 }
 
 class JobTracker {
@@ -27,16 +57,9 @@ class JobTracker {
     void api
       .call('jobs.list', {})
       .then(({ jobs }) => {
-        for (const job of jobs) {
-          if (this.jobs[job.jobId]) continue
-          this.jobs[job.jobId] = {
-            jobId: job.jobId,
-            kind: job.kind,
-            phase: '',
-            done: job.done,
-            total: job.total,
-            status: job.status,
-          }
+        for (const { jobId, kind, done, total, status } of jobs) {
+          if (this.jobs[jobId]) continue
+          this.jobs[jobId] = jobOfKind(kind, { jobId, phase: '', done, total, status })
         }
       })
       .catch(() => {
@@ -49,58 +72,70 @@ class JobTracker {
   }
 
   /** Registers a job this page just started (its events may have arrived before the reply did). */
-  track(jobId: string, kind: string): TrackedJob {
-    this.jobs[jobId] ??= { jobId, kind, phase: 'starting', done: 0, total: null, status: 'running' }
-    return this.jobs[jobId]
+  track(jobId: string, kind: JobKind): void {
+    this.jobs[jobId] ??= jobOfKind(kind, {
+      jobId,
+      phase: 'starting',
+      done: 0,
+      total: null,
+      status: 'running',
+    })
   }
 
   get(jobId: string): TrackedJob | undefined {
     return this.jobs[jobId]
   }
 
-  running(kind: (kind: string) => boolean): TrackedJob | undefined {
-    return Object.values(this.jobs).find((job) => job.status === 'running' && kind(job.kind))
+  /** The job, when it is of the kinds `of` accepts. */
+  getOf<K extends JobKind>(jobId: string, of: KindGuard<K>): TrackedJob<K> | undefined {
+    return asKind(this.jobs[jobId], of)
   }
 
-  /** Resolves once the job has finished, whichever way. */
-  whenFinished(jobId: string): Promise<TrackedJob> {
-    const job = this.jobs[jobId]
-    if (job && job.status !== 'running') return Promise.resolve(job)
-    return new Promise((resolve) => {
-      const waiters = this.#waiters.get(jobId) ?? []
-      waiters.push(resolve)
-      this.#waiters.set(jobId, waiters)
-    })
+  /** A running job of the kinds `of` accepts (e.g. `isImportJob`). */
+  running<K extends JobKind>(of: KindGuard<K>): TrackedJob<K> | undefined {
+    for (const job of Object.values(this.jobs)) {
+      const found = job.status === 'running' ? asKind(job, of) : undefined
+      if (found) return found
+    }
+    return undefined
+  }
+
+  /** Resolves once the job has finished, whichever way; refuses one that is not of the kinds `of` accepts. */
+  async whenFinished<K extends JobKind>(jobId: string, of: KindGuard<K>): Promise<TrackedJob<K>> {
+    const current = this.jobs[jobId]
+    const job =
+      current && current.status !== 'running'
+        ? current
+        : await new Promise<TrackedJob>((resolve) => {
+            const waiters = this.#waiters.get(jobId) ?? []
+            waiters.push(resolve)
+            this.#waiters.set(jobId, waiters)
+          })
+    const typed = asKind(job, of)
+    if (!typed) throw new ApiError('internal', `Job ${jobId} is a ${job.kind} job, not the one expected.`)
+    return typed
   }
 
   async cancel(jobId: string): Promise<void> {
     await api.call('jobs.cancel', { jobId })
   }
 
-  #progress(event: JobProgressEvent): void {
-    const job = this.jobs[event.jobId]
+  #progress({ jobId, kind, phase, done, total }: JobProgressEvent): void {
+    const job = this.jobs[jobId]
     if (job && job.status !== 'running') return // a late progress event after the end
-    this.jobs[event.jobId] = {
-      ...(job ?? { status: 'running' as const }),
-      jobId: event.jobId,
-      kind: event.kind,
-      phase: event.phase,
-      done: event.done,
-      total: event.total,
-    }
+    this.jobs[jobId] = job
+      ? { ...job, phase, done, total }
+      : jobOfKind(kind, { jobId, phase, done, total, status: 'running' })
   }
 
   #finished(event: JobFinishedEvent): void {
     const previous = this.jobs[event.jobId]
+    // The event pairs its kind with its summary; the job keeps both and the progress it had.
     const job: TrackedJob = {
-      jobId: event.jobId,
-      kind: event.kind,
+      ...event,
       phase: previous?.phase ?? '',
       done: previous?.done ?? 0,
       total: previous?.total ?? null,
-      status: event.status,
-      ...(event.summary ? { summary: event.summary } : {}),
-      ...(event.error ? { error: event.error } : {}),
     }
     this.jobs[event.jobId] = job
     const waiters = this.#waiters.get(event.jobId) ?? []

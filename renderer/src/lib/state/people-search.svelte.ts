@@ -1,8 +1,8 @@
 // Find People's state: the query and filters, the pages loaded so far, and the count. Answers as you
 // type (debounced) and drops replies to questions that are no longer asked. Kept across navigation,
 // so coming back from a profile shows the same search.
-import type { ProfileFilters, SearchResult } from '../../../../shared/ipc/contract'
-import type { ProfileSummary } from '../../../../shared/profile/types'
+import type { ProfileFilters, SearchResult } from '$shared/profile/search'
+import type { ProfileSummary } from '$shared/profile/types'
 import { api, toApiError, type ApiError } from '../api/client'
 
 export type TypeFilter = 'any' | 'Identified' | 'Anonymous'

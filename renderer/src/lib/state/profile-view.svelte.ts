@@ -1,6 +1,6 @@
 // One open profile: its detail, the pages of its events timeline and change history loaded so far,
 // and a refresh that keeps those pages when the profile changes (an edit here, or elsewhere).
-import type { AuditEntry, ProfileDetail, ProfileEvent } from '../../../../shared/profile/types'
+import type { AuditEntry, ProfileDetail, ProfileEvent } from '$shared/profile/types'
 import { api, toApiError, type ApiError } from '../api/client'
 
 export const TIMELINE_PAGE_SIZE = 25

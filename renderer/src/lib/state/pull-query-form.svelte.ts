@@ -1,6 +1,7 @@
 // The "What a pull downloads" form: the draft made from the saved query, its checks (shown after the
 // first Save), saving it (or going back to the default) and the backend's answer.
-import type { PullQuery, SyncSettingsView } from '../../../../shared/ipc/channels/sync'
+import type { PullQuery } from '$shared/sync/pull-query'
+import type { SyncSettingsView } from '$shared/sync/types'
 import { api, toApiError, type ApiError } from '../api/client'
 import {
   draftOfQuery,

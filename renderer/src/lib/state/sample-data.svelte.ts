@@ -2,24 +2,19 @@
 // like any page-started job. Also picks up a sample job that was already running before a reload.
 import { api } from '../api/client'
 import { formatCount } from '../format/counts'
-import { JobRun } from './tracked-job.svelte'
+import { ReportedJob } from './job-run.svelte'
+import { kindIs } from './jobs.svelte'
 
 export const SAMPLE_PROFILES = 2000
 
-export function isSampleJob(kind: string): boolean {
-  return kind.startsWith('sample')
-}
+export const isSampleJob = kindIs('sample.load')
 
-export const sampleData = new JobRun({
+export const sampleData = new ReportedJob({
   kind: 'sample.load',
-  matches: isSampleJob,
+  of: isSampleJob,
   launch: () => api.call('sample.load', { profiles: SAMPLE_PROFILES }),
-  succeeded: (job) => {
-    const profiles = job.summary?.['profiles']
-    return typeof profiles === 'number'
-      ? `Loaded ${formatCount(profiles)} sample profiles.`
-      : 'Sample data loaded.'
-  },
+  succeeded: (summary) =>
+    summary ? `Loaded ${formatCount(summary.profiles)} sample profiles.` : 'Sample data loaded.',
   cancelled: 'Loading sample data was cancelled.',
   failed: 'Loading sample data failed.',
 })

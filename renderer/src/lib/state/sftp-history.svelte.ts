@@ -1,6 +1,6 @@
 // One source's history page: its runs newest first with every file, a page at a time, reloaded when a
 // run of it ends; and the download of a file's rejected rows (the CSV import's error file).
-import type { SftpFileResult, SftpRunInfo, SftpSourceView } from '../../../../shared/ipc/channels/sftp'
+import type { SftpFileResult, SftpRunInfo, SftpSourceView } from '$shared/sftp/types'
 import { api, toApiError, type ApiError } from '../api/client'
 import { downloadRejectedRows } from '../import/download-rejected-rows'
 import { SFTP_RUN_JOB } from './sftp-sources.svelte'

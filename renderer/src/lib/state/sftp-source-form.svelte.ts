@@ -1,7 +1,7 @@
 // The SFTP source editor: the saved source (never its secrets), the person's draft and its messages,
 // "Test connection" on the draft, trusting the fingerprint the server showed, saving and removing.
-import type { SavedMapping } from '../../../../shared/ipc/channels/imports'
-import type { SftpSourceView, SftpTestResult } from '../../../../shared/ipc/channels/sftp'
+import type { SavedMapping } from '$shared/imports/types'
+import type { SftpSourceView, SftpTestResult } from '$shared/sftp/types'
 import { api, toApiError, type ApiError } from '../api/client'
 import {
   DRAFT_FIELDS,

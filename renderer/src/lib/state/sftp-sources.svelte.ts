@@ -1,10 +1,12 @@
 // The Sources page's list: every SFTP source with its last run and next run, kept fresh as runs start and
 // end (also the ones the scheduler starts), and Run now / Cancel as jobs with their progress.
-import type { SftpSourceView } from '../../../../shared/ipc/channels/sftp'
+import type { SftpSourceView } from '$shared/sftp/types'
+import type { JobKind } from '$shared/jobs/job-kinds'
 import { api, toApiError, type ApiError } from '../api/client'
-import { jobs, type TrackedJob } from './jobs.svelte'
+import { jobs, kindIs, type TrackedJob } from './jobs.svelte'
 
-export const SFTP_RUN_JOB = 'sftp.run'
+export const SFTP_RUN_JOB = 'sftp.run' satisfies JobKind
+const isSftpRun = kindIs(SFTP_RUN_JOB)
 /** Relative times ("next in 5 hours") are redrawn, and the list re-read, this often. */
 const TICK_MS = 30_000
 
@@ -92,7 +94,7 @@ export class SftpSources {
     this.actionError = null
     try {
       await jobs.cancel(job.jobId)
-      await jobs.whenFinished(job.jobId)
+      await jobs.whenFinished(job.jobId, isSftpRun)
       await this.reload()
     } catch (error) {
       this.actionError = { id: source.id, error: toApiError(error) }

@@ -2,16 +2,12 @@
 // how it ended with the run's figures. Picks up a sync job that was already running before a reload.
 import { api } from '../api/client'
 import { describeSyncSummary } from '../sync/sync-text'
-import { JobRun } from './tracked-job.svelte'
+import { ReportedJob } from './job-run.svelte'
+import { kindIs } from './jobs.svelte'
 
 export type SyncJobChannel = 'sync.now' | 'sync.pull'
 
-/** Any sync job, whichever way it was started (these pages, the CLI does not share the registry). */
-export function isSyncJob(kind: string): boolean {
-  return kind === 'sync.now' || kind === 'sync.pull' || kind === 'sync.push'
-}
-
-export class SyncJob extends JobRun {
+export class SyncJob extends ReportedJob<SyncJobChannel> {
   readonly channel: SyncJobChannel
   /** What the progress bar is labelled, e.g. "Syncing with the remote". */
   readonly label: string
@@ -19,9 +15,9 @@ export class SyncJob extends JobRun {
   constructor(channel: SyncJobChannel, label: string, done: string) {
     super({
       kind: channel,
-      matches: (kind) => kind === channel,
+      of: kindIs(channel),
       launch: () => api.call(channel, {}),
-      succeeded: (job) => `${done} ${describeSyncSummary(job.summary)}`,
+      succeeded: (summary) => `${done} ${describeSyncSummary(summary)}`,
       cancelled: 'Cancelled. What was already sent or downloaded is kept; the rest waits for the next sync.',
       failed: 'The sync failed.',
     })

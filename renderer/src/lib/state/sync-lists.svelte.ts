@@ -1,14 +1,9 @@
 // The Sync page's lists (waiting changes, refused changes, conflicts, run history), a page at a time,
 // reloaded when the sync status moves; and what a person does to them: retry or discard a refused
 // change, keep mine or take theirs in a conflict.
-import type {
-  PendingChange,
-  SyncConflict,
-  SyncErrorItem,
-  SyncRun,
-} from '../../../../shared/ipc/channels/sync'
+import type { PendingChange, SyncConflict, SyncErrorItem, SyncRun } from '$shared/sync/types'
 import { api, toApiError, type ApiError } from '../api/client'
-import { countOf } from '../sync/sync-text'
+import { countOf } from '../format/counts'
 
 export const SYNC_PAGE_SIZE = 50
 const MAX_RELOAD = 500

@@ -1,10 +1,6 @@
 // The remote settings form: what is saved (the backend's view, which never holds the passcode), the
 // person's draft, its validation, saving, and "Test connection" on the draft before it is saved.
-import type {
-  ConnectionOverride,
-  ConnectionTestResult,
-  SyncSettingsView,
-} from '../../../../shared/ipc/channels/sync'
+import type { ConnectionOverride, ConnectionTestResult, SyncSettingsView } from '$shared/sync/types'
 import { api, toApiError, type ApiError } from '../api/client'
 import {
   draftFrom,

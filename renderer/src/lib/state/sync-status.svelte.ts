@@ -1,6 +1,6 @@
 // The sync status the header and the Sync page show: fetched once, then kept live from `sync.status`
 // events; plus a clock that ticks so "synced 5 minutes ago" stays true while the page is open.
-import type { SyncStatus } from '../../../../shared/ipc/channels/sync'
+import type { SyncStatus } from '$shared/sync/types'
 import { api, toApiError, type ApiError } from '../api/client'
 
 const CLOCK_TICK_MS = 30_000

@@ -11,7 +11,7 @@ import {
   type FieldFilter,
   type FieldOperator,
   type PullQuery,
-} from '../../../../shared/sync/pull-query'
+} from '$shared/sync/pull-query'
 
 export interface FieldDraft {
   name: string

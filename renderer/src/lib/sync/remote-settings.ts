@@ -1,14 +1,9 @@
 // The remote settings as a form holds them: the regions, the draft made from the saved view, and the
 // checks shown under each field before anything is sent. Pure, so it is tested directly.
 // The regions and limits come from the zod-free shared module (the channels module would bring zod in).
-import type { RemoteSpec, SyncSettingsView } from '../../../../shared/ipc/channels/sync'
-import { DEFAULT_PULL_QUERY } from '../../../../shared/sync/pull-query'
-import {
-  DEFAULT_BATCH_SIZE,
-  isRegion,
-  MAX_BATCH_SIZE,
-  type Region,
-} from '../../../../shared/sync/remote-constants'
+import type { RemoteSpec, SyncSettingsView } from '$shared/sync/types'
+import { DEFAULT_PULL_QUERY } from '$shared/sync/pull-query'
+import { DEFAULT_BATCH_SIZE, isRegion, MAX_BATCH_SIZE, type Region } from '$shared/sync/remote-constants'
 
 export type RemoteChoice = Region | 'url' | ''
 

@@ -1,9 +1,9 @@
 // Sync in words: the header indicator's label and tone, what a queued change touches, how a wire value
 // reads ("$D_…" dates, booleans, lists), and run outcomes. Pure functions, so they are tested directly.
-import type { PendingChange, SyncRun, SyncStatus, WireFieldValue } from '../../../../shared/ipc/channels/sync'
-import { findSystemProperty } from '../../../../shared/profile/catalogue'
-import { parseDateValue } from '../../../../shared/profile/validators-dates'
-import { formatCount } from '../format/counts'
+import type { PendingChange, SyncRun, SyncStatus, WireFieldValue } from '$shared/sync/types'
+import { findSystemProperty } from '$shared/profile/catalogue'
+import { parseDateValue } from '$shared/profile/validators-dates'
+import { countOf, formatCount } from '../format/counts'
 import { formatDateTime, formatDateValue } from '../format/dates'
 
 export type IndicatorTone = 'ok' | 'busy' | 'waiting' | 'offline' | 'problem' | 'off'
@@ -14,10 +14,6 @@ export interface Indicator {
   tone: IndicatorTone
   /** Where a click helps most: Settings until a remote is set up, else the Sync page. */
   target: 'sync' | 'settings'
-}
-
-export function countOf(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`
 }
 
 /** The header indicator for a status: the state first, then what is waiting or needs a person. */
@@ -124,45 +120,39 @@ export function runCountsText(run: Pick<SyncRun, 'kind' | 'records' | 'rejected'
   return parts.filter((part) => part !== null).join(' · ')
 }
 
-function numberIn(summary: unknown, key: string): number {
-  if (typeof summary !== 'object' || summary === null) return 0
-  const value = (summary as Record<string, unknown>)[key]
-  return typeof value === 'number' ? value : 0
-}
-
-function partOf(summary: Record<string, unknown> | undefined, key: 'pull' | 'push'): unknown {
-  return summary?.[key] ?? (summary?.['kind'] === key ? summary : undefined)
+/** The figures of a push or a pull that a person reads after a sync job. */
+interface RunFigures {
+  kind: 'push' | 'pull'
+  records: number
+  rejected: number
+  conflicts: number
 }
 
 /** "Downloaded 50 profiles. Sent 3 changes; 1 refused; 1 conflict to resolve." from a job's summary. */
-export function describeSyncSummary(summary: Record<string, unknown> | undefined): string {
+export function describeSyncSummary(
+  summary: { pull?: RunFigures; push?: RunFigures } | RunFigures | undefined,
+): string {
+  // A Sync now job's summary holds both runs; a push or pull job's summary is the run itself.
+  const runs = summary === undefined ? {} : 'kind' in summary ? { [summary.kind]: summary } : summary
   const sentences: string[] = []
-  const pull = partOf(summary, 'pull')
-  if (pull !== undefined) {
+  if (runs.pull) {
+    const { records, rejected, conflicts } = runs.pull
     const extras = [
-      numberIn(pull, 'rejected') > 0
-        ? `${formatCount(numberIn(pull, 'rejected'))} could not be applied`
-        : null,
-      numberIn(pull, 'conflicts') > 0
-        ? `${countOf(numberIn(pull, 'conflicts'), 'conflict', 'conflicts')} to resolve`
-        : null,
+      rejected > 0 ? `${formatCount(rejected)} could not be applied` : null,
+      conflicts > 0 ? `${countOf(conflicts, 'conflict', 'conflicts')} to resolve` : null,
     ].filter((part) => part !== null)
     sentences.push(
-      `Downloaded ${countOf(numberIn(pull, 'records'), 'profile', 'profiles')}${extras.length ? `; ${extras.join('; ')}` : ''}.`,
+      `Downloaded ${countOf(records, 'profile', 'profiles')}${extras.length ? `; ${extras.join('; ')}` : ''}.`,
     )
   }
-  const push = partOf(summary, 'push')
-  if (push !== undefined) {
+  if (runs.push) {
+    const { records, rejected, conflicts } = runs.push
     const extras = [
-      numberIn(push, 'rejected') > 0
-        ? `${formatCount(numberIn(push, 'rejected'))} refused by the remote`
-        : null,
-      numberIn(push, 'conflicts') > 0
-        ? `${countOf(numberIn(push, 'conflicts'), 'conflict', 'conflicts')} to resolve`
-        : null,
+      rejected > 0 ? `${formatCount(rejected)} refused by the remote` : null,
+      conflicts > 0 ? `${countOf(conflicts, 'conflict', 'conflicts')} to resolve` : null,
     ].filter((part) => part !== null)
     sentences.push(
-      `Sent ${countOf(numberIn(push, 'records'), 'change', 'changes')}${extras.length ? `; ${extras.join('; ')}` : ''}.`,
+      `Sent ${countOf(records, 'change', 'changes')}${extras.length ? `; ${extras.join('; ')}` : ''}.`,
     )
   }
   return sentences.join(' ') || 'Finished.'

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path'
 import { InvalidArgumentError, type Command } from 'commander'
 import { AppError } from '../../../../../shared/ipc/envelope'
+import type { ImportJobKind } from '../../../../../shared/jobs/job-kinds'
 import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes'
 import { formatImportSummary, nothingImportable } from '../format/imports'
 import { json, type CliIo, type CommandDeps } from '../io'
@@ -22,7 +23,7 @@ interface ImportOptions {
 
 async function importFile(file: string, options: ImportOptions, io: CliIo): Promise<number> {
   return withBackend(options.dataDir, io, async (backend) => {
-    const watch = watchJob(
+    const watch = watchJob<ImportJobKind>(
       backend,
       io,
       (event) => {

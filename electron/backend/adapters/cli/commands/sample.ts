@@ -17,7 +17,7 @@ interface SeedOptions {
 async function seed(options: SeedOptions, io: CliIo): Promise<number> {
   return withBackend(options.dataDir, io, async (backend) => {
     const started = Date.now()
-    const watch = watchJob(
+    const watch = watchJob<'sample.load'>(
       backend,
       io,
       (event) =>

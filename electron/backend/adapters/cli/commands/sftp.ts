@@ -3,7 +3,6 @@
 // nothing); `run` prints each file's outcome and exits non-zero when a file or the run failed. Secrets come
 // from files, never from the command line (where other users and the shell history would see them).
 import { Command, InvalidArgumentError } from 'commander'
-import type { ImportSummary } from '../../../../../shared/ipc/channels/imports'
 import {
   AFTER_ACTIONS,
   parseScheduleText,
@@ -162,7 +161,7 @@ async function run(
   const { io } = deps
   return withBackend(options.dataDir, deps.io, async (backend) => {
     const source = await sourceByName(backend, name)
-    const watch = watchJob(
+    const watch = watchJob<'sftp.run'>(
       backend,
       io,
       (event) => `${event.phase}${event.total === null ? '' : ` ${event.done}/${event.total}`}`,
@@ -190,7 +189,7 @@ async function run(
         let errorFile: string | null = null
         if (file.importRunId !== null && file.rejectedRows > 0) {
           const { summary } = await backend.call('imports.run', { runId: file.importRunId })
-          errorFile = (summary as ImportSummary | null)?.errorFile?.path ?? null
+          errorFile = summary?.errorFile?.path ?? null
         }
         lines.push(fileLine(file, errorFile))
       }

@@ -76,8 +76,8 @@ async function runJob(
   kind: 'push' | 'pull',
   connection: ConnectionOverride | undefined,
   query: PullQuery | undefined,
-): Promise<{ finished: JobFinishedEvent; interrupted: boolean }> {
-  const watch = watchJob(
+): Promise<{ finished: JobFinishedEvent<'sync.push' | 'sync.pull'>; interrupted: boolean }> {
+  const watch = watchJob<'sync.push' | 'sync.pull'>(
     backend,
     io,
     (event) => `${event.phase} ${event.done}${event.total === null ? '' : `/${event.total}`}`,
@@ -162,13 +162,12 @@ export async function runSyncCommand(
       }
       return EXIT_ERROR
     }
-    const summary = finished.summary ?? {}
-    io.stdout(
-      options.json
-        ? `${JSON.stringify(summary, null, 2)}\n`
-        : `${action === 'push' ? describePush(summary) : describePull(summary)}\n`,
-    )
-    return summary.status === 'succeeded' ? EXIT_OK : EXIT_ERROR
+    // A job that succeeded always carries its summary (shared/jobs/job-kinds.ts).
+    const summary = finished.summary
+    if (options.json) io.stdout(`${JSON.stringify(summary ?? {}, null, 2)}\n`)
+    else if (summary)
+      io.stdout(`${summary.kind === 'push' ? describePush(summary) : describePull(summary)}\n`)
+    return summary?.status === 'succeeded' ? EXIT_OK : EXIT_ERROR
   })
 }
 

@@ -1,45 +1,40 @@
 // Plain-text output of `profile-desk sync`: what a push or pull did (from its job summary) and the sync
 // status.
 import type { SyncStatus } from '../../../../../shared/ipc/channels/sync'
+import type { PullSummary, PushSummary } from '../../../../../shared/sync/types'
 
-function seconds(ms: unknown): string {
-  return typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '?'
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
 }
 
-function num(value: unknown): number {
-  return typeof value === 'number' ? value : 0
-}
-
-export function describePush(summary: Record<string, unknown>): string {
+export function describePush(summary: PushSummary): string {
   const lines = [
-    `Pushed ${num(summary.records)} records (${num(summary.entries)} changes) in ${seconds(summary.durationMs)}` +
-      `${num(summary.deleted) > 0 ? `; deleted ${num(summary.deleted)} profiles` : ''}.`,
+    `Pushed ${summary.records} records (${summary.entries} changes) in ${seconds(summary.durationMs)}` +
+      `${summary.deleted > 0 ? `; deleted ${summary.deleted} profiles` : ''}.`,
   ]
-  if (num(summary.rejected) > 0) {
+  if (summary.rejected > 0) {
+    lines.push(`${summary.rejected} changes were refused by the server (see \`profile-desk sync status\`).`)
+  }
+  if (summary.conflicts > 0) lines.push(`${summary.conflicts} new conflicts found.`)
+  if (summary.held > 0) lines.push(`${summary.held} changes wait for a conflict to be resolved.`)
+  if (summary.unaccounted > 0) {
     lines.push(
-      `${num(summary.rejected)} changes were refused by the server (see \`profile-desk sync status\`).`,
+      `${summary.unaccounted} records were not accounted for in the server's replies; they stay queued.`,
     )
   }
-  if (num(summary.conflicts) > 0) lines.push(`${num(summary.conflicts)} new conflicts found.`)
-  if (num(summary.held) > 0) lines.push(`${num(summary.held)} changes wait for a conflict to be resolved.`)
-  if (num(summary.unaccounted) > 0) {
-    lines.push(
-      `${num(summary.unaccounted)} records were not accounted for in the server's replies; they stay queued.`,
-    )
-  }
-  if (num(summary.remaining) > 0) lines.push(`${num(summary.remaining)} changes still waiting.`)
+  if (summary.remaining > 0) lines.push(`${summary.remaining} changes still waiting.`)
   return lines.join('\n')
 }
 
-export function describePull(summary: Record<string, unknown>): string {
+export function describePull(summary: PullSummary): string {
   const lines = [
-    `Downloaded ${num(summary.records)} profiles in ${seconds(summary.durationMs)}: ${num(summary.created)} new, ` +
-      `${num(summary.updated)} updated, ${num(summary.unchanged)} unchanged, ${num(summary.skipped)} skipped.`,
+    `Downloaded ${summary.records} profiles in ${seconds(summary.durationMs)}: ${summary.created} new, ` +
+      `${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped.`,
   ]
-  if (num(summary.conflicts) > 0)
-    lines.push(`${num(summary.conflicts)} new conflicts found (see \`profile-desk sync status\`).`)
-  if (num(summary.rejected) > 0) lines.push(`${num(summary.rejected)} profiles could not be applied here.`)
-  if (typeof summary.covered === 'string') lines.push(`The pull covered: ${summary.covered}`)
+  if (summary.conflicts > 0)
+    lines.push(`${summary.conflicts} new conflicts found (see \`profile-desk sync status\`).`)
+  if (summary.rejected > 0) lines.push(`${summary.rejected} profiles could not be applied here.`)
+  lines.push(`The pull covered: ${summary.covered}`)
   return lines.join('\n')
 }
 

@@ -1,0 +1,19 @@
+// Find People's questions and answers: the filters and sort orders of profiles.search / profiles.list and
+// the page they reply with. Plain types (no zod), so the renderer imports them at run time.
+import type { ProfileSummary, ProfileType } from './types'
+
+export const SORT_FIELDS = ['name', 'updated', 'created', 'lastSeen'] as const
+export type SortField = (typeof SORT_FIELDS)[number]
+
+export interface ProfileFilters {
+  type?: ProfileType
+  /** Only test profiles (true) or only real ones (false). */
+  test?: boolean
+}
+
+export interface SearchResult {
+  items: ProfileSummary[]
+  /** Number of matches; when `totalIsCapped` is true there are at least this many. */
+  total: number
+  totalIsCapped: boolean
+}
