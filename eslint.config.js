@@ -1,12 +1,14 @@
 import { builtinModules } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import svelte from 'eslint-plugin-svelte'
 import boundaries from 'eslint-plugin-boundaries'
-import { createNodeResolver, importX } from 'eslint-plugin-import-x'
+import { importX } from 'eslint-plugin-import-x'
 import globals from 'globals'
 import svelteConfig from './svelte.config.js'
 import { LAYER_ELEMENTS, LAYER_POLICIES } from './eslint-layers.js'
+import { next as resolveNext } from './eslint-resolver.js'
 
 /** The app's own code: what the layer map, the cycle check and the import limits below apply to. */
 const CODE = [
@@ -19,7 +21,6 @@ const CODE = [
 const TYPESCRIPT = ['**/*.ts', '**/*.svelte']
 /** Node's built-in modules by bare name (`fs`) and with the `node:` prefix: never in shared/ or renderer/. */
 const NODE_BUILTINS = builtinModules.filter((name) => !name.startsWith('_') && !name.startsWith('node:'))
-const EXTENSIONS = ['.ts', '.svelte', '.js', '.mjs', '.json']
 
 export default tseslint.config(
   {
@@ -79,8 +80,9 @@ export default tseslint.config(
     plugins: { boundaries, 'import-x': importX },
     settings: {
       'boundaries/elements': LAYER_ELEMENTS,
-      'import/resolver': { node: { extensions: EXTENSIONS } },
-      'import-x/resolver-next': [createNodeResolver({ extensions: EXTENSIONS })],
+      // Both plugins resolve through eslint-resolver.js (Node's rules plus the $lib and $shared aliases).
+      'import/resolver': { [fileURLToPath(new URL('./eslint-resolver.js', import.meta.url))]: {} },
+      'import-x/resolver-next': [resolveNext],
       // The cycle check reads each imported TypeScript file with the TypeScript parser. Components (.svelte)
       // are not followed: their scripts need the Svelte parser set up per file.
       'import-x/extensions': ['.ts', '.js', '.mjs'],

@@ -38,6 +38,7 @@ describe('the layer boundaries', () => {
   it.each([
     ['renderer-reads-disk.ts', 'renderer/src/lib/boundary-fixture.ts', 'no-restricted-imports'],
     ['renderer-imports-backend.ts', 'renderer/src/lib/boundary-fixture.ts', 'boundaries/dependencies'],
+    ['shared-imports-renderer.ts', 'shared/profile/boundary-fixture.ts', 'boundaries/dependencies'],
     ['core-imports-adapter.ts', 'electron/backend/core/sync/boundary-fixture.ts', 'boundaries/dependencies'],
     ['db-imports-feature.ts', 'electron/backend/core/db/boundary-fixture.ts', 'boundaries/dependencies'],
     ['main-imports-core-internals.ts', 'electron/main/boundary-fixture.ts', 'boundaries/dependencies'],
