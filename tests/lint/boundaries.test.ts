@@ -1,6 +1,7 @@
 // The layer map is enforced: ESLint, with the project's own config, reports each fixture in
 // tests/fixtures/boundaries/ that crosses a boundary (the normal lint run ignores that folder), linted as
-// if it sat at the path its first line names; the clean fixtures report nothing.
+// if it sat at the path its first line names; the clean fixtures report nothing. An import cycle needs real
+// files: cycle/ is linted as if it were the project's root.
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ESLint } from 'eslint'
@@ -11,16 +12,21 @@ const FIXTURES = join(ROOT, 'tests/fixtures/boundaries')
 
 let eslint: ESLint
 
-beforeAll(() => {
-  eslint = new ESLint({
-    cwd: ROOT,
-    // A fixture is linted at a path where no file exists, which TypeScript's project service cannot open:
-    // the layer rules need no type information, so the one type-aware rule is left out here.
+/** The project's own config, at `cwd`. A fixture is linted at a path where no file exists, which TypeScript's
+ * project service cannot open: the layer rules need no type information, so the type-aware rule is left out. */
+function projectLint(cwd: string): ESLint {
+  return new ESLint({
+    cwd,
+    overrideConfigFile: join(ROOT, 'eslint.config.js'),
     overrideConfig: {
       languageOptions: { parserOptions: { projectService: false } },
       rules: { '@typescript-eslint/no-floating-promises': 'off' },
     },
   })
+}
+
+beforeAll(() => {
+  eslint = projectLint(ROOT)
 })
 
 /** The rule ids ESLint reports for a fixture linted at `asPath`. */
@@ -68,5 +74,17 @@ describe('the layer boundaries', () => {
     ['renderer-clean.ts', 'renderer/src/lib/boundary-fixture.ts'],
   ])('reports nothing for %s (as %s)', async (fixture, asPath) => {
     expect(await reported(fixture, asPath)).toEqual([])
+  })
+
+  it('reports an import cycle, on each file in it', async () => {
+    const results = await projectLint(join(FIXTURES, 'cycle')).lintFiles(['electron'])
+    const byFile = results.map((r) => [
+      r.filePath.slice(FIXTURES.length + 1),
+      r.messages.map((m) => m.ruleId),
+    ])
+    expect(byFile).toEqual([
+      ['cycle/electron/backend/core/sync/ring-a.ts', ['import-x/no-cycle']],
+      ['cycle/electron/backend/core/sync/ring-b.ts', ['import-x/no-cycle']],
+    ])
   })
 })
