@@ -25,9 +25,16 @@ function projectLint(cwd: string): ESLint {
   })
 }
 
-beforeAll(() => {
+/** Loading the config, its plugins, parsers and resolver takes seconds, many more on a busy machine. */
+const LINT_TIMEOUT_MS = 180_000
+
+beforeAll(async () => {
   eslint = projectLint(ROOT)
-})
+  // Warm up (a renderer file with both aliases) so the first test does not pay for the loading.
+  await eslint.lintText(readFileSync(join(FIXTURES, 'renderer-clean.ts'), 'utf8'), {
+    filePath: join(ROOT, 'renderer/src/lib/boundary-fixture.ts'),
+  })
+}, LINT_TIMEOUT_MS)
 
 /** The rule ids ESLint reports for a fixture linted at `asPath`. */
 async function reported(fixture: string, asPath: string): Promise<string[]> {
@@ -40,7 +47,7 @@ async function reported(fixture: string, asPath: string): Promise<string[]> {
   return messages.map((m) => m.ruleId ?? '')
 }
 
-describe('the layer boundaries', () => {
+describe('the layer boundaries', { timeout: LINT_TIMEOUT_MS }, () => {
   it.each([
     ['renderer-reads-disk.ts', 'renderer/src/lib/boundary-fixture.ts', 'no-restricted-imports'],
     ['renderer-imports-backend.ts', 'renderer/src/lib/boundary-fixture.ts', 'boundaries/dependencies'],
