@@ -13,11 +13,11 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: r('electron/main/index.ts'),
-          'backend-process': r('electron/backend/hosts/utility-process.ts'),
-          cli: r('electron/backend/cli/main.ts'),
+          'backend-process': r('electron/backend/adapters/utility-process/entry.ts'),
+          cli: r('electron/backend/adapters/cli/main.ts'),
           sandbox: r('sandbox/main.ts'),
           // CSV imports run in a worker thread so the backend keeps answering during a million-row import.
-          'import-worker': r('electron/backend/imports/import-worker.ts'),
+          'import-worker': r('electron/backend/core/imports/import-worker.ts'),
         },
         external: ['better-sqlite3'],
       },

@@ -9,8 +9,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Faker, base, en } from '@faker-js/faker'
-import { DATABASE_FILE, createBackend, type Backend } from '../electron/backend/index'
-import { silentLogger } from '../electron/backend/logger'
+import { createBackend, type Backend } from '../electron/backend/adapters/ipc/create-backend'
+import { DATABASE_FILE } from '../electron/backend/core/platform/index'
+import { silentLogger } from '../electron/backend/core/platform/logger'
 import type { SampleLoadSummary } from '../shared/profile/types'
 
 const TARGET_P95_MS = 10

@@ -8,9 +8,9 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
-import { BULK_DEFERRED_INDEXES } from '../../electron/backend/db/migrations'
+import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/schema'
 
-/** The import worker's page cache (WORKER_CACHE_KIB in electron/backend/imports/import-service.ts). */
+/** The import worker's page cache (WORKER_CACHE_KIB in electron/backend/core/imports/import-service.ts). */
 const CACHE_KIB = 32 * 1024
 
 const { values } = parseArgs({ options: { db: { type: 'string' } } })

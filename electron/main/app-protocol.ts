@@ -2,7 +2,7 @@
 // CSP as a response header, instead of file:// (which gives a page extra privileges and no headers).
 import { readFile } from 'node:fs/promises'
 import type { Protocol } from 'electron'
-import { findRendererFile, securityHeaders } from '../backend/hosts/renderer-files'
+import { findRendererFile, securityHeaders } from '../backend/adapters/web-host/renderer-files'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'profile-desk'

@@ -4,13 +4,13 @@
 import { utilityProcess, type UtilityProcess } from 'electron'
 import type { Envelope } from '../../shared/ipc/envelope'
 import type { ChosenFile, GrantSource } from '../../shared/ipc/file-handle'
-import type { Logger } from '../backend/logger'
+import type { Logger } from '../backend/core/platform/index'
 import {
   isFromBackend,
   type FromBackend,
   type SecretReply,
   type ToBackend,
-} from '../backend/hosts/utility-protocol'
+} from '../backend/adapters/utility-process/protocol'
 
 export interface BackendProcessOptions {
   /** The built utility-process entry (out/main/backend-process.js). */

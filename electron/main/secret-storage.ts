@@ -6,9 +6,8 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { safeStorage } from 'electron'
-import { ensurePrivateDir, writePrivateFile } from '../backend/files/private-files'
-import type { SecretStorageInfo } from '../backend/secret-store'
-import type { FromBackend, SecretReply } from '../backend/hosts/utility-protocol'
+import { ensurePrivateDir, writePrivateFile, type SecretStorageInfo } from '../backend/core/platform/index'
+import type { FromBackend, SecretReply } from '../backend/adapters/utility-process/protocol'
 
 type SecretRequest = Extract<FromBackend, { type: 'secret' }>
 export type SafeStorageLike = Pick<

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract'
 import type { AppErrorShape } from '../../shared/ipc/envelope'
-import { createBackend, type Backend } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
+import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
 
 export interface Harness {
   backend: Backend

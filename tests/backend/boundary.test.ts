@@ -6,8 +6,9 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../shared/ipc/envelope'
-import { DATABASE_FILE, createBackend } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
+import { createBackend } from '../../electron/backend/adapters/ipc/create-backend'
+import { DATABASE_FILE } from '../../electron/backend/core/platform/index'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { openHarness, type Harness } from './backend-harness'
 
 let h: Harness | undefined

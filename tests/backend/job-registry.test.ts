@@ -2,8 +2,8 @@
 // job.finished, and cancel between batches.
 import { describe, expect, it } from 'vitest'
 import type { JobFinishedEvent, JobProgressEvent } from '../../shared/ipc/events'
-import { EventBus } from '../../electron/backend/events'
-import { JobRegistry, throwIfCancelled } from '../../electron/backend/jobs/registry'
+import { EventBus } from '../../electron/backend/core/platform/event-bus'
+import { JobRegistry, throwIfCancelled } from '../../electron/backend/core/jobs/registry'
 import type { SampleLoadSummary } from '../../shared/profile/types'
 import type { SftpRunSummary } from '../../shared/sftp/types'
 

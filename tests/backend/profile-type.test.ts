@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../electron/backend/db/connection'
-import { MIGRATIONS } from '../../electron/backend/db/migrations'
+import { openDatabase } from '../../electron/backend/core/db/connection'
+import { MIGRATIONS } from '../../electron/backend/core/services'
 import { openHarness, type Harness } from './backend-harness'
 
 describe('profile type', () => {
@@ -62,10 +62,9 @@ describe('migration 5 corrects databases written by older versions', () => {
 
   it('stored Anonymous profiles holding an FBID, GPID or custom identifier become Identified, counts too', async () => {
     // A version-4 database as the old rule wrote it: only Identity and Email made a profile Identified.
-    const old = openDatabase(
-      join(dir, 'profiles.db'),
-      MIGRATIONS.filter((m) => m.version <= 4),
-    )
+    const old = openDatabase(join(dir, 'profiles.db'), {
+      migrations: MIGRATIONS.filter((m) => m.version <= 4),
+    })
     expect(old.pragma('user_version', { simple: true })).toBe(4)
     const insert = old.prepare(
       'INSERT INTO profiles (object_id, name, name_key, identified, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 1)',

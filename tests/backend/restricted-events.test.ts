@@ -8,7 +8,7 @@ import {
   RESTRICTED_EVENT_NAMES,
   RESTRICTED_EVENT_TEXT,
 } from '../../shared/profile/restricted-events'
-import { applyEvent } from '../../electron/backend/profiles/login'
+import { applyEvent } from '../../electron/backend/core/profiles/login'
 import { openHarness, type Harness } from './backend-harness'
 
 let h: Harness

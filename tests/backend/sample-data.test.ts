@@ -11,8 +11,9 @@ import {
   validateSystemProperty,
 } from '../../shared/profile/catalogue'
 import type { JobFinishedEvent } from '../../shared/ipc/events'
-import { SampleGenerator } from '../../electron/backend/sample/generator'
-import { beginBulkLoad } from '../../electron/backend/sample/bulk-insert'
+import { SampleGenerator } from '../../electron/backend/core/sample/generator'
+import { beginBulkLoad } from '../../electron/backend/core/db/bulk-load'
+import { PROFILE_BULK_STRUCTURES } from '../../electron/backend/core/profiles/schema'
 import { openHarness, type Harness } from './backend-harness'
 
 let h: Harness | undefined
@@ -154,7 +155,7 @@ describe('sample data', () => {
       const p = await first.call('profiles.create', {
         changes: [{ op: 'set', key: 'Name', value: 'Survivor Smith' }],
       })
-      beginBulkLoad(first.backend.context.db) // as if a load was killed right after it began
+      beginBulkLoad(first.backend.context.db, PROFILE_BULK_STRUCTURES) // as if a load was killed right after it began
       expect(first.rows("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'profiles_name_key'")).toEqual([
         { n: 0 },
       ])

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createBackend, type Backend } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
+import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
 
 let backend: Backend | null = null
 let dataDir: string | null = null

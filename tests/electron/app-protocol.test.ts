@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { silentLogger } from '../../electron/backend/logger'
-import { rendererCsp } from '../../electron/backend/hosts/renderer-files'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
+import { rendererCsp } from '../../electron/backend/adapters/web-host/renderer-files'
 import { APP_INDEX_URL, createAppProtocolHandler } from '../../electron/main/app-protocol'
 
 const PAGE_CSP = "default-src 'self'; script-src 'self'; object-src 'none'"

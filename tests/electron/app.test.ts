@@ -4,7 +4,7 @@
 // app quits.
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
-import { silentLogger } from '../../electron/backend/logger'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { FakeBrowserWindow, FakeEvent, fakeElectron } from './fake-electron'
 
 vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)

@@ -2,7 +2,7 @@
 // come back to the right caller, events are forwarded, a call the backend never answers times out, and a
 // crash answers every waiting call at once and restarts the process.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { silentLogger } from '../../electron/backend/logger'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { fakeElectron, type FakeUtilityProcess } from './fake-electron'
 
 vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)

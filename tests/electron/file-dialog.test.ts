@@ -2,7 +2,7 @@
 // the app window, one file, the page's filters), registers the chosen path with the backend by a message
 // only main can send, hands the page the handle and never the path, and relays everything else.
 import { describe, expect, it, vi } from 'vitest'
-import { silentLogger } from '../../electron/backend/logger'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { FakeBrowserWindow, fakeElectron } from './fake-electron'
 
 const showOpenDialog = vi.hoisted(() => vi.fn())

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Papa from 'papaparse'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CsvFileWriter, csvLine } from '../../electron/backend/files/csv-writer'
+import { CsvFileWriter, csvLine } from '../../electron/backend/core/platform/csv-writer'
 
 /** What a spreadsheet would find in the cells of one line the writer produced. */
 function cellsOf(line: string): string[] {

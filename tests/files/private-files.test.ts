@@ -14,9 +14,9 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBackend } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
-import { ensurePrivateDir, writePrivateFile } from '../../electron/backend/files/private-files'
+import { createBackend } from '../../electron/backend/adapters/ipc/create-backend'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
+import { ensurePrivateDir, writePrivateFile } from '../../electron/backend/core/platform/private-files'
 
 const modeOf = (path: string): number => statSync(path).mode & 0o777
 

@@ -3,7 +3,7 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { dataDirFlagFromArgv, resolveDataDir } from '../../electron/backend/hosts/data-dir'
+import { dataDirFlagFromArgv, resolveDataDir } from '../../electron/backend/adapters/data-dir'
 
 describe('resolveDataDir', () => {
   it('prefers the flag, then the environment variable, as absolute paths', () => {

@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBackend, type Backend } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
-import { startWebHost, type WebHost } from '../../electron/backend/hosts/web-host'
+import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
+import { startWebHost, type WebHost } from '../../electron/backend/adapters/web-host/index'
 import { raw } from './helpers'
 
 let root: string

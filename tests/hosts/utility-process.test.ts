@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DATABASE_FILE } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
-import { startUtilityBackend, type UtilityBackend } from '../../electron/backend/hosts/utility-process'
+import { DATABASE_FILE } from '../../electron/backend/core/platform/index'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
+import {
+  startUtilityBackend,
+  type UtilityBackend,
+} from '../../electron/backend/adapters/utility-process/entry'
 
 class FakeParentPort extends EventEmitter {
   readonly posted: Record<string, unknown>[] = []

@@ -4,9 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createBackend, type Backend } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
-import { MAX_BODY_BYTES, startWebHost, type WebHost } from '../../electron/backend/hosts/web-host'
+import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
+import { startWebHost, type WebHost } from '../../electron/backend/adapters/web-host/index'
+import { MAX_BODY_BYTES } from '../../electron/backend/adapters/web-host/rpc'
 import { countingSubscriptions, openSse, raw } from './helpers'
 
 const PAGE_CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'"

@@ -11,11 +11,11 @@ import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateProfiles } from '../../bench/import/generate'
-import { BULK_DEFERRED_INDEXES } from '../../electron/backend/db/migrations'
+import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/schema'
 import { openImportHarness, type ImportHarness } from './harness'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const CLI = join(ROOT, 'electron/backend/cli/main.ts')
+const CLI = join(ROOT, 'electron/backend/adapters/cli/main.ts')
 let dir: string
 let file: string
 /** Profiles already in the database for the batched cases: enough that 40,000 rows are not a bulk import. */

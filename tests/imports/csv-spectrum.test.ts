@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readCsvHead, streamCsvRows, type StreamStats } from '../../electron/backend/imports/csv-reader'
+import { readCsvHead, streamCsvRows, type StreamStats } from '../../electron/backend/core/imports/csv-reader'
 
 const corpus = dirname(createRequire(import.meta.url).resolve('csv-spectrum/package.json'))
 const names = readdirSync(join(corpus, 'csvs'))

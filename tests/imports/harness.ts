@@ -8,8 +8,8 @@ import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
 import type { AppErrorShape } from '../../shared/ipc/envelope'
 import type { JobFinishedEvent } from '../../shared/ipc/events'
-import { createBackend, type Backend } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
+import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
 
 export interface ImportHarness {
   backend: Backend

@@ -4,7 +4,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
 import type { IdentitySetKey } from '../../shared/profile/identity-set'
-import { ImportService } from '../../electron/backend/imports/import-service'
+import { ImportService } from '../../electron/backend/core/imports/import-service'
+import { writePath } from '../support/profile-row-writer'
 import { openImportHarness, type ImportHarness } from './harness'
 
 let h: ImportHarness
@@ -50,7 +51,7 @@ async function importWith(
   content = FILE,
 ): Promise<ImportSummary> {
   await h.call('profiles.setIdentitySet', { keys })
-  const service = new ImportService(h.backend.context, { threading: 'in-thread', writer })
+  const service = new ImportService(h.backend.context, writePath(writer))
   const { jobId, runId } = await service.start(
     { path: h.file('people.csv', content), kind: 'profiles', mapping: 'auto', encoding: 'auto' },
     'import',

@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readCsvHead, streamCsvRows, type StreamStats } from '../../electron/backend/imports/csv-reader'
-import { guessDateFormat, parseDateCell } from '../../electron/backend/imports/date-formats'
-import { FileKeys } from '../../electron/backend/imports/file-keys'
-import { openDatabase } from '../../electron/backend/db/connection'
-import { StreamDecoder } from '../../electron/backend/imports/text-decoding'
+import { readCsvHead, streamCsvRows, type StreamStats } from '../../electron/backend/core/imports/csv-reader'
+import { guessDateFormat, parseDateCell } from '../../electron/backend/core/imports/date-formats'
+import { FileKeys } from '../../electron/backend/core/imports/file-keys'
+import { openDatabase } from '../../electron/backend/core/db/connection'
+import { MIGRATIONS } from '../../electron/backend/core/services'
+import { StreamDecoder } from '../../electron/backend/core/imports/text-decoding'
 
 const dir = mkdtempSync(join(tmpdir(), 'profile-desk-reading-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -90,7 +91,7 @@ describe('dates', () => {
 describe('file keys', () => {
   it('keeps the first and last line of 200,000 keys and the merged rows of repeated keys on disk, and forgets them when closed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'profile-desk-keys-'))
-    const db = openDatabase(join(dir, 'profiles.db'))
+    const db = openDatabase(join(dir, 'profiles.db'), { migrations: MIGRATIONS })
     try {
       const keys = new FileKeys(db, 7)
       const rows = Array.from({ length: 200_000 }, (_, i) => ({ key: `u${i}`, line: i + 2 }))

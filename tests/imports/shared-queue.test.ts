@@ -1,8 +1,8 @@
 // Wizard and SFTP imports share the backend's one ImportService: an SFTP file arriving while a wizard
 // import runs waits its turn and then imports, instead of failing or running alongside it.
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import { ImportService } from '../../electron/backend/imports/import-service'
-import { SpoolImporter } from '../../electron/backend/imports/sftp/spool-import'
+import { ImportService } from '../../electron/backend/core/imports/import-service'
+import { SpoolImporter } from '../../electron/backend/core/sftp/spool-import'
 import { openImportHarness, type ImportHarness } from './harness'
 
 let h: ImportHarness

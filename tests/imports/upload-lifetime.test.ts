@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateProfiles } from '../../bench/import/generate'
-import { createBackend, type Backend } from '../../electron/backend/index'
-import { silentLogger } from '../../electron/backend/logger'
-import { Uploads } from '../../electron/backend/imports/uploads'
+import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
+import { Uploads } from '../../electron/backend/core/imports/uploads'
 import { openImportHarness, type ImportHarness } from './harness'
 
 const HOUR = 60 * 60 * 1000

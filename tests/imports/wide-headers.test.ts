@@ -5,14 +5,13 @@ import { readFileSync } from 'node:fs'
 import Papa from 'papaparse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_IMPORT_COLUMNS } from '../../shared/ipc/channels/imports'
+import { applySavedMapping, checkMapping } from '../../electron/backend/core/imports/mapping'
 import {
-  applySavedMapping,
-  checkMapping,
   proposeEventMapping,
   proposeProfileMapping,
   repeatedHeaders,
-} from '../../electron/backend/imports/mapping'
-import { countHeaderColumns } from '../../electron/backend/imports/header-width'
+} from '../../electron/backend/core/imports/mapping-proposal'
+import { countHeaderColumns } from '../../electron/backend/core/imports/header-width'
 import { openImportHarness, type ImportHarness } from './harness'
 
 let h: ImportHarness

@@ -3,7 +3,8 @@
 // records and search index. Audit granularity is the one deliberate difference (one row per changed
 // profile instead of one per field): the test checks both record the same fields with the same values.
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import { ImportService } from '../../electron/backend/imports/import-service'
+import { ImportService } from '../../electron/backend/core/imports/import-service'
+import { writePath } from '../support/profile-row-writer'
 import { openImportHarness, type ImportHarness } from './harness'
 
 let batch: ImportHarness
@@ -145,7 +146,7 @@ it('writes the same data through the batch writer as through ProfileChange row b
     [batch, 'batch'],
     [store, 'store'],
   ] as const) {
-    const service = new ImportService(h.backend.context, { threading: 'in-thread', writer })
+    const service = new ImportService(h.backend.context, writePath(writer))
     const { jobId, runId } = await service.start(
       { path: h.file('people.csv', FILE), kind: 'profiles', mapping: 'auto', encoding: 'auto' },
       'import',

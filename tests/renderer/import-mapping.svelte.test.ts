@@ -2,7 +2,8 @@
 // own check: each change shows the problem the backend would refuse the dry run with, in its words, on
 // the column it belongs to.
 import { describe, expect, it } from 'vitest'
-import { checkMapping, proposeProfileMapping } from '../../electron/backend/imports/mapping'
+import { proposeProfileMapping } from '../../electron/backend/core/imports/mapping-proposal'
+import { checkMapping } from '../../shared/imports/mapping-check'
 import type { ImportPreview } from '../../shared/imports/types'
 import { MappingDraft } from '../../renderer/src/lib/state/import-mapping.svelte'
 

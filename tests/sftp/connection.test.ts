@@ -5,7 +5,7 @@
 import { chmodSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { connectFailure } from '../../electron/backend/imports/sftp/connection'
+import { connectFailure } from '../../electron/backend/core/sftp/connection'
 import { openSftpHarness, type SftpHarness } from './harness'
 import { KEY_PASSPHRASE, startSshd, type Sshd } from './sshd-fixture'
 

@@ -2,13 +2,13 @@
 // plain file names, how the history shows them, and the paths built from names on the server and locally.
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseManifest } from '../../electron/backend/imports/sftp/manifest'
+import { parseManifest } from '../../electron/backend/core/sftp/manifest'
 import {
   localChild,
   printableName,
   remoteChild,
   unsafeNameReason,
-} from '../../electron/backend/imports/sftp/names'
+} from '../../electron/backend/core/sftp/names'
 
 describe('names a server lists', () => {
   it('refuses what is not a plain file name, saying why', () => {

@@ -5,7 +5,7 @@
 // (CleverTap's 5 GB, or a lower one given to the backend) is refused and left on the server.
 import { appendFileSync, existsSync, readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { resolveSftpOptions } from '../../electron/backend/imports/sftp/options'
+import { resolveSftpOptions } from '../../electron/backend/core/sftp/options'
 import { openSftpHarness, profilesCsv, FAST, type SftpHarness } from './harness'
 import { startSshd, type Sshd } from './sshd-fixture'
 

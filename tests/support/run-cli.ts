@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
-export const CLI = join(ROOT, 'electron/backend/cli/main.ts')
+export const CLI = join(ROOT, 'electron/backend/adapters/cli/main.ts')
 
 export interface Run {
   code: number | null

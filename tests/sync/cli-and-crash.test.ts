@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DATABASE_FILE } from '../../electron/backend/index'
+import { DATABASE_FILE } from '../../electron/backend/core/platform/index'
 import {
   ACCOUNT,
   PASSCODE,

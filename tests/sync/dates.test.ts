@@ -2,7 +2,7 @@
 // (1966-10 to 1973-03, and instants near 1970) is never read back as $D_YYYYMMDD. Every date of birth
 // from 1900 to 2025 survives encode → parse; a 1970 DOB goes through the sandbox and back unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toWireValue } from '../../electron/backend/profiles/outbox'
+import { toWireValue } from '../../electron/backend/core/profiles/outbox'
 import { validateSystemProperty } from '../../shared/profile/catalogue'
 import { parseDateValue } from '../../shared/profile/validators-dates'
 import { expectServerMatches, openApp, startSandbox, type App, type Sandbox } from './harness'

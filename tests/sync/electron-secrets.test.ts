@@ -6,9 +6,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { silentLogger } from '../../electron/backend/logger'
-import { SECRETS_FILE } from '../../electron/backend/secret-store'
-import { startUtilityBackend, type UtilityBackend } from '../../electron/backend/hosts/utility-process'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
+import { SECRETS_FILE } from '../../electron/backend/core/platform/secret-store'
+import {
+  startUtilityBackend,
+  type UtilityBackend,
+} from '../../electron/backend/adapters/utility-process/entry'
 import { fakeElectron } from '../electron/fake-electron'
 
 const keychain = vi.hoisted(() => ({

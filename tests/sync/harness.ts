@@ -13,9 +13,9 @@ import { findSystemProperty } from '../../shared/profile/catalogue'
 import type { ProfileDetail } from '../../shared/profile/types'
 import { toDollarDate } from '../../shared/profile/validators-dates'
 import { catalogueKeyOfWire } from '../../shared/sync/wire-keys'
-import { createBackend, type Backend } from '../../electron/backend/index'
-import { silentLogger, type Logger } from '../../electron/backend/logger'
-import type { SyncOptions } from '../../electron/backend/sync/options'
+import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
+import { silentLogger, type Logger } from '../../electron/backend/core/platform/logger'
+import type { SyncOptions } from '../../electron/backend/core/sync/options'
 import { createSandboxServer, type SandboxOptions, type SandboxServer } from '../../sandbox/server'
 
 export const ACCOUNT = 'SYNC-TEST'
@@ -323,7 +323,7 @@ export function recordingLogger(): Logger & { lines: string[] } {
 }
 
 export const ROOT = resolve(import.meta.dirname, '../..')
-const CLI = join(ROOT, 'electron/backend/cli/main.ts')
+const CLI = join(ROOT, 'electron/backend/adapters/cli/main.ts')
 
 export interface CliRun {
   code: number | null

@@ -3,9 +3,9 @@
 // once the person fixes the profile, and a reply lost after the server applied a change does not make it
 // count twice.
 import { describe, expect, it, vi } from 'vitest'
-import { writeEventOutbox } from '../../electron/backend/profiles/outbox'
-import { backoffDelay } from '../../electron/backend/sync/backoff'
-import { DEFAULT_RETRY } from '../../electron/backend/sync/options'
+import { writeEventOutbox } from '../../electron/backend/core/profiles/outbox'
+import { backoffDelay } from '../../electron/backend/core/sync/backoff'
+import { DEFAULT_RETRY } from '../../electron/backend/core/sync/options'
 import { type App, headers, PASSCODE, stoppedAfterEach } from './harness'
 
 const { sandboxWith, appWith } = stoppedAfterEach()

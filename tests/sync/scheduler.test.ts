@@ -2,8 +2,12 @@
 // server is out of reach, a probe when nothing waits, a stop when credentials are refused; and end to end,
 // the status going from "1 change waiting" to "Up to date", to "Offline" and back when the server returns.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Timers } from '../../electron/backend/sync/options'
-import { SyncScheduler, type RunOutcome, type SchedulerHooks } from '../../electron/backend/sync/scheduler'
+import type { Timers } from '../../electron/backend/core/sync/options'
+import {
+  SyncScheduler,
+  type RunOutcome,
+  type SchedulerHooks,
+} from '../../electron/backend/core/sync/scheduler'
 import { openApp, startSandbox, type App, type Sandbox } from './harness'
 
 /** Timers that run only when the test moves time. */

@@ -15,7 +15,7 @@
 // entry goes again on its own, is refused again, and the newer change, accepted in the same run, must
 // supersede it. That is the path tested here; the run's `rejected: 1` proves it was taken.
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_CHUNK } from '../../electron/backend/sync/push'
+import { DEFAULT_CHUNK } from '../../electron/backend/core/sync/push'
 import { type App, headers, type Sandbox, stoppedAfterEach } from './harness'
 
 const { sandboxWith, appWith } = stoppedAfterEach()

@@ -1,0 +1,55 @@
+// createBackend(ports) -> { dispatch, call, on, close }: the whole app minus its window, as every host
+// uses it: the services the composition root builds (core/services.ts), the boundary that validates each
+// channel call (dispatch.ts) and the event bus. It never imports Electron, so the same code runs in
+// Electron's utility process, in the web host and in tests.
+import { AppError, type Envelope } from '../../../../shared/ipc/envelope'
+import type { Channel, RequestOf, ResponseOf } from '../../../../shared/ipc/contract'
+import type { ImportRunMode } from '../../../../shared/ipc/channels/imports'
+import type { ChosenFile, GrantSource } from '../../../../shared/ipc/file-handle'
+import type { EventMap, EventName } from '../../../../shared/ipc/events'
+import { createServices, type BackendContext, type ServicePorts } from '../../core/index'
+import type { RunRequest } from '../../core/imports/index'
+
+import { createDispatch } from './dispatch'
+import { createHandlers } from './handlers/index'
+
+/** What a host gives the backend (core/services.ts ServicePorts). */
+export type BackendPorts = ServicePorts
+
+export interface Backend {
+  /** The boundary every host uses: untrusted channel name and request in, envelope out. */
+  dispatch(channel: string, request: unknown): Promise<Envelope<unknown>>
+  /** Typed convenience for trusted callers (CLI, tests): returns the value or throws AppError. */
+  call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>
+  /**
+   * Trusted callers only: registers a file the person chose (Electron's main process after its native
+   * dialog) and returns the handle the page then uses. Never reachable through `dispatch`.
+   */
+  grantFile(path: string, source: GrantSource): ChosenFile
+  /** Trusted callers only (the CLI, benchmarks): a dry run or an import of a file by path, as a job. */
+  startImport(request: RunRequest, mode: ImportRunMode): Promise<{ jobId: string; runId: number }>
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void
+  onAny(listener: (event: EventName, payload: unknown) => void): () => void
+  readonly context: BackendContext
+  close(): Promise<void>
+}
+
+export function createBackend(ports: BackendPorts): Backend {
+  const services = createServices(ports)
+  const { context, files, imports } = services
+  const dispatch = createDispatch(createHandlers(services), context.logger)
+  return {
+    dispatch,
+    async call(channel, request) {
+      const reply = await dispatch(channel, request)
+      if (!reply.ok) throw new AppError(reply.error.code, reply.error.message, reply.error.details)
+      return reply.value as ResponseOf<typeof channel>
+    },
+    grantFile: (path, source) => files.grants.grant(path, source),
+    startImport: (request, mode) => imports.start(request, mode),
+    on: (event, listener) => context.events.on(event, listener),
+    onAny: (listener) => context.events.onAny(listener),
+    context,
+    close: () => services.close(),
+  }
+}

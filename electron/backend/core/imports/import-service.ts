@@ -1,0 +1,267 @@
+// Runs dry runs and imports as jobs (progress, cancel, one job.finished with the ImportSummary). A run
+// goes to a worker thread with its own database connection when the worker entry is available, so a
+// million-row import never stalls searches; otherwise it runs on the backend's event loop in short
+// slices. One run at a time per backend.
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type {
+  ImportKind,
+  ImportRunMode,
+  ImportSummary,
+  MappingChoice,
+} from '../../../../shared/ipc/channels/imports'
+import { AppError, isErrorCode } from '../../../../shared/ipc/envelope'
+import { importJobKind } from '../../../../shared/jobs/job-kinds'
+import type { BackendContext } from '../context'
+import type { JobControl } from '../jobs/registry'
+import { nowSeconds } from '../profiles/statements'
+import { runEventImport } from './event-import'
+import { createRun, failRun, saveMapping } from './import-runs'
+import { assertRunnable, prepareImport } from './import-setup'
+import { runProfileImport } from './profile-import'
+import { rejectedRowsPath } from './rejected-rows'
+import type { RunHooks, RunSpec } from './run-report'
+import type { PlanWriterFactory } from './profile-batch-writer'
+import type { FromWorker, ToWorker } from './worker-protocol'
+
+export interface RunRequest {
+  /** The file to read. Trusted callers (the CLI, SFTP) give it; the page's requests come by handle. */
+  path: string
+  /** The handle the page chose the file by, kept in the run's file facts so a later step can name it. */
+  handle?: string | undefined
+  kind: ImportKind
+  mapping: MappingChoice
+  encoding: 'auto' | 'utf-8' | 'windows-1252'
+  saveMappingAs?: string | undefined
+}
+
+export interface ServiceOptions {
+  /** 'auto': a worker thread when the entry exists, else in-thread. Tests and the benchmark may force one. */
+  threading?: 'auto' | 'worker' | 'in-thread'
+  /**
+   * Imports write through this instead of the batch writer (tests and the benchmark: the store's own
+   * path). Such runs go in-thread: a function cannot be sent to the worker.
+   */
+  writer?: PlanWriterFactory
+}
+
+/** Budgets: in-thread a run must give the event loop back quickly; a worker can write longer batches. */
+const IN_THREAD = { sliceMs: 25, batchMs: 40, txMs: 0 }
+const IN_WORKER = { sliceMs: 200, batchMs: 200, txMs: 2000 }
+/** The worker connection's page cache: 16 MiB measured as fast as 32 MiB on 300k rows, with less memory. */
+const WORKER_CACHE_KIB = 16 * 1024
+/** A batch's plans and snapshots peak at about 80 MiB of heap (64 MiB ran out on an upsert). */
+const WORKER_HEAP_MB = 96
+const CHANGED_INTERVAL_MS = 1000
+
+type WorkerLaunch = { url: URL | string; options: { eval?: boolean } }
+
+/** How to start the worker: its built file beside this bundle, or (from source) through tsx. */
+export function workerLaunch(moduleUrl: string = import.meta.url): WorkerLaunch | null {
+  if (moduleUrl.endsWith('.ts')) {
+    const entry = new URL('./import-worker.ts', moduleUrl).href
+    // A TypeScript checkout (tests, tsx): the worker registers tsx before loading its entry.
+    const script = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
+    return { url: script, options: { eval: true } }
+  }
+  for (const candidate of ['./import-worker.js', '../import-worker.js']) {
+    const url = new URL(candidate, moduleUrl)
+    if (existsSync(fileURLToPath(url))) return { url, options: {} }
+  }
+  return null
+}
+
+/** PROFILE_DESK_IMPORT_THREADING=worker|in-thread|auto overrides the default (tests, diagnosis). */
+function threadingFromEnv(): 'auto' | 'worker' | 'in-thread' {
+  const value = process.env.PROFILE_DESK_IMPORT_THREADING
+  return value === 'worker' || value === 'in-thread' ? value : 'auto'
+}
+
+export class ImportService {
+  private active: { runId: number; mode: ImportRunMode } | null = null
+  /** Resolves when the active run's job has ended (settled at once when nothing runs). */
+  private ended: Promise<void> = Promise.resolve()
+  private warnedNoWorker = false
+
+  constructor(
+    private readonly ctx: BackendContext,
+    private readonly options: ServiceOptions = {},
+  ) {}
+
+  get running(): { runId: number; mode: ImportRunMode } | null {
+    return this.active
+  }
+
+  /** Settles when no run is active, so a queued caller (SFTP) can wait its turn instead of being refused. */
+  async idle(): Promise<void> {
+    while (this.active) await this.ended
+  }
+
+  async start(request: RunRequest, mode: ImportRunMode): Promise<{ jobId: string; runId: number }> {
+    const ctx = this.ctx
+    if (this.active) {
+      throw new AppError(
+        'conflict',
+        `An import is already running (run #${this.active.runId}); wait for it to finish or cancel it first.`,
+        { runId: this.active.runId },
+      )
+    }
+    const prepared = await prepareImport(ctx.db, request)
+    assertRunnable(prepared)
+    const file =
+      request.handle === undefined ? prepared.head.facts : { ...prepared.head.facts, handle: request.handle }
+    if (this.active)
+      throw new AppError('conflict', 'An import started meanwhile; try again when it has finished.')
+    const startedAt = ctx.clock()
+    if (mode === 'import' && request.saveMappingAs)
+      saveMapping(ctx.db, request.saveMappingAs, prepared.mapping, startedAt)
+    const runId = createRun(ctx.db, {
+      kind: request.kind,
+      mode,
+      file,
+      actor: ctx.actor,
+      startedAt,
+      mapping: prepared.mapping,
+      mappingName: request.saveMappingAs ?? prepared.mappingName,
+    })
+    const launch = this.launch()
+    const budget = launch ? IN_WORKER : IN_THREAD
+    const spec: RunSpec = {
+      runId,
+      kind: request.kind,
+      mode,
+      file,
+      layout: prepared.head.layout,
+      headers: prepared.headers,
+      mapping: prepared.mapping,
+      mappingName: request.saveMappingAs ?? prepared.mappingName,
+      notices: prepared.notices,
+      unplaced: prepared.check.unplaced,
+      ignored: prepared.check.ignored,
+      at: nowSeconds(ctx.clock),
+      actor: ctx.actor,
+      startedAt,
+      errorFilePath: rejectedRowsPath(ctx.dataDir, runId),
+      ...budget,
+    }
+    this.active = { runId, mode }
+    let release = (): void => undefined
+    this.ended = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const { jobId } = ctx.jobs.start(importJobKind(request.kind, mode), async (control) => {
+      try {
+        return launch ? await this.inWorker(launch, spec, control) : await this.inThread(spec, control)
+      } catch (error) {
+        failRun(ctx.db, runId, ctx.clock(), error instanceof Error ? error.message : String(error))
+        throw error
+      } finally {
+        this.active = null
+        release()
+        if (mode === 'import') ctx.events.emit('profiles.changed', { ids: [], all: true })
+      }
+    })
+    return { jobId, runId }
+  }
+
+  private launch(): WorkerLaunch | null {
+    const threading = this.options.threading ?? threadingFromEnv()
+    if (this.options.writer && threading === 'worker')
+      throw new AppError('internal', 'An import with its own writer runs in-thread, not in the worker.')
+    if (threading === 'in-thread' || this.options.writer) return null
+    const launch = workerLaunch()
+    if (!launch && threading === 'worker')
+      throw new AppError('internal', 'The import worker is not available in this build.')
+    if (!launch && !this.warnedNoWorker) {
+      this.warnedNoWorker = true
+      this.ctx.logger.warn(
+        'The import worker is not in this build: imports run on the main thread (slower, less responsive).',
+      )
+    }
+    return launch
+  }
+
+  /** profiles.changed at most once a second while an import commits batches. */
+  private changedNotifier(): () => void {
+    let last = 0
+    return () => {
+      const now = Date.now()
+      if (now - last < CHANGED_INTERVAL_MS) return
+      last = now
+      this.ctx.events.emit('profiles.changed', { ids: [], all: true })
+    }
+  }
+
+  private inThread(spec: RunSpec, control: JobControl): Promise<ImportSummary> {
+    const hooks: RunHooks = {
+      signal: control.signal,
+      progress: (phase, done, total) => control.progress(phase, done, total),
+      changed: this.changedNotifier(),
+      now: () => this.ctx.clock(),
+      ...(this.options.writer ? { writer: this.options.writer } : {}),
+    }
+    return spec.kind === 'profiles'
+      ? runProfileImport(this.ctx.db, spec, hooks)
+      : runEventImport(this.ctx.db, spec, hooks)
+  }
+
+  private inWorker(launch: WorkerLaunch, spec: RunSpec, control: JobControl): Promise<ImportSummary> {
+    const changed = this.changedNotifier()
+    return new Promise<ImportSummary>((resolve, reject) => {
+      const worker = new Worker(launch.url, {
+        ...launch.options,
+        // Batches are bounded, so a small heap is enough; it keeps the process's memory flat on big files.
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+        workerData: {
+          databaseFile: this.ctx.db.name,
+          schemaVersion: this.ctx.db.pragma('user_version', { simple: true }) as number,
+          spec,
+          clockOffset: this.ctx.clock() - Date.now(),
+          cacheKib: WORKER_CACHE_KIB,
+        },
+      })
+      let settled = false
+      const settle = (fn: () => void) => {
+        if (settled) return
+        settled = true
+        control.signal.removeEventListener('abort', onAbort)
+        fn()
+      }
+      const onAbort = () => worker.postMessage({ type: 'cancel' } satisfies ToWorker)
+      control.signal.addEventListener('abort', onAbort)
+      worker.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'progress':
+            control.progress(message.phase, message.done, message.total)
+            break
+          case 'changed':
+            changed()
+            break
+          case 'done':
+            settle(() => resolve(message.summary))
+            break
+          case 'failed':
+            settle(() =>
+              reject(
+                new AppError(
+                  isErrorCode(message.error.code) ? message.error.code : 'internal',
+                  message.error.message,
+                  message.error.details,
+                ),
+              ),
+            )
+            break
+        }
+      })
+      worker.on('error', (error) =>
+        settle(() => reject(new AppError('internal', `The import worker failed: ${error.message}`))),
+      )
+      worker.on('exit', (code) =>
+        settle(() =>
+          reject(new AppError('internal', `The import worker stopped unexpectedly (exit code ${code}).`)),
+        ),
+      )
+    })
+  }
+}

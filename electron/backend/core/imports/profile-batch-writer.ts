@@ -1,0 +1,398 @@
+// The import's set-based write path: a batch of row plans is resolved against the database with a few
+// queries (batch-lookup.ts: profiles by identity, objectId and the identity set's Email and Phone, their
+// identifiers, who holds each email), applied in memory
+// in file order, and written inside the caller's transaction. Each real change writes its profile row,
+// identifiers, ONE audit row (the changed fields, old -> new; one row per field, the store's rule, costs
+// ten rows per imported profile) and one outbox record shaped exactly as ProfileChange writes it; a row
+// that changes nothing writes nothing. tests/imports/write-path-equivalence.test.ts holds it to that.
+import type { RowProblem } from '../../../../shared/ipc/channels/imports'
+import { AppError } from '../../../../shared/ipc/envelope'
+import { describeValue } from '../../../../shared/profile/catalogue'
+import type { IdentitySetKey } from '../../../../shared/profile/identity-set'
+import { foldText, phoneDigits } from '../../../../shared/profile/search-keys'
+import type { CustomPropertyType } from '../../../../shared/profile/types'
+import { deriveProfileType } from '../../../../shared/profile/identity'
+import type { Db } from '../db/connection'
+import { identifierLabel, identifierValueKey } from '../profiles/identifiers'
+import { writeProfileOutbox } from '../profiles/outbox'
+import type { ProfileRow } from '../profiles/profile-rows'
+import { propertyColumns, readPropertyState } from '../profiles/properties'
+import { prepared } from '../profiles/statements'
+import { claimKey, prefetchBatch } from './batch-lookup'
+import { matchOnIdentitySet, setKeysOf, type SetLookup } from './identity-set-match'
+import type { RowPlan } from './profile-plan'
+import {
+  applyOps,
+  cloneSnapshot,
+  diffSnapshots,
+  emptySnapshot,
+  type ProfileSnapshot,
+  type SnapshotDiff,
+} from './profile-snapshot'
+
+export type PlanOutcome =
+  | {
+      plan: RowPlan
+      outcome: 'created' | 'updated' | 'unchanged'
+      objectId: string
+      /** Set when the identity set placed the row (its identity was new): what matched it. */
+      matchedBy?: 'Email' | 'Phone'
+    }
+  | { plan: RowPlan; outcome: 'rejected'; problem: RowProblem }
+
+export interface BatchOptions {
+  at: number
+  actor: string
+  /** False for the dry run: everything is resolved and counted, nothing is written. */
+  write: boolean
+  /** CleverTap IDs for profiles this import creates. */
+  newObjectId: () => string
+  /** The account's identity set when the run started: what a row with a new identity is matched on. */
+  matchOn: readonly IdentitySetKey[]
+}
+
+/** Writes a batch of row plans inside the caller's transaction (or, in a dry run, resolves them). */
+export interface PlanWriter {
+  run(plans: readonly RowPlan[]): PlanOutcome[]
+}
+
+/** Instead of the batch writer in an import: the store's own path (tests/support/profile-row-writer.ts). */
+export type PlanWriterFactory = (db: Db, options: BatchOptions) => PlanWriter
+
+/** Audit actions of the import's one-row-per-change audit entries. */
+export const IMPORT_AUDIT = { create: 'import.create', update: 'import.update' } as const
+
+interface Working {
+  /** profiles.id; null until the batch inserts a new profile. */
+  id: number | null
+  objectId: string
+  /** The stored row (kept in step with this batch's updates); null for a new profile. */
+  row: ProfileRow | null
+  current: ProfileSnapshot
+  /** Created by this import and not committed yet: its first commit is a creation. */
+  isNew: boolean
+}
+
+interface Commit {
+  profile: Working
+  created: boolean
+  diff: SnapshotDiff
+  after: ProfileSnapshot
+}
+
+export class ProfileBatchWriter implements PlanWriter {
+  /** The account's custom property types, grown by the keys this import introduces. */
+  private readonly types: Map<string, CustomPropertyType>
+  private readonly newTypes = new Map<string, CustomPropertyType>()
+  /** Dry run only: identifiers claimed by earlier batches (nothing is written, so the database cannot tell). */
+  private readonly pendingClaims = new Map<string, string>()
+
+  constructor(
+    private readonly db: Db,
+    types: ReadonlyMap<string, CustomPropertyType>,
+    private readonly options: BatchOptions,
+  ) {
+    this.types = new Map(types)
+  }
+
+  run(plans: readonly RowPlan[]): PlanOutcome[] {
+    const matchOn = this.options.matchOn
+    const rows = prefetchBatch(this.db, plans, matchOn)
+    const { holders } = rows
+    if (!this.options.write) for (const [k, v] of this.pendingClaims) if (!holders.has(k)) holders.set(k, v)
+
+    const byIdentity = new Map<string, Working>()
+    const byObjectId = new Map<string, Working>()
+    // The batch's own view of who holds an email / a phone, kept in step as its rows change profiles.
+    const byEmail = new Map<string, Working>()
+    const byPhone = new Map<string, Set<Working>>()
+    const index = (working: Working, snapshot: ProfileSnapshot, add: boolean) => {
+      const email = snapshot.identifiers.find((i) => i.kind === 'email')
+      if (email) {
+        const key = identifierValueKey('email', email.value)
+        if (add) byEmail.set(key, working)
+        else if (byEmail.get(key) === working) byEmail.delete(key)
+      }
+      const phone = snapshot.state.system.get('Phone')
+      if (typeof phone === 'string') {
+        const key = phoneDigits(phone)
+        const holders = byPhone.get(key) ?? new Set<Working>()
+        if (add) holders.add(working)
+        else holders.delete(working)
+        byPhone.set(key, holders)
+      }
+    }
+    const load = (row: ProfileRow): Working => {
+      const known = byObjectId.get(row.object_id)
+      if (known) return known
+      const identifiers = rows.identifiersOf.get(row.id) ?? []
+      const working: Working = {
+        id: row.id,
+        objectId: row.object_id,
+        row,
+        current: { state: readPropertyState(row, this.types), identifiers, isTest: row.is_test === 1 },
+        isNew: false,
+      }
+      byObjectId.set(row.object_id, working)
+      for (const i of identifiers) if (i.kind === 'identity') byIdentity.set(i.value, working)
+      index(working, working.current, true)
+      return working
+    }
+    const create = (objectId: string): Working => {
+      const working: Working = { id: null, objectId, row: null, current: emptySnapshot(), isNew: true }
+      byObjectId.set(objectId, working)
+      return working
+    }
+    const setLookup: SetLookup<Working> = {
+      byEmail(key) {
+        const row = rows.byEmail.get(key)
+        // A stored holder this batch already loaded is known by its current snapshot (via `index`).
+        if (row && !byObjectId.has(row.object_id)) load(row)
+        return byEmail.get(key)
+      },
+      byPhone(digits) {
+        for (const row of rows.byPhone.get(digits) ?? []) if (!byObjectId.has(row.object_id)) load(row)
+        return [...(byPhone.get(digits) ?? [])]
+      },
+      identityOf: (w) => w.current.identifiers.find((i) => i.kind === 'identity')?.value ?? null,
+      objectIdOf: (w) => w.objectId,
+    }
+
+    const outcomes: PlanOutcome[] = []
+    const commits: Commit[] = []
+    for (const plan of plans) {
+      const reject = (column: string | null, value: string | null, reason: string) =>
+        outcomes.push({ plan, outcome: 'rejected', problem: { line: plan.line, column, value, reason } })
+      let profile: Working | undefined
+      let attachIdentity = false
+      let matchedBy: 'Email' | 'Phone' | undefined
+      if (plan.identity !== null) {
+        const seenRow = rows.byIdentity.get(plan.identity)
+        profile = byIdentity.get(plan.identity) ?? (seenRow ? load(seenRow) : undefined)
+        if (profile && plan.objectId !== null && plan.objectId !== profile.objectId) {
+          reject(
+            'objectId',
+            plan.objectId,
+            `identity ${describeValue(plan.identity)} belongs to the profile ${profile.objectId}, not to objectId ${describeValue(plan.objectId)}.`,
+          )
+          continue
+        }
+        if (!profile && plan.objectId !== null) {
+          const seen = rows.byObjectId.get(plan.objectId)
+          profile = byObjectId.get(plan.objectId) ?? (seen ? load(seen) : undefined)
+          if (profile) {
+            const held = profile.current.identifiers.find((i) => i.kind === 'identity')
+            if (held) {
+              reject(
+                'identity',
+                plan.identity,
+                `objectId ${describeValue(plan.objectId)} belongs to the profile of identity ${describeValue(held.value)}, not ${describeValue(plan.identity)}.`,
+              )
+              continue
+            }
+          }
+        }
+        const keys = profile ? null : setKeysOf(plan, matchOn)
+        if (keys) {
+          const match = matchOnIdentitySet(keys, setLookup)
+          if (match.kind === 'ambiguous') {
+            reject('Phone', keys.phoneText, match.reason)
+            continue
+          }
+          if (match.kind === 'match') {
+            profile = match.profile
+            matchedBy = match.by
+          }
+        }
+        if (!profile) profile = create(plan.objectId ?? this.options.newObjectId())
+        if (!profile.current.identifiers.some((i) => i.kind === 'identity' && i.value === plan.identity))
+          attachIdentity = true
+      } else {
+        const objectId = plan.objectId as string
+        const seen = rows.byObjectId.get(objectId)
+        profile = byObjectId.get(objectId) ?? (seen ? load(seen) : create(objectId))
+      }
+
+      const before = profile.current
+      const after = cloneSnapshot(before)
+      try {
+        if (attachIdentity) {
+          after.identifiers = [
+            ...after.identifiers,
+            { kind: 'identity', name: '', value: plan.identity as string },
+          ]
+        }
+        applyOps(after, plan.ops, this.types, this.newTypes)
+      } catch (error) {
+        if (error instanceof AppError) {
+          const details = (error.details ?? {}) as { key?: string; value?: unknown }
+          reject(
+            details.key ?? null,
+            details.value === undefined ? null : String(details.value),
+            error.message,
+          )
+          continue
+        }
+        throw error
+      }
+      const diff = diffSnapshots(before, after)
+      const conflict = diff.added.find((i) => {
+        if (i.kind === 'identity') return false
+        const holder = holders.get(claimKey(i))
+        return holder !== undefined && holder !== profile.objectId
+      })
+      if (conflict) {
+        const label = identifierLabel(conflict)
+        reject(
+          label,
+          conflict.value,
+          `${label} "${conflict.value}" already belongs to another profile (${holders.get(claimKey(conflict))}). An identifier value belongs to one profile.`,
+        )
+        continue
+      }
+      const created = profile.isNew
+      if (diff.fields.length === 0 && !created) {
+        outcomes.push({ plan, outcome: 'unchanged', objectId: profile.objectId })
+        continue
+      }
+      for (const i of diff.removed) holders.delete(claimKey(i))
+      for (const i of diff.added) if (i.kind !== 'identity') holders.set(claimKey(i), profile.objectId)
+      for (const i of after.identifiers) if (i.kind === 'identity') byIdentity.set(i.value, profile)
+      index(profile, before, false)
+      index(profile, after, true)
+      profile.current = after
+      profile.isNew = false
+      commits.push({ profile, created, diff, after })
+      outcomes.push({
+        plan,
+        outcome: created ? 'created' : 'updated',
+        objectId: profile.objectId,
+        ...(matchedBy === undefined ? {} : { matchedBy }),
+      })
+    }
+
+    if (this.options.write) this.write(commits)
+    else {
+      for (const c of commits) {
+        for (const i of c.diff.removed) this.pendingClaims.delete(claimKey(i))
+        for (const i of c.diff.added)
+          if (i.kind !== 'identity') this.pendingClaims.set(claimKey(i), c.profile.objectId)
+      }
+    }
+    return outcomes
+  }
+
+  /** Writes the batch's commits, in order, inside the caller's transaction. */
+  private write(commits: readonly Commit[]): void {
+    const db = this.db
+    const { at, actor } = this.options
+    for (const [key, type] of this.newTypes) {
+      prepared(db, 'INSERT OR IGNORE INTO custom_property_types (key, type) VALUES (?, ?)').run(key, type)
+      this.types.set(key, type)
+    }
+    this.newTypes.clear()
+    for (const { profile, created, diff, after } of commits) {
+      const columns = rowColumns(after, at, profile.row)
+      if (profile.id === null) {
+        const values: (string | number | null)[] = [profile.objectId, at]
+        for (const name of COLUMN_NAMES) values.push(columns[name] ?? null)
+        profile.id = Number(prepared(db, INSERT_PROFILE).run(values).lastInsertRowid)
+      } else {
+        const previous = profile.row as unknown as Record<string, unknown> | null
+        const changed = Object.keys(columns).filter((n) => n === 'updated_at' || previous?.[n] !== columns[n])
+        prepared(
+          db,
+          `UPDATE profiles SET ${changed.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @profile_id`,
+        ).run({
+          ...Object.fromEntries(changed.map((n) => [n, columns[n]])),
+          profile_id: profile.id,
+        })
+        if (profile.row) Object.assign(profile.row, columns)
+      }
+      const id = profile.id
+      for (const i of diff.removed) {
+        prepared(
+          db,
+          'DELETE FROM identifiers WHERE profile_id = ? AND value_key = ? AND kind = ? AND name = ?',
+        ).run(id, identifierValueKey(i.kind, i.value), i.kind, i.name)
+      }
+      for (const i of diff.added) {
+        prepared(
+          db,
+          'INSERT INTO identifiers (profile_id, kind, name, value, value_key, added_at) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(id, i.kind, i.name, i.value, identifierValueKey(i.kind, i.value), at)
+      }
+      writeImportAudit(db, profile.objectId, at, actor, created, diff)
+      if (Object.keys(diff.profileData).length > 0 || created) {
+        writeProfileOutbox(
+          db,
+          {
+            type: 'profile',
+            objectId: profile.objectId,
+            ...(diff.rootIdentity === undefined ? {} : { identity: diff.rootIdentity }),
+            profileData: diff.profileData,
+          },
+          diff.base,
+          at,
+        )
+      }
+    }
+  }
+}
+
+/** The columns rowColumns() fills, in a fixed order, and the INSERT that writes a new profile with them. */
+const COLUMN_NAMES: readonly string[] = Object.keys(rowColumns(emptySnapshot(), 0, null))
+const INSERT_PROFILE = `INSERT INTO profiles (object_id, created_at, ${COLUMN_NAMES.join(', ')}) VALUES (${['?', '?', ...COLUMN_NAMES.map(() => '?')].join(', ')})`
+
+/** Every profiles column an import sets, as ProfileChange.commit writes them. */
+function rowColumns(
+  after: ProfileSnapshot,
+  at: number,
+  row: ProfileRow | null,
+): Record<string, string | number | null> {
+  const email = after.identifiers.find((i) => i.kind === 'email')?.value ?? null
+  const identity = after.identifiers.find((i) => i.kind === 'identity')?.value ?? null
+  return {
+    ...propertyColumns(after.state),
+    email,
+    identity,
+    email_key: email === null ? null : foldText(email),
+    identity_key: identity === null ? null : foldText(identity) || null,
+    identified: deriveProfileType(after.identifiers) === 'Identified' ? 1 : 0,
+    is_test: after.isTest ? 1 : 0,
+    cg_excluded: row?.cg_excluded ?? 0,
+    updated_at: at,
+  }
+}
+
+/** One audit row per change: the changed fields with their old and new values. */
+function writeImportAudit(
+  db: Db,
+  objectId: string,
+  at: number,
+  actor: string,
+  created: boolean,
+  diff: SnapshotDiff,
+): void {
+  const oldValues: Record<string, unknown> = {}
+  const newValues: Record<string, unknown> = {}
+  for (const f of diff.fields) {
+    const field = f.field ?? f.action
+    if (!(field in oldValues)) oldValues[field] = f.oldValue ?? null
+    newValues[field] = f.newValue ?? null
+  }
+  // A creation lists its fields in new_value only; an update names the changed fields for the history list.
+  const names = created ? [] : Object.keys(newValues)
+  prepared(
+    db,
+    'INSERT INTO audit (object_id, at, actor, action, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(
+    objectId,
+    at,
+    actor,
+    created ? IMPORT_AUDIT.create : IMPORT_AUDIT.update,
+    names.length === 0 ? null : names.join(', '),
+    created ? null : JSON.stringify(oldValues),
+    JSON.stringify(newValues),
+  )
+}
