@@ -59,6 +59,17 @@ describe('Alert', () => {
   })
 })
 
+describe('Alert with onretry', () => {
+  it('offers Try again after the message', async () => {
+    const onretry = vi.fn()
+    render(Alert, { children: html('<span>The history could not be loaded.</span>'), onretry })
+    const button = screen.getByRole('button', { name: 'Try again' })
+    expect(screen.getByRole('alert').contains(button)).toBe(true)
+    await userEvent.click(button)
+    expect(onretry).toHaveBeenCalledOnce()
+  })
+})
+
 function event(id: number, anonymous = false): ProfileEvent {
   return {
     id,
