@@ -3,9 +3,9 @@
 // crash answers every waiting call at once and restarts the process.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
-import { fakeElectron, type FakeUtilityProcess } from './fake-electron'
+import { fakeElectron, type FakeUtilityProcess } from '../../test-support/fake-electron'
 
-vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)
+vi.mock('electron', async () => (await import('../../test-support/fake-electron')).fakeElectron.module)
 
 const { BackendProcess } = await import('../../electron/main/backend-process')
 

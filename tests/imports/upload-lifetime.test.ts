@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateProfiles } from '../../bench/import/generate'
+import { generateProfiles } from '../../test-support/generate-profiles'
 import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { Uploads } from '../../electron/backend/core/imports/uploads'
-import { openImportHarness, type ImportHarness } from './harness'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 const HOUR = 60 * 60 * 1000
 const START = Date.UTC(2026, 5, 15, 12, 0, 0)

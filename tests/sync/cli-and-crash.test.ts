@@ -13,10 +13,10 @@ import {
   cli,
   expectServerMatches,
   openApp,
-  spawnCli,
   startSandbox,
   type Sandbox,
-} from './harness'
+} from '../../test-support/sync-harness'
+import { spawnCli } from '../../test-support/cli'
 
 let root: string
 let passcodeFile: string
@@ -124,7 +124,7 @@ describe('kill -9 during a push', () => {
     }
     await app.close()
 
-    const { child, done } = spawnCli(['sync', 'push', '--data-dir', dataDir])
+    const { child, done } = spawnCli(['sync', 'push', '--data-dir', dataDir], {}, 120_000)
     for (let i = 0; i < 6000 && sandbox.server.stats().recordsProcessed < 600; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 10))
     }

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { writeEventOutbox } from '../../electron/backend/core/profiles/outbox'
 import { backoffDelay } from '../../electron/backend/core/sync/backoff'
 import { DEFAULT_RETRY } from '../../electron/backend/core/sync/options'
-import { type App, headers, PASSCODE, stoppedAfterEach } from './harness'
+import { type App, headers, PASSCODE, stoppedAfterEach } from '../../test-support/sync-harness'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 
