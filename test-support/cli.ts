@@ -14,7 +14,8 @@ export interface Run {
 }
 
 /**
- * Starts `profile-desk …` and hands back the child (to signal it mid-run) and its end. Fails after
+ * Starts `profile-desk …` and hands back the child (to signal it mid-run), its stderr so far (to wait
+ * for a progress line) and its end. Fails after
  * `timeoutMs` (the child is killed). PROFILE_DESK_DATA_DIR is blanked so a developer's own setting never
  * leaks into a test run.
  */
@@ -22,7 +23,7 @@ export function spawnCli(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000,
-): { child: ChildProcess; done: Promise<Run> } {
+): { child: ChildProcess; done: Promise<Run>; stderr(): string } {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: ROOT,
     env: { ...process.env, PROFILE_DESK_DATA_DIR: '', ...env },
@@ -42,7 +43,7 @@ export function spawnCli(
       finish({ code, signal, stdout, stderr })
     })
   })
-  return { child, done }
+  return { child, done, stderr: () => stderr }
 }
 
 /** Runs `profile-desk …` to its end. */

@@ -17,6 +17,7 @@ import {
   type Sandbox,
 } from '../../test-support/sync-harness'
 import { spawnCli } from '../../test-support/cli'
+import { pollUntil } from '../../test-support/processes'
 
 let root: string
 let passcodeFile: string
@@ -125,9 +126,11 @@ describe('kill -9 during a push', () => {
     await app.close()
 
     const { child, done } = spawnCli(['sync', 'push', '--data-dir', dataDir], {}, 120_000)
-    for (let i = 0; i < 6000 && sandbox.server.stats().recordsProcessed < 600; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    await pollUntil(() => sandbox.server.stats().recordsProcessed >= 600, {
+      what: 'the push reaching 600 records',
+      timeoutMs: 60_000,
+      intervalMs: 10,
+    }).catch(() => undefined) // asserted below, after the child is stopped
     child.kill('SIGKILL')
     const killed = await done
     expect(killed.signal).toBe('SIGKILL')
