@@ -4,17 +4,18 @@
 // - bulk (an empty database): one transaction, so a cancel or a kill -9 leaves the database exactly as it
 //   was, with every index and trigger in place.
 // Either way, importing the file again converges to the state an uninterrupted import leaves.
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateProfiles } from '../../test-support/generate-profiles'
 import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/schema'
-import { spawnCli } from '../../test-support/cli'
 import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
-import { pollUntil } from '../../test-support/processes'
 
+const ROOT = resolve(import.meta.dirname, '../..')
+const CLI = join(ROOT, 'electron/backend/adapters/cli/main.ts')
 let dir: string
 let file: string
 /** Profiles already in the database for the batched cases: enough that 40,000 rows are not a bulk import. */
@@ -85,21 +86,30 @@ async function killMidImport(
   dataDir: string,
   ready: (stderr: string) => boolean,
 ): Promise<{ stderr: string }> {
-  const run = spawnCli(['import', file, '--data-dir', dataDir], {}, 180_000)
-  // A real child process: poll its stderr (bounded) for the point to kill it at.
-  const go = await pollUntil(() => ready(run.stderr()) || run.child.exitCode !== null, {
-    what: 'the import reaching the point to kill it at',
-    timeoutMs: 90_000,
-    intervalMs: 100,
-  }).catch(() => false)
-  if (!go || !ready(run.stderr())) {
-    run.child.kill('SIGKILL')
-    await run.done.catch(() => undefined)
-    throw new Error(`the import never reached the point to kill it at; stderr: ${run.stderr()}`)
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'import', file, '--data-dir', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, PROFILE_DESK_DATA_DIR: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  const exited = new Promise<NodeJS.Signals | null>((done) =>
+    child.on('exit', (_code, signal) => done(signal)),
+  )
+  const deadline = Date.now() + 90_000
+  let go = false
+  while (!go && Date.now() < deadline && child.exitCode === null) {
+    await new Promise((r) => setTimeout(r, 100))
+    go = ready(stderr)
   }
-  process.kill(run.child.pid as number, 'SIGKILL')
-  expect((await run.done).signal).toBe('SIGKILL')
-  return { stderr: run.stderr() }
+  if (!go) {
+    child.kill('SIGKILL')
+    await exited
+    throw new Error(`the import never reached the point to kill it at; stderr: ${stderr}`)
+  }
+  process.kill(child.pid as number, 'SIGKILL')
+  expect(await exited).toBe('SIGKILL')
+  return { stderr }
 }
 
 /** Rows written as the CLI last reported them on stderr ("… writing 12000/40000 rows" in a bulk import). */

@@ -1,13 +1,13 @@
 // `profile-desk import` as a child process (through tsx, from source) on a temporary data folder: the
 // summary as text and as JSON, the dry run, events, saved mappings, and the exit codes.
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
 import { generateProfiles } from '../../test-support/generate-profiles'
-import { runCli, spawnCli, type Run } from '../../test-support/cli'
-import { pollUntil } from '../../test-support/processes'
+import { CLI, ROOT, runCli, type Run } from '../../test-support/cli'
 
 function cli(args: string[], timeoutMs = 60_000): Promise<Run> {
   return runCli(args, { PROFILE_DESK_IMPORT_THREADING: 'in-thread' }, timeoutMs)
@@ -111,18 +111,21 @@ describe('profile-desk import', () => {
     const big = join(root, 'big.csv')
     await generateProfiles(40_000, 9, big)
     const bulkDir = join(root, 'ctrl-c')
-    const run = spawnCli(['import', big, '--data-dir', bulkDir], {}, 120_000)
-    // Rows are being written (a pipe gets a progress line per phase) when Ctrl+C comes.
-    await pollUntil(() => /: writing \d+\//.test(run.stderr()) || run.child.exitCode !== null, {
-      what: 'the bulk import writing rows',
-      timeoutMs: 60_000,
-      intervalMs: 50,
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'import', big, '--data-dir', bulkDir], {
+      cwd: ROOT,
+      env: { ...process.env, PROFILE_DESK_DATA_DIR: '' },
     })
-    expect(run.stderr()).toMatch(/: writing \d+\//)
-    run.child.kill('SIGINT')
-    const ended = await run.done
-    expect(ended.code).toBe(130)
-    expect(ended.stderr).toContain(
+    let stderr = ''
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
+    // Rows are being written (a pipe gets a progress line per phase) when Ctrl+C comes.
+    const deadline = Date.now() + 60_000
+    while (!/: writing \d+\//.test(stderr) && child.exitCode === null && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50))
+    expect(stderr).toMatch(/: writing \d+\//)
+    child.kill('SIGINT')
+    expect(await closed).toBe(130)
+    expect(stderr).toContain(
       'error: The import was cancelled: nothing was written (a large import into a nearly empty database is written in one piece).',
     )
     const search = await cli(['search', 'u0', '--json', '--data-dir', bulkDir])
