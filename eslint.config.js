@@ -128,4 +128,30 @@ export default tseslint.config(
       ],
     },
   },
+  ...testFolderRules(),
 )
+
+/**
+ * tests/, e2e/ and bench/ share helpers only through test-support/: none of them imports another's files
+ * (a helper two of them need moves to test-support/), and test-support/ imports none of them. One block a
+ * folder, kept apart from the layer rules.
+ */
+function testFolderRules() {
+  const folders = ['tests', 'e2e', 'bench']
+  return [...folders, 'test-support'].map((folder) => ({
+    files: [`${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `(^|/)(${folders.filter((f) => f !== folder).join('|')})/`,
+              message: `${folder}/ does not import from the other test folders: shared helpers live in test-support/.`,
+            },
+          ],
+        },
+      ],
+    },
+  }))
+}

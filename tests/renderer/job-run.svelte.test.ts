@@ -7,7 +7,7 @@ import type { SampleLoadSummary } from '../../shared/profile/types'
 import { api } from '../../renderer/src/lib/api/client'
 import { ReportedJob } from '../../renderer/src/lib/state/job-run.svelte'
 import { jobs, kindIs } from '../../renderer/src/lib/state/jobs.svelte'
-import { FakeTransport } from '../support/fake-transport'
+import { FakeTransport } from '../../test-support/fake-transport'
 
 const SUMMARY: SampleLoadSummary = {
   profiles: 1200,

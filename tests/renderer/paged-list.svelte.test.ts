@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../renderer/src/lib/api/client'
 import { PagedList, type Page } from '../../renderer/src/lib/state/paged-list.svelte'
-import { deferred, type Deferred } from '../support/fake-transport'
+import { deferred, type Deferred } from '../../test-support/fake-transport'
 
 interface Ask {
   question: string

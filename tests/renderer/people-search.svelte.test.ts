@@ -12,7 +12,7 @@ import {
   SEARCH_DEBOUNCE_MS,
 } from '../../renderer/src/lib/state/people-search.svelte'
 import { SftpHistory } from '../../renderer/src/lib/state/sftp-history.svelte'
-import { deferred, FakeTransport, type Deferred } from '../support/fake-transport'
+import { deferred, FakeTransport, type Deferred } from '../../test-support/fake-transport'
 
 function person(index: number): ProfileSummary {
   return {

@@ -10,7 +10,7 @@ import {
   ProfileView,
   TIMELINE_PAGE_SIZE,
 } from '../../renderer/src/lib/state/profile-view.svelte'
-import { deferred, FakeTransport } from '../support/fake-transport'
+import { deferred, FakeTransport } from '../../test-support/fake-transport'
 
 const ID = '__g1'
 

@@ -1,9 +1,9 @@
 // A Transport for the renderer's unit tests: each channel answers from a handler the test gives (or stays
 // unanswered until the test says so), every call is recorded, and the test pushes events as the backend would.
-import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract'
-import { AppError, type Envelope } from '../../shared/ipc/envelope'
-import type { EventMap, EventName } from '../../shared/ipc/events'
-import type { EventListener, Transport } from '../../renderer/src/lib/api/transport'
+import type { Channel, RequestOf, ResponseOf } from '../shared/ipc/contract'
+import { AppError, type Envelope } from '../shared/ipc/envelope'
+import type { EventMap, EventName } from '../shared/ipc/events'
+import type { EventListener, Transport } from '../renderer/src/lib/api/transport'
 
 type Handler<C extends Channel> = (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>
 
