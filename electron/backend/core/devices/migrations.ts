@@ -32,6 +32,13 @@ function upgradeDevices(db: Parameters<Migration['up']>[0]): void {
     ALTER TABLE devices_v30 RENAME TO devices;
     CREATE UNIQUE INDEX devices_device_id ON devices(device_id);
     CREATE INDEX devices_profile ON devices(profile_id);
+    -- Tokens removed here: CleverTap has no record that removes one, so a pull must not bring them back.
+    CREATE TABLE removed_tokens (
+      device_id TEXT NOT NULL,
+      push_token TEXT NOT NULL,
+      removed_at INTEGER NOT NULL,              -- epoch seconds
+      PRIMARY KEY (device_id, push_token)
+    ) STRICT, WITHOUT ROWID;
     ALTER TABLE profiles ADD COLUMN reach INTEGER;  -- five 3-bit codes (shared/reachability/rules.ts)
   `)
   CHANNELS.forEach((channel, i) => {
