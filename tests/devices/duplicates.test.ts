@@ -58,7 +58,11 @@ async function reportAll(kind: DuplicateKind, limit: number): Promise<DuplicateG
   const groups: DuplicateGroup[] = []
   let after: string | null = null
   for (let i = 0; i < 100; i += 1) {
-    const page = await h.call('duplicates.list', { kind, after, limit })
+    const page: { groups: DuplicateGroup[]; next: string | null } = await h.call('duplicates.list', {
+      kind,
+      after,
+      limit,
+    })
     groups.push(...page.groups)
     if (page.next === null) break
     after = page.next

@@ -55,6 +55,18 @@ describe('stored reachability codes', () => {
     }
     // email opted out, mobile push reachable, web push missing (removed), sms DND, whatsapp reachable.
     expect(stored(id)).toEqual([3, 0, 1, 4, 0])
+    // The overview's trigger-kept counts agree with counting the table.
+    const counted = (sql: string) => h.rows(sql)
+    expect(
+      counted('SELECT identified, is_test, reach, n FROM reach_counts WHERE n > 0 ORDER BY 1, 2, 3'),
+    ).toEqual(
+      counted(
+        'SELECT identified, is_test, reach, count(*) AS n FROM profiles GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
+      ),
+    )
+    expect(counted('SELECT platform, n FROM platform_counts WHERE n > 0 ORDER BY 1')).toEqual(
+      counted('SELECT platform, count(*) AS n FROM devices GROUP BY 1 ORDER BY 1'),
+    )
   })
 
   it('shows each channel and each device with its own answer (user vs profile not reachable)', async () => {

@@ -3,7 +3,15 @@
 // columns read them); the outbox learns the `token` record kind.
 import type { Migration } from '../db/migrate'
 import { CHANNELS } from '../../../../shared/reachability/rules'
-import { DEVICE_INDEXES, fillMissingReach, REACH_BITS, REACH_TRIGGERS } from './schema'
+import {
+  COUNT_TABLES_SQL,
+  COUNT_TRIGGERS,
+  DEVICE_INDEXES,
+  fillMissingReach,
+  REACH_BITS,
+  REACH_TRIGGERS,
+  recountAudience,
+} from './schema'
 
 function upgradeDevices(db: Parameters<Migration['up']>[0]): void {
   db.exec(`
@@ -49,6 +57,9 @@ function upgradeDevices(db: Parameters<Migration['up']>[0]): void {
   for (const index of DEVICE_INDEXES) db.exec(index.sql)
   for (const trigger of REACH_TRIGGERS) db.exec(trigger.sql)
   fillMissingReach(db)
+  db.exec(COUNT_TABLES_SQL)
+  recountAudience(db)
+  for (const trigger of COUNT_TRIGGERS) db.exec(trigger.sql)
 
   // The outbox (sync's version 3 table) gains the token kind: CleverTap's token upload record.
   const highWater = db

@@ -119,6 +119,61 @@ export const REACH_TRIGGERS: readonly SqlObject[] = [
   },
 ]
 
+/**
+ * Counts the overview reads instead of scanning a million rows (like profile_counts): profiles per
+ * (type, test, packed codes) and devices per platform, kept by these triggers, recounted after a bulk load.
+ */
+export const COUNT_TABLES_SQL = `
+  CREATE TABLE reach_counts (
+    identified INTEGER NOT NULL, is_test INTEGER NOT NULL, reach INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (identified, is_test, reach)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE platform_counts (platform TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+`
+
+const countReach = (row: 'old' | 'new', delta: '+ 1' | '- 1') =>
+  `INSERT INTO reach_counts (identified, is_test, reach, n)
+     SELECT ${row}.identified, ${row}.is_test, ${row}.reach, ${delta === '+ 1' ? 1 : -1} WHERE ${row}.reach IS NOT NULL
+     ON CONFLICT (identified, is_test, reach) DO UPDATE SET n = n ${delta};`
+const countPlatform = (row: 'old' | 'new', delta: '+ 1' | '- 1') =>
+  `INSERT INTO platform_counts (platform, n) VALUES (${row}.platform, ${delta === '+ 1' ? 1 : -1})
+     ON CONFLICT (platform) DO UPDATE SET n = n ${delta};`
+
+export const COUNT_TRIGGERS: readonly SqlObject[] = [
+  {
+    name: 'reach_counts_au',
+    sql: `CREATE TRIGGER reach_counts_au AFTER UPDATE OF reach, identified, is_test ON profiles
+      WHEN old.reach IS NOT new.reach OR old.identified IS NOT new.identified OR old.is_test IS NOT new.is_test
+      BEGIN ${countReach('old', '- 1')} ${countReach('new', '+ 1')} END`,
+  },
+  {
+    name: 'reach_counts_ad',
+    sql: `CREATE TRIGGER reach_counts_ad AFTER DELETE ON profiles BEGIN ${countReach('old', '- 1')} END`,
+  },
+  {
+    name: 'platform_counts_ai',
+    sql: `CREATE TRIGGER platform_counts_ai AFTER INSERT ON devices BEGIN ${countPlatform('new', '+ 1')} END`,
+  },
+  {
+    name: 'platform_counts_ad',
+    sql: `CREATE TRIGGER platform_counts_ad AFTER DELETE ON devices BEGIN ${countPlatform('old', '- 1')} END`,
+  },
+  {
+    name: 'platform_counts_au',
+    sql: `CREATE TRIGGER platform_counts_au AFTER UPDATE OF platform ON devices WHEN old.platform IS NOT new.platform
+      BEGIN ${countPlatform('old', '- 1')} ${countPlatform('new', '+ 1')} END`,
+  },
+]
+
+/** Sets both count tables from the tables themselves (after a bulk load, or the migration). */
+export function recountAudience(db: Db): void {
+  db.exec(`DELETE FROM reach_counts;
+    INSERT INTO reach_counts (identified, is_test, reach, n)
+      SELECT identified, is_test, reach, count(*) FROM profiles WHERE reach IS NOT NULL GROUP BY 1, 2, 3;
+    DELETE FROM platform_counts;
+    INSERT INTO platform_counts (platform, n) SELECT platform, count(*) FROM devices GROUP BY platform;`)
+}
+
 /** The token index (Duplicate Platform ID groups): a 52-bit hash of the token, regrouped by the real token. */
 export const DEVICE_INDEXES: readonly SqlObject[] = [
   {
@@ -140,9 +195,10 @@ export function fillMissingReach(db: Db): number {
 export const AUDIENCE_BULK_STRUCTURES: DeferredStructures = {
   indexes: [...PROFILE_BULK_STRUCTURES.indexes, ...DEVICE_INDEXES],
   textTriggers: PROFILE_BULK_STRUCTURES.textTriggers,
-  otherTriggers: [...PROFILE_BULK_STRUCTURES.otherTriggers, INSERT_TRIGGER],
+  otherTriggers: [...PROFILE_BULK_STRUCTURES.otherTriggers, INSERT_TRIGGER, ...COUNT_TRIGGERS],
   rebuildDerived(db) {
     PROFILE_BULK_STRUCTURES.rebuildDerived(db)
     fillMissingReach(db)
+    recountAudience(db)
   },
 }
