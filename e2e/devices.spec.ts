@@ -2,7 +2,7 @@
 // Duplicate Platform ID screen resolving a shared token (the other holder's page no longer shows it), and
 // the Overview's charts with their tables, changing when another part of the audience is chosen.
 import { expect, test, type Page } from '@playwright/test'
-import { startHost, type RunningHost } from './support/web-host'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 let host: RunningHost
 let first: string

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { runCli } from '../support/run-cli'
+import { runCli } from '../../test-support/cli'
 
 vi.setConfig({ testTimeout: 300_000 })
 

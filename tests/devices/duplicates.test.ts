@@ -2,8 +2,8 @@
 // phones shared between profiles), the receiver rule, paging, and resolve (tokens local, phones pushed).
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DuplicateGroup, DuplicateKind } from '../../shared/devices/types'
-import { seeded } from '../sync/harness'
-import { openHarness, type Harness } from '../backend/backend-harness'
+import { seeded } from '../../test-support/seeded'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 afterEach(async () => {

@@ -5,7 +5,7 @@ import { CHANNELS, reachCodes } from '../../shared/reachability/rules'
 import { devicesOf, profileFacts } from '../../electron/backend/core/devices/device-store'
 import { unpackCodes } from '../../electron/backend/core/devices/schema'
 import type { ProfileRow } from '../../electron/backend/core/profiles/profile-rows'
-import { openHarness, type Harness } from '../backend/backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 afterEach(async () => {

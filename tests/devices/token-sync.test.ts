@@ -3,7 +3,7 @@
 // into another data folder; a token removed here stays removed when the next pull brings it again.
 import CleverTap from 'clevertap'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ACCOUNT, PASSCODE, openApp, startSandbox, type Sandbox } from '../sync/harness'
+import { ACCOUNT, PASSCODE, openApp, startSandbox, type Sandbox } from '../../test-support/sync-harness'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {

@@ -2,7 +2,7 @@
 // (happy-dom, through the renderer's $shared alias) so the panel shows what the backend stores.
 import { describe, expect, test } from 'vitest'
 import { deviceReachability, profileReachability } from '$shared/reachability/rules'
-import { BASE, DEVICE_CASES, PROFILE_CASES } from '../support/reachability-table'
+import { BASE, DEVICE_CASES, PROFILE_CASES } from '../../test-support/reachability-table'
 
 describe('reachability rules in the renderer', () => {
   test.each(PROFILE_CASES)('%s', (_name, change, channel, expected) => {

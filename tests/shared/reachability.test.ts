@@ -12,7 +12,7 @@ import {
   reachCode,
   reachCodes,
 } from '../../shared/reachability/rules'
-import { BASE, DEVICE_CASES, PROFILE_CASES } from '../support/reachability-table'
+import { BASE, DEVICE_CASES, PROFILE_CASES } from '../../test-support/reachability-table'
 
 describe('profile reachability (FAQ table)', () => {
   test.each(PROFILE_CASES)('%s', (_name, change, channel, expected) => {

@@ -1,6 +1,6 @@
 // The reachability case table, written from the seed's FAQ and CLEVERTAP-API.md §9, shared by the Node
 // test (tests/shared) and the renderer test (tests/renderer) so both runtimes check the same answers.
-import type { Channel, DeviceFacts, ProfileFacts, Reason } from '../../shared/reachability/rules'
+import type { Channel, DeviceFacts, ProfileFacts, Reason } from '../shared/reachability/rules'
 
 export const BASE: ProfileFacts = {
   email: 'ada@example.com',
