@@ -1,6 +1,6 @@
-// Find People's state: the query and filters, the pages loaded so far, and the count. Answers as you
-// type (debounced) and drops replies to questions that are no longer asked. Kept across navigation,
-// so coming back from a profile shows the same search.
+// Find People's state: the query and filters, the pages loaded so far, and the count. Asks on every
+// keystroke (no debounce: the backend answers in a few ms) and drops replies to questions that are no
+// longer asked, so a slow reply never shows over a newer one. Kept across navigation.
 import type { ProfileFilters, SearchResult } from '$shared/profile/search'
 import type { ProfileSummary } from '$shared/profile/types'
 import { api, toApiError, type ApiError } from '../api/client'
@@ -8,9 +8,8 @@ import { api, toApiError, type ApiError } from '../api/client'
 export type TypeFilter = 'any' | 'Identified' | 'Anonymous'
 
 export const PAGE_SIZE = 50
-export const SEARCH_DEBOUNCE_MS = 120
 
-class PeopleSearch {
+export class PeopleSearch {
   query = $state('')
   type = $state<TypeFilter>('any')
   testOnly = $state(false)
@@ -39,15 +38,10 @@ class PeopleSearch {
   )
 
   #generation = 0
-  #timer: ReturnType<typeof setTimeout> | null = null
 
   setQuery(query: string): void {
     this.query = query
-    this.#cancelTimer()
-    this.#timer = setTimeout(() => {
-      this.#timer = null
-      void this.refresh()
-    }, SEARCH_DEBOUNCE_MS)
+    void this.refresh()
   }
 
   setType(type: TypeFilter): void {
@@ -62,7 +56,6 @@ class PeopleSearch {
 
   /** Runs the current query from the first page; earlier replies still in flight are ignored. */
   async refresh(): Promise<void> {
-    this.#cancelTimer()
     const generation = ++this.#generation
     const query = this.query.trim()
     const filters = this.#filters()
@@ -94,6 +87,8 @@ class PeopleSearch {
     try {
       const page = await this.#fetch(this.shownQuery, this.#filters(), this.items.length)
       if (generation !== this.#generation) return
+      // a throwaway lookup inside this call, never rendered: no reactivity wanted
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
       const seen = new Set(this.items.map((item) => item.id))
       this.items = [...this.items, ...page.items.filter((item) => !seen.has(item.id))]
       this.total = Math.max(page.total, this.items.length)
@@ -117,11 +112,6 @@ class PeopleSearch {
     return query === ''
       ? api.call('profiles.list', { sort: 'name', direction: 'asc', filters, offset, limit: PAGE_SIZE })
       : api.call('profiles.search', { query, filters, offset, limit: PAGE_SIZE })
-  }
-
-  #cancelTimer(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer)
-    this.#timer = null
   }
 }
 
