@@ -1,6 +1,6 @@
 // Segments' questions and answers as they cross the IPC boundary: counts, member pages, saved segments
 // and the export job's summary. Plain types (no zod), so the renderer imports them at run time.
-import type { ProfileSummary, PropertyValue } from '../profile/types'
+import type { CustomPropertyType, ProfileSummary, PropertyValue } from '../profile/types'
 import type { SortField } from '../profile/search'
 import type { PropertyRef, SegmentDefinition } from './definition'
 
@@ -82,6 +82,13 @@ export interface SegmentExportFile {
   fileName: string
   bytes: number
   content: string
+}
+
+/** What a builder can offer: the account's custom properties with their types, and the event names. */
+export interface SegmentVocabulary {
+  custom: { key: string; type: CustomPropertyType }[]
+  /** Event names seen in the store, with how many profiles did each. */
+  events: { name: string; profiles: number }[]
 }
 
 /** The columns a member list and an export show unless told otherwise. */

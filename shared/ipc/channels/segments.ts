@@ -20,6 +20,7 @@ import type {
   SegmentDefinitionFile,
   SegmentExportFile,
   SegmentMembersPage,
+  SegmentVocabulary,
 } from '../../segments/types'
 import { channel } from '../channel'
 
@@ -106,6 +107,8 @@ const source = z.union([
 const columns = z.array(propertyRef).max(100)
 
 export const segmentChannels = {
+  /** The custom properties (with types) and event names a builder offers. */
+  'segments.vocabulary': channel<SegmentVocabulary>()(z.object({}).strict()),
   /**
    * Counts a definition: the total and, unless `perItem` is false, each top-level item on its own. `seq`
    * numbers the page's requests: a request older than the newest one seen is answered `superseded`.

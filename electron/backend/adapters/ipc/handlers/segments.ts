@@ -12,6 +12,7 @@ function notYet(): never {
 
 export function createSegmentHandlers(_services: Services): SegmentHandlers {
   return {
+    'segments.vocabulary': notYet,
     'segments.count': notYet,
     'segments.members': notYet,
     'segments.list': notYet,
