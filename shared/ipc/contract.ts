@@ -20,6 +20,7 @@ import type { AppInfo } from './app-info'
 import { channel } from './channel'
 import { dialogChannels } from './channels/dialogs'
 import { importChannels } from './channels/imports'
+import { segmentChannels, segmentId } from './channels/segments'
 import { sftpChannels } from './channels/sftp'
 import { syncChannels } from './channels/sync'
 
@@ -33,6 +34,8 @@ export const profileFilters = z
   .object({
     type: z.enum(['Anonymous', 'Identified']).optional(),
     test: z.boolean().optional(),
+    /** Only the members of this saved segment (combined with the search text). */
+    segmentId: segmentId.optional(),
   })
   .strict() satisfies z.ZodType<ProfileFilters>
 
@@ -141,6 +144,7 @@ export const contract = {
   ...syncChannels,
   ...dialogChannels,
   ...sftpChannels,
+  ...segmentChannels,
 } as const
 
 // Plain types of the replies, re-exported for the backend's convenience (they live in zod-free modules).

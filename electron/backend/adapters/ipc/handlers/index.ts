@@ -8,6 +8,7 @@ import { createDialogHandlers } from './dialogs'
 import { createImportHandlers } from './imports'
 import { createProfileHandlers } from './profiles'
 import { createSampleHandlers } from './sample'
+import { createSegmentHandlers } from './segments'
 import { createSftpHandlers } from './sftp'
 import { createSyncHandlers } from './sync'
 
@@ -20,5 +21,6 @@ export function createHandlers(services: Services): Handlers {
     ...createSyncHandlers(services),
     ...createDialogHandlers(),
     ...createSftpHandlers(services),
+    ...createSegmentHandlers(services),
   }
 }
