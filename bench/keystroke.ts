@@ -4,7 +4,7 @@
 // the same requests fetched from the page (the HTTP round trip and the backend, nothing rendered).
 // Run after `npm run build`: npm run bench -- keystroke [--profiles N] [--queries Q] [--data-dir DIR].
 // --data-dir keeps the database (seeding only when it is empty). Writes bench/results/keystroke.json.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'

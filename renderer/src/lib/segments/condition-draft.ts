@@ -18,6 +18,7 @@ import {
   type ValueType,
 } from '$shared/segments/definition'
 import type { CustomPropertyType } from '$shared/profile/types'
+import type { SegmentProblem } from '$shared/segments/validate'
 
 export interface PropertyDraft {
   kind: 'property'
@@ -67,6 +68,12 @@ export interface DefinitionDraft {
 }
 
 export type CustomTypes = ReadonlyMap<string, CustomPropertyType>
+export const NO_CUSTOM_TYPES: CustomTypes = new Map()
+
+/** Each problem's message by the condition it is about (flattened order). */
+export function problemsByCondition(problems: readonly SegmentProblem[]): ReadonlyMap<number, string> {
+  return new Map(problems.map((p) => [p.index, p.message]))
+}
 
 /** Operators offered for an event property (its type is read from the value typed). */
 export const EVENT_PROPERTY_OPERATORS: readonly Operator[] = [

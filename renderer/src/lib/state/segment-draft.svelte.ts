@@ -17,6 +17,8 @@ import {
   newBehaviourDraft,
   newId,
   newPropertyDraft,
+  NO_CUSTOM_TYPES,
+  problemsByCondition,
   toDefinition,
   type ConditionDraft,
   type ItemDraft,
@@ -31,16 +33,16 @@ export class SegmentDraft {
   name = $state('')
   join = $state<Join>('and')
   items = $state<ItemDraft[]>([])
-  customTypes = $state.raw<ReadonlyMap<string, CustomPropertyType>>(new Map())
+  customTypes = $state.raw<ReadonlyMap<string, CustomPropertyType>>(NO_CUSTOM_TYPES)
   /** The definition as last saved (or loaded), to tell unsaved changes. */
-  #savedJson = $state(JSON.stringify(toDefinition({ join: 'and', items: [] }, new Map())))
+  #savedJson = $state(JSON.stringify(toDefinition({ join: 'and', items: [] }, NO_CUSTOM_TYPES)))
 
   definition = $derived<SegmentDefinition>(
     toDefinition({ join: this.join, items: this.items }, this.customTypes),
   )
   problems = $derived(definitionProblems(this.definition, this.customTypes))
   /** Each problem's message by condition, in flattened order (groups opened). */
-  problemByCondition = $derived(new Map(this.problems.map((p) => [p.index, p.message])))
+  problemByCondition = $derived(problemsByCondition(this.problems))
   isEmpty = $derived(this.items.length === 0)
   hasChanges = $derived(JSON.stringify(this.definition) !== this.#savedJson)
 
