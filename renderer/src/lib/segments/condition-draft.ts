@@ -70,6 +70,11 @@ export interface DefinitionDraft {
 export type CustomTypes = ReadonlyMap<string, CustomPropertyType>
 export const NO_CUSTOM_TYPES: CustomTypes = new Map()
 
+/** The account's custom property types, as the vocabulary lists them. */
+export function customTypesOf(custom: readonly { key: string; type: CustomPropertyType }[]): CustomTypes {
+  return new Map(custom.map((c) => [c.key, c.type]))
+}
+
 /** Each problem's message by the condition it is about (flattened order). */
 export function problemsByCondition(problems: readonly SegmentProblem[]): ReadonlyMap<number, string> {
   return new Map(problems.map((p) => [p.index, p.message]))

@@ -13,6 +13,8 @@ export class PeopleSearch {
   query = $state('')
   type = $state<TypeFilter>('any')
   testOnly = $state(false)
+  /** A saved segment the results must belong to (empty: none). */
+  segmentId = $state('')
 
   items = $state.raw<ProfileSummary[]>([])
   total = $state(0)
@@ -46,6 +48,11 @@ export class PeopleSearch {
 
   setType(type: TypeFilter): void {
     this.type = type
+    void this.refresh()
+  }
+
+  setSegment(segmentId: string): void {
+    this.segmentId = segmentId
     void this.refresh()
   }
 
@@ -105,6 +112,7 @@ export class PeopleSearch {
     return {
       ...(this.type === 'any' ? {} : { type: this.type }),
       ...(this.testOnly ? { test: true } : {}),
+      ...(this.segmentId ? { segmentId: this.segmentId } : {}),
     }
   }
 
