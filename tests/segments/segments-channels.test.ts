@@ -72,7 +72,10 @@ describe('segments: counts, saved segments, members, export', () => {
     expect(first).toMatchObject({ total: 2, profiles: 2, items: [{ count: 1 }, { count: 1 }] })
     await h.call('profiles.update', { id: zoe.id, changes: [{ op: 'set', key: 'Name', value: 'Zed' }] })
     expect((await count(pro, 6)).total).toBe(1)
-    expect(await h.call('segments.count', { seq: 4, definition: pro })).toEqual({ seq: 4, status: 'superseded' })
+    expect(await h.call('segments.count', { seq: 4, definition: pro })).toEqual({
+      seq: 4,
+      status: 'superseded',
+    })
   })
 
   it('refuses an unknown property and a misfitting operator by name', async () => {
@@ -113,7 +116,8 @@ describe('segments: counts, saved segments, members, export', () => {
   })
 
   it('pages members by name with chosen columns and filters Find People by a saved segment', async () => {
-    for (const name of ['Cleo', 'anna', 'Bob', 'Ágata']) await person(name, [{ key: 'vip', value: true, type: 'boolean' }])
+    for (const name of ['Cleo', 'anna', 'Bob', 'Ágata'])
+      await person(name, [{ key: 'vip', value: true, type: 'boolean' }])
     await person('Dan')
     const vip = def([{ type: 'property', property: { kind: 'custom', key: 'vip' }, op: 'eq', value: true }])
     const page = await h.call('segments.members', {
@@ -145,7 +149,9 @@ describe('segments: counts, saved segments, members, export', () => {
     await person('Other', [{ key: 'plan', value: 'free', type: 'string' }])
     const saved = await h.call('segments.save', {
       name: 'Pro',
-      definition: def([{ type: 'property', property: { kind: 'custom', key: 'plan' }, op: 'eq', value: 'pro' }]),
+      definition: def([
+        { type: 'property', property: { kind: 'custom', key: 'plan' }, op: 'eq', value: 'pro' },
+      ]),
     })
     const { jobId } = await h.call('segments.export', {
       source: { segmentId: saved.id },
