@@ -150,7 +150,12 @@ function ages(
 export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Uint8Array {
   const negated = NEGATED[condition.op]
   if (negated) return complement(propertyMask({ ...condition, op: negated }, ctx))
-  const { op, value } = condition
+  const { op } = condition
+  // The profile type is stored as `identified` (1 / 0).
+  const value =
+    condition.property.kind === 'type'
+      ? asList(condition.value).map((v) => (v === 'Identified' ? 1 : 0))
+      : condition.value
   const column = ctx.snapshot.column(columnSource(condition.property, ctx.customTypes))
   const mask = new Uint8Array(ctx.snapshot.capacity)
   switch (column.kind) {
