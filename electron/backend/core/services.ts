@@ -25,6 +25,8 @@ import { FileSecretStore, type SecretStore } from './platform/secret-store'
 import { APP_VERSION } from './platform/version'
 import { PROFILE_MIGRATIONS } from './profiles/migrations'
 import { PROFILE_BULK_STRUCTURES } from './profiles/schema'
+import { SEGMENT_MIGRATIONS } from './segments/migrations'
+import { SegmentService, type SegmentServiceOptions } from './segments/service'
 import { SFTP_MIGRATIONS } from './sftp/migrations'
 import type { SftpOptions } from './sftp/options'
 import { SftpService } from './sftp/service'
@@ -38,6 +40,7 @@ export const MIGRATIONS = collectMigrations(
   IMPORT_MIGRATIONS,
   SYNC_MIGRATIONS,
   SFTP_MIGRATIONS,
+  SEGMENT_MIGRATIONS,
 )
 
 /** What a host gives the backend: where its data lives, and the parts tests or Electron replace. */
@@ -55,6 +58,8 @@ export interface ServicePorts {
   sftp?: SftpOptions
   /** How long an upload never imported is kept, and how often that is checked (tests shorten them). */
   uploads?: UploadOptions
+  /** Where segment counts run (the command line counts in its own thread). */
+  segments?: SegmentServiceOptions
 }
 
 /** The services of one backend, built and started. */
@@ -66,6 +71,7 @@ export interface Services {
   readonly imports: ImportService
   readonly sync: SyncService
   readonly sftp: SftpService
+  readonly segments: SegmentService
   /** Stops timers and runs, cancels jobs, closes the database. Idempotent. */
   close(): Promise<void>
 }
@@ -97,6 +103,7 @@ export function createServices(ports: ServicePorts): Services {
   const imports = new ImportService(context)
   const sync = new SyncService(context, ports.sync)
   const sftp = new SftpService(context, imports, ports.sftp)
+  const segments = new SegmentService(context, ports.segments)
   startUp(context, { files, sync, sftp }, ports.uploads)
 
   let closed = false
@@ -106,6 +113,7 @@ export function createServices(ports: ServicePorts): Services {
     imports,
     sync,
     sftp,
+    segments,
     async close() {
       if (closed) return
       closed = true

@@ -7,6 +7,7 @@ import { APP_VERSION } from '../../core/platform/index'
 import { registerImportCommand } from './commands/imports'
 import { registerEventCommands, registerProfileCommands, registerSearchCommand } from './commands/profiles'
 import { registerSampleCommands } from './commands/sample'
+import { registerSegmentCommands } from './commands/segments'
 import { registerServeCommand } from './commands/serve'
 import { registerSftpCommands } from './commands/sftp'
 import { registerSyncCommands } from './commands/sync'
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerSyncCommands(program, deps)
   registerProfileCommands(program, deps)
   registerSftpCommands(program, deps)
+  registerSegmentCommands(program, deps)
   return program
 }
 

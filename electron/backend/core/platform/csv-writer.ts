@@ -15,12 +15,16 @@ import { ensurePrivateDir, openPrivateFile } from './private-files'
  */
 export const FORMULA_CELL = /^(?![+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$)[=+\-@\t\r]/
 
+const UNPARSE = { escapeFormulae: FORMULA_CELL, newline: '\r\n', header: false } as const
+
 /** One CSV line ending in CRLF: formula cells neutralised, fields quoted when they need it. */
 export function csvLine(cells: readonly string[]): string {
-  return (
-    Papa.unparse([cells as string[]], { escapeFormulae: FORMULA_CELL, newline: '\r\n', header: false }) +
-    '\r\n'
-  )
+  return csvLines([cells])
+}
+
+/** Several CSV lines, each ending in CRLF, in one papaparse call (a page of an export). */
+export function csvLines(rows: readonly (readonly string[])[]): string {
+  return rows.length === 0 ? '' : Papa.unparse(rows as string[][], UNPARSE) + '\r\n'
 }
 
 /** Rows are buffered and written in blocks of about this many characters. */
@@ -43,6 +47,12 @@ export class CsvFileWriter {
   writeRow(cells: readonly string[]): void {
     this.push(csvLine(cells))
     this.rows++
+  }
+
+  /** A block of rows at once (exports write pages of thousands). */
+  writeRows(rows: readonly (readonly string[])[]): void {
+    this.push(csvLines(rows))
+    this.rows += rows.length
   }
 
   flush(): void {

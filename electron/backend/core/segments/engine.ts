@@ -1,0 +1,178 @@
+// The segment engine: counts, member pages and member ids of definitions, on its own read connection and
+// snapshot. It runs in the count worker (count-worker.ts) or, where no worker can start, in the thread
+// that asks (the command line, tests): the same code either way.
+import { AppError } from '../../../../shared/ipc/envelope'
+import type { SortField } from '../../../../shared/profile/search'
+import type { CustomPropertyType } from '../../../../shared/profile/types'
+import type {
+  Condition,
+  DefinitionItem,
+  Join,
+  SegmentDefinition,
+} from '../../../../shared/segments/definition'
+import type { ItemCount } from '../../../../shared/segments/types'
+import { definitionProblems, describeProblems } from '../../../../shared/segments/validate'
+import type { Db } from '../db/connection'
+import { accountTimeZone } from './dates'
+import { behaviourMask, propertyMask, type EvalContext } from './evaluate'
+import { Snapshot } from './snapshot'
+
+/** Thrown between conditions when a newer count request has arrived. */
+export class Superseded extends Error {}
+
+export interface CountResult {
+  total: number
+  profiles: number
+  items?: ItemCount[]
+}
+
+function popcount(mask: Uint8Array, exists: Uint8Array): number {
+  let n = 0
+  for (let i = 0; i < mask.length; i++) n += mask[i]! & exists[i]!
+  return n
+}
+
+function combine(into: Uint8Array, mask: Uint8Array, join: Join): void {
+  if (join === 'and') for (let i = 0; i < into.length; i++) into[i] = into[i]! & mask[i]!
+  else for (let i = 0; i < into.length; i++) into[i] = into[i]! | mask[i]!
+}
+
+const SORT_ORDER: Readonly<Record<Exclude<SortField, 'name'>, string>> = {
+  created: 'created_at',
+  updated: 'updated_at',
+  lastSeen: 'last_seen',
+}
+
+export class SegmentEngine {
+  readonly snapshot: Snapshot
+
+  constructor(readonly db: Db) {
+    this.snapshot = new Snapshot(db)
+  }
+
+  private context(nowMs: number): EvalContext {
+    const rows = this.db.prepare('SELECT key, type FROM custom_property_types').all() as {
+      key: string
+      type: CustomPropertyType
+    }[]
+    const customTypes = new Map(rows.map((r) => [r.key, r.type]))
+    return { snapshot: this.snapshot, customTypes, nowMs, zone: accountTimeZone(this.db) }
+  }
+
+  private check(definitions: readonly SegmentDefinition[], ctx: EvalContext): void {
+    for (const definition of definitions) {
+      const problems = definitionProblems(definition, ctx.customTypes)
+      if (problems.length > 0)
+        throw new AppError('validation', `The segment cannot be counted: ${describeProblems(problems)}.`, {
+          problems,
+        })
+    }
+  }
+
+  private conditionMask(condition: Condition, ctx: EvalContext): Uint8Array {
+    return condition.type === 'behaviour' ? behaviourMask(condition, ctx) : propertyMask(condition, ctx)
+  }
+
+  private itemMask(
+    item: DefinitionItem,
+    ctx: EvalContext,
+    perCondition: number[] | null,
+    stale: () => boolean,
+  ): Uint8Array {
+    if (item.type !== 'group') return this.conditionMask(item, ctx)
+    const mask = new Uint8Array(this.snapshot.capacity).fill(item.join === 'and' ? 1 : 0)
+    for (const condition of item.conditions) {
+      if (stale()) throw new Superseded()
+      const one = this.conditionMask(condition, ctx)
+      perCondition?.push(popcount(one, this.snapshot.exists))
+      combine(mask, one, item.join)
+    }
+    return mask
+  }
+
+  /** The mask of every definition ANDed, existing profiles only; items counted on their own when asked. */
+  private evaluate(
+    definitions: readonly SegmentDefinition[],
+    nowMs: number,
+    perItem: boolean,
+    stale: () => boolean = () => false,
+  ): { mask: Uint8Array; items?: ItemCount[] } {
+    this.snapshot.refresh()
+    const ctx = this.context(nowMs)
+    this.check(definitions, ctx)
+    const mask = this.snapshot.exists.slice()
+    const items: ItemCount[] = []
+    for (const definition of definitions) {
+      if (definition.conditions.length === 0) continue
+      const whole = new Uint8Array(mask.length).fill(definition.join === 'and' ? 1 : 0)
+      for (const item of definition.conditions) {
+        if (stale()) throw new Superseded()
+        const conditions: number[] | null = perItem && item.type === 'group' ? [] : null
+        const one = this.itemMask(item, ctx, conditions, stale)
+        if (perItem)
+          items.push({
+            count: popcount(one, this.snapshot.exists),
+            ...(conditions ? { conditions } : {}),
+          })
+        combine(whole, one, definition.join)
+      }
+      combine(mask, whole, 'and')
+    }
+    return perItem ? { mask, items } : { mask }
+  }
+
+  count(definition: SegmentDefinition, nowMs: number, perItem: boolean, stale?: () => boolean): CountResult {
+    const { mask, items } = this.evaluate([definition], nowMs, perItem, stale)
+    const profiles = popcount(this.snapshot.exists, this.snapshot.exists)
+    return { total: popcount(mask, mask), profiles, ...(items ? { items } : {}) }
+  }
+
+  /** Members' internal ids in id order. */
+  memberIds(definitions: readonly SegmentDefinition[], nowMs: number): Int32Array {
+    const { mask } = this.evaluate(definitions, nowMs, false)
+    const ids = new Int32Array(popcount(mask, mask))
+    let n = 0
+    for (let id = 0; id < mask.length; id++) if (mask[id]) ids[n++] = id
+    return ids
+  }
+
+  /**
+   * A page of members in Find People's order: by name (named profiles by their folded name, then the
+   * unnamed by id, in either direction) or by a date, walking the sort's own index and keeping members.
+   */
+  memberPage(
+    definitions: readonly SegmentDefinition[],
+    nowMs: number,
+    page: { sort: SortField; direction: 'asc' | 'desc'; offset: number; limit: number },
+  ): { ids: number[]; total: number } {
+    const { mask } = this.evaluate(definitions, nowMs, false)
+    const total = popcount(mask, mask)
+    const dir = page.direction === 'desc' ? 'DESC' : 'ASC'
+    const walks =
+      page.sort === 'name'
+        ? [
+            `SELECT id FROM profiles WHERE name_key IS NOT NULL ORDER BY name_key ${dir}, id ${dir}`,
+            `SELECT id FROM profiles WHERE name_key IS NULL ORDER BY id ${dir}`,
+          ]
+        : [`SELECT id FROM profiles ORDER BY ${SORT_ORDER[page.sort]} ${dir}, id ${dir}`]
+    const ids: number[] = []
+    let skip = page.offset
+    for (const sql of walks) {
+      if (ids.length >= page.limit) break
+      for (const id of this.db.prepare(sql).pluck().iterate() as Iterable<number>) {
+        if (id >= mask.length || !mask[id]) continue
+        if (skip > 0) {
+          skip--
+          continue
+        }
+        ids.push(id)
+        if (ids.length >= page.limit) break
+      }
+    }
+    return { ids, total }
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}
