@@ -9,12 +9,13 @@ import { api, toApiError, type ApiError } from '../api/client'
 export const COUNT_DEBOUNCE_MS = 50
 
 /**
- * Sequence numbers grow across every live count on the page, and start from the clock, so a page
- * opened later never reuses numbers the backend has already seen from an earlier one.
+ * Sequence numbers are the clock (ms), kept strictly increasing: the backend keeps one "newest seen" for
+ * all pages, so numbers from a counter would let a page opened earlier (or another window) be superseded
+ * by a later one for ever; the clock keeps every page's newest question near the newest overall.
  */
-let lastSeq = Date.now()
+let lastSeq = 0
 function nextSeq(): number {
-  lastSeq += 1
+  lastSeq = Math.max(Date.now(), lastSeq + 1)
   return lastSeq
 }
 
