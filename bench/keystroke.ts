@@ -1,8 +1,10 @@
 // Keystroke-to-paint benchmark: at 1M profiles (default), in Debian's Chromium through the web host,
 // times each keystroke from its keydown's event.timeStamp to the first frame painted with its answer
-// (measured in the page: bench/keystroke/probe.ts), for Find People's search. Baseline in the same run:
-// the same requests fetched from the page (the HTTP round trip and the backend, nothing rendered).
-// Run after `npm run build`: npm run bench -- keystroke [--profiles N] [--queries Q] [--data-dir DIR].
+// (measured in the page: bench/keystroke/probe.ts), for Find People's search and the segment builder's
+// live count (debounce included) on the common shapes. Baseline in the same run: the same requests
+// fetched from the page (the HTTP round trip and the backend, nothing rendered).
+// Run after `npm run build`: npm run bench -- keystroke [--profiles N] [--queries Q] [--rounds R]
+// [--data-dir DIR].
 // --data-dir keeps the database (seeding only when it is empty). Writes bench/results/keystroke.json.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -14,16 +16,20 @@ import { chromium, type Page } from 'playwright-core'
 import { DATABASE_FILE } from '../electron/backend/core/platform/index'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium'
 import { cli, startHost, type RunningHost } from '../e2e/support/web-host'
-import { probeScript, type ProbeSample } from './keystroke/probe'
-import { figures, type Figures } from './keystroke/stats'
+import { probeScript } from './keystroke/probe'
+import { measureSegmentCounts } from './keystroke/segment-phase'
+import { phaseResult, type PhaseResult } from './keystroke/stats'
+import {
+  ANSWER_TIMEOUT_MS,
+  KEY_GAP_MS,
+  readSamples,
+  roundTrips,
+  sleep,
+  typeMeasured,
+} from './keystroke/typing'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const FIND_PEOPLE_TARGET_P95_MS = 60
-/** A brisk typist's gap between keys; every keystroke is answered before the next one. */
-const KEY_GAP_MS = 150
-const ANSWER_TIMEOUT_MS = 10_000
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Queries as people type them, drawn from the data: name and email prefixes, phone prefixes, misses. */
 function findPeopleQueries(dataDir: string, count: number): string[] {
@@ -52,43 +58,6 @@ function findPeopleQueries(dataDir: string, count: number): string[] {
   }
 }
 
-async function samplesSoFar(page: Page): Promise<number> {
-  return page.evaluate(
-    () => (window as unknown as { __keystrokeProbe: { samples: unknown[] } }).__keystrokeProbe.samples.length,
-  )
-}
-
-/** Types `text` one key at a time, waiting for each keystroke's answer to be painted. */
-async function typeMeasured(page: Page, text: string): Promise<number> {
-  let missed = 0
-  for (const key of text) {
-    const before = await samplesSoFar(page)
-    await page.keyboard.type(key)
-    try {
-      await page.waitForFunction(
-        (n) =>
-          (window as unknown as { __keystrokeProbe: { samples: unknown[] } }).__keystrokeProbe.samples
-            .length > n,
-        before,
-        { timeout: ANSWER_TIMEOUT_MS, polling: 20 },
-      )
-    } catch {
-      missed++
-    }
-    await sleep(KEY_GAP_MS)
-  }
-  return missed
-}
-
-interface PhaseResult extends Figures {
-  targetP95Ms: number
-  pass: boolean
-  missed: number
-  baselineRoundTrip: Figures
-  /** p95 keystroke-to-paint over p95 round trip. */
-  ratioP95: number
-}
-
 async function findPeople(page: Page, host: RunningHost, queries: string[]): Promise<PhaseResult> {
   await page.goto(host.url)
   const box = page.getByRole('searchbox', { name: 'Search profiles' })
@@ -113,37 +82,16 @@ async function findPeople(page: Page, host: RunningHost, queries: string[]): Pro
     await box.focus()
     missed += await typeMeasured(page, query)
   }
-  const samples = await page.evaluate(
-    () => (window as unknown as { __keystrokeProbe: { samples: ProbeSample[] } }).__keystrokeProbe.samples,
-  )
+  const samples = await readSamples(page)
   const asked = [...new Set(samples.map((s) => s.asked))]
-  const roundTrips = await page.evaluate(
-    async ({ origin, token, asked }) => {
-      const times: number[] = []
-      for (const query of asked) {
-        const started = performance.now()
-        const res = await fetch(`${origin}/rpc/profiles.search`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ query, filters: {}, offset: 0, limit: 50 }),
-        })
-        await res.json()
-        times.push(performance.now() - started)
-      }
-      return times
-    },
-    { origin: host.origin, token: host.token, asked },
-  )
-  const measured = figures(samples.map((s) => s.ms))
-  const baselineRoundTrip = figures(roundTrips)
-  return {
-    ...measured,
-    targetP95Ms: FIND_PEOPLE_TARGET_P95_MS,
-    pass: measured.p95Ms <= FIND_PEOPLE_TARGET_P95_MS && missed === 0,
+  const bodies = asked.map((query) => ({ query, filters: {}, offset: 0, limit: 50 }))
+  const times = await roundTrips(page, 'profiles.search', host.origin, host.token, bodies)
+  return phaseResult(
+    samples.map((s) => s.ms),
+    times,
     missed,
-    baselineRoundTrip,
-    ratioP95: Math.round((measured.p95Ms / baselineRoundTrip.p95Ms) * 100) / 100,
-  }
+    FIND_PEOPLE_TARGET_P95_MS,
+  )
 }
 
 function line(name: string, r: PhaseResult): string {
@@ -160,6 +108,7 @@ async function main(): Promise<void> {
     options: {
       profiles: { type: 'string', default: '1000000' },
       queries: { type: 'string', default: '32' },
+      rounds: { type: 'string', default: '4' },
       'data-dir': { type: 'string' },
     },
   })
@@ -181,10 +130,13 @@ async function main(): Promise<void> {
     console.log(`${profileCount.toLocaleString('en')} profiles; load average ${loadBefore.toFixed(2)}.`)
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     const people = await findPeople(page, host, findPeopleQueries(dataDir, Number(values.queries)))
+    const segments = await measureSegmentCounts(page, host, dataDir, Number(values.rounds))
     const loadAfter = loadavg()[0] as number
     console.log('')
     console.log('screen                     samples  p50 ms   p95 ms   max ms  fetch p50 fetch p95  ratio')
     console.log(line('Find People search', people))
+    for (const shape of segments.shapes) console.log(line(`count: ${shape.shape}`, shape))
+    console.log(line('segment count, all shapes', segments.all))
     const out = join(ROOT, 'bench', 'results', 'keystroke.json')
     mkdirSync(dirname(out), { recursive: true })
     writeFileSync(
@@ -197,13 +149,14 @@ async function main(): Promise<void> {
           keyGapMs: KEY_GAP_MS,
           loadAverage: { before: loadBefore, after: loadAfter },
           findPeople: people,
+          segmentCount: segments,
         },
         null,
         2,
       )}\n`,
     )
     console.log(`\nWrote ${out}`)
-    if (!people.pass) process.exitCode = 1
+    if (!people.pass || !segments.all.pass) process.exitCode = 1
   } finally {
     await browser.close()
     await host.stop({ keepDataDir: keep })

@@ -26,3 +26,31 @@ export function figures(values: readonly number[]): Figures {
     maxMs: round1(Math.max(...values)),
   }
 }
+
+export interface PhaseResult extends Figures {
+  targetP95Ms: number
+  pass: boolean
+  /** Keystrokes whose answer was not painted within the timeout. */
+  missed: number
+  baselineRoundTrip: Figures
+  /** p95 keystroke-to-paint over p95 round trip. */
+  ratioP95: number
+}
+
+export function phaseResult(
+  paint: number[],
+  trips: number[],
+  missed: number,
+  targetP95Ms: number,
+): PhaseResult {
+  const measured = figures(paint)
+  const baselineRoundTrip = figures(trips)
+  return {
+    ...measured,
+    targetP95Ms,
+    pass: measured.p95Ms <= targetP95Ms && missed === 0,
+    missed,
+    baselineRoundTrip,
+    ratioP95: Math.round((measured.p95Ms / baselineRoundTrip.p95Ms) * 100) / 100,
+  }
+}
