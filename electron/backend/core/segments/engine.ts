@@ -46,7 +46,11 @@ const SORT_ORDER: Readonly<Record<Exclude<SortField, 'name'>, string>> = {
 export class SegmentEngine {
   readonly snapshot: Snapshot
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    /** Below this many members a page sorts them directly instead of walking the sort's index. */
+    private readonly smallSegment = 4000,
+  ) {
     this.snapshot = new Snapshot(db)
   }
 
@@ -147,6 +151,7 @@ export class SegmentEngine {
   ): { ids: number[]; total: number } {
     const { mask } = this.evaluate(definitions, nowMs, false)
     const total = popcount(mask, mask)
+    if (total <= this.smallSegment) return { ids: this.sortFew(mask, page), total }
     const dir = page.direction === 'desc' ? 'DESC' : 'ASC'
     const walks =
       page.sort === 'name'
@@ -170,6 +175,28 @@ export class SegmentEngine {
       }
     }
     return { ids, total }
+  }
+
+  /** A small segment's page: its members' sort keys read by id and sorted here (no index walk). */
+  private sortFew(
+    mask: Uint8Array,
+    page: { sort: SortField; direction: 'asc' | 'desc'; offset: number; limit: number },
+  ): number[] {
+    const ids: number[] = []
+    for (let id = 0; id < mask.length; id++) if (mask[id]) ids.push(id)
+    const column = page.sort === 'name' ? 'name_key' : SORT_ORDER[page.sort]
+    const rows = this.db
+      .prepare(`SELECT id, ${column} AS k FROM profiles WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as { id: number; k: string | number | null }[]
+    const sign = page.direction === 'desc' ? -1 : 1
+    // SQLite's order: by name the named first (then the unnamed by id) either way; by a date NULLs first ascending.
+    rows.sort((a, b) => {
+      if (a.k === b.k) return sign * (a.id - b.id)
+      if (a.k === null) return page.sort === 'name' ? 1 : -sign
+      if (b.k === null) return page.sort === 'name' ? -1 : sign
+      return sign * (a.k < b.k ? -1 : 1)
+    })
+    return rows.slice(page.offset, page.offset + page.limit).map((r) => r.id)
   }
 
   close(): void {
