@@ -102,6 +102,29 @@ export class SegmentEngine {
     stale: () => boolean = () => false,
   ): { mask: Uint8Array; items?: ItemCount[] } {
     this.snapshot.refresh()
+    // The member list asks right after the count of the same definition: the mask is kept for it.
+    const key = `${Math.floor(nowMs / 60_000)}:${JSON.stringify(definitions)}`
+    const cached = this.last
+    // A count always counts (each keystroke is a new question); pages and ids reuse the count's mask.
+    if (!perItem && cached && cached.key === key && cached.generation === this.snapshot.generation)
+      return cached.result
+    const result = this.compute(definitions, nowMs, perItem, stale)
+    this.last = { key, generation: this.snapshot.generation, result }
+    return result
+  }
+
+  private last: {
+    key: string
+    generation: number
+    result: { mask: Uint8Array; items?: ItemCount[] }
+  } | null = null
+
+  private compute(
+    definitions: readonly SegmentDefinition[],
+    nowMs: number,
+    perItem: boolean,
+    stale: () => boolean,
+  ): { mask: Uint8Array; items?: ItemCount[] } {
     const ctx = this.context(nowMs)
     this.check(definitions, ctx)
     const mask = this.snapshot.exists.slice()
@@ -127,8 +150,13 @@ export class SegmentEngine {
 
   count(definition: SegmentDefinition, nowMs: number, perItem: boolean, stale?: () => boolean): CountResult {
     const { mask, items } = this.evaluate([definition], nowMs, perItem, stale)
-    const profiles = popcount(this.snapshot.exists, this.snapshot.exists)
-    return { total: popcount(mask, mask), profiles, ...(items ? { items } : {}) }
+    const profiles = this.snapshot.profileCount()
+    // One top-level condition keeps as many as the whole.
+    const total =
+      items?.length === 1 && definition.conditions[0]?.type !== 'group'
+        ? items[0]!.count
+        : popcount(mask, mask)
+    return { total, profiles, ...(items ? { items } : {}) }
   }
 
   /** Members' internal ids in id order. */
