@@ -5,7 +5,7 @@ import type { SortField } from '../../shared/profile/search'
 import type { SegmentDefinition } from '../../shared/segments/definition'
 import { SegmentEngine } from '../../electron/backend/core/segments/engine'
 import { openReadConnection } from '../../electron/backend/core/segments/read-connection'
-import { openHarness, type Harness } from '../backend/backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 let walk: SegmentEngine
