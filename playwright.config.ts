@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test-support/chromium'
 
 // End-to-end tests drive Debian's Chromium against the web host (the same backend and renderer the
 // Electron window uses). Each spec starts its own web host on a temporary data directory.

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import Papa from 'papaparse'
 import type { SegmentDefinition } from '../shared/segments/definition'
 import type { SegmentMembersPage } from '../shared/segments/types'
-import { startHost, type RunningHost } from './support/web-host'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 const SHOTS = 'e2e-artifacts'
 let host: RunningHost

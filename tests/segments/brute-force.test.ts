@@ -19,7 +19,7 @@ import {
   type SegmentDefinition,
   type ValueType,
 } from '../../shared/segments/definition'
-import { openHarness, START, type Harness } from '../backend/backend-harness'
+import { openHarness, START, type Harness } from '../../test-support/store-harness'
 
 vi.setConfig({ testTimeout: 600_000 })
 

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { runCli } from '../support/run-cli'
-import { openHarness } from '../backend/backend-harness'
+import { runCli } from '../../test-support/cli'
+import { openHarness } from '../../test-support/store-harness'
 
 vi.setConfig({ testTimeout: 300_000 })
 

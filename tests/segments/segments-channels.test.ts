@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SegmentDefinition } from '../../shared/segments/definition'
-import { openHarness, type Harness } from '../backend/backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 beforeEach(() => {

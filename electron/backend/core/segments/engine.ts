@@ -46,7 +46,11 @@ const SORT_ORDER: Readonly<Record<Exclude<SortField, 'name'>, string>> = {
 export class SegmentEngine {
   readonly snapshot: Snapshot
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    /** Below this many members a page sorts them directly instead of walking the sort's index. */
+    private readonly smallSegment = 4000,
+  ) {
     this.snapshot = new Snapshot(db)
   }
 
@@ -98,6 +102,29 @@ export class SegmentEngine {
     stale: () => boolean = () => false,
   ): { mask: Uint8Array; items?: ItemCount[] } {
     this.snapshot.refresh()
+    // The member list asks right after the count of the same definition: the mask is kept for it.
+    const key = `${Math.floor(nowMs / 60_000)}:${JSON.stringify(definitions)}`
+    const cached = this.last
+    // A count always counts (each keystroke is a new question); pages and ids reuse the count's mask.
+    if (!perItem && cached && cached.key === key && cached.generation === this.snapshot.generation)
+      return cached.result
+    const result = this.compute(definitions, nowMs, perItem, stale)
+    this.last = { key, generation: this.snapshot.generation, result }
+    return result
+  }
+
+  private last: {
+    key: string
+    generation: number
+    result: { mask: Uint8Array; items?: ItemCount[] }
+  } | null = null
+
+  private compute(
+    definitions: readonly SegmentDefinition[],
+    nowMs: number,
+    perItem: boolean,
+    stale: () => boolean,
+  ): { mask: Uint8Array; items?: ItemCount[] } {
     const ctx = this.context(nowMs)
     this.check(definitions, ctx)
     const mask = this.snapshot.exists.slice()
@@ -123,8 +150,13 @@ export class SegmentEngine {
 
   count(definition: SegmentDefinition, nowMs: number, perItem: boolean, stale?: () => boolean): CountResult {
     const { mask, items } = this.evaluate([definition], nowMs, perItem, stale)
-    const profiles = popcount(this.snapshot.exists, this.snapshot.exists)
-    return { total: popcount(mask, mask), profiles, ...(items ? { items } : {}) }
+    const profiles = this.snapshot.profileCount()
+    // One top-level condition keeps as many as the whole.
+    const total =
+      items?.length === 1 && definition.conditions[0]?.type !== 'group'
+        ? items[0]!.count
+        : popcount(mask, mask)
+    return { total, profiles, ...(items ? { items } : {}) }
   }
 
   /** Members' internal ids in id order. */
@@ -147,6 +179,7 @@ export class SegmentEngine {
   ): { ids: number[]; total: number } {
     const { mask } = this.evaluate(definitions, nowMs, false)
     const total = popcount(mask, mask)
+    if (total <= this.smallSegment) return { ids: this.sortFew(mask, page), total }
     const dir = page.direction === 'desc' ? 'DESC' : 'ASC'
     const walks =
       page.sort === 'name'
@@ -170,6 +203,28 @@ export class SegmentEngine {
       }
     }
     return { ids, total }
+  }
+
+  /** A small segment's page: its members' sort keys read by id and sorted here (no index walk). */
+  private sortFew(
+    mask: Uint8Array,
+    page: { sort: SortField; direction: 'asc' | 'desc'; offset: number; limit: number },
+  ): number[] {
+    const ids: number[] = []
+    for (let id = 0; id < mask.length; id++) if (mask[id]) ids.push(id)
+    const column = page.sort === 'name' ? 'name_key' : SORT_ORDER[page.sort]
+    const rows = this.db
+      .prepare(`SELECT id, ${column} AS k FROM profiles WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as { id: number; k: string | number | null }[]
+    const sign = page.direction === 'desc' ? -1 : 1
+    // SQLite's order: by name the named first (then the unnamed by id) either way; by a date NULLs first ascending.
+    rows.sort((a, b) => {
+      if (a.k === b.k) return sign * (a.id - b.id)
+      if (a.k === null) return page.sort === 'name' ? 1 : -sign
+      if (b.k === null) return page.sort === 'name' ? -1 : sign
+      return sign * (a.k < b.k ? -1 : 1)
+    })
+    return rows.slice(page.offset, page.offset + page.limit).map((r) => r.id)
   }
 
   close(): void {

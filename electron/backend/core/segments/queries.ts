@@ -93,6 +93,8 @@ export class WorkerQueries implements SegmentQueries {
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.pending.get(reply.ticket)
       this.pending.delete(reply.ticket)
+      // An idle worker does not keep the process alive; one with questions outstanding does.
+      if (this.pending.size === 0) worker.unref()
       waiting?.resolve(reply)
     })
     const fail = (error: Error) => {
@@ -115,6 +117,7 @@ export class WorkerQueries implements SegmentQueries {
     const worker = this.start()
     return new Promise((resolve, reject) => {
       this.pending.set(message.ticket, { resolve, reject })
+      worker.ref()
       worker.postMessage(message)
     })
   }

@@ -63,6 +63,9 @@ function multiItems(raw: unknown, dict: Dictionary): Int32Array | undefined {
 export class Snapshot {
   /** 1 where a profile with this internal id exists. */
   exists = new Uint8Array(0)
+  /** Goes up whenever what the snapshot holds may have changed (results cached for it are then stale). */
+  generation = 0
+  private existing = -1
   /** Array length of every column: the largest id + 1 (grown on demand). */
   capacity = 0
   readonly columns = new Map<string, Column>()
@@ -78,6 +81,7 @@ export class Snapshot {
   refresh(): void {
     const version = this.db.pragma('data_version', { simple: true }) as number
     if (this.seenVersion !== -1 && version !== this.seenVersion) {
+      this.generation++
       if (!this.announced) this.dropProfiles()
       this.staleEvents = new Set(this.events.keys())
     }
@@ -89,6 +93,7 @@ export class Snapshot {
   /** profiles.changed from the backend: re-read those profiles' rows, or drop everything after a bulk change. */
   changed(objectIds: readonly string[], all: boolean): void {
     this.announced = true
+    this.generation++
     this.staleEvents = new Set(this.events.keys())
     if (all) return this.dropAll()
     if (this.capacity === 0 || objectIds.length === 0) return
@@ -142,6 +147,18 @@ export class Snapshot {
   }
 
   private readonly sources = new Map<string, ColumnSource>()
+  private existingAt = -1
+
+  /** How many profiles exist (counted once per generation). */
+  profileCount(): number {
+    if (this.existingAt !== this.generation || this.existing < 0) {
+      let n = 0
+      for (let i = 0; i < this.exists.length; i++) n += this.exists[i]!
+      this.existing = n
+      this.existingAt = this.generation
+    }
+    return this.existing
+  }
 
   column(source: ColumnSource): Column {
     const cached = this.columns.get(source.id)
