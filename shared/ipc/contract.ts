@@ -21,6 +21,7 @@ import { channel } from './channel'
 import { deviceChannels } from './channels/devices'
 import { dialogChannels } from './channels/dialogs'
 import { importChannels } from './channels/imports'
+import { segmentChannels, segmentId } from './channels/segments'
 import { sftpChannels } from './channels/sftp'
 import { syncChannels } from './channels/sync'
 
@@ -34,6 +35,8 @@ export const profileFilters = z
   .object({
     type: z.enum(['Anonymous', 'Identified']).optional(),
     test: z.boolean().optional(),
+    /** Only the members of this saved segment (combined with the search text). */
+    segmentId: segmentId.optional(),
   })
   .strict() satisfies z.ZodType<ProfileFilters>
 
@@ -143,6 +146,7 @@ export const contract = {
   ...dialogChannels,
   ...sftpChannels,
   ...deviceChannels,
+  ...segmentChannels,
 } as const
 
 // Plain types of the replies, re-exported for the backend's convenience (they live in zod-free modules).

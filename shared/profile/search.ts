@@ -9,6 +9,8 @@ export interface ProfileFilters {
   type?: ProfileType
   /** Only test profiles (true) or only real ones (false). */
   test?: boolean
+  /** Only the members of this saved segment (segments.list ids). */
+  segmentId?: string
 }
 
 export interface SearchResult {
