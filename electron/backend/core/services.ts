@@ -3,9 +3,11 @@
 // adapters/ipc/create-backend.ts.
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
+import { BackupService, type BackupOptions } from './backup/backup-service'
+import { readDeliveryFromFile, restoreDataFolder } from './backup/restore-folder'
 import { finishInterruptedBulkLoad } from './db/bulk-load'
 import { openDatabase } from './db/connection'
-import { collectMigrations } from './db/migrate'
+import { collectMigrations, type Migration } from './db/migrate'
 import {
   createChosenFiles,
   startUploadSweep,
@@ -19,6 +21,7 @@ import { JobRegistry } from './jobs/registry'
 import type { BackendContext } from './context'
 import { DATABASE_FILE, ELECTRON_PROFILE_FOLDER } from './platform/data-folder'
 import { EventBus } from './platform/event-bus'
+import { FolderHold } from './platform/folder-hold'
 import { consoleLogger, type Logger } from './platform/logger'
 import { tightenDataDir } from './platform/private-files'
 import { FileSecretStore, type SecretStore } from './platform/secret-store'
@@ -55,6 +58,17 @@ export interface ServicePorts {
   sftp?: SftpOptions
   /** How long an upload never imported is kept, and how often that is checked (tests shorten them). */
   uploads?: UploadOptions
+  /** The daily backup's timer (on unless a one-shot command turns it off). */
+  backup?: BackupOptions
+  /** The bus events go out on; a backend that is rebuilt after a restore keeps its listeners on it. */
+  events?: EventBus
+  /** The schema's migrations (MIGRATIONS; a test adds a slow one to kill a process half-way). */
+  migrations?: readonly Migration[]
+  /**
+   * Rebuilds the services after a restore put another database in place (createBackend does); without
+   * it a restore is refused before anything is touched.
+   */
+  reopen?: () => void
 }
 
 /** The services of one backend, built and started. */
@@ -66,6 +80,7 @@ export interface Services {
   readonly imports: ImportService
   readonly sync: SyncService
   readonly sftp: SftpService
+  readonly backup: BackupService
   /** Stops timers and runs, cancels jobs, closes the database. Idempotent. */
   close(): Promise<void>
 }
@@ -73,8 +88,21 @@ export interface Services {
 export function createServices(ports: ServicePorts): Services {
   const logger = ports.logger ?? consoleLogger
   privateDataDir(ports.dataDir, logger)
-  const db = openDatabase(join(ports.dataDir, DATABASE_FILE), { migrations: MIGRATIONS })
-  const events = new EventBus()
+  const migrations = ports.migrations ?? MIGRATIONS
+  // Held shared for the backend's life: a restore elsewhere waits for it (and this waits for a restore).
+  let hold: FolderHold | null = FolderHold.shared(ports.dataDir)
+  const releaseHold = () => {
+    hold?.release()
+    hold = null
+  }
+  let db: ReturnType<typeof openDatabase>
+  try {
+    db = openDatabase(join(ports.dataDir, DATABASE_FILE), { migrations })
+  } catch (error) {
+    releaseHold()
+    throw error
+  }
+  const events = ports.events ?? new EventBus()
   const clock = ports.clock ?? Date.now
   const jobs = new JobRegistry(events, clock)
   const closeHooks: (() => void | Promise<void>)[] = []
@@ -97,15 +125,32 @@ export function createServices(ports: ServicePorts): Services {
   const imports = new ImportService(context)
   const sync = new SyncService(context, ports.sync)
   const sftp = new SftpService(context, imports, ports.sftp)
+  const reopen = ports.reopen
+  const backup = new BackupService(
+    context,
+    {
+      migrations,
+      releaseHold,
+      retakeHold: () => {
+        hold ??= FolderHold.shared(ports.dataDir)
+      },
+      stopServices: () => services.close(),
+      canReopen: reopen !== undefined,
+      reopen: () => reopen?.(),
+    },
+    ports.backup,
+  )
   startUp(context, { files, sync, sftp }, ports.uploads)
+  backup.start()
 
   let closed = false
-  return {
+  const services: Services = {
     context,
     files,
     imports,
     sync,
     sftp,
+    backup,
     async close() {
       if (closed) return
       closed = true
@@ -118,8 +163,26 @@ export function createServices(ports: ServicePorts): Services {
       }
       await jobs.cancelAll()
       db.close()
+      releaseHold()
     },
   }
+  return services
+}
+
+/**
+ * Restores a data folder no backend of this process has open (`profile-desk restore`): refused while any
+ * other process holds it; what the current database knows of delivery is carried over.
+ */
+export function restoreClosedFolder(dataDir: string, backup: string, clock: () => number = Date.now) {
+  return restoreDataFolder({
+    dataDir,
+    backup,
+    migrations: MIGRATIONS,
+    clock,
+    releaseOwnHold: () => undefined,
+    retakeOwnHold: () => undefined,
+    stop: () => Promise.resolve(readDeliveryFromFile(join(dataDir, DATABASE_FILE))),
+  })
 }
 
 /**

@@ -21,7 +21,11 @@ export async function withBackend<T>(
   io: CliIo,
   work: (b: Backend) => Promise<T>,
 ): Promise<T> {
-  const backend = openBackend(dataDirFlag, io, { sync: { autoSync: false }, sftp: { scheduler: false } })
+  const backend = openBackend(dataDirFlag, io, {
+    sync: { autoSync: false },
+    sftp: { scheduler: false },
+    backup: { scheduler: false },
+  })
   try {
     return await work(backend)
   } finally {
