@@ -36,5 +36,16 @@ export interface RestoreResult {
   alreadySent: number
 }
 
+export interface BackupSlice {
+  /** Base64 of the bytes from `offset` (at most BACKUP_SLICE_BYTES of them). */
+  data: string
+  offset: number
+  /** The whole file's size. */
+  bytes: number
+  done: boolean
+}
+
+export const BACKUP_SLICE_BYTES = 2 * 1024 * 1024
+
 export const DEFAULT_BACKUP_SETTINGS: BackupSettingsView = { auto: true, keep: 7 }
 export const MAX_BACKUPS_KEPT = 365

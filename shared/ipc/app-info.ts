@@ -4,4 +4,10 @@ export interface AppInfo {
   host: 'electron' | 'web' | 'test'
   dataDir: string
   profileCount: number
+  /** The database file and its write-ahead log. */
+  databaseBytes: number
+  /** Where the rotated log files are. */
+  logsDir: string
+  /** Versions of what runs the backend (Node; in Electron also Electron and Chromium). */
+  runtime: Record<string, string>
 }

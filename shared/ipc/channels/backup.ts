@@ -4,6 +4,7 @@ import { z } from 'zod'
 import {
   MAX_BACKUPS_KEPT,
   type BackupOverview,
+  type BackupSlice,
   type BackupSettingsView,
   type CreatedBackup,
   type RestoreResult,
@@ -18,6 +19,15 @@ export const backupName = z
 export const backupChannels = {
   'backup.create': channel<CreatedBackup>()(z.object({}).strict()),
   'backup.list': channel<BackupOverview>()(z.object({}).strict()),
+  /** A backup's bytes in slices (base64), for a browser download: no path or URL leaves the backend. */
+  'backup.read': channel<BackupSlice>()(
+    z
+      .object({
+        backup: backupName,
+        offset: z.number().int().min(0),
+      })
+      .strict(),
+  ),
   'backup.settings.update': channel<BackupSettingsView>()(
     z
       .object({

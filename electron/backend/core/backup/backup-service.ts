@@ -1,10 +1,12 @@
 // The backup service of one backend: backups made now or once a day (7 automatic ones kept by default),
 // listed with their settings, and restore of the running backend's folder (restore-folder.ts).
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import {
+  BACKUP_SLICE_BYTES,
   DEFAULT_BACKUP_SETTINGS,
   type BackupInfo,
+  type BackupSlice,
   type BackupOverview,
   type BackupSettingsView,
   type CreatedBackup,
@@ -129,6 +131,22 @@ export class BackupService {
     if (!isBackupName(name) || basename(name) !== name) return null
     const path = join(this.folder, name)
     return existsSync(path) ? path : null
+  }
+
+  /** A slice of a backup's bytes, for a browser download. */
+  readSlice(name: string, offset: number): BackupSlice {
+    const path = this.fileOf(name)
+    if (!path) throw new AppError('not_found', `There is no backup called ${name} in ${this.folder}.`)
+    const bytes = statSync(path).size
+    const length = Math.max(0, Math.min(BACKUP_SLICE_BYTES, bytes - offset))
+    const buffer = Buffer.alloc(length)
+    const fd = openSync(path, 'r')
+    try {
+      readSync(fd, buffer, 0, length, offset)
+    } finally {
+      closeSync(fd)
+    }
+    return { data: buffer.toString('base64'), offset, bytes, done: offset + length >= bytes }
   }
 
   /** A backup now: into the backups folder, or to `out` (a file, or a folder to put it in). */

@@ -13,6 +13,10 @@ export type Route =
   /** An SFTP source's editor; null: a new source. */
   | { view: 'source'; id: number | null }
   | { view: 'source-history'; id: number }
+  /** Backups: make one, download one (browser), restore one; the daily backup's settings. */
+  | { view: 'backups' }
+  /** Version, data folder, database size. */
+  | { view: 'about' }
   | { view: 'not-found'; path: string }
 
 export const HOME: Route = { view: 'people' }
@@ -29,6 +33,8 @@ export function parseRoute(hash: string): Route | null {
   if (section === 'control-groups' && rest.length === 0) return { view: 'control-groups' }
   if (section === 'import' && rest.length === 0) return { view: 'import' }
   if (section === 'imports' && rest.length === 0) return { view: 'imports' }
+  if (section === 'backups' && rest.length === 0) return { view: 'backups' }
+  if (section === 'about' && rest.length === 0) return { view: 'about' }
   if (section === 'sources') {
     if (rest.length === 0) return { view: 'sources' }
     if (rest.length === 1 && rest[0] === 'new') return { view: 'source', id: null }
@@ -65,6 +71,10 @@ export function hrefFor(route: Route): string {
       return '#/imports'
     case 'sources':
       return '#/sources'
+    case 'backups':
+      return '#/backups'
+    case 'about':
+      return '#/about'
     case 'source':
       return route.id === null ? '#/sources/new' : `#/sources/${route.id}`
     case 'source-history':

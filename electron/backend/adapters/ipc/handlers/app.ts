@@ -1,6 +1,9 @@
 // Handlers of the app's own channels: what this backend is (version, host, data folder, profile count)
 // and its jobs (list, cancel).
+import { join } from 'node:path'
+import { databaseBytes } from '../../../core/backup/index'
 import type { Services } from '../../../core/index'
+import { DATABASE_FILE, LOGS_FOLDER } from '../../../core/platform/index'
 import { countProfiles } from '../../../core/profiles/index'
 import type { HandlersOf } from '../dispatch'
 
@@ -13,8 +16,21 @@ export function createAppHandlers({ context: ctx }: Services): AppHandlers {
       host: ctx.host,
       dataDir: ctx.dataDir,
       profileCount: countProfiles(ctx.db, {}),
+      databaseBytes: databaseBytes(join(ctx.dataDir, DATABASE_FILE)),
+      logsDir: join(ctx.dataDir, LOGS_FOLDER),
+      runtime: runtimeVersions(),
     }),
     'jobs.cancel': (req) => ({ cancelled: ctx.jobs.cancel(req.jobId) }),
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),
   }
+}
+
+/** Node's version, and Electron's and Chromium's when the backend runs in Electron's utility process. */
+function runtimeVersions(): Record<string, string> {
+  const versions: Record<string, string> = {}
+  const { electron, chrome, node } = process.versions as Record<string, string | undefined>
+  if (electron) versions.Electron = electron
+  if (chrome) versions.Chromium = chrome
+  if (node) versions.Node = node
+  return versions
 }

@@ -11,6 +11,7 @@ export function createBackupHandlers({ backup, files }: Services): BackupHandler
   return {
     'backup.create': () => backup.create(),
     'backup.list': () => backup.overview(),
+    'backup.read': (req) => backup.readSlice(req.backup, req.offset),
     'backup.settings.update': (req) => backup.updateSettings(req),
     'backup.restore': async (req) => {
       if (req.backup !== undefined) {
