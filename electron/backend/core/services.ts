@@ -21,6 +21,8 @@ import { JobRegistry } from './jobs/registry'
 import type { BackendContext } from './context'
 import { DATABASE_FILE, ELECTRON_PROFILE_FOLDER } from './platform/data-folder'
 import { EventBus } from './platform/event-bus'
+import { openFileLog, type FileLog, type LogLevel } from './platform/file-log'
+import { readLogLevel, redactingSecrets, writeLogLevel } from './logs/log-settings'
 import { FolderHold } from './platform/folder-hold'
 import { consoleLogger, type Logger } from './platform/logger'
 import { tightenDataDir } from './platform/private-files'
@@ -81,13 +83,15 @@ export interface Services {
   readonly sync: SyncService
   readonly sftp: SftpService
   readonly backup: BackupService
+  /** The log files' level (Settings and `profile-desk log-level`). */
+  readonly logs: { level(): LogLevel; setLevel(level: string): LogLevel }
   /** Stops timers and runs, cancels jobs, closes the database. Idempotent. */
   close(): Promise<void>
 }
 
 export function createServices(ports: ServicePorts): Services {
-  const logger = ports.logger ?? consoleLogger
-  privateDataDir(ports.dataDir, logger)
+  const hostLogger = ports.logger ?? consoleLogger
+  privateDataDir(ports.dataDir, hostLogger)
   const migrations = ports.migrations ?? MIGRATIONS
   // Held shared for the backend's life: a restore elsewhere waits for it (and this waits for a restore).
   let hold: FolderHold | null = FolderHold.shared(ports.dataDir)
@@ -102,6 +106,8 @@ export function createServices(ports: ServicePorts): Services {
     releaseHold()
     throw error
   }
+  // From here on every line also goes to the rotated files in logs/, at the level chosen in Settings.
+  const logger: FileLog = openFileLog(ports.dataDir, readLogLevel(db), hostLogger)
   const events = ports.events ?? new EventBus()
   const clock = ports.clock ?? Date.now
   const jobs = new JobRegistry(events, clock)
@@ -116,7 +122,7 @@ export function createServices(ports: ServicePorts): Services {
     events,
     jobs,
     logger,
-    secrets: ports.secrets ?? new FileSecretStore(ports.dataDir),
+    secrets: redactingSecrets(ports.secrets ?? new FileSecretStore(ports.dataDir)),
     onClose: (hook) => {
       closeHooks.push(hook)
     },
@@ -142,6 +148,7 @@ export function createServices(ports: ServicePorts): Services {
   )
   startUp(context, { files, sync, sftp }, ports.uploads)
   backup.start()
+  logJobs(context, logger)
 
   let closed = false
   const services: Services = {
@@ -151,6 +158,14 @@ export function createServices(ports: ServicePorts): Services {
     sync,
     sftp,
     backup,
+    logs: {
+      level: () => readLogLevel(db),
+      setLevel: (level) => {
+        const saved = writeLogLevel(db, level)
+        logger.setLevel(saved)
+        return saved
+      },
+    },
     async close() {
       if (closed) return
       closed = true
@@ -164,9 +179,26 @@ export function createServices(ports: ServicePorts): Services {
       await jobs.cancelAll()
       db.close()
       releaseHold()
+      await logger.close()
     },
   }
   return services
+}
+
+/** What ran, in the log: each job's kind, id and ending (a failure's message, scrubbed like every line). */
+function logJobs(ctx: BackendContext, logger: FileLog): void {
+  const offStarted = ctx.events.on('job.progress', (e) =>
+    logger.debug(`job ${e.kind} ${e.jobId}: ${e.phase}`),
+  )
+  const offFinished = ctx.events.on('job.finished', (e) => {
+    const line = `job ${e.kind} ${e.jobId} ${e.status}${e.error ? `: ${e.error.message}` : ''}`
+    if (e.status === 'failed') logger.warn(line)
+    else logger.info(line)
+  })
+  ctx.onClose(() => {
+    offStarted()
+    offFinished()
+  })
 }
 
 /**

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { APP_VERSION } from '../../core/platform/index'
 import { registerBackupCommands } from './commands/backup'
+import { registerLogCommands } from './commands/logs'
 import { registerImportCommand } from './commands/imports'
 import { registerEventCommands, registerProfileCommands, registerSearchCommand } from './commands/profiles'
 import { registerSampleCommands } from './commands/sample'
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerProfileCommands(program, deps)
   registerSftpCommands(program, deps)
   registerBackupCommands(program, deps)
+  registerLogCommands(program, deps)
   return program
 }
 

@@ -7,9 +7,9 @@ import { DATABASE_FILE, LOGS_FOLDER } from '../../../core/platform/index'
 import { countProfiles } from '../../../core/profiles/index'
 import type { HandlersOf } from '../dispatch'
 
-export type AppHandlers = HandlersOf<'app.info' | 'jobs.cancel' | 'jobs.list'>
+export type AppHandlers = HandlersOf<'app.info' | 'app.logLevel.set' | 'jobs.cancel' | 'jobs.list'>
 
-export function createAppHandlers({ context: ctx }: Services): AppHandlers {
+export function createAppHandlers({ context: ctx, logs }: Services): AppHandlers {
   return {
     'app.info': () => ({
       version: ctx.version,
@@ -18,8 +18,10 @@ export function createAppHandlers({ context: ctx }: Services): AppHandlers {
       profileCount: countProfiles(ctx.db, {}),
       databaseBytes: databaseBytes(join(ctx.dataDir, DATABASE_FILE)),
       logsDir: join(ctx.dataDir, LOGS_FOLDER),
+      logLevel: logs.level(),
       runtime: runtimeVersions(),
     }),
+    'app.logLevel.set': (req) => ({ level: logs.setLevel(req.level) }),
     'jobs.cancel': (req) => ({ cancelled: ctx.jobs.cancel(req.jobId) }),
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),
   }
