@@ -16,6 +16,12 @@ class AppCommands {
     if (id === 'import-csv' && event.file) void importWizard.openGiven(event.file)
   }
 
+  /** A file dropped on the window: the import wizard opens it (uploaded like a file chosen in a browser). */
+  importDropped(file: File, win: Window = window): void {
+    win.location.hash = '#/import'
+    void importWizard.chooseFile(file)
+  }
+
   takeBackupRequest(): boolean {
     const requested = this.backupRequested
     this.backupRequested = false
