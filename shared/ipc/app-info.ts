@@ -16,6 +16,8 @@ export interface AppInfo {
   logsDir: string
   /** How much goes into the log files. */
   logLevel: LogLevel
+  /** What the last run left unfinished (an import, a sync) and how to go on; empty when nothing. */
+  interrupted: string[]
   /** Versions of what runs the backend (Node; in Electron also Electron and Chromium). */
   runtime: Record<string, string>
 }

@@ -83,6 +83,8 @@ export interface Services {
   readonly sync: SyncService
   readonly sftp: SftpService
   readonly backup: BackupService
+  /** What the last run of the app left unfinished, in words saying how to go on (shown once at start). */
+  readonly interrupted: readonly string[]
   /** The log files' level (Settings and `profile-desk log-level`). */
   readonly logs: { level(): LogLevel; setLevel(level: string): LogLevel }
   /** Stops timers and runs, cancels jobs, closes the database. Idempotent. */
@@ -146,7 +148,7 @@ export function createServices(ports: ServicePorts): Services {
     },
     ports.backup,
   )
-  startUp(context, { files, sync, sftp }, ports.uploads)
+  const interrupted = startUp(context, { files, sync, sftp }, ports.uploads)
   backup.start()
   logJobs(context, logger)
 
@@ -158,6 +160,7 @@ export function createServices(ports: ServicePorts): Services {
     sync,
     sftp,
     backup,
+    interrupted,
     logs: {
       level: () => readLogLevel(db),
       setLevel: (level) => {
@@ -227,17 +230,29 @@ function startUp(
   ctx: BackendContext,
   services: { files: ChosenFiles; sync: SyncService; sftp: SftpService },
   uploads: UploadOptions | undefined,
-): void {
+): string[] {
   startUploadSweep(ctx, services.files.uploads, uploads)
   finishInterruptedBulkLoad(ctx.db, PROFILE_BULK_STRUCTURES, ctx.logger)
-  const interrupted = markInterruptedRuns(ctx.db, ctx.clock())
-  if (interrupted > 0) {
-    ctx.logger.warn(
-      `${interrupted} import ${interrupted === 1 ? 'run was' : 'runs were'} interrupted and marked so.`,
+  const notices: string[] = []
+  const imports = markInterruptedRuns(ctx.db, ctx.clock())
+  if (imports > 0) {
+    notices.push(
+      `${imports === 1 ? 'An import was' : `${imports} imports were`} interrupted when Profile Desk last closed. ` +
+        'What it wrote is kept; import the same file again to finish it.',
     )
   }
+  const syncs = (
+    ctx.db.prepare("SELECT count(*) AS n FROM sync_runs WHERE status = 'running'").get() as { n: number }
+  ).n
+  if (syncs > 0) {
+    notices.push(
+      'A sync was interrupted when Profile Desk last closed. It continues with the next sync, and nothing is sent twice.',
+    )
+  }
+  for (const notice of notices) ctx.logger.warn(notice)
   services.sync.start()
   services.sftp.start()
+  return notices
 }
 
 /**

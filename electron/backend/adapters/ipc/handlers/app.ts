@@ -9,7 +9,7 @@ import type { HandlersOf } from '../dispatch'
 
 export type AppHandlers = HandlersOf<'app.info' | 'app.logLevel.set' | 'jobs.cancel' | 'jobs.list'>
 
-export function createAppHandlers({ context: ctx, logs }: Services): AppHandlers {
+export function createAppHandlers({ context: ctx, logs, interrupted }: Services): AppHandlers {
   return {
     'app.info': () => ({
       version: ctx.version,
@@ -19,6 +19,7 @@ export function createAppHandlers({ context: ctx, logs }: Services): AppHandlers
       databaseBytes: databaseBytes(join(ctx.dataDir, DATABASE_FILE)),
       logsDir: join(ctx.dataDir, LOGS_FOLDER),
       logLevel: logs.level(),
+      interrupted: [...interrupted],
       runtime: runtimeVersions(),
     }),
     'app.logLevel.set': (req) => ({ level: logs.setLevel(req.level) }),
