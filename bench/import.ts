@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { GENERATOR_VERSION, generateProfiles } from './import/generate'
+import { GENERATOR_VERSION, generateProfiles } from '../test-support/generate-profiles'
 import { servePass, type ServePassResult } from './import/serve-pass'
 
 const TARGET_RATIO = 4

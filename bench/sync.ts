@@ -3,11 +3,9 @@
 // sandbox on loopback, and in the same run a bare client posting the same records in the same batches
 // with the same concurrency. Each side gets a fresh sandbox in a child process (its own event loop).
 // Run: npm run bench -- sync [--profiles N] [--rounds R] [--data-dir DIR]. Writes bench/results/sync.json.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createBackend, type Backend } from '../electron/backend/adapters/ipc/create-backend'
@@ -15,10 +13,10 @@ import { DATABASE_FILE } from '../electron/backend/core/platform/index'
 import { silentLogger } from '../electron/backend/core/platform/logger'
 import { ProfileChange } from '../electron/backend/core/profiles/profile-change'
 import { findProfileRowById, type ProfileRow } from '../electron/backend/core/profiles/profile-rows'
+import { ACCOUNT, PASSCODE } from '../test-support/sandbox-account'
+import { startSandboxProcess } from '../test-support/sandbox-process'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const ACCOUNT = 'BENCH'
-const PASSCODE = 'bench-passcode'
 const BATCH = 100
 const CONCURRENCY = 15
 const TARGET_RATIO = 0.8
@@ -27,49 +25,6 @@ interface Measured {
   seconds: number
   /** CPU time of this (client) process during the measurement. */
   cpuSeconds: number
-}
-
-interface Sandbox {
-  url: string
-  child: ChildProcess
-}
-
-async function startSandbox(): Promise<Sandbox> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'sandbox/main.ts'),
-      '--port',
-      '0',
-      '--account',
-      ACCOUNT,
-      '--passcode',
-      PASSCODE,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  const lines = createInterface({ input: child.stdout! })
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the sandbox did not start in 60 s')), 60_000)
-    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)))
-    lines.on('line', (line) => {
-      const match = /listening at (\S+)/.exec(line)
-      if (match?.[1]) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    })
-  })
-  return { url, child }
-}
-
-async function stopSandbox(sandbox: Sandbox): Promise<void> {
-  if (sandbox.child.exitCode !== null) return
-  const exited = new Promise((resolve) => sandbox.child.once('exit', resolve))
-  sandbox.child.kill('SIGTERM')
-  await exited
 }
 
 /** 100k profiles (the sample generator's bulk path), then five properties changed on each: 100k outbox entries. */
@@ -236,7 +191,7 @@ async function main(): Promise<void> {
     // Alternating, so drift on a shared machine hits both sides alike; each pair gives one ratio.
     for (let round = 1; round <= rounds; round += 1) {
       for (const side of ['bare', 'engine'] as const) {
-        const sandbox = await startSandbox()
+        const sandbox = await startSandboxProcess({ from: 'source', timeoutMs: 60_000 })
         try {
           const measured =
             side === 'bare'
@@ -249,7 +204,7 @@ async function main(): Promise<void> {
               `client CPU ${measured.cpuSeconds.toFixed(2)} s`,
           )
         } finally {
-          await stopSandbox(sandbox)
+          await sandbox.stop()
         }
       }
     }

@@ -2,7 +2,7 @@
 // refused with a message → a valid one is saved → mark as test profile → reload → all persisted.
 import { expect, test } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
-import { startHost, type RunningHost } from './support/web-host'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 const SHOTS = 'e2e-artifacts'
 let host: RunningHost

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { ImportRunInfo } from '../shared/ipc/channels/imports'
 import type { AppInfo, SearchResult } from '../shared/ipc/contract'
 import type { ProfileDetail } from '../shared/profile/types'
-import { startHost, type RunningHost } from './support/web-host'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 // Enough rows that the import is still running when Cancel is clicked.
 const BIG_ROWS = 60_000

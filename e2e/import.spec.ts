@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Papa from 'papaparse'
-import { startHost, type RunningHost } from './support/web-host'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 const SHOTS = 'e2e-artifacts'
 const FILE_NAME = 'crm-export.csv'

@@ -3,7 +3,7 @@
 // listed on its own page, where a profile can be included again; the delete dialog says the remote
 // deletion follows at the next sync; Settings chooses the identity set.
 import { expect, test, type Page } from '@playwright/test'
-import { startHost, type RunningHost } from './support/web-host'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 let host: RunningHost
 let holder: string

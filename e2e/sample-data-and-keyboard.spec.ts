@@ -2,7 +2,7 @@
 // keyboard alone finds a profile whose anonymous-mode events are greyed; the control-group limit is
 // explained plainly.
 import { expect, test } from '@playwright/test'
-import { startHost, type RunningHost } from './support/web-host'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 const SHOTS = 'e2e-artifacts'
 let host: RunningHost

@@ -4,9 +4,9 @@
 // pointed at another port, the editor asks for the password again instead of sending the stored one.
 import { expect, test } from '@playwright/test'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { profilesCsv } from '../tests/sftp/csv-files'
-import { startSshd, type Sshd } from '../tests/sftp/sshd-fixture'
-import { startHost, type RunningHost } from './support/web-host'
+import { profilesCsv } from '../test-support/csv-files'
+import { startSshd, type Sshd } from '../test-support/sshd-fixture'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 const SHOTS = 'e2e-artifacts'
 let host: RunningHost

@@ -4,67 +4,18 @@
 // on the remote and here is a conflict, shown side by side; "Take theirs" keeps the remote's value. What a
 // pull downloads is set in Settings and said on the Sync page.
 import { expect, test, type Page } from '@playwright/test'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { startHost, type RunningHost } from './support/web-host'
+import { join } from 'node:path'
+import { ACCOUNT, PASSCODE } from '../test-support/sandbox-account'
+import { startSandboxProcess, type SandboxProcess } from '../test-support/sandbox-process'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 const SHOTS = 'e2e-artifacts'
-const SANDBOX = resolve(import.meta.dirname, '../out/main/sandbox.js')
-const ACCOUNT = 'E2E-ACCOUNT'
-const PASSCODE = 'e2e-passcode-123'
 const IDENTITY = 'e2e-sync-ingrid'
 
-interface RunningSandbox {
-  url: string
-  port: number
-  stop(): Promise<void>
-}
-
-/** Starts the built sandbox on a port (0: any free one) with its database in `dataDir`. */
-async function startSandbox(port: number, dataDir: string): Promise<RunningSandbox> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [SANDBOX, '--port', String(port), '--account', ACCOUNT, '--passcode', PASSCODE, '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  let stderr = ''
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 20 s: ${stderr}`)), 20_000)
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (match?.[1]) {
-        clearTimeout(timer)
-        resolveUrl(match[1])
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`sandbox exited with ${code}: ${stderr}`))
-    })
-  })
-  return {
-    url,
-    port: Number(new URL(url).port),
-    async stop() {
-      if (child.exitCode !== null || !child.pid) return
-      const exited = new Promise((r) => child.once('exit', r))
-      process.kill(child.pid, 'SIGTERM')
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
-      if (child.exitCode === null && child.pid) {
-        process.kill(child.pid, 'SIGKILL')
-        await exited
-      }
-    },
-  }
-}
-
 /** The remote's copy of the test profile, read straight from the sandbox API. */
-async function remoteProfile(sandbox: RunningSandbox): Promise<Record<string, unknown>> {
+async function remoteProfile(sandbox: SandboxProcess): Promise<Record<string, unknown>> {
   const res = await fetch(`${sandbox.url}/1/profile.json?identity=${IDENTITY}`, {
     headers: { 'X-CleverTap-Account-Id': ACCOUNT, 'X-CleverTap-Passcode': PASSCODE },
   })
@@ -97,13 +48,13 @@ async function editProperty(page: Page, label: string, value: string): Promise<v
 test.use({ viewport: { width: 1280, height: 1400 } })
 
 let host: RunningHost
-let sandbox: RunningSandbox | null = null
+let sandbox: SandboxProcess | null = null
 let sandboxDir: string
 
 test.beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
   sandboxDir = mkdtempSync(join(tmpdir(), 'pd-e2e-sandbox-'))
-  sandbox = await startSandbox(0, sandboxDir)
+  sandbox = await startSandboxProcess({ from: 'built', dataDir: sandboxDir })
   host = await startHost({ seedProfiles: 40 })
   await host.rpc('profiles.create', {
     changes: [{ op: 'set', key: 'Name', value: 'Ingrid Solberg' }],
@@ -173,7 +124,7 @@ test('set up the remote, go offline, edit, come back: the change reaches the rem
   await expect(waiting.getByRole('row', { name: /Ingrid Solberg.*Email/ })).toBeVisible()
 
   // Back on the same port with the same data: Sync now brings everything up to date.
-  sandbox = await startSandbox(port, sandboxDir)
+  sandbox = await startSandboxProcess({ from: 'built', port, dataDir: sandboxDir })
   await page.getByRole('button', { name: 'Sync now' }).click()
   await expect(indicator(page)).toContainText('Up to date', { timeout: 30_000 })
   await expect(waiting).toContainText('Nothing waiting to sync')

@@ -1,7 +1,7 @@
 // One import from the TypeScript sources, for the write-path comparison only: a backend on --data-dir in
 // this process and the file imported with the batch writer (imports.start, as the app does) or with the
 // store's path, one ProfileChange per row (--writer store), which no channel reaches (it runs on the
-// backend's thread: tests/support/profile-row-writer.ts cannot be sent to the import worker). Prints one JSON
+// backend's thread: test-support/profile-row-writer.ts cannot be sent to the import worker). Prints one JSON
 // line: status, error, wall time (start to job.finished) and the summary's counts.
 // Run: node --import tsx bench/import/child.ts --data-dir DIR --file CSV [--writer batch|store]
 import { parseArgs } from 'node:util'
@@ -10,7 +10,7 @@ import type { JobFinishedEvent } from '../../shared/ipc/events'
 import { createBackend } from '../../electron/backend/adapters/ipc/create-backend'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { ImportService } from '../../electron/backend/core/imports/import-service'
-import { writePath } from '../../tests/support/profile-row-writer'
+import { writePath } from '../../test-support/profile-row-writer'
 
 const { values } = parseArgs({
   options: {

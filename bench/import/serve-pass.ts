@@ -1,6 +1,6 @@
 // One import pass against the built app, as a person runs it: `profile-desk serve` on a data folder (a
 // separate process: the web host, its backend and, in a worker thread, the import; started and stopped
-// by e2e/support/web-host.ts), the file uploaded as a browser uploads it (before the clock starts) and
+// by test-support/web-host.ts), the file uploaded as a browser uploads it (before the clock starts) and
 // imported by the upload's handle through `POST /rpc/imports.start`, and a
 // `profiles.search` over HTTP every 100 ms while it runs. The end is seen by polling `imports.run` every
 // 25 ms. Latency is measured from when each search was due, so a search delayed by a busy server (or a
@@ -9,7 +9,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { ImportRunInfo, ImportSummary } from '../../shared/ipc/channels/imports'
-import { startHost } from '../../e2e/support/web-host'
+import { startHost } from '../../test-support/web-host'
 
 export const QUERIES = [
   'mar',

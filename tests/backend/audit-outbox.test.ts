@@ -1,7 +1,7 @@
 // Every change writes its audit rows and ONE outbox record in the same transaction as the change; a
 // change that changes nothing writes nothing at all.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 beforeEach(() => {

@@ -9,7 +9,7 @@ import { AppError } from '../../shared/ipc/envelope'
 import { createBackend } from '../../electron/backend/adapters/ipc/create-backend'
 import { DATABASE_FILE } from '../../electron/backend/core/platform/index'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness | undefined
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // "Exclude from all control groups" is limited to 20 profiles in the account.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CONTROL_GROUP_EXCLUSION_LIMIT } from '../../shared/profile/types'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 beforeEach(() => {

@@ -1,6 +1,7 @@
 // Long work as jobs: an id at once, throttled progress that still shows the latest state, exactly one
-// job.finished, and cancel between batches.
-import { describe, expect, it } from 'vitest'
+// job.finished, and cancel between batches. Time is vitest's fake clock (the throttle reads Date.now and
+// sets a timer; the work's pauses are timers too), moved by the test, so nothing waits for real.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobFinishedEvent, JobProgressEvent } from '../../shared/ipc/events'
 import { EventBus } from '../../electron/backend/core/platform/event-bus'
 import { JobRegistry, throwIfCancelled } from '../../electron/backend/core/jobs/registry'
@@ -17,6 +18,15 @@ function setup() {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** Moves the fake clock, running the timers (and the promise callbacks after them) that fall due. */
+const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms)
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 /** A sample.load summary: the registry passes whatever its kind's work returns through to job.finished. */
 const SAMPLE_SUMMARY: SampleLoadSummary = {
@@ -39,10 +49,12 @@ describe('JobRegistry', () => {
       await sleep(400) // long pause after a throttled update
       return SAMPLE_SUMMARY
     })
-    await sleep(250)
+    await advance(250)
     // Before the job ends, the trailing update has shown the new phase.
+    expect(finished).toEqual([])
     expect(progress.at(-1)).toMatchObject({ jobId, phase: 'waiting for the server' })
     expect(progress.length).toBeLessThan(10) // 1001 calls, a handful of events
+    await advance(400)
     await done
     expect(finished).toEqual([{ jobId, kind: 'sample.load', status: 'succeeded', summary: SAMPLE_SUMMARY }])
   })
@@ -57,13 +69,15 @@ describe('JobRegistry', () => {
         await sleep(5)
       }
     })
-    await sleep(30)
+    await advance(30)
+    expect(batches).toBeGreaterThan(1)
     expect(registry.cancel(jobId)).toBe(true)
+    await advance(5) // the batch under way ends; the next one sees the cancel
     await done
     expect(finished).toHaveLength(1)
     expect(finished[0]).toMatchObject({ jobId, status: 'cancelled' })
     const at = batches
-    await sleep(30)
+    await advance(30)
     expect(batches).toBe(at)
     expect(registry.cancel(jobId)).toBe(false)
   })
@@ -73,6 +87,7 @@ describe('JobRegistry', () => {
     const { done } = registry.start('sample.load', async () => {
       throw new Error('disk full')
     })
+    await advance(0) // the registry yields once (setImmediate) before it runs the work
     await done
     expect(finished[0]).toMatchObject({ status: 'failed', error: { code: 'internal', message: 'disk full' } })
   })
@@ -96,8 +111,9 @@ describe('JobRegistry', () => {
       await sleep(50) // an uninterruptible last step: the cancel arrives while it runs
       return run(control.signal.aborted ? 'succeeded' : 'failed')
     })
-    await sleep(10)
+    await advance(10)
     expect(registry.cancel(jobId)).toBe(true)
+    await advance(50)
     await done
     expect(finished).toEqual([{ jobId, kind: 'sftp.run', status: 'succeeded', summary: run('succeeded') }])
   })

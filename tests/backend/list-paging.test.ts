@@ -2,7 +2,7 @@
 // ORDER BY … LIMIT … OFFSET oracle on 45,000 sample profiles, before and after writes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ProfileFilters, SortField } from '../../shared/ipc/contract'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 beforeAll(async () => {

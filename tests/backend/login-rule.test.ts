@@ -1,7 +1,7 @@
 // The login rule of PRODUCT.md §2 through events.record: Scenario 1, Scenario 2 (greyed, never counted),
 // the same user again, and a different user logging in on an identified device.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 beforeEach(() => {

@@ -3,7 +3,7 @@
 // several profiles match (a phone two profiles share) is refused as ambiguous, listing them all.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { LookupCandidate } from '../../shared/profile/types'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 let ann: string

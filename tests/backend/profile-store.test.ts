@@ -1,7 +1,7 @@
 // Profile operations through dispatch: create, update with the shared validators, identifiers (unique,
 // type derivation), Email as an identifier, Age from the clock, test marking and delete.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 beforeEach(() => {

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../electron/backend/core/db/connection'
 import { MIGRATIONS } from '../../electron/backend/core/services'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 describe('profile type', () => {
   let h: Harness

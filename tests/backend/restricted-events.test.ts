@@ -9,7 +9,7 @@ import {
   RESTRICTED_EVENT_TEXT,
 } from '../../shared/profile/restricted-events'
 import { applyEvent } from '../../electron/backend/core/profiles/login'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 beforeEach(() => {

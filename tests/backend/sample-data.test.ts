@@ -14,7 +14,7 @@ import type { JobFinishedEvent } from '../../shared/ipc/events'
 import { SampleGenerator } from '../../electron/backend/core/sample/generator'
 import { beginBulkLoad } from '../../electron/backend/core/db/bulk-load'
 import { PROFILE_BULK_STRUCTURES } from '../../electron/backend/core/profiles/schema'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness | undefined
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // Find People (profiles.search) and the list (profiles.list): ranking, accents, phones, paging, filters,
 // capped totals, sort orders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openHarness, type Harness } from './backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 const ids: Record<string, string> = {}

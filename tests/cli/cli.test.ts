@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLI, ROOT, runCli } from '../support/run-cli'
+import { CLI, ROOT, runCli } from '../../test-support/cli'
 
 const cli = runCli
 

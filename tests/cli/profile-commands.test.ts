@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { REMOTE_DELETE_NOTICE } from '../../shared/profile/remote-notices'
 import { RESTRICTED_EVENT_NAMES, RESTRICTED_EVENT_TEXT } from '../../shared/profile/restricted-events'
-import { runCli } from '../support/run-cli'
+import { runCli } from '../../test-support/cli'
 
 // Each test runs the command several times as a child process (through tsx): minutes on a busy machine.
 vi.setConfig({ testTimeout: 300_000 })

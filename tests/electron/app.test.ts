@@ -5,9 +5,9 @@
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
-import { FakeBrowserWindow, FakeEvent, fakeElectron } from './fake-electron'
+import { FakeBrowserWindow, FakeEvent, fakeElectron } from '../../test-support/fake-electron'
 
-vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)
+vi.mock('electron', async () => (await import('../../test-support/fake-electron')).fakeElectron.module)
 
 const { startApp } = await import('../../electron/main/app')
 
@@ -58,7 +58,7 @@ describe('startApp', () => {
     expect(window.loadURL).toHaveBeenCalledWith('app://profile-desk/index.html')
 
     // Every web contents created later is guarded too.
-    const other = new (await import('./fake-electron')).FakeWebContents()
+    const other = new (await import('../../test-support/fake-electron')).FakeWebContents()
     fakeElectron.app.emit('web-contents-created', new FakeEvent(), other)
     expect(other.fire('will-navigate', { url: 'https://evil.example' })).toBe(true)
 

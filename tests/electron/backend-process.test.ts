@@ -1,11 +1,11 @@
 // The relay to the backend's utility process, with `electron` mocked: calls go out with ids, replies
 // come back to the right caller, events are forwarded, a call the backend never answers times out, and a
 // crash answers every waiting call at once and restarts the process.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
-import { fakeElectron, type FakeUtilityProcess } from './fake-electron'
+import { fakeElectron, type FakeUtilityProcess } from '../../test-support/fake-electron'
 
-vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)
+vi.mock('electron', async () => (await import('../../test-support/fake-electron')).fakeElectron.module)
 
 const { BackendProcess } = await import('../../electron/main/backend-process')
 
@@ -130,12 +130,18 @@ describe('BackendProcess', () => {
       restartDelayMs: () => 0,
       maxCrashes: 2,
     })
+    // The restart timer is a fake one: after the last crash, running every timer there is proves that
+    // no restart was ever scheduled (no real wait for one that might come).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    onTestFinished(() => {
+      vi.useRealTimers()
+    })
     backend.start()
     for (let i = 0; i < 3; i++) {
       await vi.waitFor(() => expect(fakeElectron.forks).toHaveLength(i + 1))
       fakeElectron.forks[i]!.emit('exit', 1)
     }
-    await new Promise((r) => setTimeout(r, 20))
+    await vi.runAllTimersAsync()
     expect(fakeElectron.forks).toHaveLength(3)
     const answer = await backend.call('app.info', {})
     expect(answer).toMatchObject({ ok: false, error: { code: 'internal' } })

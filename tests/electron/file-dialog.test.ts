@@ -3,12 +3,12 @@
 // only main can send, hands the page the handle and never the path, and relays everything else.
 import { describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
-import { FakeBrowserWindow, fakeElectron } from './fake-electron'
+import { FakeBrowserWindow, fakeElectron } from '../../test-support/fake-electron'
 
 const showOpenDialog = vi.hoisted(() => vi.fn())
 
 vi.mock('electron', async () => ({
-  ...(await import('./fake-electron')).fakeElectron.module,
+  ...(await import('../../test-support/fake-electron')).fakeElectron.module,
   dialog: { showOpenDialog },
 }))
 

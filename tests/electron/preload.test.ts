@@ -2,9 +2,9 @@
 // goes over the one `rpc` channel; listeners get payloads (never the IPC event) and can unsubscribe.
 import { describe, expect, it, vi } from 'vitest'
 import type { ProfileDeskBridge } from '../../shared/ipc/bridge'
-import { fakeElectron } from './fake-electron'
+import { fakeElectron } from '../../test-support/fake-electron'
 
-vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)
+vi.mock('electron', async () => (await import('../../test-support/fake-electron')).fakeElectron.module)
 
 await import('../../electron/preload/index')
 

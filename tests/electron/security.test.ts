@@ -3,9 +3,9 @@
 // renderer at app://profile-desk/index.html.
 import { pathToFileURL } from 'node:url'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { FakeBrowserWindow, FakeEvent, FakeWebContents, fakeElectron } from './fake-electron'
+import { FakeBrowserWindow, FakeEvent, FakeWebContents, fakeElectron } from '../../test-support/fake-electron'
 
-vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)
+vi.mock('electron', async () => (await import('../../test-support/fake-electron')).fakeElectron.module)
 
 const { createMainWindow } = await import('../../electron/main/window')
 const { createSenderCheck, denyAllPermissions, guardWebContents } =

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { startWebHost, type WebHost } from '../../electron/backend/adapters/web-host/index'
-import { raw } from './helpers'
+import { raw } from '../../test-support/raw-http'
 
 let root: string
 let dataDir: string

@@ -11,7 +11,7 @@ import { createBackend, type Backend } from '../../electron/backend/adapters/ipc
 import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { startWebHost, type WebHost } from '../../electron/backend/adapters/web-host/index'
 import type { EventStreamLimits } from '../../electron/backend/adapters/web-host/event-streams'
-import { countingSubscriptions, openSse, raw, type SseStream } from './helpers'
+import { countingSubscriptions, openSse, raw, type SseStream } from '../../test-support/raw-http'
 
 const FILLER_BYTES = 64 * 1024
 const KiB = 1024

@@ -8,7 +8,7 @@ import { createBackend, type Backend } from '../../electron/backend/adapters/ipc
 import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { startWebHost, type WebHost } from '../../electron/backend/adapters/web-host/index'
 import { MAX_BODY_BYTES } from '../../electron/backend/adapters/web-host/rpc'
-import { countingSubscriptions, openSse, raw } from './helpers'
+import { countingSubscriptions, openSse, raw } from '../../test-support/raw-http'
 
 const PAGE_CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'"
 

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateProfiles } from '../../bench/import/generate'
+import { generateProfiles } from '../../test-support/generate-profiles'
 import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/schema'
-import { openImportHarness, type ImportHarness } from './harness'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLI = join(ROOT, 'electron/backend/adapters/cli/main.ts')

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
-import { generateProfiles } from '../../bench/import/generate'
-import { CLI, ROOT, runCli, type Run } from '../support/run-cli'
+import { generateProfiles } from '../../test-support/generate-profiles'
+import { CLI, ROOT, runCli, type Run } from '../../test-support/cli'
 
 function cli(args: string[], timeoutMs = 60_000): Promise<Run> {
   return runCli(args, { PROFILE_DESK_IMPORT_THREADING: 'in-thread' }, timeoutMs)

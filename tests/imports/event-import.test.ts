@@ -2,7 +2,7 @@
 // Scenario 1 (a new identity: the anonymous device profile becomes the user's) and Scenario 2 (a known
 // identity: the device moves to it; earlier anonymous events stay behind, shown greyed, never counted).
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import { openImportHarness, type ImportHarness } from './harness'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
 beforeAll(() => {

@@ -6,7 +6,7 @@ import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../shared/ipc/envelope'
-import { openImportHarness, type ImportHarness } from './harness'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
 

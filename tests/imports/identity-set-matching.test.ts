@@ -5,8 +5,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
 import type { IdentitySetKey } from '../../shared/profile/identity-set'
 import { ImportService } from '../../electron/backend/core/imports/import-service'
-import { writePath } from '../support/profile-row-writer'
-import { openImportHarness, type ImportHarness } from './harness'
+import { writePath } from '../../test-support/profile-row-writer'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
 beforeAll(() => {

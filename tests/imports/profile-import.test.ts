@@ -8,7 +8,7 @@ import type {
   ProfileColumnMapping,
   ProfileImportCounts,
 } from '../../shared/ipc/channels/imports'
-import { openImportHarness, type ImportHarness } from './harness'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
 beforeAll(() => {

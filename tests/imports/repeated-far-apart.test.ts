@@ -6,8 +6,8 @@ import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { generateProfiles } from '../../bench/import/generate'
-import { openImportHarness } from './harness'
+import { generateProfiles } from '../../test-support/generate-profiles'
+import { openImportHarness } from '../../test-support/import-harness'
 
 const ROWS = 100_000
 let dir: string

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateProfiles } from '../../bench/import/generate'
-import { openImportHarness } from './harness'
+import { generateProfiles } from '../../test-support/generate-profiles'
+import { openImportHarness } from '../../test-support/import-harness'
 
 let dir: string
 let file: string

@@ -3,7 +3,7 @@
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
 import { ImportService } from '../../electron/backend/core/imports/import-service'
 import { SpoolImporter } from '../../electron/backend/core/sftp/spool-import'
-import { openImportHarness, type ImportHarness } from './harness'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
 beforeAll(() => {

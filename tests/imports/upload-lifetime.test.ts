@@ -4,12 +4,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateProfiles } from '../../bench/import/generate'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { generateProfiles } from '../../test-support/generate-profiles'
 import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
 import { Uploads } from '../../electron/backend/core/imports/uploads'
-import { openImportHarness, type ImportHarness } from './harness'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 const HOUR = 60 * 60 * 1000
 const START = Date.UTC(2026, 5, 15, 12, 0, 0)
@@ -128,6 +128,9 @@ describe('an abandoned upload', () => {
   it('is swept while the app runs, when the clock passes a day', async () => {
     const dataDir = join(root, 'running')
     let now = START
+    // The sweep's interval is a fake timer, moved with the backend's clock: five sweeps at 12 hours
+    // (none deletes the upload), then one a day later (it does), without waiting for either.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
     const backend = createBackend({
       dataDir,
       host: 'test',
@@ -138,12 +141,14 @@ describe('an abandoned upload', () => {
     try {
       const handle = await upload(backend, 'later.csv', Buffer.from('identity\nb1\n'))
       now = START + 12 * HOUR
-      await new Promise((resolve) => setTimeout(resolve, 100))
+      vi.advanceTimersByTime(100)
       expect(existsSync(folderOf(dataDir, handle))).toBe(true)
       now = START + 24 * HOUR + 1
-      await expect.poll(() => existsSync(folderOf(dataDir, handle)), { timeout: 5000 }).toBe(false)
+      vi.advanceTimersByTime(20)
+      expect(existsSync(folderOf(dataDir, handle))).toBe(false)
     } finally {
       await backend.close()
+      vi.useRealTimers()
     }
   })
 

@@ -12,7 +12,7 @@ import {
   repeatedHeaders,
 } from '../../electron/backend/core/imports/mapping-proposal'
 import { countHeaderColumns } from '../../electron/backend/core/imports/header-width'
-import { openImportHarness, type ImportHarness } from './harness'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
 

@@ -4,8 +4,8 @@
 // profile instead of one per field): the test checks both record the same fields with the same values.
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
 import { ImportService } from '../../electron/backend/core/imports/import-service'
-import { writePath } from '../support/profile-row-writer'
-import { openImportHarness, type ImportHarness } from './harness'
+import { writePath } from '../../test-support/profile-row-writer'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let batch: ImportHarness
 let store: ImportHarness

@@ -3,7 +3,7 @@
 // renderer and the backend cannot drift apart on the envelope's shape again.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { exclusionHolders, identifierHolderId } from '../../renderer/src/lib/profile/error-details'
-import { openHarness, type Harness } from '../backend/backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
 beforeEach(() => {

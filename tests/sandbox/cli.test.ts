@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { pollUntil } from '../../test-support/processes'
 
 const LISTENING = /^Sandbox CleverTap API listening at (http:\/\/127\.0\.0\.1:(\d+)) \(account CLI-ACC\)$/m
 
@@ -48,14 +49,14 @@ function startCli(args: string[]): Child {
 
 /** Waits (at most 20 s) for the listening line and returns the base URL it prints. */
 async function baseUrlOf(child: Child): Promise<string> {
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline) {
-    const match = LISTENING.exec(child.output())
-    if (match?.[1]) return match[1]
-    if (child.process.exitCode !== null) break
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`the sandbox did not print its URL; output:\n${child.output()}`)
+  const url = await pollUntil(() => LISTENING.exec(child.output())?.[1] ?? child.process.exitCode !== null, {
+    what: 'the sandbox printing its URL',
+    timeoutMs: 20_000,
+    intervalMs: 50,
+  }).catch(() => undefined)
+  if (typeof url !== 'string')
+    throw new Error(`the sandbox did not print its URL; output:\n${child.output()}`)
+  return url
 }
 
 const headers = {

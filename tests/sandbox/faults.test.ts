@@ -2,14 +2,14 @@
 // and the $idem key makes a retried event or $incr count once (without it, a retry counts twice).
 
 import { afterEach, describe, expect, it } from 'vitest'
-import { authHeaders, startSandbox, type Harness } from './harness'
+import { authHeaders, startSandbox, type Sandbox } from '../../test-support/sandbox'
 
-const started: Harness[] = []
+const started: Sandbox[] = []
 afterEach(async () => {
   for (const harness of started.splice(0)) await harness.stop()
 })
 
-async function sandboxWith(options: Parameters<typeof startSandbox>[0]): Promise<Harness> {
+async function sandboxWith(options: Parameters<typeof startSandbox>[0]): Promise<Sandbox> {
   const harness = await startSandbox(options)
   started.push(harness)
   return harness
@@ -26,7 +26,7 @@ function sequence(...values: number[]): () => number {
 
 /** POSTs an upload with fetch; a dropped connection comes back as `dropped`. */
 async function rawUpload(
-  harness: Harness,
+  harness: Sandbox,
   records: unknown[],
 ): Promise<{ status: number; body: unknown } | 'dropped'> {
   try {

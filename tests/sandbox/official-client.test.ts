@@ -3,9 +3,9 @@
 
 import CleverTap, { type CleverTapClient } from 'clevertap'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ACCOUNT, PASSCODE, startSandbox, type Harness } from './harness'
+import { ACCOUNT, PASSCODE, startSandbox, type Sandbox } from '../../test-support/sandbox'
 
-let sandbox: Harness
+let sandbox: Sandbox
 let client: CleverTapClient
 
 beforeAll(async () => {

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSandboxServer } from '../../sandbox/server'
-import { ACCOUNT, authHeaders, PASSCODE, startSandbox, type Harness } from './harness'
+import { ACCOUNT, authHeaders, PASSCODE, startSandbox, type Sandbox } from '../../test-support/sandbox'
 
-let sandbox: Harness
+let sandbox: Sandbox
 beforeAll(async () => {
   sandbox = await startSandbox()
 })
@@ -244,7 +244,7 @@ describe('the download query', () => {
 
 describe('cursor expiry', () => {
   let clock = 1_700_000_000
-  const dirs: Harness[] = []
+  const dirs: Sandbox[] = []
   afterEach(async () => {
     for (const harness of dirs.splice(0)) await harness.stop()
   })

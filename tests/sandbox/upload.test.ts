@@ -2,9 +2,9 @@
 // claims with its wire message, the envelope statuses, operations, limits and identifier rules.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startSandbox, type Harness } from './harness'
+import { startSandbox, type Sandbox } from '../../test-support/sandbox'
 
-let sandbox: Harness
+let sandbox: Sandbox
 beforeAll(async () => {
   sandbox = await startSandbox()
 })

@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { profilesCsv } from './harness'
-import { startLyingSftpServer, type LyingSftpServer } from './lying-sftp-server'
-import { startSshd, type Sshd } from './sshd-fixture'
-import { runCli, type Run } from '../support/run-cli'
+import { profilesCsv } from '../../test-support/sftp-harness'
+import { startLyingSftpServer, type LyingSftpServer } from '../../test-support/lying-sftp-server'
+import { startSshd, type Sshd } from '../../test-support/sshd-fixture'
+import { runCli, type Run } from '../../test-support/cli'
 
 // Real sshd, real imports and (for the CLI) a child process per command: slow on a loaded machine.
 vi.setConfig({ testTimeout: 120_000 })

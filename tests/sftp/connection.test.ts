@@ -6,8 +6,8 @@ import { chmodSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { connectFailure } from '../../electron/backend/core/sftp/connection'
-import { openSftpHarness, type SftpHarness } from './harness'
-import { KEY_PASSPHRASE, startSshd, type Sshd } from './sshd-fixture'
+import { openSftpHarness, type SftpHarness } from '../../test-support/sftp-harness'
+import { KEY_PASSPHRASE, startSshd, type Sshd } from '../../test-support/sshd-fixture'
 
 // Real sshd, real imports and (for the CLI) a child process per command: slow on a loaded machine.
 vi.setConfig({ testTimeout: 120_000 })

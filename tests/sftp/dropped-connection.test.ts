@@ -4,8 +4,8 @@
 // imported, and files already done stay done.
 import { utimesSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openSftpHarness, profilesCsv, type SftpHarness } from './harness'
-import { startSshd, type Sshd } from './sshd-fixture'
+import { openSftpHarness, profilesCsv, type SftpHarness } from '../../test-support/sftp-harness'
+import { startSshd, type Sshd } from '../../test-support/sshd-fixture'
 
 let sshd: Sshd
 let h: SftpHarness

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, watch, type FSWa
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { openSftpHarness, profilesCsv, type SftpHarness } from './harness'
-import { startLyingSftpServer, type LyingSftpServer } from './lying-sftp-server'
+import { openSftpHarness, profilesCsv, type SftpHarness } from '../../test-support/sftp-harness'
+import { startLyingSftpServer, type LyingSftpServer } from '../../test-support/lying-sftp-server'
 
 vi.setConfig({ testTimeout: 60_000 })
 

@@ -6,8 +6,8 @@
 import { appendFileSync, existsSync, readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { resolveSftpOptions } from '../../electron/backend/core/sftp/options'
-import { openSftpHarness, profilesCsv, FAST, type SftpHarness } from './harness'
-import { startSshd, type Sshd } from './sshd-fixture'
+import { openSftpHarness, profilesCsv, FAST, type SftpHarness } from '../../test-support/sftp-harness'
+import { startSshd, type Sshd } from '../../test-support/sshd-fixture'
 
 // Real sshd, real imports and (for the CLI) a child process per command: slow on a loaded machine.
 vi.setConfig({ testTimeout: 120_000 })

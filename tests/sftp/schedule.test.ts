@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseScheduleText, type SftpRunInfo } from '../../shared/ipc/channels/sftp'
 import type { SftpTimers } from '../../electron/backend/core/sftp/options'
 import { dueSlot, latestSlot, nextRunAt, nextSlot } from '../../electron/backend/core/sftp/schedule'
-import { openSftpHarness, profilesCsv, type SftpHarness } from './harness'
-import { startSshd, type Sshd } from './sshd-fixture'
+import { openSftpHarness, profilesCsv, type SftpHarness } from '../../test-support/sftp-harness'
+import { startSshd, type Sshd } from '../../test-support/sshd-fixture'
 
 // Runs go through a real sshd and real imports: slow on a loaded machine.
 vi.setConfig({ testTimeout: 120_000 })

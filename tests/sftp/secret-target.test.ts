@@ -3,9 +3,9 @@
 // refused. The "other server" is the lying ssh2 server, which records every password offered to it.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { SftpSourceView, SourceFields } from '../../shared/ipc/channels/sftp'
-import { openSftpHarness, type SftpHarness } from './harness'
-import { startLyingSftpServer, type LyingSftpServer } from './lying-sftp-server'
-import { KEY_PASSPHRASE, startSshd, type Sshd } from './sshd-fixture'
+import { openSftpHarness, type SftpHarness } from '../../test-support/sftp-harness'
+import { startLyingSftpServer, type LyingSftpServer } from '../../test-support/lying-sftp-server'
+import { KEY_PASSPHRASE, startSshd, type Sshd } from '../../test-support/sshd-fixture'
 
 vi.setConfig({ testTimeout: 60_000 })
 

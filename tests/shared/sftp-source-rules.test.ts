@@ -20,7 +20,7 @@ import {
   type DraftField,
   type SourceDraft,
 } from '../../renderer/src/lib/sftp/source-draft'
-import { openHarness, type Harness } from '../backend/backend-harness'
+import { openHarness, type Harness } from '../../test-support/store-harness'
 
 const VALID: SourceFields = {
   name: 'Nightly',

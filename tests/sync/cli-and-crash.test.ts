@@ -13,10 +13,11 @@ import {
   cli,
   expectServerMatches,
   openApp,
-  spawnCli,
   startSandbox,
   type Sandbox,
-} from './harness'
+} from '../../test-support/sync-harness'
+import { spawnCli } from '../../test-support/cli'
+import { pollUntil } from '../../test-support/processes'
 
 let root: string
 let passcodeFile: string
@@ -124,10 +125,12 @@ describe('kill -9 during a push', () => {
     }
     await app.close()
 
-    const { child, done } = spawnCli(['sync', 'push', '--data-dir', dataDir])
-    for (let i = 0; i < 6000 && sandbox.server.stats().recordsProcessed < 600; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    const { child, done } = spawnCli(['sync', 'push', '--data-dir', dataDir], {}, 120_000)
+    await pollUntil(() => sandbox.server.stats().recordsProcessed >= 600, {
+      what: 'the push reaching 600 records',
+      timeoutMs: 60_000,
+      intervalMs: 10,
+    }).catch(() => undefined) // asserted below, after the child is stopped
     child.kill('SIGKILL')
     const killed = await done
     expect(killed.signal).toBe('SIGKILL')

@@ -2,7 +2,13 @@
 // both sync, a field changed on both sides is listed as a conflict with both values, nothing is
 // overwritten silently, and each resolution (keep mine / take theirs) ends with the same values everywhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectServerMatches, openApp, startSandbox, type App, type Sandbox } from './harness'
+import {
+  expectServerMatches,
+  openApp,
+  startSandbox,
+  type App,
+  type Sandbox,
+} from '../../test-support/sync-harness'
 
 let sandbox: Sandbox
 let a: App

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toWireValue } from '../../electron/backend/core/profiles/outbox'
 import { validateSystemProperty } from '../../shared/profile/catalogue'
 import { parseDateValue } from '../../shared/profile/validators-dates'
-import { expectServerMatches, openApp, startSandbox, type App, type Sandbox } from './harness'
+import {
+  expectServerMatches,
+  openApp,
+  startSandbox,
+  type App,
+  type Sandbox,
+} from '../../test-support/sync-harness'
 
 const DAY = 86_400
 

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateProfiles } from '../../bench/import/generate'
-import { expectServerMatches, stoppedAfterEach } from './harness'
+import { generateProfiles } from '../../test-support/generate-profiles'
+import { expectServerMatches, stoppedAfterEach } from '../../test-support/sync-harness'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 const ROWS = 20_000

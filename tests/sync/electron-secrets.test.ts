@@ -12,7 +12,7 @@ import {
   startUtilityBackend,
   type UtilityBackend,
 } from '../../electron/backend/adapters/utility-process/entry'
-import { fakeElectron } from '../electron/fake-electron'
+import { fakeElectron } from '../../test-support/fake-electron'
 
 const keychain = vi.hoisted(() => ({
   available: true,
@@ -20,7 +20,7 @@ const keychain = vi.hoisted(() => ({
 }))
 
 vi.mock('electron', async () => {
-  const { fakeElectron: fake } = await import('../electron/fake-electron')
+  const { fakeElectron: fake } = await import('../../test-support/fake-electron')
   // A stand-in cipher: reversible, and visibly not the plain text.
   const safeStorage = {
     isAsyncEncryptionAvailable: () => Promise.resolve(keychain.available),

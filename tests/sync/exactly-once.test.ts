@@ -3,7 +3,14 @@
 // drops 20% of connections after applying them. Afterwards the server holds exactly the local state:
 // nothing lost, no event counted twice, no increment applied twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectServerMatches, openApp, seeded, startSandbox, type App, type Sandbox } from './harness'
+import {
+  expectServerMatches,
+  openApp,
+  seeded,
+  startSandbox,
+  type App,
+  type Sandbox,
+} from '../../test-support/sync-harness'
 
 const CHANGES = 10_000
 

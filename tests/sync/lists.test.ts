@@ -1,7 +1,7 @@
 // What the sync lists show: a waiting change's time in epoch ms like every other sync time, and an open
 // conflict's "mine" as the value "Keep mine" would really send, even after the field was edited again.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { openApp, startSandbox, type App, type Sandbox } from './harness'
+import { openApp, startSandbox, type App, type Sandbox } from '../../test-support/sync-harness'
 
 describe('waiting changes', () => {
   let app: App | null = null

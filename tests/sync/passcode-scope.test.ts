@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ACCOUNT, PASSCODE, cli, stoppedAfterEach, type App } from './harness'
-import { startLoopback, type LoopbackServer } from './loopback-server'
+import { ACCOUNT, PASSCODE, cli, stoppedAfterEach, type App } from '../../test-support/sync-harness'
+import { startLoopback, type LoopbackServer } from '../../test-support/loopback-server'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_PULL_QUERY, describePullQuery, queryBody, todayForQuery } from '../../shared/sync/pull-query'
-import { cli, type App, type Sandbox, stoppedAfterEach } from './harness'
-import { startLoopback } from './loopback-server'
+import { cli, type App, type Sandbox, stoppedAfterEach } from '../../test-support/sync-harness'
+import { startLoopback } from '../../test-support/loopback-server'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 

@@ -2,7 +2,7 @@
 // values, identifiers, test flag) without creating anything to push back; a profile deleted here is not
 // brought back; a download cancelled half-way resumes from its saved cursor.
 import { afterEach, describe, expect, it } from 'vitest'
-import { openApp, startSandbox, type App, type Sandbox } from './harness'
+import { openApp, startSandbox, type App, type Sandbox } from '../../test-support/sync-harness'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { writeEventOutbox } from '../../electron/backend/core/profiles/outbox'
 import { backoffDelay } from '../../electron/backend/core/sync/backoff'
 import { DEFAULT_RETRY } from '../../electron/backend/core/sync/options'
-import { type App, headers, PASSCODE, stoppedAfterEach } from './harness'
+import { type App, headers, PASSCODE, stoppedAfterEach } from '../../test-support/sync-harness'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 
@@ -121,7 +121,11 @@ describe('retries', () => {
         }),
       }).then((r) => r.status),
     )
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Once all 15 are in the server's hands (each held 400 ms), the push meets a full account.
+    await vi.waitFor(() => expect(sandbox.server.stats().uploadsInFlight).toBe(15), {
+      timeout: 5_000,
+      interval: 5,
+    })
     const finished = await app.run('sync.push')
     expect(await Promise.all(others)).toEqual(Array(15).fill(200))
     expect(finished.status).toBe('succeeded')

@@ -8,7 +8,7 @@ import {
   type RunOutcome,
   type SchedulerHooks,
 } from '../../electron/backend/core/sync/scheduler'
-import { openApp, startSandbox, type App, type Sandbox } from './harness'
+import { openApp, startSandbox, type App, type Sandbox } from '../../test-support/sync-harness'
 
 /** Timers that run only when the test moves time. */
 class ManualTimers implements Timers {

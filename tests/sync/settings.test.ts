@@ -5,7 +5,15 @@ import { readdirSync, readFileSync, statSync, chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SECRETS_FILE } from '../../electron/backend/core/platform/secret-store'
-import { ACCOUNT, PASSCODE, openApp, recordingLogger, startSandbox, type App, type Sandbox } from './harness'
+import {
+  ACCOUNT,
+  PASSCODE,
+  openApp,
+  recordingLogger,
+  startSandbox,
+  type App,
+  type Sandbox,
+} from '../../test-support/sync-harness'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {

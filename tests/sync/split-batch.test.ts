@@ -4,7 +4,7 @@
 // (CLEVERTAP-API.md §0). Outbox payloads go on the wire as they are stored, never parsed on the way out,
 // so one damaged entry (its text cut short) makes every request it travels in malformed.
 import { describe, expect, it } from 'vitest'
-import { type App, headers, stoppedAfterEach } from './harness'
+import { type App, headers, stoppedAfterEach } from '../../test-support/sync-harness'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 

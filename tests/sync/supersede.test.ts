@@ -16,7 +16,7 @@
 // supersede it. That is the path tested here; the run's `rejected: 1` proves it was taken.
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_CHUNK } from '../../electron/backend/core/sync/push'
-import { type App, headers, type Sandbox, stoppedAfterEach } from './harness'
+import { type App, headers, type Sandbox, stoppedAfterEach } from '../../test-support/sync-harness'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 

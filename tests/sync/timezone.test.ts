@@ -2,8 +2,8 @@
 // GMT+0530, CLEVERTAP-API.md §7): push sends it so, the sandbox takes and returns it so, and a pull
 // keeps it as the profile's Timezone. Round trip through the real sandbox over HTTP.
 import { describe, expect, it } from 'vitest'
-import { type App, stoppedAfterEach } from './harness'
-import { startLoopback, uploadedRecords } from './loopback-server'
+import { type App, stoppedAfterEach } from '../../test-support/sync-harness'
+import { startLoopback, uploadedRecords } from '../../test-support/loopback-server'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 

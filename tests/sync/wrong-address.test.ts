@@ -3,8 +3,13 @@
 // or halved); a redirect is never followed (the passcode stays here); a reply whose counts do not
 // account for every record keeps the unaccounted ones queued; Retry-After is honoured, within a bound.
 import { describe, expect, it } from 'vitest'
-import { type App, ACCOUNT, PASSCODE, stoppedAfterEach } from './harness'
-import { startLoopback, uploadedRecords, type Answer, type LoopbackServer } from './loopback-server'
+import { type App, ACCOUNT, PASSCODE, stoppedAfterEach } from '../../test-support/sync-harness'
+import {
+  startLoopback,
+  uploadedRecords,
+  type Answer,
+  type LoopbackServer,
+} from '../../test-support/loopback-server'
 
 const { appWith } = stoppedAfterEach()
 

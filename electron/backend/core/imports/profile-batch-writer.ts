@@ -56,7 +56,7 @@ export interface PlanWriter {
   run(plans: readonly RowPlan[]): PlanOutcome[]
 }
 
-/** Instead of the batch writer in an import: the store's own path (tests/support/profile-row-writer.ts). */
+/** Instead of the batch writer in an import: the store's own path (test-support/profile-row-writer.ts). */
 export type PlanWriterFactory = (db: Db, options: BatchOptions) => PlanWriter
 
 /** Audit actions of the import's one-row-per-change audit entries. */

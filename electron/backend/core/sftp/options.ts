@@ -1,13 +1,10 @@
 // SFTP's injectable parts and tuning: the scheduler on/off, timers and sleep (tests move time and
 // shorten waits), the stability wait between two listings, retries, timeouts, the largest file taken.
 // Every one has a default.
-import { setTimeout as sleepTimer } from 'node:timers/promises'
+import { realSleep, realTimers, type Sleep, type Timers } from '../platform/timers'
 import { CLEVERTAP_MAX_FILE_BYTES } from './size-limit'
 
-export interface SftpTimers {
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
+export type SftpTimers = Timers
 
 export interface SftpOptions {
   /**
@@ -17,7 +14,7 @@ export interface SftpOptions {
   scheduler?: boolean
   timers?: SftpTimers
   /** Waits (the stability check, the backoff between attempts); resolves early when the signal aborts. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  sleep?: Sleep
   /** Time between the two listings that tell a finished file from one still being written. */
   stabilityDelayMs?: number
   /** Download attempts per file when the connection drops, before the file is recorded failed. */
@@ -41,24 +38,6 @@ export interface SftpOptions {
 }
 
 export type ResolvedSftpOptions = Required<SftpOptions>
-
-const realTimers: SftpTimers = {
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms)
-    // A pending scheduler check must never keep a process alive.
-    handle.unref()
-    return handle
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-}
-
-async function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  try {
-    await sleepTimer(ms, undefined, signal ? { signal } : {})
-  } catch {
-    // Aborted: the caller checks its signal.
-  }
-}
 
 export function resolveSftpOptions(
   options: SftpOptions,

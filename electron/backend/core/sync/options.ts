@@ -1,12 +1,9 @@
 // Sync's injectable parts and tuning: the HTTP fetch, timers, sleep and random source (so tests control
 // time and jitter), the retry policy and the request timeout. Everything has a production default.
-import { setTimeout as sleepTimer } from 'node:timers/promises'
+import { realSleep, realTimers, type Sleep, type Timers } from '../platform/timers'
 import { DEFAULT_MAX_RETRY_AFTER_MS } from './retry-after'
 
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
+export type { Timers } from '../platform/timers'
 
 export interface RetryPolicy {
   /** Attempts per request while the server answers 429/5xx or the connection drops mid-request. */
@@ -24,7 +21,7 @@ export interface SyncOptions {
   autoSync?: boolean
   fetch?: typeof fetch
   timers?: Timers
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  sleep?: Sleep
   random?: () => number
   retry?: Partial<RetryPolicy>
   requestTimeoutMs?: number
@@ -60,24 +57,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
-}
-
-const realTimers: Timers = {
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms)
-    // A pending auto-sync must never keep a CLI process alive.
-    handle.unref()
-    return handle
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-}
-
-async function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  try {
-    await sleepTimer(ms, undefined, signal ? { signal } : {})
-  } catch {
-    // Aborted: the caller checks its signal.
-  }
 }
 
 export function resolveSyncOptions(options: SyncOptions): ResolvedSyncOptions {

@@ -3,7 +3,7 @@
 // emails and empty identities (rejected), phones without + (warnings), quoted commas, newlines and
 // quotes, emoji names. Seeded (sfc32): the same seed and row count give the same bytes. Identities do not
 // depend on the seed, so another seed is an update of the same people.
-// Run: node --import tsx bench/import/generate.ts --rows N [--seed S] --out FILE
+// Run: node --import tsx test-support/generate-profiles.ts --rows N [--seed S] --out FILE
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'

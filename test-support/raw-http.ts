@@ -1,7 +1,7 @@
 // Raw HTTP helpers for host tests: exact paths and headers (fetch would normalise `/../` away and
 // always send its own Host), a Server-Sent Events reader, and a count of the backend's subscribers.
 import { request as httpRequest, type IncomingMessage } from 'node:http'
-import type { Backend } from '../../electron/backend/adapters/ipc/create-backend'
+import type { Backend } from '../electron/backend/adapters/ipc/create-backend'
 
 export interface RawResponse {
   status: number

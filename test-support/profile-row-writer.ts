@@ -2,32 +2,32 @@
 // savepoint, exactly as an edit in the app is written (one audit row per changed field). The import uses
 // the set-based ProfileBatchWriter; this path is the reference it is proven equivalent to (tests/imports)
 // and the benchmark's "store path" figure. It reaches an import through ImportService's `writer` option.
-import { AppError } from '../../shared/ipc/envelope'
-import type { IdentitySetKey } from '../../shared/profile/identity-set'
-import type { Db } from '../../electron/backend/core/db/connection'
-import { findIdentifierHolder } from '../../electron/backend/core/profiles/identifiers'
-import { newObjectId } from '../../electron/backend/core/profiles/object-ids'
-import { ProfileChange } from '../../electron/backend/core/profiles/profile-change'
+import { AppError } from '../shared/ipc/envelope'
+import type { IdentitySetKey } from '../shared/profile/identity-set'
+import type { Db } from '../electron/backend/core/db/connection'
+import { findIdentifierHolder } from '../electron/backend/core/profiles/identifiers'
+import { newObjectId } from '../electron/backend/core/profiles/object-ids'
+import { ProfileChange } from '../electron/backend/core/profiles/profile-change'
 import {
   findProfileRow,
   findProfileRowById,
   type ProfileRow,
-} from '../../electron/backend/core/profiles/profile-rows'
-import { insertBareProfile } from '../../electron/backend/core/profiles/profile-store'
-import { prepared } from '../../electron/backend/core/profiles/statements'
+} from '../electron/backend/core/profiles/profile-rows'
+import { insertBareProfile } from '../electron/backend/core/profiles/profile-store'
+import { prepared } from '../electron/backend/core/profiles/statements'
 import {
   matchOnIdentitySet,
   setKeysOf,
   type SetLookup,
-} from '../../electron/backend/core/imports/identity-set-match'
+} from '../electron/backend/core/imports/identity-set-match'
 import type {
   PlanOutcome,
   PlanWriter,
   PlanWriterFactory,
-} from '../../electron/backend/core/imports/profile-batch-writer'
-import type { ServiceOptions } from '../../electron/backend/core/imports/import-service'
-import type { RowPlan } from '../../electron/backend/core/imports/profile-plan'
-import { nextMultiValue } from '../../electron/backend/core/imports/profile-snapshot'
+} from '../electron/backend/core/imports/profile-batch-writer'
+import type { ServiceOptions } from '../electron/backend/core/imports/import-service'
+import type { RowPlan } from '../electron/backend/core/imports/profile-plan'
+import { nextMultiValue } from '../electron/backend/core/imports/profile-snapshot'
 
 export class ProfileRowWriter implements PlanWriter {
   constructor(

@@ -1,11 +1,12 @@
 // Starts the built app's web host (`profile-desk serve`) on a fresh data directory for one spec, and
 // stops it by PID afterwards. The URL line it prints carries the per-launch token.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { startUntilReady, stopChild } from './processes'
 
-const ROOT = resolve(import.meta.dirname, '../..')
+const ROOT = resolve(import.meta.dirname, '..')
 const CLI = join(ROOT, 'out/main/cli.js')
 
 export interface RunningHost {
@@ -33,27 +34,12 @@ export async function startHost(
 ): Promise<RunningHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pd-e2e-'))
   if (options.seedProfiles) cli(dataDir, 'seed', '--profiles', String(options.seedProfiles))
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`web host did not start in 20 s: ${stderr}`)), 20_000)
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out)
-      if (match?.[1]) {
-        clearTimeout(timer)
-        resolveUrl(match[1])
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`web host exited with ${code}: ${stderr}`))
-    })
-  })
+  const { child, match } = await startUntilReady(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--data-dir', dataDir],
+    { ready: /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/, what: 'the web host' },
+  )
+  const url = match[1] as string
   const parsed = new URL(url)
   const token = parsed.hash.replace(/^#token=/, '')
   const origin = parsed.origin
@@ -74,13 +60,8 @@ export async function startHost(
       return envelope.value as T
     },
     async stop(stopOptions = {}) {
-      if (child.exitCode === null && child.pid) {
-        const exited = new Promise((r) => child.once('exit', r))
-        process.kill(child.pid, 'SIGTERM')
-        // Closing checkpoints the WAL: after a million-row import that takes some seconds.
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))])
-        if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL')
-      }
+      // Closing checkpoints the WAL: after a million-row import that takes some seconds.
+      await stopChild(child, 15_000)
       if (!stopOptions.keepDataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
