@@ -2,7 +2,7 @@
 // and Restore (a file upload); after the restore the earlier state shows again, and the restore asked first.
 import { readFileSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
-import { startHost, type RunningHost } from './support/web-host'
+import { startHost, type RunningHost } from '../test-support/web-host'
 
 let host: RunningHost
 

@@ -2,7 +2,7 @@
 // resumes when the same file is imported again, a sync simply continues.
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { openHarness } from './backend-harness'
+import { openHarness } from '../../test-support/store-harness'
 
 describe('the next start', () => {
   it('says which work a closed app left unfinished, once', async () => {

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { generateProfiles } from '../../bench/import/generate'
+import { generateProfiles } from '../../test-support/generate-profiles'
 import { createBackend } from '../../electron/backend/adapters/ipc/create-backend'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
-import { openHarness, START } from '../backend/backend-harness'
-import { openImportHarness } from '../imports/harness'
+import { openHarness, START } from '../../test-support/store-harness'
+import { openImportHarness } from '../../test-support/import-harness'
 
 const DAY = 24 * 60 * 60 * 1000
 

@@ -1,7 +1,7 @@
 // After a restore, nothing the server already accepted is sent again (an event, a $incr), new changes get
 // ids after every id ever used, and the next sync pulls before it pushes. Real sandbox over HTTP.
 import { describe, expect, it } from 'vitest'
-import { stoppedAfterEach } from '../sync/harness'
+import { stoppedAfterEach } from '../../test-support/sync-harness'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 

@@ -4,9 +4,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openHarness } from '../backend/backend-harness'
-import { spawnCli } from '../sync/harness'
-import { runCli } from '../support/run-cli'
+import { openHarness } from '../../test-support/store-harness'
+import { runCli, spawnCli } from '../../test-support/cli'
 
 const identities = async (h: ReturnType<typeof openHarness>) =>
   (await h.call('profiles.search', { query: '', limit: 50 })).items.map((p) => p.identity).sort()
@@ -70,7 +69,7 @@ describe('restore while another process holds the data folder', () => {
   it('is refused, in the app and from the command line, and works once that process has gone', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'profile-desk-held-'))
     const h = openHarness({ dataDir })
-    const other = spawnCli(['serve', '--data-dir', dataDir, '--port', '0'])
+    const other = spawnCli(['serve', '--data-dir', dataDir, '--port', '0'], {}, 120_000)
     try {
       await h.call('profiles.create', { identifiers: [{ kind: 'identity', value: 'one' }] })
       const made = await h.call('backup.create', {})

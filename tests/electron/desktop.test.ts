@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import type { MenuItemConstructorOptions } from 'electron'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
-import { FakeBrowserWindow, FakeEvent, fakeElectron } from './fake-electron'
+import { FakeBrowserWindow, FakeEvent, fakeElectron } from '../../test-support/fake-electron'
 
-vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)
+vi.mock('electron', async () => (await import('../../test-support/fake-electron')).fakeElectron.module)
 
 const { startApp } = await import('../../electron/main/app')
 const { clampBounds, loadWindowState, routeOf } = await import('../../electron/main/window-state')

@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openImportHarness } from '../imports/harness'
-import { PASSCODE, stoppedAfterEach } from '../sync/harness'
-import { runCli } from '../support/run-cli'
+import { openImportHarness } from '../../test-support/import-harness'
+import { PASSCODE, stoppedAfterEach } from '../../test-support/sync-harness'
+import { runCli } from '../../test-support/cli'
 
 const { sandboxWith, appWith } = stoppedAfterEach()
 

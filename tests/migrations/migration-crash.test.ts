@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { latestVersion } from '../../electron/backend/core/db/migrate'
 import { MIGRATIONS } from '../../electron/backend/core/index'
-import { openHarness } from '../backend/backend-harness'
+import { openHarness } from '../../test-support/store-harness'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CHILD = join(import.meta.dirname, 'slow-migration-child.ts')
