@@ -16,6 +16,7 @@ import type {
 import { importMapping } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
+import { offsetPage } from '../db/offset-page'
 import { orphanedRuns } from '../db/orphaned-runs'
 
 interface RunRow {
@@ -167,12 +168,15 @@ export function listRuns(
   request: { offset: number; limit: number; includeDryRuns: boolean },
 ): { items: ImportRunInfo[]; total: number } {
   const where = request.includeDryRuns ? '' : "WHERE mode = 'import'"
-  const rows = db
-    .prepare(`SELECT * FROM import_runs ${where} ORDER BY id DESC LIMIT ? OFFSET ?`)
-    .all(request.limit, request.offset) as RunRow[]
-  const { total } = db.prepare(`SELECT count(*) AS total FROM import_runs ${where}`).get() as {
-    total: number
-  }
+  const { rows, total } = offsetPage<RunRow>(
+    db,
+    {
+      rows: `SELECT * FROM import_runs ${where} ORDER BY id DESC`,
+      count: `SELECT 1 FROM import_runs ${where}`,
+    },
+    request.offset,
+    request.limit,
+  )
   return { items: rows.map(toInfo), total }
 }
 

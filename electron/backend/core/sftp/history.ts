@@ -11,6 +11,7 @@ import type {
 } from '../../../../shared/ipc/channels/sftp'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
+import { offsetPage } from '../db/offset-page'
 import { orphanedRuns, processAlive } from '../db/orphaned-runs'
 
 interface RunRow {
@@ -232,12 +233,16 @@ export function listRunInfos(
 ): { items: SftpRunInfo[]; total: number } {
   const where = request.sourceId === undefined ? '' : 'WHERE source_id = ?'
   const params = request.sourceId === undefined ? [] : [request.sourceId]
-  const rows = db
-    .prepare(`SELECT * FROM sftp_runs ${where} ORDER BY id DESC LIMIT ? OFFSET ?`)
-    .all(...params, request.limit, request.offset) as RunRow[]
-  const { total } = db.prepare(`SELECT count(*) AS total FROM sftp_runs ${where}`).get(...params) as {
-    total: number
-  }
+  const { rows, total } = offsetPage<RunRow>(
+    db,
+    {
+      rows: `SELECT * FROM sftp_runs ${where} ORDER BY id DESC`,
+      count: `SELECT 1 FROM sftp_runs ${where}`,
+      params,
+    },
+    request.offset,
+    request.limit,
+  )
   const files = filesOf(
     db,
     rows.map((r) => r.id),
