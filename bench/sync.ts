@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { benchArgs } from './bench-args'
 import { createBackend, type Backend } from '../electron/backend/adapters/ipc/create-backend'
 import { DATABASE_FILE } from '../electron/backend/core/platform/index'
 import { silentLogger } from '../electron/backend/core/platform/logger'
@@ -168,17 +168,13 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      profiles: { type: 'string', default: '100000' },
-      rounds: { type: 'string', default: '3' },
-      'data-dir': { type: 'string' },
-    },
-  })
-  const profiles = Number(values.profiles)
-  const rounds = Math.max(1, Number(values.rounds))
-  const keep = values['data-dir'] !== undefined
-  const template = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'profile-desk-bench-sync-template-'))
+  const {
+    numbers,
+    dataDir: template,
+    keep,
+  } = benchArgs({ profiles: 100_000, rounds: 3 }, 'profile-desk-bench-sync-template-')
+  const { profiles } = numbers
+  const rounds = Math.max(1, numbers.rounds)
   try {
     await prepare(template, profiles)
     const records = loadRecords(template)
