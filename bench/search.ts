@@ -3,11 +3,10 @@
 // Run: node --import tsx bench/search.ts [--profiles N] [--samples S] [--data-dir DIR].
 // --data-dir keeps the database (seeding only when it is empty) so query changes can be re-measured.
 // Writes bench/results/search.json.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { benchArgs } from './bench-args'
+import { writeBenchResults } from './results-file'
 import { Faker, base, en } from '@faker-js/faker'
 import { createBackend, type Backend } from '../electron/backend/adapters/ipc/create-backend'
 import { DATABASE_FILE } from '../electron/backend/core/platform/index'
@@ -161,17 +160,8 @@ async function measure(backend: Backend, shape: Shape): Promise<ShapeResult> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      profiles: { type: 'string', default: '1000000' },
-      samples: { type: 'string', default: '250' },
-      'data-dir': { type: 'string' },
-    },
-  })
-  const profiles = Number(values.profiles)
-  const samples = Number(values.samples)
-  const keep = values['data-dir'] !== undefined
-  const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'profile-desk-bench-'))
+  const { numbers, dataDir, keep } = benchArgs({ profiles: 1_000_000, samples: 250 }, 'profile-desk-bench-')
+  const { profiles, samples } = numbers
   const backend = createBackend({ dataDir, host: 'test', logger: silentLogger })
   try {
     const existing = (await backend.call('app.info', {})).profileCount
@@ -204,25 +194,14 @@ async function main(): Promise<void> {
           )} ${r.maxMs.toFixed(3).padStart(8)} ${String(r.meanHits).padStart(12)}  ${r.pass ? 'yes' : 'NO'}`,
       )
     }
-    const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'search.json')
-    mkdirSync(dirname(out), { recursive: true })
-    writeFileSync(
-      out,
-      `${JSON.stringify(
-        {
-          at: new Date().toISOString(),
-          node: process.version,
-          profiles: (await backend.call('app.info', {})).profileCount,
-          seedSeconds: Math.round(seedSeconds * 10) / 10,
-          indexingSeconds: Math.round(times.indexingSeconds * 10) / 10,
-          databaseBytes: dbBytes,
-          targetP95Ms: TARGET_P95_MS,
-          results,
-        },
-        null,
-        2,
-      )}\n`,
-    )
+    const out = writeBenchResults('search', {
+      profiles: (await backend.call('app.info', {})).profileCount,
+      seedSeconds: Math.round(seedSeconds * 10) / 10,
+      indexingSeconds: Math.round(times.indexingSeconds * 10) / 10,
+      databaseBytes: dbBytes,
+      targetP95Ms: TARGET_P95_MS,
+      results,
+    })
     console.log(`\nWrote ${out}`)
     if (results.some((r) => !r.pass)) process.exitCode = 1
   } finally {

@@ -3,11 +3,11 @@
 // sandbox on loopback, and in the same run a bare client posting the same records in the same batches
 // with the same concurrency. Each side gets a fresh sandbox in a child process (its own event loop).
 // Run: npm run bench -- sync [--profiles N] [--rounds R] [--data-dir DIR]. Writes bench/results/sync.json.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { join } from 'node:path'
+import { benchArgs } from './bench-args'
+import { writeBenchResults } from './results-file'
 import { createBackend, type Backend } from '../electron/backend/adapters/ipc/create-backend'
 import { DATABASE_FILE } from '../electron/backend/core/platform/index'
 import { silentLogger } from '../electron/backend/core/platform/logger'
@@ -16,7 +16,6 @@ import { findProfileRowById, type ProfileRow } from '../electron/backend/core/pr
 import { ACCOUNT, PASSCODE } from '../test-support/sandbox-account'
 import { startSandboxProcess } from '../test-support/sandbox-process'
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BATCH = 100
 const CONCURRENCY = 15
 const TARGET_RATIO = 0.8
@@ -168,17 +167,13 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      profiles: { type: 'string', default: '100000' },
-      rounds: { type: 'string', default: '3' },
-      'data-dir': { type: 'string' },
-    },
-  })
-  const profiles = Number(values.profiles)
-  const rounds = Math.max(1, Number(values.rounds))
-  const keep = values['data-dir'] !== undefined
-  const template = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'profile-desk-bench-sync-template-'))
+  const {
+    numbers,
+    dataDir: template,
+    keep,
+  } = benchArgs({ profiles: 100_000, rounds: 3 }, 'profile-desk-bench-sync-template-')
+  const { profiles } = numbers
+  const rounds = Math.max(1, numbers.rounds)
   try {
     await prepare(template, profiles)
     const records = loadRecords(template)
@@ -218,34 +213,23 @@ async function main(): Promise<void> {
     console.log(
       `ratio        ${ratio.toFixed(2)} (median of the rounds' ratios ${pairRatios.map((r) => r.toFixed(2)).join(', ')}; target >= ${TARGET_RATIO})`,
     )
-    const out = join(ROOT, 'bench', 'results', 'sync.json')
-    mkdirSync(dirname(out), { recursive: true })
-    writeFileSync(
-      out,
-      `${JSON.stringify(
-        {
-          at: new Date().toISOString(),
-          node: process.version,
-          cpus: cpus().length,
-          records: records.length,
-          batchSize: BATCH,
-          concurrency: CONCURRENCY,
-          rounds,
-          bareSeconds: bare.map((m) => Math.round(m.seconds * 1000) / 1000),
-          engineSeconds: ours.map((m) => Math.round(m.seconds * 1000) / 1000),
-          bareClientCpuSeconds: bare.map((m) => Math.round(m.cpuSeconds * 100) / 100),
-          engineClientCpuSeconds: ours.map((m) => Math.round(m.cpuSeconds * 100) / 100),
-          roundRatios: pairRatios.map((r) => Math.round(r * 1000) / 1000),
-          bareRecordsPerSecond: Math.round(bareRate),
-          engineRecordsPerSecond: Math.round(engineRate),
-          ratio: Math.round(ratio * 1000) / 1000,
-          targetRatio: TARGET_RATIO,
-          pass: ratio >= TARGET_RATIO,
-        },
-        null,
-        2,
-      )}\n`,
-    )
+    const out = writeBenchResults('sync', {
+      cpus: cpus().length,
+      records: records.length,
+      batchSize: BATCH,
+      concurrency: CONCURRENCY,
+      rounds,
+      bareSeconds: bare.map((m) => Math.round(m.seconds * 1000) / 1000),
+      engineSeconds: ours.map((m) => Math.round(m.seconds * 1000) / 1000),
+      bareClientCpuSeconds: bare.map((m) => Math.round(m.cpuSeconds * 100) / 100),
+      engineClientCpuSeconds: ours.map((m) => Math.round(m.cpuSeconds * 100) / 100),
+      roundRatios: pairRatios.map((r) => Math.round(r * 1000) / 1000),
+      bareRecordsPerSecond: Math.round(bareRate),
+      engineRecordsPerSecond: Math.round(engineRate),
+      ratio: Math.round(ratio * 1000) / 1000,
+      targetRatio: TARGET_RATIO,
+      pass: ratio >= TARGET_RATIO,
+    })
     console.log(`Wrote ${out}`)
     if (ratio < TARGET_RATIO) process.exitCode = 1
   } finally {

@@ -2,7 +2,7 @@
 // starts it, prints one line with its base URL, and closes it cleanly on SIGINT/SIGTERM.
 
 import { Command, InvalidArgumentError } from 'commander'
-import { createSandboxServer } from './server'
+import { createSandboxServer, type SandboxOptions } from './server'
 
 function wholeNumber(name: string, min: number, max: number) {
   return (raw: string): number => {
@@ -21,16 +21,11 @@ function rate(raw: string): number {
   return n
 }
 
-interface CliOptions {
-  port: number
-  host: string
-  account: string
-  passcode: string
-  dataDir?: string
-  failRate?: number
-  latencyMs?: number
-  dropConnections?: boolean | number
-}
+/** The server's options as the flags give them (port and host always have a value). */
+type CliOptions = Pick<
+  SandboxOptions,
+  'account' | 'passcode' | 'dataDir' | 'failRate' | 'latencyMs' | 'dropConnections'
+> & { port: number; host: string }
 
 async function main(): Promise<void> {
   const program = new Command()

@@ -228,3 +228,30 @@ export function stoppedAfterEach(): {
     },
   }
 }
+
+export interface TwoApps {
+  sandbox: Sandbox
+  a: App
+  b: App
+  /** Closes both apps, then stops the sandbox. */
+  stop(): Promise<void>
+}
+
+/** Two apps (two data folders, two "devices") configured against one fresh sandbox. */
+export async function startTwoApps(): Promise<TwoApps> {
+  const sandbox = await startSandbox()
+  const a = openApp()
+  const b = openApp()
+  await a.configure(sandbox)
+  await b.configure(sandbox)
+  return {
+    sandbox,
+    a,
+    b,
+    async stop() {
+      await a.close()
+      await b.close()
+      await sandbox.stop()
+    },
+  }
+}

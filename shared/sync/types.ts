@@ -174,9 +174,8 @@ interface SyncRunFigures {
   durationMs: number
 }
 
-/** The job.finished summary of a `sync.push` job. */
-export interface PushSummary extends SyncRunFigures {
-  kind: 'push'
+/** What only a push counts (the backend's PushResult and the job summary both carry these). */
+export interface PushFigures {
   /** Outbox entries the server accepted (a record may carry several coalesced entries). */
   entries: number
   /** Profiles deleted on the server. */
@@ -190,9 +189,13 @@ export interface PushSummary extends SyncRunFigures {
   unaccounted: number
 }
 
-/** The job.finished summary of a `sync.pull` job. */
-export interface PullSummary extends SyncRunFigures {
-  kind: 'pull'
+/** The job.finished summary of a `sync.push` job. */
+export interface PushSummary extends SyncRunFigures, PushFigures {
+  kind: 'push'
+}
+
+/** What only a pull counts (the backend's PullResult and the job summary both carry these). */
+export interface PullFigures {
   /** Which profiles the query asked for, in words (./pull-query.ts). */
   covered: string
   created: number
@@ -200,6 +203,11 @@ export interface PullSummary extends SyncRunFigures {
   unchanged: number
   skipped: number
   resumed: boolean
+}
+
+/** The job.finished summary of a `sync.pull` job. */
+export interface PullSummary extends SyncRunFigures, PullFigures {
+  kind: 'pull'
 }
 
 /** The job.finished summary of a `sync.now` job: the pull, then the push (none when cancelled in between). */

@@ -10,6 +10,9 @@ import { CLI, ROOT, runCli } from '../../test-support/cli'
 
 const cli = runCli
 
+/** `event record FLAGS --data-dir <the test's folder>`. */
+const recordEvent = (flags: string[]) => cli(['event', 'record', ...flags, '--data-dir', dataDir])
+
 let root: string
 let dataDir: string
 
@@ -61,17 +64,7 @@ describe('event record and profile show', () => {
   let anonymousA: string
 
   it('records an anonymous event on a new device profile', async () => {
-    const run = await cli([
-      'event',
-      'record',
-      '--device',
-      'dev-A',
-      '--name',
-      'App Opened',
-      '--json',
-      '--data-dir',
-      dataDir,
-    ])
+    const run = await recordEvent(['--device', 'dev-A', '--name', 'App Opened', '--json'])
     expect(run.code).toBe(0)
     const result = JSON.parse(run.stdout)
     expect(result.login).toBe('none')
@@ -79,9 +72,7 @@ describe('event record and profile show', () => {
   })
 
   it('scenario 1: a new identity on that device turns its anonymous profile into the user', async () => {
-    const run = await cli([
-      'event',
-      'record',
+    const run = await recordEvent([
       '--device',
       'dev-A',
       '--identity',
@@ -92,8 +83,6 @@ describe('event record and profile show', () => {
       '{"Method": "password"}',
       '--ts',
       '1700000000',
-      '--data-dir',
-      dataDir,
     ])
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`on profile ${anonymousA}`)
@@ -102,24 +91,10 @@ describe('event record and profile show', () => {
 
   it('scenario 2: an existing identity on another device maps the device to that profile', async () => {
     const anon = JSON.parse(
-      (
-        await cli([
-          'event',
-          'record',
-          '--device',
-          'dev-B',
-          '--name',
-          'App Opened',
-          '--json',
-          '--data-dir',
-          dataDir,
-        ])
-      ).stdout,
+      (await recordEvent(['--device', 'dev-B', '--name', 'App Opened', '--json'])).stdout,
     )
     expect(anon.profileId).not.toBe(anonymousA)
-    const login = await cli([
-      'event',
-      'record',
+    const login = await recordEvent([
       '--device',
       'dev-B',
       '--identity',
@@ -127,8 +102,6 @@ describe('event record and profile show', () => {
       '--name',
       'Login',
       '--json',
-      '--data-dir',
-      dataDir,
     ])
     expect(login.code).toBe(0)
     expect(JSON.parse(login.stdout)).toMatchObject({ profileId: anonymousA, login: 'switched' })
@@ -152,38 +125,16 @@ describe('event record and profile show', () => {
 
 describe('errors and exit codes', () => {
   it('bad --props JSON is a clear validation error (exit 2)', async () => {
-    const run = await cli([
-      'event',
-      'record',
-      '--device',
-      'd',
-      '--name',
-      'E',
-      '--props',
-      '{bad',
-      '--data-dir',
-      dataDir,
-    ])
+    const run = await recordEvent(['--device', 'd', '--name', 'E', '--props', '{bad'])
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(/^error: --props is not valid JSON/)
-    const array = await cli([
-      'event',
-      'record',
-      '--device',
-      'd',
-      '--name',
-      'E',
-      '--props',
-      '[1]',
-      '--data-dir',
-      dataDir,
-    ])
+    const array = await recordEvent(['--device', 'd', '--name', 'E', '--props', '[1]'])
     expect(array.code).toBe(2)
     expect(array.stderr).toMatch(/^error: --props must be a JSON object/)
   })
 
   it('missing or malformed options exit 2', async () => {
-    const missing = await cli(['event', 'record', '--device', 'd', '--data-dir', dataDir])
+    const missing = await recordEvent(['--device', 'd'])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toMatch(/^error: required option '--name/)
     const badCount = await cli(['seed', '--profiles', 'many', '--data-dir', dataDir])

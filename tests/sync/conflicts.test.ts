@@ -4,12 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   expectServerMatches,
-  openApp,
-  startSandbox,
+  startTwoApps,
   type App,
   type Sandbox,
+  type TwoApps,
 } from '../../test-support/sync-harness'
 
+let two: TwoApps
 let sandbox: Sandbox
 let a: App
 let b: App
@@ -17,18 +18,11 @@ let p: string
 let q: string
 
 beforeAll(async () => {
-  sandbox = await startSandbox()
-  a = openApp()
-  b = openApp()
-  await a.configure(sandbox)
-  await b.configure(sandbox)
+  two = await startTwoApps()
+  ;({ sandbox, a, b } = two)
 })
 
-afterAll(async () => {
-  await a.close()
-  await b.close()
-  await sandbox.stop()
-})
+afterAll(() => two.stop())
 
 async function remoteOf(identity: string) {
   const record = (await sandbox.profiles()).find((r) => r.identity === identity)

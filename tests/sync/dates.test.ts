@@ -7,10 +7,10 @@ import { validateSystemProperty } from '../../shared/profile/catalogue'
 import { parseDateValue } from '../../shared/profile/validators-dates'
 import {
   expectServerMatches,
-  openApp,
-  startSandbox,
+  startTwoApps,
   type App,
   type Sandbox,
+  type TwoApps,
 } from '../../test-support/sync-harness'
 
 const DAY = 86_400
@@ -49,24 +49,18 @@ describe('a date on the wire', () => {
 })
 
 describe('dates of birth around 1970 through the sandbox', () => {
+  let two: TwoApps
   let sandbox: Sandbox
   let a: App
   let b: App
   const births = ['1970-01-02', '1968-06-15', '1972-09-27', '1966-10-01', '1973-03-03', '1955-05-05']
 
   beforeAll(async () => {
-    sandbox = await startSandbox()
-    a = openApp()
-    b = openApp()
-    await a.configure(sandbox)
-    await b.configure(sandbox)
+    two = await startTwoApps()
+    ;({ sandbox, a, b } = two)
   })
 
-  afterAll(async () => {
-    await a.close()
-    await b.close()
-    await sandbox.stop()
-  })
+  afterAll(() => two.stop())
 
   it('are accepted by the server and come back to another app as the same dates', async () => {
     for (const [i, dob] of births.entries()) {

@@ -1,7 +1,7 @@
 // What the sync lists show: a waiting change's time in epoch ms like every other sync time, and an open
 // conflict's "mine" as the value "Keep mine" would really send, even after the field was edited again.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { openApp, startSandbox, type App, type Sandbox } from '../../test-support/sync-harness'
+import { openApp, startTwoApps, type App, type Sandbox, type TwoApps } from '../../test-support/sync-harness'
 
 describe('waiting changes', () => {
   let app: App | null = null
@@ -22,17 +22,15 @@ describe('waiting changes', () => {
 })
 
 describe('a conflict on a field edited again here', () => {
+  let two: TwoApps
   let sandbox: Sandbox
   let a: App
   let b: App
   let id: string
 
   beforeAll(async () => {
-    sandbox = await startSandbox()
-    a = openApp()
-    b = openApp()
-    await a.configure(sandbox)
-    await b.configure(sandbox)
+    two = await startTwoApps()
+    ;({ sandbox, a, b } = two)
     id = (
       await a.call('profiles.create', {
         identifiers: [{ kind: 'identity', value: 'mine-later' }],
@@ -43,11 +41,7 @@ describe('a conflict on a field edited again here', () => {
     expect((await b.run('sync.pull')).summary).toMatchObject({ created: 1 })
   })
 
-  afterAll(async () => {
-    await a.close()
-    await b.close()
-    await sandbox.stop()
-  })
+  afterAll(() => two.stop())
 
   const plan = (value: string) => [{ op: 'set' as const, key: 'Plan', value, type: 'string' as const }]
 

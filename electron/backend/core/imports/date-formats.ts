@@ -1,6 +1,6 @@
 // The date formats of CleverTap's CSV upload (CLEVERTAP-API.md §8) turned into epoch seconds (UTC), and
 // the choice of a format from sample values. `$D_` values are understood in every date column.
-import type { DateFormat } from '../../../../shared/ipc/channels/imports'
+import { DATE_FORMATS, type DateFormat } from '../../../../shared/imports/types'
 import { parseDateValue } from '../../../../shared/profile/identity'
 import { daysFromCivil, isValidCalendarDate } from '../../../../shared/profile/validators-dates'
 
@@ -157,22 +157,13 @@ export function guessDateFormat(samples: readonly string[]): DateGuess | null {
     : { format: first }
 }
 
+// The formats a header can name: CleverTap's own (auto and epoch are Profile Desk's, never in a header).
+const HEADER_FORMATS: readonly DateFormat[] = DATE_FORMATS.filter((f) => f !== 'auto' && f !== 'epoch')
+
 /** Reads `Signup<dd/MM/yyyy>` headers (CleverTap's older CSV format): the name and the format. */
 export function splitFormattedHeader(header: string): { name: string; format: DateFormat } | null {
   const m = /^(.*\S)\s*<([^<>]+)>$/.exec(header.trim())
   if (!m) return null
   const format = m[2]?.trim() as DateFormat
-  const known: readonly string[] = [
-    'dd/MM/yyyy HH:mm:ss',
-    'MM/dd/yyyy HH:mm:ss',
-    'yyyy/dd/MM HH:mm:ss',
-    'yyyy/MM/dd HH:mm:ss',
-    'dd MMM yyyy HH:mm:ss',
-    'dd/MM/yyyy',
-    'MM/dd/yyyy',
-    'yyyy/dd/MM',
-    'yyyy/MM/dd',
-    'dd MMM yyyy',
-  ]
-  return known.includes(format) ? { name: m[1] as string, format } : null
+  return HEADER_FORMATS.includes(format) ? { name: m[1] as string, format } : null
 }

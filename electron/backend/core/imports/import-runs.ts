@@ -16,6 +16,8 @@ import type {
 import { importMapping } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
+import { offsetPage } from '../db/offset-page'
+import { orphanedRuns } from '../db/orphaned-runs'
 
 interface RunRow {
   id: number
@@ -132,35 +134,20 @@ export function failRun(
   ).run(status, at, message, runId)
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /**
  * At start-up: runs still marked running whose process is gone (killed, crashed, power cut) become
  * interrupted. Their committed batches stay; running the same file again finishes the work.
  */
 export function markInterruptedRuns(db: Db, at: number): number {
-  const running = db.prepare("SELECT id, pid FROM import_runs WHERE status = 'running'").all() as {
-    id: number
-    pid: number
-  }[]
-  let marked = 0
-  for (const run of running) {
-    if (run.pid !== process.pid && processAlive(run.pid)) continue
+  const orphaned = orphanedRuns(db, 'import_runs')
+  for (const runId of orphaned) {
     db.prepare(
       `UPDATE import_runs SET status = 'interrupted', finished_at = ?,
          error = 'The import stopped before it finished (the app was closed or killed). Batches written before that are kept; import the file again to finish it.'
        WHERE id = ? AND status = 'running'`,
-    ).run(at, run.id)
-    marked++
+    ).run(at, runId)
   }
-  return marked
+  return orphaned.length
 }
 
 export function getRun(
@@ -181,12 +168,15 @@ export function listRuns(
   request: { offset: number; limit: number; includeDryRuns: boolean },
 ): { items: ImportRunInfo[]; total: number } {
   const where = request.includeDryRuns ? '' : "WHERE mode = 'import'"
-  const rows = db
-    .prepare(`SELECT * FROM import_runs ${where} ORDER BY id DESC LIMIT ? OFFSET ?`)
-    .all(request.limit, request.offset) as RunRow[]
-  const { total } = db.prepare(`SELECT count(*) AS total FROM import_runs ${where}`).get() as {
-    total: number
-  }
+  const { rows, total } = offsetPage<RunRow>(
+    db,
+    {
+      rows: `SELECT * FROM import_runs ${where} ORDER BY id DESC`,
+      count: `SELECT 1 FROM import_runs ${where}`,
+    },
+    request.offset,
+    request.limit,
+  )
   return { items: rows.map(toInfo), total }
 }
 

@@ -3,11 +3,9 @@
 // mapping, or taking a saved one, is mapping.ts.
 import type {
   DateFormat,
-  EventColumnMapping,
   EventColumnTarget,
   EventImportMapping,
   PreviewColumn,
-  ProfileColumnMapping,
   ProfileColumnTarget,
   ProfileImportMapping,
 } from '../../../../shared/ipc/channels/imports'
@@ -165,81 +163,107 @@ export function repeatedHeaders(headers: readonly string[]): string[] {
   return [...repeated]
 }
 
+/** What one column is proposed as, how its dates read, and why (when that is worth saying). */
+interface ColumnChoice<T> {
+  target: T
+  dateFormat: DateFormat | undefined
+  note: string | undefined
+}
+
+/** Asks `choose` about every column (header trimmed) and gathers the preview rows and mapping columns. */
+function proposeColumns<T extends ProfileColumnTarget | EventColumnTarget>(
+  headers: readonly string[],
+  rows: readonly string[][],
+  choose: (header: string, index: number, firstColumn: ReadonlyMap<string, number>) => ColumnChoice<T>,
+): {
+  columns: PreviewColumn[]
+  mapped: { column: string; index: number; target: T; dateFormat?: DateFormat }[]
+} {
+  const columns: PreviewColumn[] = []
+  const mapped: { column: string; index: number; target: T; dateFormat?: DateFormat }[] = []
+  const firstColumn = firstColumnByHeader(headers)
+  headers.forEach((raw, index) => {
+    const { target, dateFormat, note } = choose(raw.trim(), index, firstColumn)
+    const format = dateFormat === undefined ? {} : { dateFormat }
+    columns.push({
+      index,
+      column: raw,
+      samples: samplesOf(rows, index),
+      proposal: target,
+      ...format,
+      ...(note === undefined ? {} : { note }),
+    })
+    mapped.push({ column: raw, index, target, ...format })
+  })
+  return { columns, mapped }
+}
+
 /** Proposes a target for every column of a profile file. */
 export function proposeProfileMapping(
   headers: readonly string[],
   rows: readonly string[][],
   customTypes: ReadonlyMap<string, CustomPropertyType>,
 ): Proposal<ProfileImportMapping> {
-  const columns: PreviewColumn[] = []
-  const mapped: ProfileColumnMapping[] = []
   const taken = new Set<string>()
-  const firstColumn = firstColumnByHeader(headers)
-  headers.forEach((raw, index) => {
-    const header = raw.trim()
-    const samples = samplesOf(rows, index)
-    let target: ProfileColumnTarget = { kind: 'ignore' }
-    let dateFormat: DateFormat | undefined
-    let note: string | undefined
-    const firstIndex = firstColumn.get(header.toLowerCase()) ?? index
-    const operationOf = /^(.*)\.operation$/i.exec(header)?.[1]
-    const formatted = splitFormattedHeader(header)
-    if (header === '') {
-      note = `column ${index + 1} has no header: left out`
-    } else if (firstIndex !== index) {
-      note = `the header "${header}" repeats column ${firstIndex + 1}: left out (map it to another property to import it)`
-    } else if (operationOf !== undefined) {
-      const ofIndex = firstColumn.get(operationOf.trim().toLowerCase())
-      const of = ofIndex === undefined ? undefined : headers[ofIndex]
-      if (of !== undefined) target = { kind: 'operation', of: of.trim() }
-      else note = `"${header}" names a column "${operationOf}" the file does not have: left out`
-    } else {
-      const alias = PROFILE_ALIASES[normaliseHeader(header)]
-      const system = findSystemProperty(header)
-      if (alias) target = alias
-      else if (system)
-        target = system.key === 'Identity' ? { kind: 'identity' } : { kind: 'system', key: system.key }
-      else {
-        const name = formatted?.name ?? header
-        const keyError = validatePropertyKey(name)
-        if (keyError) {
-          note = `"${name}" cannot be a property key (${keyError.rule}): left out; map it to a key of your choice to import it`
-        } else {
-          const known = customTypes.get(name)
-          const inferred = formatted
-            ? { type: 'date' as const, dateFormat: formatted.format }
-            : inferColumnType(allValuesOf(rows, index))
-          const type = known ?? inferred.type
-          target = { kind: 'custom', key: name, type }
-          if (type === 'date') dateFormat = inferred.type === 'date' ? inferred.dateFormat : 'auto'
-          if (known !== undefined && known !== inferred.type) {
-            note = `"${name}" is a ${known} property in this account; the values will be read as ${known}`
-          } else if ('note' in inferred && inferred.note) note = inferred.note
+  const { columns, mapped } = proposeColumns<ProfileColumnTarget>(
+    headers,
+    rows,
+    (header, index, firstColumn) => {
+      let target: ProfileColumnTarget = { kind: 'ignore' }
+      let dateFormat: DateFormat | undefined
+      let note: string | undefined
+      const firstIndex = firstColumn.get(header.toLowerCase()) ?? index
+      const operationOf = /^(.*)\.operation$/i.exec(header)?.[1]
+      const formatted = splitFormattedHeader(header)
+      if (header === '') {
+        note = `column ${index + 1} has no header: left out`
+      } else if (firstIndex !== index) {
+        note = `the header "${header}" repeats column ${firstIndex + 1}: left out (map it to another property to import it)`
+      } else if (operationOf !== undefined) {
+        const ofIndex = firstColumn.get(operationOf.trim().toLowerCase())
+        const of = ofIndex === undefined ? undefined : headers[ofIndex]
+        if (of !== undefined) target = { kind: 'operation', of: of.trim() }
+        else note = `"${header}" names a column "${operationOf}" the file does not have: left out`
+      } else {
+        const alias = PROFILE_ALIASES[normaliseHeader(header)]
+        const system = findSystemProperty(header)
+        if (alias) target = alias
+        else if (system)
+          target = system.key === 'Identity' ? { kind: 'identity' } : { kind: 'system', key: system.key }
+        else {
+          const name = formatted?.name ?? header
+          const keyError = validatePropertyKey(name)
+          if (keyError) {
+            note = `"${name}" cannot be a property key (${keyError.rule}): left out; map it to a key of your choice to import it`
+          } else {
+            const known = customTypes.get(name)
+            const inferred = formatted
+              ? { type: 'date' as const, dateFormat: formatted.format }
+              : inferColumnType(allValuesOf(rows, index))
+            const type = known ?? inferred.type
+            target = { kind: 'custom', key: name, type }
+            if (type === 'date') dateFormat = inferred.type === 'date' ? inferred.dateFormat : 'auto'
+            if (known !== undefined && known !== inferred.type) {
+              note = `"${name}" is a ${known} property in this account; the values will be read as ${known}`
+            } else if ('note' in inferred && inferred.note) note = inferred.note
+          }
         }
+        if (target.kind === 'system' && target.key === 'DOB') {
+          const guess = guessDateFormat(allValuesOf(rows, index))
+          dateFormat = guess?.format ?? 'auto'
+          if (guess?.ambiguousWith)
+            note = `dates like these could be ${guess.format} or ${guess.ambiguousWith}: check the format`
+        }
+        const slot = targetSlot(target)
+        if (slot !== null && taken.has(slot)) {
+          note = `another column is already proposed as ${describeTarget(target)}: left out`
+          target = { kind: 'ignore' }
+          dateFormat = undefined
+        } else if (slot !== null) taken.add(slot)
       }
-      if (target.kind === 'system' && target.key === 'DOB') {
-        const guess = guessDateFormat(allValuesOf(rows, index))
-        dateFormat = guess?.format ?? 'auto'
-        if (guess?.ambiguousWith)
-          note = `dates like these could be ${guess.format} or ${guess.ambiguousWith}: check the format`
-      }
-      const slot = targetSlot(target)
-      if (slot !== null && taken.has(slot)) {
-        note = `another column is already proposed as ${describeTarget(target)}: left out`
-        target = { kind: 'ignore' }
-        dateFormat = undefined
-      } else if (slot !== null) taken.add(slot)
-    }
-    columns.push({
-      index,
-      column: raw,
-      samples,
-      proposal: target,
-      ...(dateFormat === undefined ? {} : { dateFormat }),
-      ...(note === undefined ? {} : { note }),
-    })
-    mapped.push({ column: raw, index, target, ...(dateFormat === undefined ? {} : { dateFormat }) })
-  })
+      return { target, dateFormat, note }
+    },
+  )
   return { columns, mapping: { kind: 'profiles', columns: mapped } }
 }
 
@@ -248,49 +272,40 @@ export function proposeEventMapping(
   headers: readonly string[],
   rows: readonly string[][],
 ): Proposal<EventImportMapping> {
-  const columns: PreviewColumn[] = []
-  const mapped: EventColumnMapping[] = []
   const taken = new Set<string>()
-  const firstColumn = firstColumnByHeader(headers)
-  headers.forEach((raw, index) => {
-    const header = raw.trim()
-    const samples = samplesOf(rows, index)
-    let target: EventColumnTarget = { kind: 'ignore' }
-    let dateFormat: DateFormat | undefined
-    let note: string | undefined
-    if (header === '') note = `column ${index + 1} has no header: left out`
-    else if (firstColumn.get(header.toLowerCase()) !== index) {
-      note = `the header "${header}" repeats an earlier column: left out`
-    } else {
-      const alias = EVENT_ALIASES[normaliseHeader(header)]
-      if (alias && !taken.has(alias.kind)) {
-        target = alias
-        taken.add(alias.kind)
-        if (alias.kind === 'timestamp') {
-          const values = allValuesOf(rows, index)
-          const guess = values.every((v) => /^\d{9,10}$/.test(v.trim())) ? null : guessDateFormat(values)
-          dateFormat = guess?.format ?? 'auto'
-        }
+  const { columns, mapped } = proposeColumns<EventColumnTarget>(
+    headers,
+    rows,
+    (header, index, firstColumn) => {
+      let target: EventColumnTarget = { kind: 'ignore' }
+      let dateFormat: DateFormat | undefined
+      let note: string | undefined
+      if (header === '') note = `column ${index + 1} has no header: left out`
+      else if (firstColumn.get(header.toLowerCase()) !== index) {
+        note = `the header "${header}" repeats an earlier column: left out`
       } else {
-        const keyError = validatePropertyKey(header)
-        if (keyError) note = `"${header}" cannot be a property key (${keyError.rule}): left out`
-        else {
-          const inferred = inferColumnType(allValuesOf(rows, index))
-          const type = inferred.type === 'multi' ? 'string' : inferred.type
-          target = { kind: 'eventProperty', key: header, type }
-          if (type === 'date') dateFormat = inferred.dateFormat ?? 'auto'
+        const alias = EVENT_ALIASES[normaliseHeader(header)]
+        if (alias && !taken.has(alias.kind)) {
+          target = alias
+          taken.add(alias.kind)
+          if (alias.kind === 'timestamp') {
+            const values = allValuesOf(rows, index)
+            const guess = values.every((v) => /^\d{9,10}$/.test(v.trim())) ? null : guessDateFormat(values)
+            dateFormat = guess?.format ?? 'auto'
+          }
+        } else {
+          const keyError = validatePropertyKey(header)
+          if (keyError) note = `"${header}" cannot be a property key (${keyError.rule}): left out`
+          else {
+            const inferred = inferColumnType(allValuesOf(rows, index))
+            const type = inferred.type === 'multi' ? 'string' : inferred.type
+            target = { kind: 'eventProperty', key: header, type }
+            if (type === 'date') dateFormat = inferred.dateFormat ?? 'auto'
+          }
         }
       }
-    }
-    columns.push({
-      index,
-      column: raw,
-      samples,
-      proposal: target,
-      ...(dateFormat === undefined ? {} : { dateFormat }),
-      ...(note === undefined ? {} : { note }),
-    })
-    mapped.push({ column: raw, index, target, ...(dateFormat === undefined ? {} : { dateFormat }) })
-  })
+      return { target, dateFormat, note }
+    },
+  )
   return { columns, mapping: { kind: 'events', columns: mapped } }
 }

@@ -11,6 +11,8 @@ import type {
 } from '../../../../shared/ipc/channels/sftp'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
+import { offsetPage } from '../db/offset-page'
+import { orphanedRuns, processAlive } from '../db/orphaned-runs'
 
 interface RunRow {
   id: number
@@ -96,15 +98,6 @@ function filesOf(db: Db, runIds: number[]): Map<number, SftpFileResult[]> {
     .all(...runIds) as FileRow[]
   for (const row of rows) byRun.get(row.run_id)?.push(toFile(row))
   return byRun
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /** The run of this source still going in some process (this one, or e.g. a command line next to the app). */
@@ -240,12 +233,16 @@ export function listRunInfos(
 ): { items: SftpRunInfo[]; total: number } {
   const where = request.sourceId === undefined ? '' : 'WHERE source_id = ?'
   const params = request.sourceId === undefined ? [] : [request.sourceId]
-  const rows = db
-    .prepare(`SELECT * FROM sftp_runs ${where} ORDER BY id DESC LIMIT ? OFFSET ?`)
-    .all(...params, request.limit, request.offset) as RunRow[]
-  const { total } = db.prepare(`SELECT count(*) AS total FROM sftp_runs ${where}`).get(...params) as {
-    total: number
-  }
+  const { rows, total } = offsetPage<RunRow>(
+    db,
+    {
+      rows: `SELECT * FROM sftp_runs ${where} ORDER BY id DESC`,
+      count: `SELECT 1 FROM sftp_runs ${where}`,
+      params,
+    },
+    request.offset,
+    request.limit,
+  )
   const files = filesOf(
     db,
     rows.map((r) => r.id),
@@ -266,25 +263,19 @@ export function lastRun(db: Db, sourceId: number): SftpRunInfo | null {
  * (imports converge), and it is offered again because it was not recorded imported.
  */
 export function markInterruptedRuns(db: Db, now: number): number {
-  const running = db.prepare("SELECT id, pid FROM sftp_runs WHERE status = 'running'").all() as {
-    id: number
-    pid: number
-  }[]
-  let marked = 0
-  for (const run of running) {
-    if (run.pid !== process.pid && processAlive(run.pid)) continue
+  const orphaned = orphanedRuns(db, 'sftp_runs')
+  for (const runId of orphaned) {
     db.transaction(() => {
       db.prepare(
         `UPDATE sftp_runs SET status = 'interrupted', finished_at = ?,
            error = 'The run stopped before it finished (the app was closed or killed). Files it had not finished are taken again by the next run.'
          WHERE id = ? AND status = 'running'`,
-      ).run(now, run.id)
+      ).run(now, runId)
       db.prepare(
         `UPDATE sftp_files SET status = 'failed', finished_at = ?, error = 'Interrupted: the app stopped while this file was being taken.'
          WHERE run_id = ? AND status IN ('downloading', 'downloaded', 'importing')`,
-      ).run(now, run.id)
+      ).run(now, runId)
     })()
-    marked++
   }
-  return marked
+  return orphaned.length
 }

@@ -128,6 +128,44 @@ function scheduleJson(schedule: Schedule): string {
   return JSON.stringify(schedule)
 }
 
+// The columns a source's settings fill, in the order settingsValues gives them (insert and update share both).
+const SETTINGS_COLUMNS = [
+  'name',
+  'host',
+  'port',
+  'username',
+  'auth',
+  'host_key',
+  'host_key_type',
+  'folder',
+  'pattern',
+  'completion',
+  'kind',
+  'mapping_name',
+  'after',
+  'schedule',
+] as const
+
+/** The values of SETTINGS_COLUMNS; the key's type is kept only while there is a key. */
+function settingsValues(settings: SourceSettings, hostKeyType: string | null): (string | number | null)[] {
+  return [
+    settings.name,
+    settings.host,
+    settings.port,
+    settings.username,
+    settings.auth,
+    settings.hostKey,
+    settings.hostKey === null ? null : hostKeyType,
+    settings.folder,
+    settings.pattern,
+    settings.completion,
+    settings.kind,
+    settings.mappingName,
+    settings.after,
+    scheduleJson(settings.schedule),
+  ]
+}
+
 export function insertSource(
   db: Db,
   settings: SourceSettings,
@@ -136,29 +174,10 @@ export function insertSource(
 ): number {
   const info = db
     .prepare(
-      `INSERT INTO sftp_sources (name, host, port, username, auth, host_key, host_key_type, folder, pattern, completion,
-         kind, mapping_name, after, schedule, schedule_anchor, last_slot_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+      `INSERT INTO sftp_sources (${SETTINGS_COLUMNS.join(', ')}, schedule_anchor, last_slot_at, created_at, updated_at)
+       VALUES (${SETTINGS_COLUMNS.map(() => '?').join(', ')}, ?, NULL, ?, ?)`,
     )
-    .run(
-      settings.name,
-      settings.host,
-      settings.port,
-      settings.username,
-      settings.auth,
-      settings.hostKey,
-      settings.hostKey === null ? null : hostKeyType,
-      settings.folder,
-      settings.pattern,
-      settings.completion,
-      settings.kind,
-      settings.mappingName,
-      settings.after,
-      scheduleJson(settings.schedule),
-      now,
-      now,
-      now,
-    )
+    .run(...settingsValues(settings, hostKeyType), now, now, now)
   return Number(info.lastInsertRowid)
 }
 
@@ -173,25 +192,11 @@ export function updateSource(
   const scheduleChanged = scheduleJson(current.schedule) !== scheduleJson(settings.schedule)
   const keyChanged = current.hostKey !== settings.hostKey
   db.prepare(
-    `UPDATE sftp_sources SET name = ?, host = ?, port = ?, username = ?, auth = ?, host_key = ?, host_key_type = ?,
-       folder = ?, pattern = ?, completion = ?, kind = ?, mapping_name = ?, after = ?, schedule = ?,
+    `UPDATE sftp_sources SET ${SETTINGS_COLUMNS.map((column) => `${column} = ?`).join(', ')},
        schedule_anchor = ?, last_slot_at = ?, updated_at = ?
      WHERE id = ?`,
   ).run(
-    settings.name,
-    settings.host,
-    settings.port,
-    settings.username,
-    settings.auth,
-    settings.hostKey,
-    settings.hostKey === null ? null : keyChanged ? hostKeyType : (current.hostKeyType ?? hostKeyType),
-    settings.folder,
-    settings.pattern,
-    settings.completion,
-    settings.kind,
-    settings.mappingName,
-    settings.after,
-    scheduleJson(settings.schedule),
+    ...settingsValues(settings, keyChanged ? hostKeyType : (current.hostKeyType ?? hostKeyType)),
     scheduleChanged ? now : current.anchor,
     scheduleChanged ? null : current.lastSlotAt,
     now,

@@ -9,6 +9,7 @@ import type {
 } from '../../../../shared/ipc/channels/sync'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
+import { offsetPage } from '../db/offset-page'
 import { ProfileChange } from '../profiles/profile-change'
 import { findProfileRow } from '../profiles/profile-rows'
 import { loadCustomTypes } from '../profiles/properties'
@@ -63,17 +64,16 @@ export function listPending(
   offset: number,
   limit: number,
 ): { items: PendingChange[]; total: number } {
-  const rows = db
-    .prepare(
-      `SELECT ${ENTRY_COLUMNS} FROM outbox AS o
-       WHERE o.state = 'pending' AND o.id NOT IN (SELECT id FROM outbox_done) ORDER BY o.id LIMIT ? OFFSET ?`,
-    )
-    .all(limit, offset) as EntryRow[]
-  const total = (
-    db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND ${NOT_DONE}`).get() as {
-      n: number
-    }
-  ).n
+  const { rows, total } = offsetPage<EntryRow>(
+    db,
+    {
+      rows: `SELECT ${ENTRY_COLUMNS} FROM outbox AS o
+       WHERE o.state = 'pending' AND o.id NOT IN (SELECT id FROM outbox_done) ORDER BY o.id`,
+      count: `SELECT 1 FROM outbox WHERE state = 'pending' AND ${NOT_DONE}`,
+    },
+    offset,
+    limit,
+  )
   return { items: rows.map(toPending), total }
 }
 
@@ -120,20 +120,16 @@ function toErrors(db: Db, groups: ErrorGroupRow[]): SyncErrorItem[] {
 
 /** Refused changes, one item per profile and reason (a refused record may carry several coalesced entries). */
 export function listErrors(db: Db, offset: number, limit: number): { items: SyncErrorItem[]; total: number } {
-  const groups = db
-    .prepare(
-      `${ERROR_GROUPS} GROUP BY o.object_id, o.kind, o.error_code, o.error_message
-       ORDER BY max(o.parked_at) DESC, min(o.id) LIMIT ? OFFSET ?`,
-    )
-    .all(limit, offset) as ErrorGroupRow[]
-  const total = (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM outbox WHERE state = 'parked'
-         GROUP BY object_id, kind, error_code, error_message)`,
-      )
-      .get() as { n: number }
-  ).n
+  const { rows: groups, total } = offsetPage<ErrorGroupRow>(
+    db,
+    {
+      rows: `${ERROR_GROUPS} GROUP BY o.object_id, o.kind, o.error_code, o.error_message
+       ORDER BY max(o.parked_at) DESC, min(o.id)`,
+      count: `SELECT 1 FROM outbox WHERE state = 'parked' GROUP BY object_id, kind, error_code, error_message`,
+    },
+    offset,
+    limit,
+  )
   return { items: toErrors(db, groups), total }
 }
 
@@ -216,13 +212,15 @@ export function listConflicts(
   includeResolved: boolean,
 ): { items: SyncConflict[]; total: number } {
   const where = includeResolved ? '' : 'WHERE c.resolved_at IS NULL'
-  const rows = db
-    .prepare(
-      `SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts AS c ${where} ORDER BY c.id DESC LIMIT ? OFFSET ?`,
-    )
-    .all(limit, offset) as ConflictRow[]
-  const total = (db.prepare(`SELECT count(*) AS n FROM sync_conflicts AS c ${where}`).get() as { n: number })
-    .n
+  const { rows, total } = offsetPage<ConflictRow>(
+    db,
+    {
+      rows: `SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts AS c ${where} ORDER BY c.id DESC`,
+      count: `SELECT 1 FROM sync_conflicts AS c ${where}`,
+    },
+    offset,
+    limit,
+  )
   return { items: toConflicts(db, rows), total }
 }
 

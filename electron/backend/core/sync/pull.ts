@@ -9,7 +9,8 @@ import type { CleverTapClient, Failure, Outcome } from './client'
 import type { RetryPolicy } from './options'
 import type { Contact } from './push-session'
 import { reconcileRemoteProfile } from './reconcile'
-import type { RunResult } from './runs'
+import { freshRunResult, type RunResult } from './runs'
+import type { PullFigures } from '../../../../shared/sync/types'
 import type { SyncBookkeeping } from './settings'
 
 /** batch_size is at most 5000; the docs advise multiples of 23 (CLEVERTAP-API.md §4). */
@@ -40,27 +41,13 @@ export interface PullContext {
   onProfilesChanged(ids: string[], all: boolean): void
 }
 
-export interface PullResult extends RunResult {
-  /** Which profiles the query asked for, in words (shared/sync/pull-query.ts). */
-  covered: string
-  created: number
-  updated: number
-  unchanged: number
-  skipped: number
-  resumed: boolean
-}
+/** A pull's figures: those of every run and those only a pull counts. */
+export interface PullResult extends RunResult, PullFigures {}
 
 export async function runPull(context: PullContext): Promise<PullResult> {
   const { db, client } = context
   const result: PullResult = {
-    status: 'succeeded',
-    records: 0,
-    rejected: 0,
-    conflicts: 0,
-    requests: 0,
-    retries: 0,
-    error: null,
-    notes: [],
+    ...freshRunResult(),
     covered: context.covered,
     created: 0,
     updated: 0,

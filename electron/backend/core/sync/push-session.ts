@@ -5,7 +5,8 @@ import type { Db } from '../db/connection'
 import { type RetryDeps, withRetries } from './backoff'
 import type { CleverTapClient, Failure, Outcome } from './client'
 import type { RetryPolicy } from './options'
-import type { RunResult } from './runs'
+import { freshRunResult, type RunResult } from './runs'
+import type { PushFigures } from '../../../../shared/sync/types'
 
 export type Contact = 'online' | 'offline' | 'unauthorized'
 
@@ -29,30 +30,12 @@ export interface PushContext {
   onProfilesChanged(ids: string[]): void
 }
 
-export interface PushResult extends RunResult {
-  /** Outbox entries the server accepted (a record may carry several coalesced entries). */
-  entries: number
-  /** Profiles deleted on the server. */
-  deleted: number
-  /** Entries still waiting after the run, and of them those held by a conflict. */
-  remaining: number
-  held: number
-  /** Profiles read back before pushing to look for conflicts. */
-  checked: number
-  /** Records a reply did not account for (processed + unprocessed short of those sent): kept queued. */
-  unaccounted: number
-}
+/** A push's figures: those of every run and those only a push counts. */
+export interface PushResult extends RunResult, PushFigures {}
 
 export class PushSession {
   readonly result: PushResult = {
-    status: 'succeeded',
-    records: 0,
-    rejected: 0,
-    conflicts: 0,
-    requests: 0,
-    retries: 0,
-    error: null,
-    notes: [],
+    ...freshRunResult(),
     entries: 0,
     deleted: 0,
     remaining: 0,

@@ -14,6 +14,20 @@ export interface RunResult {
   notes: string[]
 }
 
+/** A run that has done nothing yet: push and pull start from it and count up. */
+export function freshRunResult(): RunResult {
+  return {
+    status: 'succeeded',
+    records: 0,
+    rejected: 0,
+    conflicts: 0,
+    requests: 0,
+    retries: 0,
+    error: null,
+    notes: [],
+  }
+}
+
 const MAX_NOTES = 20
 
 interface RunRow {

@@ -203,11 +203,8 @@ export class SyncService {
       const stored = this.settings.read()
       const remote = options.connection?.remote ?? stored.remote
       const started = this.ctx.clock()
-      const runId = this.runs.start('push', options.trigger, connection.endpoint, started)
-      this.status.activity = 'pushing'
-      this.status.refresh()
-      try {
-        const result = await runPush({
+      return this.recorded('push', options, connection.endpoint, started, () =>
+        runPush({
           db: this.ctx.db,
           client: this.client(connection),
           retry: this.options.retry,
@@ -222,18 +219,8 @@ export class SyncService {
           onProgress: (phase, done, total) => options.onProgress?.(phase, done, total),
           onContact: this.contact,
           onProfilesChanged: (ids) => this.ctx.events.emit('profiles.changed', { ids }),
-        })
-        this.afterRun(result, 'lastPushAt', options)
-        this.runs.finish(runId, result, this.ctx.clock())
-        this.purgeSoon()
-        return { ...result, runId, durationMs: this.ctx.clock() - started }
-      } catch (error) {
-        this.runs.finish(runId, failedRun(error), this.ctx.clock())
-        throw error
-      } finally {
-        this.status.activity = 'idle'
-        this.status.refresh()
-      }
+        }),
+      )
     })
   }
 
@@ -245,11 +232,8 @@ export class SyncService {
       const remoteKind = (options.connection?.remote ?? stored.remote)?.kind ?? 'region'
       const query = options.query ?? stored.pullQuery
       const started = this.ctx.clock()
-      const runId = this.runs.start('pull', options.trigger, connection.endpoint, started)
-      this.status.activity = 'pulling'
-      this.status.refresh()
-      try {
-        const result = await runPull({
+      return this.recorded('pull', options, connection.endpoint, started, () =>
+        runPull({
           db: this.ctx.db,
           client: this.client(connection),
           retry: this.options.retry,
@@ -265,19 +249,40 @@ export class SyncService {
           onContact: this.contact,
           onProfilesChanged: (ids, all) =>
             this.ctx.events.emit('profiles.changed', all ? { ids: [], all } : { ids }),
-        })
-        this.afterRun(result, null, options)
-        if (result.status === 'succeeded' || result.status === 'partial') this.settings.pulledAfterRestore()
-        this.runs.finish(runId, result, this.ctx.clock())
-        return { ...result, runId, durationMs: this.ctx.clock() - started }
-      } catch (error) {
-        this.runs.finish(runId, failedRun(error), this.ctx.clock())
-        throw error
-      } finally {
-        this.status.activity = 'idle'
-        this.status.refresh()
-      }
+        }),
+      )
     })
+  }
+
+  /** A run's bookkeeping around `work`: its sync_runs row, the status activity and error, its duration. */
+  private async recorded<R extends PushResult | PullResult>(
+    kind: 'push' | 'pull',
+    options: RunOptions,
+    endpoint: string,
+    started: number,
+    work: () => Promise<R>,
+  ): Promise<R & { runId: number; durationMs: number }> {
+    const runId = this.runs.start(kind, options.trigger, endpoint, started)
+    this.status.activity = kind === 'push' ? 'pushing' : 'pulling'
+    this.status.refresh()
+    try {
+      const result = await work()
+      // Only a push stamps lastPushAt and leaves sent rows to purge; a pull keeps its own bookkeeping.
+      this.afterRun(result, kind === 'push' ? 'lastPushAt' : null, options)
+      // A pull that got through ends the "pull first" a restore asked for.
+      if (kind === 'pull' && (result.status === 'succeeded' || result.status === 'partial')) {
+        this.settings.pulledAfterRestore()
+      }
+      this.runs.finish(runId, result, this.ctx.clock())
+      if (kind === 'push') this.purgeSoon()
+      return { ...result, runId, durationMs: this.ctx.clock() - started }
+    } catch (error) {
+      this.runs.finish(runId, failedRun(error), this.ctx.clock())
+      throw error
+    } finally {
+      this.status.activity = 'idle'
+      this.status.refresh()
+    }
   }
 
   private afterRun(result: PushResult | PullResult, stamp: 'lastPushAt' | null, options: RunOptions): void {

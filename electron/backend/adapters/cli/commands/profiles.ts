@@ -64,6 +64,19 @@ export async function run(deps: CommandDeps, work: () => Promise<number>): Promi
   }
 }
 
+/** A command's action on the profile its KEY names: looked up first (an ambiguous key ends with exit 1). */
+function onProfile<O extends CommonOptions>(
+  deps: CommandDeps,
+  work: (backend: Backend, found: ProfileDetail, opts: O) => Promise<number>,
+): (key: string, opts: O) => Promise<void> {
+  return (key, opts) =>
+    run(deps, () =>
+      withBackend(opts.dataDir, deps.io, async (b) =>
+        work(b, await lookup(b, key, deps.io, opts.json === true), opts),
+      ),
+    )
+}
+
 function registerProfile(program: Command, deps: CommandDeps): void {
   const { io, dataDirOption, dataDirHelp } = deps
   const profile = program.command('profile').description('one profile')
@@ -73,14 +86,11 @@ function registerProfile(program: Command, deps: CommandDeps): void {
     .argument('<key>', KEY_HELP)
     .option('--json', 'print the profile as JSON')
     .option(dataDirOption, dataDirHelp)
-    .action((key: string, opts: CommonOptions) =>
-      run(deps, () =>
-        withBackend(opts.dataDir, io, async (b) => {
-          const found = await lookup(b, key, io, opts.json === true)
-          io.stdout(opts.json ? json(found) : `${formatProfile(found)}\n`)
-          return EXIT_OK
-        }),
-      ),
+    .action(
+      onProfile(deps, async (b, found, opts: CommonOptions) => {
+        io.stdout(opts.json ? json(found) : `${formatProfile(found)}\n`)
+        return EXIT_OK
+      }),
     )
 
   profile
@@ -91,23 +101,20 @@ function registerProfile(program: Command, deps: CommandDeps): void {
     .option('--limit <n>', 'at most this many events', parseIntOption('--limit', 1, 500), 50)
     .option('--json', 'print the page as JSON')
     .option(dataDirOption, dataDirHelp)
-    .action((key: string, opts: CommonOptions & { offset: number; limit: number }) =>
-      run(deps, () =>
-        withBackend(opts.dataDir, io, async (b) => {
-          const found = await lookup(b, key, io, opts.json === true)
-          const page = await b.call('profiles.events', {
-            id: found.id,
-            offset: opts.offset,
-            limit: opts.limit,
-          })
-          io.stdout(
-            opts.json
-              ? json({ profileId: found.id, offset: opts.offset, limit: opts.limit, ...page })
-              : `${formatTimeline(found.id, page, opts.offset)}\n`,
-          )
-          return EXIT_OK
-        }),
-      ),
+    .action(
+      onProfile(deps, async (b, found, opts: CommonOptions & { offset: number; limit: number }) => {
+        const page = await b.call('profiles.events', {
+          id: found.id,
+          offset: opts.offset,
+          limit: opts.limit,
+        })
+        io.stdout(
+          opts.json
+            ? json({ profileId: found.id, offset: opts.offset, limit: opts.limit, ...page })
+            : `${formatTimeline(found.id, page, opts.offset)}\n`,
+        )
+        return EXIT_OK
+      }),
     )
 
   profile
@@ -117,31 +124,28 @@ function registerProfile(program: Command, deps: CommandDeps): void {
     .option('--yes', 'really delete (without it, nothing is deleted)')
     .option('--json', 'print the result as JSON')
     .option(dataDirOption, dataDirHelp)
-    .action((key: string, opts: CommonOptions & { yes?: boolean }) =>
-      run(deps, () =>
-        withBackend(opts.dataDir, io, async (b) => {
-          const found = await lookup(b, key, io, opts.json === true)
-          const name = typeof found.system.Name === 'string' ? `${found.system.Name} (${found.id})` : found.id
-          if (!opts.yes) {
-            io.stderr(
-              `error: nothing was deleted. Deleting ${name} removes it from this computer with its identifiers, ` +
-                `properties and events. ${REMOTE_DELETE_NOTICE} Run again with --yes to delete it.\n`,
-            )
-            return EXIT_ERROR
-          }
-          await b.call('profiles.delete', { id: found.id })
-          const configured = (await b.call('sync.status', {})).configured
-          const waiting = configured
-            ? ''
-            : ' No remote is set up yet: the deletion waits in the outbox until one is (Settings, or sync push).'
-          io.stdout(
-            opts.json
-              ? json({ deleted: true, id: found.id, remote: 'queued', notice: REMOTE_DELETE_NOTICE })
-              : `Deleted ${name} from this computer. ${REMOTE_DELETE_NOTICE}${waiting}\n`,
+    .action(
+      onProfile(deps, async (b, found, opts: CommonOptions & { yes?: boolean }) => {
+        const name = typeof found.system.Name === 'string' ? `${found.system.Name} (${found.id})` : found.id
+        if (!opts.yes) {
+          io.stderr(
+            `error: nothing was deleted. Deleting ${name} removes it from this computer with its identifiers, ` +
+              `properties and events. ${REMOTE_DELETE_NOTICE} Run again with --yes to delete it.\n`,
           )
-          return EXIT_OK
-        }),
-      ),
+          return EXIT_ERROR
+        }
+        await b.call('profiles.delete', { id: found.id })
+        const configured = (await b.call('sync.status', {})).configured
+        const waiting = configured
+          ? ''
+          : ' No remote is set up yet: the deletion waits in the outbox until one is (Settings, or sync push).'
+        io.stdout(
+          opts.json
+            ? json({ deleted: true, id: found.id, remote: 'queued', notice: REMOTE_DELETE_NOTICE })
+            : `Deleted ${name} from this computer. ${REMOTE_DELETE_NOTICE}${waiting}\n`,
+        )
+        return EXIT_OK
+      }),
     )
 }
 
@@ -178,27 +182,24 @@ function registerControlGroups(program: Command, deps: CommandDeps): void {
       .argument('<key>', KEY_HELP)
       .option('--json', 'print the profile as JSON')
       .option(dataDirOption, dataDirHelp)
-      .action((key: string, opts: CommonOptions) =>
-        run(deps, () =>
-          withBackend(opts.dataDir, io, async (b) => {
-            const found = await lookup(b, key, io, opts.json === true)
-            if (found.excludedFromControlGroups === excluded) {
-              io.stderr(
-                `error: profile ${found.id} is already ${excluded ? 'excluded from' : 'included in'} control groups; nothing changed.\n`,
-              )
-              return EXIT_ERROR
-            }
-            const changed = await b.call('profiles.setControlGroupExclusion', { id: found.id, excluded })
-            const { holders, limit } = await b.call('profiles.controlGroupExclusions', {})
-            io.stdout(
-              opts.json
-                ? json(changed)
-                : `Profile ${found.id} is now ${excluded ? 'excluded from' : 'included in'} control groups ` +
-                    `(${holders.length} of ${limit} exclusions used). ${CONTROL_GROUP_LOCAL_NOTE}\n`,
+      .action(
+        onProfile(deps, async (b, found, opts: CommonOptions) => {
+          if (found.excludedFromControlGroups === excluded) {
+            io.stderr(
+              `error: profile ${found.id} is already ${excluded ? 'excluded from' : 'included in'} control groups; nothing changed.\n`,
             )
-            return EXIT_OK
-          }),
-        ),
+            return EXIT_ERROR
+          }
+          const changed = await b.call('profiles.setControlGroupExclusion', { id: found.id, excluded })
+          const { holders, limit } = await b.call('profiles.controlGroupExclusions', {})
+          io.stdout(
+            opts.json
+              ? json(changed)
+              : `Profile ${found.id} is now ${excluded ? 'excluded from' : 'included in'} control groups ` +
+                  `(${holders.length} of ${limit} exclusions used). ${CONTROL_GROUP_LOCAL_NOTE}\n`,
+          )
+          return EXIT_OK
+        }),
       )
   }
 }

@@ -1,30 +1,14 @@
 // What the `profile-desk sftp …` commands share: a source found by name, and secrets read from files
 // (never from the command line, where other users and the shell history would see them).
-import { readFileSync } from 'node:fs'
 import type { SftpSourceView, SourceSecrets } from '../../../../../shared/ipc/channels/sftp'
 import { AppError } from '../../../../../shared/ipc/envelope'
 import type { Backend } from '../../ipc/create-backend'
+import { readSecretFile } from '../secret-file'
 
 export interface SecretFileOptions {
   passwordFile?: string
   keyFile?: string
   passphraseFile?: string
-}
-
-function readSecretFile(flag: string, file: string, whole = false): string {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new AppError(
-      'validation',
-      `Cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`,
-    )
-  }
-  // A password file usually ends with a newline that is not part of the password; a key keeps its text.
-  const value = whole ? text : text.replace(/\r?\n$/, '')
-  if (value.trim() === '') throw new AppError('validation', `${flag} ${file} is empty.`)
-  return value
 }
 
 /** The secrets the options name, or null when they name none; refuses both a password and a key. */

@@ -2,7 +2,7 @@
 // summary on stdout, prints the sync status, or shows and saves what a pull downloads. Credentials come
 // from the settings, or for this run only from --base-url/--region, --account and --passcode-file (a
 // remote other than the saved one needs --passcode-file). Exit 0 only when everything went through.
-import { readFileSync } from 'node:fs'
+import { readSecretFile } from '../secret-file'
 import type { Command } from 'commander'
 import type { ConnectionOverride, PullQuery, RemoteSpec } from '../../../../../shared/ipc/channels/sync'
 import { AppError } from '../../../../../shared/ipc/envelope'
@@ -31,21 +31,6 @@ export interface SyncCliOptions extends QueryFlags {
   json?: boolean
 }
 
-function readPasscode(file: string): string {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new AppError(
-      'validation',
-      `Cannot read --passcode-file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`,
-    )
-  }
-  const passcode = text.replace(/\r?\n$/, '')
-  if (passcode === '') throw new AppError('validation', `--passcode-file ${file} is empty.`)
-  return passcode
-}
-
 export function connectionFromOptions(options: SyncCliOptions): ConnectionOverride | undefined {
   if (options.baseUrl !== undefined && options.region !== undefined) {
     throw new AppError('validation', 'Give --base-url or --region, not both.')
@@ -65,7 +50,9 @@ export function connectionFromOptions(options: SyncCliOptions): ConnectionOverri
   const override: ConnectionOverride = {
     ...(remote ? { remote } : {}),
     ...(options.account !== undefined ? { accountId: options.account } : {}),
-    ...(options.passcodeFile !== undefined ? { passcode: readPasscode(options.passcodeFile) } : {}),
+    ...(options.passcodeFile !== undefined
+      ? { passcode: readSecretFile('--passcode-file', options.passcodeFile) }
+      : {}),
   }
   return Object.keys(override).length > 0 ? override : undefined
 }
