@@ -56,8 +56,19 @@ export function renderProfile(
   }
   record.profileData = profileData
   if (withEvents) record.events = store.eventSummaries(profile.seq)
-  // [I] No device data exists here: one platformInfo entry per CleverTap ID that leads to the profile.
-  record.platformInfo = store.objectIdsOf(profile.seq).map((objectId) => ({ objectId }))
+  // One platformInfo entry per CleverTap ID that leads to the profile, with the device's token when a
+  // token record set one ([I] `token_type` and `token_state` are the sandbox's own fields).
+  record.platformInfo = store.objectIdsOf(profile.seq).map((objectId) => {
+    const device = store.device(objectId)
+    if (device === null) return { objectId }
+    return {
+      platform: device.platform,
+      push_token: device.token,
+      token_type: device.tokenType,
+      token_state: device.tokenState,
+      objectId,
+    }
+  })
   return record
 }
 

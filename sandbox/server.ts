@@ -145,6 +145,22 @@ export async function createSandboxServer(options: SandboxOptions): Promise<Sand
       },
     },
     {
+      // Sandbox-only: what a push provider would report about a token (tests and demos set its state).
+      method: 'POST',
+      path: '/sandbox/token-state',
+      handle: ({ bodyText, now: at }) => {
+        const parsed = parseJson(bodyText)
+        if (!parsed.ok) return malformed()
+        const body = parsed.value as { token?: unknown; state?: unknown } | null
+        const states = ['valid', 'invalid', 'unregistered'] as const
+        const state = states.find((s) => s === body?.state)
+        if (typeof body?.token !== 'string' || state === undefined)
+          return requestFailure(400, 'Send {"token": "<push token>", "state": "valid|invalid|unregistered"}')
+        const changed = store.setTokenState(body.token, state, at)
+        return { httpStatus: 200, body: { status: 'success', changed } }
+      },
+    },
+    {
       method: 'POST',
       path: '/1/delete/profiles.json',
       handle: ({ bodyText }) => {

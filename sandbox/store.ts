@@ -37,7 +37,31 @@ export interface StoredQuery {
   createdAt: number
 }
 
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
+
+/** Version 2: one push token per device (CleverTap ID), with its type, platform and state. */
+const DEVICES_SCHEMA = `
+CREATE TABLE devices (
+  guid TEXT PRIMARY KEY,
+  token TEXT NOT NULL,
+  token_type TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  -- valid until the push provider reports otherwise (set through the sandbox's token-state endpoint)
+  token_state TEXT NOT NULL DEFAULT 'valid' CHECK (token_state IN ('valid','invalid','unregistered')),
+  updated INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX devices_token ON devices(token);
+`
+
+export type SandboxTokenState = 'valid' | 'invalid' | 'unregistered'
+
+export interface StoredDevice {
+  guid: string
+  token: string
+  tokenType: string
+  platform: string
+  tokenState: SandboxTokenState
+}
 
 const SCHEMA = `
 CREATE TABLE profiles (
@@ -224,7 +248,8 @@ export class SandboxStore {
     }
     if (version === SCHEMA_VERSION) return
     this.db.transaction(() => {
-      this.db.exec(SCHEMA)
+      if (version < 1) this.db.exec(SCHEMA)
+      if (version < 2) this.db.exec(DEVICES_SCHEMA)
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`)
     })()
   }
@@ -347,6 +372,46 @@ export class SandboxStore {
   /** Profiles with afterSeq < seq <= maxSeq in creation order, at most `limit` of them. */
   profilesAfter(afterSeq: number, maxSeq: number, limit: number): StoredProfile[] {
     return this.statements.page.all(afterSeq, maxSeq, limit).map(toProfile)
+  }
+
+  /**
+   * Sets a device's token (a token record). A different token starts valid; the same one keeps its state.
+   */
+  setToken(guid: string, token: string, tokenType: string, platform: string, at: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO devices (guid, token, token_type, platform, token_state, updated)
+         VALUES (?, ?, ?, ?, 'valid', ?)
+         ON CONFLICT (guid) DO UPDATE SET token_type = excluded.token_type, platform = excluded.platform,
+           token_state = CASE WHEN devices.token = excluded.token THEN devices.token_state ELSE 'valid' END,
+           token = excluded.token, updated = excluded.updated`,
+      )
+      .run(guid, token, tokenType, platform, at)
+  }
+
+  device(guid: string): StoredDevice | null {
+    const row = this.db
+      .prepare<
+        [string],
+        { guid: string; token: string; token_type: string; platform: string; token_state: SandboxTokenState }
+      >('SELECT guid, token, token_type, platform, token_state FROM devices WHERE guid = ?')
+      .get(guid)
+    return row
+      ? {
+          guid: row.guid,
+          token: row.token,
+          tokenType: row.token_type,
+          platform: row.platform,
+          tokenState: row.token_state,
+        }
+      : null
+  }
+
+  /** What a push provider reports about a token (every device holding it); returns how many changed. */
+  setTokenState(token: string, state: SandboxTokenState, at: number): number {
+    return this.db
+      .prepare('UPDATE devices SET token_state = ?, updated = ? WHERE token = ?')
+      .run(state, at, token).changes
   }
 
   counts(): { profiles: number; events: number; appliedKeys: number } {

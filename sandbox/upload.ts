@@ -231,7 +231,10 @@ class RecordWriter {
   ) {}
 
   apply(record: unknown): Outcome {
-    if (!isPlainObject(record) || (record.type !== 'profile' && record.type !== 'event')) {
+    if (
+      !isPlainObject(record) ||
+      (record.type !== 'profile' && record.type !== 'event' && record.type !== 'token')
+    ) {
       return failure(RecordCode.notEventOrProfile, WireText.notEventOrProfile)
     }
     const key = readIdempotencyKey(record)
@@ -239,7 +242,12 @@ class RecordWriter {
     // A retry of a record that was applied: processed, and nothing is applied twice.
     if (key !== undefined && this.store.hasAppliedKey(key)) return { ok: true }
 
-    const outcome = record.type === 'event' ? this.applyEvent(record, key) : this.applyProfile(record)
+    const outcome =
+      record.type === 'event'
+        ? this.applyEvent(record, key)
+        : record.type === 'token'
+          ? this.applyToken(record)
+          : this.applyProfile(record)
     if (outcome.ok && key !== undefined) this.store.rememberKey(key, record.type, this.now)
     return outcome
   }
@@ -271,6 +279,49 @@ class RecordWriter {
     const seq = this.write(ids, target.seq, ts)
     // [I] Events update the profile's per-event summary only; their properties are not copied onto it.
     this.store.recordEvent(seq, name, ts, data, key ?? null)
+    return { ok: true }
+  }
+
+  /**
+   * `{"type":"token","objectId","tokenData":{"id","type"}}`: the device must be known (a CleverTap ID that
+   * leads to a profile). [I] The platform follows the token type: apns iOS, webpush Web, others Android.
+   */
+  private applyToken(record: Record<string, unknown>): Outcome {
+    const objectId = record.objectId
+    if (typeof objectId !== 'string' || !OBJECT_ID.test(objectId)) {
+      return failure(
+        RecordCode.deviceToken,
+        `Token record: objectId ${describeValue(objectId)} is not a CleverTap ID.`,
+      )
+    }
+    const data = record.tokenData
+    if (
+      !isPlainObject(data) ||
+      typeof data.id !== 'string' ||
+      data.id.trim() === '' ||
+      !fitsBytes(data.id, 4096)
+    ) {
+      return failure(
+        RecordCode.deviceToken,
+        'Token record: tokenData.id must be the push token (1 to 4096 bytes).',
+      )
+    }
+    const type = data.type
+    if (typeof type !== 'string' || !/^[a-z0-9_-]{2,32}$/i.test(type)) {
+      return failure(
+        RecordCode.deviceToken,
+        `Token record: tokenData.type ${describeValue(type)} must name the service (fcm, apns, …).`,
+      )
+    }
+    if (this.store.findByGuid(objectId) === null) {
+      return failure(
+        RecordCode.deviceToken,
+        `Token record: no profile has the CleverTap ID ${describeValue(objectId)}.`,
+      )
+    }
+    const kind = type.toLowerCase()
+    const platform = kind === 'apns' ? 'iOS' : kind === 'webpush' || kind === 'wp' ? 'Web' : 'Android'
+    this.store.setToken(objectId, data.id.trim(), kind, platform, this.now)
     return { ok: true }
   }
 

@@ -18,6 +18,8 @@ export const RecordCode = {
   notEventOrProfile: 524,
   timestamp: 525,
   objectId: 526,
+  // [I] 530-535 are documented only as "device-token errors" (CLEVERTAP-API.md §1); 530 is ours for all.
+  deviceToken: 530,
   miscellaneous: 555,
 } as const
 

@@ -18,6 +18,7 @@ import type { IdentitySetView } from '../profile/identity-set'
 
 import type { AppInfo } from './app-info'
 import { channel } from './channel'
+import { deviceChannels } from './channels/devices'
 import { dialogChannels } from './channels/dialogs'
 import { importChannels } from './channels/imports'
 import { sftpChannels } from './channels/sftp'
@@ -141,6 +142,7 @@ export const contract = {
   ...syncChannels,
   ...dialogChannels,
   ...sftpChannels,
+  ...deviceChannels,
 } as const
 
 // Plain types of the replies, re-exported for the backend's convenience (they live in zod-free modules).

@@ -89,7 +89,7 @@ export interface PendingChange {
   profileId: string
   /** Name, email or identity of the profile, when it still exists locally. */
   profileLabel: string | null
-  kind: 'profile' | 'event' | 'delete'
+  kind: 'profile' | 'event' | 'delete' | 'token'
   /** Changed fields (profile), the event name (event), or [] (delete). */
   fields: string[]
   /** When the change was made (epoch ms, like every other sync time). */
@@ -105,7 +105,7 @@ export interface SyncErrorItem {
   ids: number[]
   profileId: string
   profileLabel: string | null
-  kind: 'profile' | 'event' | 'delete'
+  kind: 'profile' | 'event' | 'delete' | 'token'
   fields: string[]
   /** The server's per-record code (e.g. 515) or HTTP status (400). */
   code: number

@@ -24,7 +24,8 @@ import { tightenDataDir } from './platform/private-files'
 import { FileSecretStore, type SecretStore } from './platform/secret-store'
 import { APP_VERSION } from './platform/version'
 import { PROFILE_MIGRATIONS } from './profiles/migrations'
-import { PROFILE_BULK_STRUCTURES } from './profiles/schema'
+import { AUDIENCE_BULK_STRUCTURES, registerDeviceFunctions } from './devices/schema'
+import { DEVICE_MIGRATIONS } from './devices/migrations'
 import { SFTP_MIGRATIONS } from './sftp/migrations'
 import type { SftpOptions } from './sftp/options'
 import { SftpService } from './sftp/service'
@@ -38,6 +39,7 @@ export const MIGRATIONS = collectMigrations(
   IMPORT_MIGRATIONS,
   SYNC_MIGRATIONS,
   SFTP_MIGRATIONS,
+  DEVICE_MIGRATIONS,
 )
 
 /** What a host gives the backend: where its data lives, and the parts tests or Electron replace. */
@@ -73,7 +75,9 @@ export interface Services {
 export function createServices(ports: ServicePorts): Services {
   const logger = ports.logger ?? consoleLogger
   privateDataDir(ports.dataDir, logger)
-  const db = openDatabase(join(ports.dataDir, DATABASE_FILE), { migrations: MIGRATIONS })
+  const db = openDatabase(join(ports.dataDir, DATABASE_FILE), { migrations: MIGRATIONS }, [
+    registerDeviceFunctions,
+  ])
   const events = new EventBus()
   const clock = ports.clock ?? Date.now
   const jobs = new JobRegistry(events, clock)
@@ -134,7 +138,7 @@ function startUp(
   uploads: UploadOptions | undefined,
 ): void {
   startUploadSweep(ctx, services.files.uploads, uploads)
-  finishInterruptedBulkLoad(ctx.db, PROFILE_BULK_STRUCTURES, ctx.logger)
+  finishInterruptedBulkLoad(ctx.db, AUDIENCE_BULK_STRUCTURES, ctx.logger)
   const interrupted = markInterruptedRuns(ctx.db, ctx.clock())
   if (interrupted > 0) {
     ctx.logger.warn(

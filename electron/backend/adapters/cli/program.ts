@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { APP_VERSION } from '../../core/platform/index'
+import { registerDeviceCommands } from './commands/devices'
 import { registerImportCommand } from './commands/imports'
 import { registerEventCommands, registerProfileCommands, registerSearchCommand } from './commands/profiles'
 import { registerSampleCommands } from './commands/sample'
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerSyncCommands(program, deps)
   registerProfileCommands(program, deps)
   registerSftpCommands(program, deps)
+  registerDeviceCommands(program, deps)
   return program
 }
 

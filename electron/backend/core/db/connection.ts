@@ -26,7 +26,10 @@ function privateDatabaseFile(file: string): void {
  */
 export type SchemaPlan = { migrations: readonly Migration[] } | { expectVersion: number }
 
-export function openDatabase(file: string, schema: SchemaPlan): Db {
+/** Work every connection needs before use, e.g. registering SQL functions its triggers call. */
+export type ConnectionSetup = (db: Db) => void
+
+export function openDatabase(file: string, schema: SchemaPlan, setup: readonly ConnectionSetup[] = []): Db {
   privateDatabaseFile(file)
   const db = new Database(file)
   try {
@@ -37,6 +40,7 @@ export function openDatabase(file: string, schema: SchemaPlan): Db {
     // A bulk import's one transaction grows the WAL to the size of everything it wrote (gigabytes for a
     // million rows); once checkpointed, the file is cut back to this instead of staying that large.
     db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
+    for (const step of setup) step(db)
     if ('migrations' in schema) migrate(db, schema.migrations)
     else expectVersion(db, schema.expectVersion)
     for (const suffix of COMPANIONS) tightenFile(`${file}${suffix}`)

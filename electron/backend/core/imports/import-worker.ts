@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { openDatabase } from '../db/connection'
+import { registerDeviceFunctions } from '../devices/schema'
 import { runEventImport } from './event-import'
 import { runProfileImport } from './profile-import'
 import type { RunSpec } from './run-report'
@@ -27,7 +28,9 @@ async function main(): Promise<void> {
   port.on('message', (message: ToWorker) => {
     if (message.type === 'cancel') controller.abort()
   })
-  const db = openDatabase(input.databaseFile, { expectVersion: input.schemaVersion })
+  const db = openDatabase(input.databaseFile, { expectVersion: input.schemaVersion }, [
+    registerDeviceFunctions,
+  ])
   db.pragma(`cache_size = -${input.cacheKib}`)
   try {
     const hooks = {

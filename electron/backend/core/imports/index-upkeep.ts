@@ -16,7 +16,7 @@
 //   the next start if the process dies: core/db/bulk-load.ts finishInterruptedBulkLoad).
 import type { Db } from '../db/connection'
 import { deferTextIndex, dropForBulkLoad, finishBulkLoad, rebuildAfterBulkLoad } from '../db/bulk-load'
-import { PROFILE_BULK_STRUCTURES } from '../profiles/schema'
+import { AUDIENCE_BULK_STRUCTURES } from '../devices/schema'
 
 /** Below this many rows the live indexes are cheap enough. */
 export const BULK_MIN_ROWS = 20_000
@@ -44,7 +44,7 @@ export function beginBulkImport(db: Db, options: { phoneLookups: boolean }): voi
   if (!db.inTransaction) throw new Error('beginBulkImport runs inside the import transaction')
   dropForBulkLoad(
     db,
-    PROFILE_BULK_STRUCTURES,
+    AUDIENCE_BULK_STRUCTURES,
     options.phoneLookups ? new Set([...KEPT_LIVE, 'profiles_phone_key']) : KEPT_LIVE,
   )
 }
@@ -52,7 +52,7 @@ export function beginBulkImport(db: Db, options: { phoneLookups: boolean }): voi
 /** Inside the import's one transaction, after its last row: indexes, trigram index, counts, triggers. */
 export function finishBulkImport(db: Db): void {
   if (!db.inTransaction) throw new Error('finishBulkImport runs inside the import transaction')
-  rebuildAfterBulkLoad(db, PROFILE_BULK_STRUCTURES)
+  rebuildAfterBulkLoad(db, AUDIENCE_BULK_STRUCTURES)
 }
 
 function shouldDeferTextIndex(rowsToWrite: number, existingProfiles: number): boolean {
@@ -79,12 +79,12 @@ export class TextIndexUpkeep {
     const projected = written + ((this.totalRows - read) * written) / read
     if (written >= 2_000 && shouldDeferTextIndex(projected, this.existing)) {
       commit()
-      this.deferred = deferTextIndex(this.db, PROFILE_BULK_STRUCTURES)
+      this.deferred = deferTextIndex(this.db, AUDIENCE_BULK_STRUCTURES)
     }
   }
 
   /** Rebuilds the trigram index if it was deferred. */
   finish(): void {
-    if (this.deferred) finishBulkLoad(this.db, PROFILE_BULK_STRUCTURES)
+    if (this.deferred) finishBulkLoad(this.db, AUDIENCE_BULK_STRUCTURES)
   }
 }

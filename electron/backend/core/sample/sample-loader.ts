@@ -15,7 +15,7 @@ import { loadCustomTypes } from '../profiles/properties'
 import { countProfiles } from '../profiles/search'
 import { nowSeconds } from '../profiles/statements'
 import { beginBulkLoad, finishBulkLoad } from '../db/bulk-load'
-import { PROFILE_BULK_STRUCTURES } from '../profiles/schema'
+import { AUDIENCE_BULK_STRUCTURES } from '../devices/schema'
 import { SAMPLE_CUSTOM_TYPES, SampleGenerator, type SampleProfile } from './generator'
 import { SampleWriter } from './sample-writer'
 
@@ -79,7 +79,7 @@ export async function loadSampleData(
     let skipped = 0
     let done = 0
     let indexingSeconds = 0
-    if (bulk) beginBulkLoad(db, PROFILE_BULK_STRUCTURES)
+    if (bulk) beginBulkLoad(db, AUDIENCE_BULK_STRUCTURES)
     try {
       while (done < total && !options.signal?.aborted) {
         const size = Math.min(bulk ? BULK_BATCH : SMALL_BATCH, total - done)
@@ -101,7 +101,7 @@ export async function loadSampleData(
       if (bulk) {
         options.progress?.('indexing', done, total)
         const indexing = performance.now()
-        finishBulkLoad(db, PROFILE_BULK_STRUCTURES)
+        finishBulkLoad(db, AUDIENCE_BULK_STRUCTURES)
         indexingSeconds = Math.round((performance.now() - indexing) / 10) / 100
       }
     }

@@ -63,7 +63,7 @@ export interface RemoteProfile {
   email?: string
   phone?: string | number
   profileData?: Record<string, unknown>
-  platformInfo?: { objectId?: string }[]
+  platformInfo?: Record<string, unknown>[]
   [key: string]: unknown
 }
 

@@ -22,7 +22,7 @@ const HELD = `(o.kind = 'profile' AND o.object_id IN (SELECT object_id FROM sync
 interface EntryRow {
   id: number
   object_id: string
-  kind: 'profile' | 'event' | 'delete'
+  kind: 'profile' | 'event' | 'delete' | 'token'
   payload: string
   created_at: number
   attempts: number

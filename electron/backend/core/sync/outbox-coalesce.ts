@@ -7,7 +7,7 @@ import { onTheWire, wireData } from './wire-record'
 export interface OutboxRow {
   id: number
   object_id: string
-  kind: 'profile' | 'event' | 'delete'
+  kind: 'profile' | 'event' | 'delete' | 'token'
   payload: string
   created_at: number
 }
@@ -18,7 +18,7 @@ export interface PlannedRecord {
   json: string
   entryIds: number[]
   objectId: string
-  kind: 'profile' | 'event'
+  kind: 'profile' | 'event' | 'token'
   /** The `$idem` key sent with it, if any. */
   idem?: string
 }
@@ -142,6 +142,12 @@ function recordsOf(
     run = []
   }
   for (const row of rows) {
+    if (row.kind === 'token') {
+      // A token record goes as stored, alone: setting the same token twice is harmless, so no key.
+      closeRun()
+      records.push({ json: row.payload, entryIds: [row.id], objectId, kind: 'token' })
+      continue
+    }
     if (row.kind === 'event' || carriesOperation(row.payload)) {
       if (row.kind !== 'event') closeRun()
       const idem = options.idempotencyKeys ? idempotencyKey(options.installId, row) : undefined

@@ -1,6 +1,7 @@
 // Pull: the cursor download (POST then GET /1/profiles.json) into the local cache, one page per
 // transaction. Each page's next cursor is saved with the page, so a cancelled or killed download
 // resumes where it stopped while the cursor is valid. Nothing pulled creates an outbox entry.
+import { absorbPlatformInfo } from '../devices/platform-info'
 import type { Db } from '../db/connection'
 import { loadCustomTypes } from '../profiles/properties'
 import { type RetryDeps, withRetries } from './backoff'
@@ -148,6 +149,9 @@ export async function runPull(context: PullContext): Promise<PullResult> {
     db.transaction(() => {
       for (const record of records) {
         const outcome = reconcileRemoteProfile(db, record, { at, types })
+        if (outcome.profileId !== null && outcome.result !== 'skipped') {
+          absorbPlatformInfo(db, outcome.profileId, record.platformInfo)
+        }
         result[outcome.result] += 1
         result.conflicts += outcome.newConflicts
         if (outcome.notes.length > 0) {

@@ -13,6 +13,10 @@ export type Route =
   /** An SFTP source's editor; null: a new source. */
   | { view: 'source'; id: number | null }
   | { view: 'source-history'; id: number }
+  /** The audience at a glance. */
+  | { view: 'overview' }
+  /** Duplicate Platform ID: tokens and phones held by several profiles. */
+  | { view: 'duplicates' }
   | { view: 'not-found'; path: string }
 
 export const HOME: Route = { view: 'people' }
@@ -28,6 +32,8 @@ export function parseRoute(hash: string): Route | null {
   if (section === 'settings' && rest.length === 0) return { view: 'settings' }
   if (section === 'control-groups' && rest.length === 0) return { view: 'control-groups' }
   if (section === 'import' && rest.length === 0) return { view: 'import' }
+  if (section === 'overview' && rest.length === 0) return { view: 'overview' }
+  if (section === 'duplicates' && rest.length === 0) return { view: 'duplicates' }
   if (section === 'imports' && rest.length === 0) return { view: 'imports' }
   if (section === 'sources') {
     if (rest.length === 0) return { view: 'sources' }
@@ -69,6 +75,10 @@ export function hrefFor(route: Route): string {
       return route.id === null ? '#/sources/new' : `#/sources/${route.id}`
     case 'source-history':
       return `#/sources/${route.id}/history`
+    case 'overview':
+      return '#/overview'
+    case 'duplicates':
+      return '#/duplicates'
     case 'not-found':
       return `#${route.path}`
   }

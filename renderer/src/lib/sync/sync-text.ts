@@ -87,6 +87,7 @@ export function wireValueText(value: WireFieldValue): string {
 export function changeText(change: Pick<PendingChange, 'kind' | 'fields'>): string {
   if (change.kind === 'delete') return 'Delete the profile'
   if (change.kind === 'event') return `Event: ${change.fields.join(', ') || 'unnamed'}`
+  if (change.kind === 'token') return 'Push token'
   return change.fields.length > 0 ? change.fields.map(fieldLabel).join(', ') : 'New profile'
 }
 

@@ -26,13 +26,19 @@ interface CommonOptions {
   dataDir?: string
 }
 
-const KEY_HELP = 'profile id, identity, email, phone, FBID, GPID, or kind:value (e.g. custom:crm_id=A-17)'
+export const KEY_HELP =
+  'profile id, identity, email, phone, FBID, GPID, or kind:value (e.g. custom:crm_id=A-17)'
 
 /** Thrown when a key matched several profiles and the list has been printed. */
 class Ambiguous extends Error {}
 
 /** The profile a key names; an ambiguous key prints its candidates (JSON or a table) and throws Ambiguous. */
-async function lookup(backend: Backend, key: string, io: CliIo, asJson: boolean): Promise<ProfileDetail> {
+export async function lookup(
+  backend: Backend,
+  key: string,
+  io: CliIo,
+  asJson: boolean,
+): Promise<ProfileDetail> {
   try {
     return await backend.call('profiles.lookup', { key })
   } catch (error) {
@@ -49,7 +55,7 @@ async function lookup(backend: Backend, key: string, io: CliIo, asJson: boolean)
 }
 
 /** Runs a command that looks a profile up; an ambiguous key ends it with exit 1. */
-async function run(deps: CommandDeps, work: () => Promise<number>): Promise<void> {
+export async function run(deps: CommandDeps, work: () => Promise<number>): Promise<void> {
   try {
     deps.setExit(await work())
   } catch (error) {

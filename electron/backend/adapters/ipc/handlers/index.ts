@@ -4,6 +4,7 @@
 import type { Services } from '../../../core/index'
 import type { Handlers } from '../dispatch'
 import { createAppHandlers } from './app'
+import { createDeviceHandlers } from './devices'
 import { createDialogHandlers } from './dialogs'
 import { createImportHandlers } from './imports'
 import { createProfileHandlers } from './profiles'
@@ -20,5 +21,6 @@ export function createHandlers(services: Services): Handlers {
     ...createSyncHandlers(services),
     ...createDialogHandlers(),
     ...createSftpHandlers(services),
+    ...createDeviceHandlers(services),
   }
 }

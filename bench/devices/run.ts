@@ -1,0 +1,185 @@
+// The devices benchmark (issue 13): seeds N profiles (default 1,000,000) through sample.load's bulk path,
+// writes ~1.2 devices per profile (Android 50%, iOS 35%, Web 15%; 65% with a token, 1% of tokens reused
+// from another profile, token states 90/5/5) and copies 1% of phones to another profile (memo-12 §5), then
+// times through backend.dispatch: the Duplicate Platform ID first page (tokens, phones; target 150 ms) and
+// the overview (target 300 ms), against a row-scan baseline measured in the same run. Also times what the
+// devices feature adds to a bulk load: the one pass that gives new profiles their reachability codes.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
+import { tokenHash } from '../../electron/backend/core/devices/device-store'
+import { fillMissingReach } from '../../electron/backend/core/devices/schema'
+import { silentLogger } from '../../electron/backend/core/platform/logger'
+
+export type Part = 'duplicates' | 'overview' | 'all'
+
+const TARGETS = { duplicates: 150, overview: 300 }
+
+function stats(samples: number[]): { medianMs: number; p95Ms: number; maxMs: number } {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0
+  const round = (ms: number) => Math.round(ms * 10) / 10
+  return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted[sorted.length - 1] ?? 0) }
+}
+
+async function time(rounds: number, work: () => unknown): Promise<number[]> {
+  const samples: number[] = []
+  for (let i = 0; i < rounds; i += 1) {
+    const started = performance.now()
+    await work()
+    samples.push(performance.now() - started)
+  }
+  return samples
+}
+
+/** A seeded PRNG (mulberry32) so every run writes the same devices. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function writeDevices(backend: Backend): { devices: number; seconds: number } {
+  const db = backend.context.db
+  const random = seeded(42)
+  const profiles = db.prepare('SELECT id, identified FROM profiles ORDER BY id').raw().all() as [
+    number,
+    number,
+  ][]
+  const insert = db.prepare(
+    `INSERT INTO devices (device_id, profile_id, platform, push_token, token_type, token_state, token_hash, last_seen, source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'import')`,
+  )
+  const tokens: string[] = []
+  let devices = 0
+  const started = performance.now()
+  const write = db.transaction((slice: [number, number][]) => {
+    for (const [id, identified] of slice) {
+      const count = identified ? 1 + (random() < 0.5 ? 1 : 0) : 1
+      for (let k = 0; k < count; k += 1) {
+        const r = random()
+        const platform = r < 0.5 ? 'Android' : r < 0.85 ? 'iOS' : 'Web'
+        let token: string | null = null
+        if (random() < 0.65) {
+          token =
+            tokens.length > 0 && random() < 0.01
+              ? (tokens[Math.floor(random() * tokens.length)] as string)
+              : `tok-${id}-${k}-${Math.floor(random() * 1e9).toString(36)}`
+          tokens.push(token)
+        }
+        const s = random()
+        insert.run(
+          `dev-${id}-${k}`,
+          id,
+          platform,
+          token,
+          token === null ? null : platform === 'iOS' ? 'apns' : platform === 'Web' ? 'webpush' : 'fcm',
+          s < 0.9 ? 'valid' : s < 0.95 ? 'invalid' : 'unregistered',
+          token === null ? null : tokenHash(token),
+          1_700_000_000 + Math.floor(random() * 3e7),
+        )
+        devices += 1
+      }
+    }
+  })
+  for (let i = 0; i < profiles.length; i += 20_000) write(profiles.slice(i, i + 20_000))
+  // 1% of phones copied onto another profile (shared-phone groups).
+  db.exec(`UPDATE profiles SET phone = (SELECT phone FROM profiles p2 WHERE p2.id = profiles.id - 7),
+             phone_key = (SELECT phone_key FROM profiles p2 WHERE p2.id = profiles.id - 7)
+           WHERE id % 100 = 0 AND id > 7`)
+  return { devices, seconds: (performance.now() - started) / 1000 }
+}
+
+export async function runDevicesBench(part: Part): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { profiles: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '15' } },
+  })
+  const profiles = Number(values.profiles)
+  const rounds = Number(values.rounds)
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-devices-'))
+  const backend = createBackend({ dataDir, host: 'test', logger: silentLogger })
+  try {
+    console.log(`Seeding ${profiles.toLocaleString('en')} profiles …`)
+    const seedStarted = performance.now()
+    const { jobId } = await backend.call('sample.load', { profiles })
+    const info = await backend.context.jobs.wait(jobId)
+    if (info.status !== 'succeeded') throw new Error(`seeding ${info.status}`)
+    const seedSeconds = (performance.now() - seedStarted) / 1000
+    const db = backend.context.db
+    // What the devices feature adds to a bulk load: codes for every new profile in one pass.
+    db.exec('UPDATE profiles SET reach = NULL')
+    const fillStarted = performance.now()
+    const filled = db.transaction(() => fillMissingReach(db))()
+    const fillSeconds = (performance.now() - fillStarted) / 1000
+    console.log(
+      `Seeded in ${seedSeconds.toFixed(1)} s; reach codes for ${filled} profiles in ${fillSeconds.toFixed(1)} s.`,
+    )
+    const written = writeDevices(backend)
+    console.log(
+      `${written.devices.toLocaleString('en')} device rows written live (triggers on) in ${written.seconds.toFixed(1)} s.`,
+    )
+    db.exec('ANALYZE')
+
+    const rowscan = stats(
+      await time(rounds, () =>
+        db.prepare('SELECT count(*) FROM profiles NOT INDEXED WHERE created_at > 0').get(),
+      ),
+    )
+    const results: Record<string, unknown> = { rowscan }
+    console.log(`rowscan baseline: median ${rowscan.medianMs} ms, p95 ${rowscan.p95Ms} ms`)
+    const call = async (channel: string, request: unknown) => {
+      const reply = await backend.dispatch(channel, request)
+      if (!reply.ok) throw new Error(`${channel}: ${reply.error.message}`)
+      return reply.value
+    }
+    if (part !== 'overview') {
+      for (const kind of ['token', 'phone'] as const) {
+        const first = (await call('duplicates.list', { kind })) as { groups: unknown[] }
+        const s = stats(await time(rounds, () => call('duplicates.list', { kind })))
+        const pass = s.p95Ms <= TARGETS.duplicates
+        results[`duplicates-${kind}`] = {
+          ...s,
+          groups: first.groups.length,
+          ratioToRowscan: s.medianMs / rowscan.medianMs,
+          pass,
+        }
+        console.log(
+          `duplicates first page (${kind}): ${first.groups.length} groups, median ${s.medianMs} ms, p95 ${s.p95Ms} ms (target ${TARGETS.duplicates}) ${pass ? 'ok' : 'OVER'}`,
+        )
+      }
+    }
+    if (part !== 'duplicates') {
+      const s = stats(await time(Math.max(3, Math.ceil(rounds / 2)), () => call('overview.get', {})))
+      const pass = s.p95Ms <= TARGETS.overview
+      results.overview = { ...s, ratioToRowscan: s.medianMs / rowscan.medianMs, pass }
+      console.log(
+        `overview: median ${s.medianMs} ms, p95 ${s.p95Ms} ms (target ${TARGETS.overview}) ${pass ? 'ok' : 'OVER'}`,
+      )
+    }
+    const out = join(
+      dirname(fileURLToPath(import.meta.url)),
+      '..',
+      'results',
+      `${part === 'all' ? 'devices' : part}.json`,
+    )
+    mkdirSync(dirname(out), { recursive: true })
+    writeFileSync(
+      out,
+      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, profiles, devices: written.devices, seedSeconds, reachFillSeconds: fillSeconds, deviceWriteSeconds: written.seconds, results }, null, 2)}\n`,
+    )
+    console.log(`Wrote ${out}`)
+  } finally {
+    await backend.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}

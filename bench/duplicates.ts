@@ -1,0 +1,4 @@
+// `npm run bench -- duplicates [--profiles N] [--rounds R]`: see bench/devices/run.ts.
+import { runDevicesBench } from './devices/run'
+
+await runDevicesBench('duplicates')
