@@ -1,6 +1,7 @@
 // Components rendered in a DOM: Alert announces an error at once (role="alert") and anything else politely
 // (role="status"), or not at all when told it is a note, with its actions inside; the events timeline
-// shows how much is loaded, asks for more, and shows its load error as an alert.
+// shows how much is loaded, asks for more, and shows its load error as an alert; the show-more button
+// asks a paged list for its next page.
 import { cleanup, render, screen } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { createRawSnippet, type ComponentProps } from 'svelte'
@@ -9,6 +10,7 @@ import type { ProfileEvent } from '../../shared/profile/types'
 import { ApiError } from '../../renderer/src/lib/api/client'
 import Alert from '../../renderer/src/components/Alert.svelte'
 import EventTimeline from '../../renderer/src/components/profile/EventTimeline.svelte'
+import LoadMoreButton from '../../renderer/src/components/LoadMoreButton.svelte'
 
 afterEach(() => cleanup())
 
@@ -139,5 +141,23 @@ describe('EventTimeline', () => {
       onmore: () => {},
     })
     expect(screen.getByText(/Greyed events were done in anonymous mode/)).toBeTruthy()
+  })
+})
+
+describe('LoadMoreButton given a paged list', () => {
+  it('asks the list for its next page, and is disabled while it loads', async () => {
+    const list = { hasMore: true, loadingMore: false, loadMore: vi.fn(async () => {}) }
+    const { unmount } = render(LoadMoreButton, { list, label: 'Show older runs' })
+    await userEvent.click(screen.getByRole('button', { name: 'Show older runs' }))
+    expect(list.loadMore).toHaveBeenCalledOnce()
+    unmount()
+    render(LoadMoreButton, { list: { ...list, loadingMore: true }, label: 'Show older runs' })
+    expect((screen.getByRole('button', { name: 'Loading…' }) as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('is not shown once the list has no more rows', () => {
+    const list = { hasMore: false, loadingMore: false, loadMore: vi.fn(async () => {}) }
+    render(LoadMoreButton, { list, label: 'Show older runs' })
+    expect(screen.queryByRole('button')).toBeNull()
   })
 })
