@@ -36,7 +36,10 @@ export const profileFilters = z
   .object({
     type: z.enum(['Anonymous', 'Identified']).optional(),
     test: z.boolean().optional(),
-    reach: z.object({ channel: z.enum(REACH_CHANNELS), answer: z.enum(REACH_FILTER_ANSWERS) }).strict().optional(),
+    reach: z
+      .object({ channel: z.enum(REACH_CHANNELS), answer: z.enum(REACH_FILTER_ANSWERS) })
+      .strict()
+      .optional(),
   })
   .strict() satisfies z.ZodType<ProfileFilters>
 

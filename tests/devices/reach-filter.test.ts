@@ -57,7 +57,8 @@ function expected(filters: ProfileFilters, where = '1'): string[] {
   const rows = h.rows<ProfileRow>(`SELECT * FROM profiles WHERE ${where}`)
   return rows
     .filter((row) => {
-      if (filters.type !== undefined && (row.identified === 1) !== (filters.type === 'Identified')) return false
+      if (filters.type !== undefined && (row.identified === 1) !== (filters.type === 'Identified'))
+        return false
       if (filters.test !== undefined && (row.is_test === 1) !== filters.test) return false
       if (filters.reach === undefined) return true
       const codes = reachCodes(profileFacts(row, devicesOf(db, row.id)))
