@@ -3,6 +3,7 @@
 // so coming back from a profile shows the same search.
 import type { ProfileFilters, SearchResult } from '$shared/profile/search'
 import type { ProfileSummary } from '$shared/profile/types'
+import type { ReachFilter } from '$shared/reachability/filter'
 import { api } from '../api/client'
 import { PagedList } from './paged-list.svelte'
 
@@ -27,6 +28,8 @@ export class PeopleSearch {
   query = $state('')
   type = $state<TypeFilter>('any')
   testOnly = $state(false)
+  /** Only profiles with this answer on a channel (null: no reachability filter). */
+  reach = $state<ReachFilter | null>(null)
 
   /** The answer shown: the total of a search may be capped ("at least"), so it ends at a short page. */
   readonly results = new PagedList<ProfileSummary, Question, SearchResult>({
@@ -79,6 +82,11 @@ export class PeopleSearch {
     void this.refresh()
   }
 
+  setReach(reach: ReachFilter | null): void {
+    this.reach = reach
+    void this.refresh()
+  }
+
   /** Runs the current query from the first page; earlier replies still in flight are ignored. */
   async refresh(): Promise<void> {
     this.#cancelTimer()
@@ -86,6 +94,7 @@ export class PeopleSearch {
     const filters: ProfileFilters = {
       ...(this.type === 'any' ? {} : { type: this.type }),
       ...(this.testOnly ? { test: true } : {}),
+      ...(this.reach ? { reach: this.reach } : {}),
     }
     if ((await this.results.reload({ query, filters })) === null) return
     this.shownQuery = query
