@@ -18,6 +18,8 @@ export default defineConfig({
           sandbox: r('sandbox/main.ts'),
           // CSV imports run in a worker thread so the backend keeps answering during a million-row import.
           'import-worker': r('electron/backend/core/imports/import-worker.ts'),
+          // Segment counts run in a worker thread with their own read connection and columnar snapshot.
+          'segments-worker': r('electron/backend/core/segments/segments-worker.ts'),
         },
         external: ['better-sqlite3'],
       },

@@ -23,6 +23,7 @@ import { channel } from './channel'
 import { deviceChannels } from './channels/devices'
 import { dialogChannels } from './channels/dialogs'
 import { importChannels } from './channels/imports'
+import { segmentChannels, segmentId } from './channels/segments'
 import { sftpChannels } from './channels/sftp'
 import { syncChannels } from './channels/sync'
 
@@ -40,6 +41,8 @@ export const profileFilters = z
       .object({ channel: z.enum(REACH_CHANNELS), answer: z.enum(REACH_FILTER_ANSWERS) })
       .strict()
       .optional(),
+    /** Only the members of this saved segment (combined with the search text). */
+    segmentId: segmentId.optional(),
   })
   .strict() satisfies z.ZodType<ProfileFilters>
 
@@ -149,6 +152,7 @@ export const contract = {
   ...dialogChannels,
   ...sftpChannels,
   ...deviceChannels,
+  ...segmentChannels,
 } as const
 
 // Plain types of the replies, re-exported for the backend's convenience (they live in zod-free modules).

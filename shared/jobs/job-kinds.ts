@@ -3,6 +3,7 @@
 // command line reads it by kind, without guessing its shape.
 import type { ImportKind, ImportRunMode, ImportSummary } from '../imports/types'
 import type { SampleLoadSummary } from '../profile/types'
+import type { SegmentExportSummary } from '../segments/types'
 import type { SftpRunSummary } from '../sftp/types'
 import type { PullSummary, PushSummary, SyncNowSummary } from '../sync/types'
 
@@ -18,6 +19,8 @@ export interface JobSummaries {
   'sync.pull': PullSummary
   /** Pull, then push. */
   'sync.now': SyncNowSummary
+  /** A segment's members written to CSV. */
+  'segments.export': SegmentExportSummary
 }
 export type JobKind = keyof JobSummaries
 export type JobSummaryOf<K extends JobKind> = JobSummaries[K]

@@ -12,6 +12,8 @@ export interface ProfileFilters {
   test?: boolean
   /** Only profiles whose answer on a channel is this (reachable, not reachable, or one reason). */
   reach?: ReachFilter
+  /** Only the members of this saved segment (segments.list ids). */
+  segmentId?: string
 }
 
 export interface SearchResult {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Papa from 'papaparse'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as csvModule from '../../electron/backend/core/platform/csv-writer'
 import { CsvFileWriter, csvLine } from '../../electron/backend/core/platform/csv-writer'
 
 /** What a spreadsheet would find in the cells of one line the writer produced. */
@@ -94,5 +95,45 @@ describe('CsvFileWriter', () => {
     writer.close()
     expect(readFileSync(path, 'utf8').split('\r\n')).toHaveLength(601)
     expect(() => writer.writeRow(['late'])).toThrow(/closed/)
+  })
+})
+
+describe('csvLines (pages of an export)', () => {
+  it('writes every row exactly as papaparse with the formula guard would (random cells)', () => {
+    const pieces = [
+      'a',
+      'Zoë',
+      ' ',
+      ',',
+      '"',
+      '\n',
+      '\r',
+      '=',
+      '+',
+      '-',
+      '@',
+      '\t',
+      '1',
+      '.',
+      '+4915112345678',
+      '-2.5',
+      'x y',
+      "'",
+    ]
+    let seed = 12
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const rows: string[][] = []
+    for (let r = 0; r < 3000; r++) {
+      const row: string[] = []
+      for (let c = 0; c < 4; c++) {
+        let cell = ''
+        const length = Math.floor(next() * 4)
+        for (let i = 0; i < length; i++) cell += pieces[Math.floor(next() * pieces.length)]
+        row.push(cell)
+      }
+      rows.push(row)
+    }
+    const { csvLines } = csvModule
+    expect(csvLines(rows)).toBe(rows.map((row) => csvLine(row)).join(''))
   })
 })

@@ -26,6 +26,8 @@ import { APP_VERSION } from './platform/version'
 import { PROFILE_MIGRATIONS } from './profiles/migrations'
 import { AUDIENCE_BULK_STRUCTURES, registerDeviceFunctions } from './devices/schema'
 import { DEVICE_MIGRATIONS } from './devices/migrations'
+import { SEGMENT_MIGRATIONS } from './segments/migrations'
+import { SegmentService, type SegmentServiceOptions } from './segments/service'
 import { SFTP_MIGRATIONS } from './sftp/migrations'
 import type { SftpOptions } from './sftp/options'
 import { SftpService } from './sftp/service'
@@ -40,6 +42,7 @@ export const MIGRATIONS = collectMigrations(
   SYNC_MIGRATIONS,
   SFTP_MIGRATIONS,
   DEVICE_MIGRATIONS,
+  SEGMENT_MIGRATIONS,
 )
 
 /** What a host gives the backend: where its data lives, and the parts tests or Electron replace. */
@@ -57,6 +60,8 @@ export interface ServicePorts {
   sftp?: SftpOptions
   /** How long an upload never imported is kept, and how often that is checked (tests shorten them). */
   uploads?: UploadOptions
+  /** Where segment counts run (the command line counts in its own thread). */
+  segments?: SegmentServiceOptions
 }
 
 /** The services of one backend, built and started. */
@@ -68,6 +73,7 @@ export interface Services {
   readonly imports: ImportService
   readonly sync: SyncService
   readonly sftp: SftpService
+  readonly segments: SegmentService
   /** Stops timers and runs, cancels jobs, closes the database. Idempotent. */
   close(): Promise<void>
 }
@@ -101,6 +107,7 @@ export function createServices(ports: ServicePorts): Services {
   const imports = new ImportService(context)
   const sync = new SyncService(context, ports.sync)
   const sftp = new SftpService(context, imports, ports.sftp)
+  const segments = new SegmentService(context, ports.segments)
   startUp(context, { files, sync, sftp }, ports.uploads)
 
   let closed = false
@@ -110,6 +117,7 @@ export function createServices(ports: ServicePorts): Services {
     imports,
     sync,
     sftp,
+    segments,
     async close() {
       if (closed) return
       closed = true

@@ -20,8 +20,13 @@ export async function withBackend<T>(
   dataDirFlag: string | undefined,
   io: CliIo,
   work: (b: Backend) => Promise<T>,
+  extra: Partial<BackendPorts> = {},
 ): Promise<T> {
-  const backend = openBackend(dataDirFlag, io, { sync: { autoSync: false }, sftp: { scheduler: false } })
+  const backend = openBackend(dataDirFlag, io, {
+    sync: { autoSync: false },
+    sftp: { scheduler: false },
+    ...extra,
+  })
   try {
     return await work(backend)
   } finally {

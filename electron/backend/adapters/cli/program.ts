@@ -8,6 +8,7 @@ import { registerDeviceCommands } from './commands/devices'
 import { registerImportCommand } from './commands/imports'
 import { registerEventCommands, registerProfileCommands, registerSearchCommand } from './commands/profiles'
 import { registerSampleCommands } from './commands/sample'
+import { registerSegmentCommands } from './commands/segments'
 import { registerServeCommand } from './commands/serve'
 import { registerSftpCommands } from './commands/sftp'
 import { registerSyncCommands } from './commands/sync'
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerProfileCommands(program, deps)
   registerSftpCommands(program, deps)
   registerDeviceCommands(program, deps)
+  registerSegmentCommands(program, deps)
   return program
 }
 

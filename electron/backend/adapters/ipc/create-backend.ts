@@ -9,9 +9,16 @@ import type { ChosenFile, GrantSource } from '../../../../shared/ipc/file-handle
 import type { EventMap, EventName } from '../../../../shared/ipc/events'
 import { createServices, type BackendContext, type ServicePorts } from '../../core/index'
 import type { RunRequest } from '../../core/imports/index'
+import type { PropertyRef } from '../../../../shared/segments/definition'
+import type { SegmentSource } from '../../../../shared/segments/types'
 
 import { createDispatch } from './dispatch'
 import { createHandlers } from './handlers/index'
+
+export interface SegmentExportRequest {
+  source: SegmentSource
+  columns: PropertyRef[]
+}
 
 /** What a host gives the backend (core/services.ts ServicePorts). */
 export type BackendPorts = ServicePorts
@@ -28,6 +35,8 @@ export interface Backend {
   grantFile(path: string, source: GrantSource): ChosenFile
   /** Trusted callers only (the CLI, benchmarks): a dry run or an import of a file by path, as a job. */
   startImport(request: RunRequest, mode: ImportRunMode): Promise<{ jobId: string; runId: number }>
+  /** Trusted callers only (the CLI, benchmarks): a segment's members exported to CSV at `path`, as a job. */
+  startSegmentExport(request: SegmentExportRequest, path: string): { jobId: string }
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void
   onAny(listener: (event: EventName, payload: unknown) => void): () => void
   readonly context: BackendContext
@@ -47,6 +56,7 @@ export function createBackend(ports: BackendPorts): Backend {
     },
     grantFile: (path, source) => files.grants.grant(path, source),
     startImport: (request, mode) => imports.start(request, mode),
+    startSegmentExport: (request, path) => ({ jobId: services.segments.startExport(request, path).jobId }),
     on: (event, listener) => context.events.on(event, listener),
     onAny: (listener) => context.events.onAny(listener),
     context,

@@ -2,8 +2,6 @@
 // goes to a worker thread with its own database connection when the worker entry is available, so a
 // million-row import never stalls searches; otherwise it runs on the backend's event loop in short
 // slices. One run at a time per backend.
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type {
   ImportKind,
@@ -15,6 +13,7 @@ import { AppError, isErrorCode } from '../../../../shared/ipc/envelope'
 import { importJobKind } from '../../../../shared/jobs/job-kinds'
 import type { BackendContext } from '../context'
 import type { JobControl } from '../jobs/registry'
+import { workerLaunch as launchWorker, type WorkerLaunch } from '../platform/worker-launch'
 import { nowSeconds } from '../profiles/statements'
 import { runEventImport } from './event-import'
 import { createRun, failRun, saveMapping } from './import-runs'
@@ -55,21 +54,9 @@ const WORKER_CACHE_KIB = 16 * 1024
 const WORKER_HEAP_MB = 96
 const CHANGED_INTERVAL_MS = 1000
 
-type WorkerLaunch = { url: URL | string; options: { eval?: boolean } }
-
-/** How to start the worker: its built file beside this bundle, or (from source) through tsx. */
+/** How to start the import worker: its built file beside this bundle, or (from source) through tsx. */
 export function workerLaunch(moduleUrl: string = import.meta.url): WorkerLaunch | null {
-  if (moduleUrl.endsWith('.ts')) {
-    const entry = new URL('./import-worker.ts', moduleUrl).href
-    // A TypeScript checkout (tests, tsx): the worker registers tsx before loading its entry.
-    const script = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
-    return { url: script, options: { eval: true } }
-  }
-  for (const candidate of ['./import-worker.js', '../import-worker.js']) {
-    const url = new URL(candidate, moduleUrl)
-    if (existsSync(fileURLToPath(url))) return { url, options: {} }
-  }
-  return null
+  return launchWorker('import-worker', moduleUrl)
 }
 
 /** PROFILE_DESK_IMPORT_THREADING=worker|in-thread|auto overrides the default (tests, diagnosis). */

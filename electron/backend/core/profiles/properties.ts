@@ -12,7 +12,7 @@ import {
   type PropertyError,
   type SystemProperty,
 } from '../../../../shared/profile/catalogue'
-import { ageFromDob } from '../../../../shared/profile/identity'
+import { profileAge } from '../../../../shared/profile/identity'
 import { foldText, phoneDigits } from '../../../../shared/profile/search-keys'
 import type { CustomPropertyType, PropertyValue } from '../../../../shared/profile/types'
 import type { Db } from '../db/connection'
@@ -212,26 +212,21 @@ export function propertyColumns(state: PropertyState): Record<string, string | n
 }
 
 /**
- * Age in whole years at the context clock's time: from DOB, else a custom `birthday` date, else an
- * explicit Age property. Computed at read time so it moves with the calendar.
+ * Age in whole years at the context clock's time (shared profileAge: DOB, else a custom `birthday` date,
+ * else an explicit Age). Computed at read time so it moves with the calendar.
  */
 export function computeAge(state: PropertyState, nowMs: number): number | null {
   const dob = state.system.get('DOB')
   const birthday = state.custom.get('birthday')
-  const birth =
-    typeof dob === 'number'
-      ? dob
-      : birthday?.type === 'date' && typeof birthday.value === 'number'
-        ? birthday.value
-        : null
-  if (birth !== null) {
-    const timezone = state.system.get('Timezone')
-    try {
-      return ageFromDob(birth, nowMs, typeof timezone === 'string' ? timezone : 'UTC')
-    } catch {
-      return ageFromDob(birth, nowMs, 'UTC')
-    }
-  }
   const age = state.system.get('Age')
-  return typeof age === 'number' ? age : null
+  const timezone = state.system.get('Timezone')
+  return profileAge(
+    {
+      dob: typeof dob === 'number' ? dob : null,
+      birthday: birthday?.type === 'date' && typeof birthday.value === 'number' ? birthday.value : null,
+      age: typeof age === 'number' ? age : null,
+      timezone: typeof timezone === 'string' ? timezone : null,
+    },
+    nowMs,
+  )
 }

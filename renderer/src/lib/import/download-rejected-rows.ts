@@ -1,22 +1,12 @@
 // "Download rejected rows (CSV)": the run's error file comes over the API as text and is handed to the
-// browser as a Blob download, which works the same in the Electron window and in a browser tab.
+// browser as a download (../files/save-file.ts).
 import { api } from '../api/client'
+import { saveTextAs } from '../files/save-file'
 
 /** Saves the rejected rows of a run as a file; resolves with the number of rows in it. */
 export async function downloadRejectedRows(runId: number, sourceName: string): Promise<number> {
   const file = await api.call('imports.errors', { runId })
-  const blob = new Blob([file.content], { type: 'text/csv;charset=utf-8' })
-  const url = URL.createObjectURL(blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = rejectedRowsFileName(sourceName, runId)
-  link.rel = 'noopener'
-  link.style.display = 'none'
-  document.body.append(link)
-  link.click()
-  link.remove()
-  // Revoking at once can cut a slow download short; a minute is plenty for the browser to take it.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+  saveTextAs(file.content, rejectedRowsFileName(sourceName, runId), 'text/csv;charset=utf-8')
   return file.rows
 }
 

@@ -17,6 +17,10 @@ export type Route =
   | { view: 'overview' }
   /** Duplicate Platform ID: tokens and phones held by several profiles. */
   | { view: 'duplicates' }
+  | { view: 'segments' }
+  /** The segment builder; null: a new segment. */
+  | { view: 'segment'; id: string | null }
+  | { view: 'segment-members'; id: string }
   | { view: 'not-found'; path: string }
 
 export const HOME: Route = { view: 'people' }
@@ -43,6 +47,7 @@ export function parseRoute(hash: string): Route | null {
     if (id !== null && rest.length === 2 && rest[1] === 'history') return { view: 'source-history', id }
     return { view: 'not-found', path }
   }
+  if (section === 'segments') return segmentRoute(rest, path)
   if (section === 'profile' && rest.length === 1 && rest[0]) {
     try {
       return { view: 'profile', id: decodeURIComponent(rest[0]) }
@@ -50,6 +55,17 @@ export function parseRoute(hash: string): Route | null {
       return { view: 'not-found', path }
     }
   }
+  return { view: 'not-found', path }
+}
+
+/** Segment ids are the backend's own (letters, digits, dashes): anything else is no segment address. */
+function segmentRoute(rest: string[], path: string): Route {
+  if (rest.length === 0) return { view: 'segments' }
+  const [id, more] = rest
+  if (rest.length === 1 && id === 'new') return { view: 'segment', id: null }
+  if (!id || !/^[\w-]{1,64}$/.test(id)) return { view: 'not-found', path }
+  if (rest.length === 1) return { view: 'segment', id }
+  if (rest.length === 2 && more === 'members') return { view: 'segment-members', id }
   return { view: 'not-found', path }
 }
 
@@ -79,6 +95,12 @@ export function hrefFor(route: Route): string {
       return '#/overview'
     case 'duplicates':
       return '#/duplicates'
+    case 'segments':
+      return '#/segments'
+    case 'segment':
+      return route.id === null ? '#/segments/new' : `#/segments/${route.id}`
+    case 'segment-members':
+      return `#/segments/${route.id}/members`
     case 'not-found':
       return `#${route.path}`
   }

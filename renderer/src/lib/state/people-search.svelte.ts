@@ -1,6 +1,6 @@
-// Find People's state: the query and filters, the pages loaded so far, and the count. Answers as you
-// type (debounced) and drops replies to questions that are no longer asked. Kept across navigation,
-// so coming back from a profile shows the same search.
+// Find People's state: the query and filters, the pages loaded so far, and the count. Asks on every
+// keystroke (no debounce: the backend answers in a few ms); replies to questions no longer asked are
+// dropped (PagedList), so a slow reply never shows over a newer one. Kept across navigation.
 import type { ProfileFilters, SearchResult } from '$shared/profile/search'
 import type { ProfileSummary } from '$shared/profile/types'
 import type { ReachFilter } from '$shared/reachability/filter'
@@ -10,7 +10,6 @@ import { PagedList } from './paged-list.svelte'
 export type TypeFilter = 'any' | 'Identified' | 'Anonymous'
 
 export const PAGE_SIZE = 50
-export const SEARCH_DEBOUNCE_MS = 120
 
 interface Question {
   query: string
@@ -30,6 +29,8 @@ export class PeopleSearch {
   testOnly = $state(false)
   /** Only profiles with this answer on a channel (null: no reachability filter). */
   reach = $state<ReachFilter | null>(null)
+  /** A saved segment the results must belong to (empty: none). */
+  segmentId = $state('')
 
   /** The answer shown: the total of a search may be capped ("at least"), so it ends at a short page. */
   readonly results = new PagedList<ProfileSummary, Question, SearchResult>({
@@ -61,15 +62,14 @@ export class PeopleSearch {
       this.items.length === 0,
   )
 
-  #timer: ReturnType<typeof setTimeout> | null = null
-
   setQuery(query: string): void {
     this.query = query
-    this.#cancelTimer()
-    this.#timer = setTimeout(() => {
-      this.#timer = null
-      void this.refresh()
-    }, SEARCH_DEBOUNCE_MS)
+    void this.refresh()
+  }
+
+  setSegment(segmentId: string): void {
+    this.segmentId = segmentId
+    void this.refresh()
   }
 
   setType(type: TypeFilter): void {
@@ -89,12 +89,12 @@ export class PeopleSearch {
 
   /** Runs the current query from the first page; earlier replies still in flight are ignored. */
   async refresh(): Promise<void> {
-    this.#cancelTimer()
     const query = this.query.trim()
     const filters: ProfileFilters = {
       ...(this.type === 'any' ? {} : { type: this.type }),
       ...(this.testOnly ? { test: true } : {}),
       ...(this.reach ? { reach: this.reach } : {}),
+      ...(this.segmentId ? { segmentId: this.segmentId } : {}),
     }
     if ((await this.results.reload({ query, filters })) === null) return
     this.shownQuery = query
@@ -104,11 +104,6 @@ export class PeopleSearch {
   /** Appends the next page of the shown query (no-op while one is loading or when none is left). */
   loadMore(): Promise<void> {
     return this.results.loadMore()
-  }
-
-  #cancelTimer(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer)
-    this.#timer = null
   }
 }
 

@@ -9,6 +9,7 @@ import { createDialogHandlers } from './dialogs'
 import { createImportHandlers } from './imports'
 import { createProfileHandlers } from './profiles'
 import { createSampleHandlers } from './sample'
+import { createSegmentHandlers } from './segments'
 import { createSftpHandlers } from './sftp'
 import { createSyncHandlers } from './sync'
 
@@ -22,5 +23,6 @@ export function createHandlers(services: Services): Handlers {
     ...createDialogHandlers(),
     ...createSftpHandlers(services),
     ...createDeviceHandlers(services),
+    ...createSegmentHandlers(services),
   }
 }

@@ -24,10 +24,15 @@ import type { HandlersOf } from '../dispatch'
 
 export type ProfileHandlers = HandlersOf<Extract<Channel, `profiles.${string}`> | 'events.record'>
 
-export function createProfileHandlers({ context: ctx }: Services): ProfileHandlers {
+export function createProfileHandlers({ context: ctx, segments }: Services): ProfileHandlers {
   return {
-    'profiles.search': (req) => searchProfiles(ctx.db, req),
-    'profiles.list': (req) => listProfiles(ctx.db, req),
+    // A saved segment as a filter: the segment engine keeps its members, combined with the search text.
+    'profiles.search': (req) =>
+      req.filters.segmentId === undefined ? searchProfiles(ctx.db, req) : segments.searchWithin(req),
+    'profiles.list': (req) =>
+      req.filters.segmentId === undefined
+        ? listProfiles(ctx.db, req)
+        : segments.searchWithin({ ...req, query: '' }, req.sort, req.direction),
     'profiles.get': (req) => getProfile(ctx, req.id),
     'profiles.lookup': (req) => lookupProfile(ctx, req.key),
     'profiles.create': (req) => createProfile(ctx, req),

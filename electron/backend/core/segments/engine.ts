@@ -1,0 +1,233 @@
+// The segment engine: counts, member pages and member ids of definitions, on its own read connection and
+// snapshot. It runs in the count worker (count-worker.ts) or, where no worker can start, in the thread
+// that asks (the command line, tests): the same code either way.
+import { AppError } from '../../../../shared/ipc/envelope'
+import type { SortField } from '../../../../shared/profile/search'
+import type { CustomPropertyType } from '../../../../shared/profile/types'
+import type {
+  Condition,
+  DefinitionItem,
+  Join,
+  SegmentDefinition,
+} from '../../../../shared/segments/definition'
+import type { ItemCount } from '../../../../shared/segments/types'
+import { definitionProblems, describeProblems } from '../../../../shared/segments/validate'
+import type { Db } from '../db/connection'
+import { accountTimeZone } from './dates'
+import { behaviourMask, propertyMask, type EvalContext } from './evaluate'
+import { Snapshot } from './snapshot'
+
+/** Thrown between conditions when a newer count request has arrived. */
+export class Superseded extends Error {}
+
+export interface CountResult {
+  total: number
+  profiles: number
+  items?: ItemCount[]
+}
+
+function popcount(mask: Uint8Array, exists: Uint8Array): number {
+  let n = 0
+  for (let i = 0; i < mask.length; i++) n += mask[i]! & exists[i]!
+  return n
+}
+
+function combine(into: Uint8Array, mask: Uint8Array, join: Join): void {
+  if (join === 'and') for (let i = 0; i < into.length; i++) into[i] = into[i]! & mask[i]!
+  else for (let i = 0; i < into.length; i++) into[i] = into[i]! | mask[i]!
+}
+
+const SORT_ORDER: Readonly<Record<Exclude<SortField, 'name'>, string>> = {
+  created: 'created_at',
+  updated: 'updated_at',
+  lastSeen: 'last_seen',
+}
+
+export class SegmentEngine {
+  readonly snapshot: Snapshot
+
+  constructor(
+    readonly db: Db,
+    /** Below this many members a page sorts them directly instead of walking the sort's index. */
+    private readonly smallSegment = 4000,
+  ) {
+    this.snapshot = new Snapshot(db)
+  }
+
+  private context(nowMs: number): EvalContext {
+    const rows = this.db.prepare('SELECT key, type FROM custom_property_types').all() as {
+      key: string
+      type: CustomPropertyType
+    }[]
+    const customTypes = new Map(rows.map((r) => [r.key, r.type]))
+    return { snapshot: this.snapshot, customTypes, nowMs, zone: accountTimeZone(this.db) }
+  }
+
+  private check(definitions: readonly SegmentDefinition[], ctx: EvalContext): void {
+    for (const definition of definitions) {
+      const problems = definitionProblems(definition, ctx.customTypes)
+      if (problems.length > 0)
+        throw new AppError('validation', `The segment cannot be counted: ${describeProblems(problems)}.`, {
+          problems,
+        })
+    }
+  }
+
+  private conditionMask(condition: Condition, ctx: EvalContext): Uint8Array {
+    return condition.type === 'behaviour' ? behaviourMask(condition, ctx) : propertyMask(condition, ctx)
+  }
+
+  private itemMask(
+    item: DefinitionItem,
+    ctx: EvalContext,
+    perCondition: number[] | null,
+    stale: () => boolean,
+  ): Uint8Array {
+    if (item.type !== 'group') return this.conditionMask(item, ctx)
+    const mask = new Uint8Array(this.snapshot.capacity).fill(item.join === 'and' ? 1 : 0)
+    for (const condition of item.conditions) {
+      if (stale()) throw new Superseded()
+      const one = this.conditionMask(condition, ctx)
+      perCondition?.push(popcount(one, this.snapshot.exists))
+      combine(mask, one, item.join)
+    }
+    return mask
+  }
+
+  /** The mask of every definition ANDed, existing profiles only; items counted on their own when asked. */
+  private evaluate(
+    definitions: readonly SegmentDefinition[],
+    nowMs: number,
+    perItem: boolean,
+    stale: () => boolean = () => false,
+  ): { mask: Uint8Array; items?: ItemCount[] } {
+    this.snapshot.refresh()
+    // The member list asks right after the count of the same definition: the mask is kept for it.
+    const key = `${Math.floor(nowMs / 60_000)}:${JSON.stringify(definitions)}`
+    const cached = this.last
+    // A count always counts (each keystroke is a new question); pages and ids reuse the count's mask.
+    if (!perItem && cached && cached.key === key && cached.generation === this.snapshot.generation)
+      return cached.result
+    const result = this.compute(definitions, nowMs, perItem, stale)
+    this.last = { key, generation: this.snapshot.generation, result }
+    return result
+  }
+
+  private last: {
+    key: string
+    generation: number
+    result: { mask: Uint8Array; items?: ItemCount[] }
+  } | null = null
+
+  private compute(
+    definitions: readonly SegmentDefinition[],
+    nowMs: number,
+    perItem: boolean,
+    stale: () => boolean,
+  ): { mask: Uint8Array; items?: ItemCount[] } {
+    const ctx = this.context(nowMs)
+    this.check(definitions, ctx)
+    const mask = this.snapshot.exists.slice()
+    const items: ItemCount[] = []
+    for (const definition of definitions) {
+      if (definition.conditions.length === 0) continue
+      const whole = new Uint8Array(mask.length).fill(definition.join === 'and' ? 1 : 0)
+      for (const item of definition.conditions) {
+        if (stale()) throw new Superseded()
+        const conditions: number[] | null = perItem && item.type === 'group' ? [] : null
+        const one = this.itemMask(item, ctx, conditions, stale)
+        if (perItem)
+          items.push({
+            count: popcount(one, this.snapshot.exists),
+            ...(conditions ? { conditions } : {}),
+          })
+        combine(whole, one, definition.join)
+      }
+      combine(mask, whole, 'and')
+    }
+    return perItem ? { mask, items } : { mask }
+  }
+
+  count(definition: SegmentDefinition, nowMs: number, perItem: boolean, stale?: () => boolean): CountResult {
+    const { mask, items } = this.evaluate([definition], nowMs, perItem, stale)
+    const profiles = this.snapshot.profileCount()
+    // One top-level condition keeps as many as the whole.
+    const total =
+      items?.length === 1 && definition.conditions[0]?.type !== 'group'
+        ? items[0]!.count
+        : popcount(mask, mask)
+    return { total, profiles, ...(items ? { items } : {}) }
+  }
+
+  /** Members' internal ids in id order. */
+  memberIds(definitions: readonly SegmentDefinition[], nowMs: number): Int32Array {
+    const { mask } = this.evaluate(definitions, nowMs, false)
+    const ids = new Int32Array(popcount(mask, mask))
+    let n = 0
+    for (let id = 0; id < mask.length; id++) if (mask[id]) ids[n++] = id
+    return ids
+  }
+
+  /**
+   * A page of members in Find People's order: by name (named profiles by their folded name, then the
+   * unnamed by id, in either direction) or by a date, walking the sort's own index and keeping members.
+   */
+  memberPage(
+    definitions: readonly SegmentDefinition[],
+    nowMs: number,
+    page: { sort: SortField; direction: 'asc' | 'desc'; offset: number; limit: number },
+  ): { ids: number[]; total: number } {
+    const { mask } = this.evaluate(definitions, nowMs, false)
+    const total = popcount(mask, mask)
+    if (total <= this.smallSegment) return { ids: this.sortFew(mask, page), total }
+    const dir = page.direction === 'desc' ? 'DESC' : 'ASC'
+    const walks =
+      page.sort === 'name'
+        ? [
+            `SELECT id FROM profiles WHERE name_key IS NOT NULL ORDER BY name_key ${dir}, id ${dir}`,
+            `SELECT id FROM profiles WHERE name_key IS NULL ORDER BY id ${dir}`,
+          ]
+        : [`SELECT id FROM profiles ORDER BY ${SORT_ORDER[page.sort]} ${dir}, id ${dir}`]
+    const ids: number[] = []
+    let skip = page.offset
+    for (const sql of walks) {
+      if (ids.length >= page.limit) break
+      for (const id of this.db.prepare(sql).pluck().iterate() as Iterable<number>) {
+        if (id >= mask.length || !mask[id]) continue
+        if (skip > 0) {
+          skip--
+          continue
+        }
+        ids.push(id)
+        if (ids.length >= page.limit) break
+      }
+    }
+    return { ids, total }
+  }
+
+  /** A small segment's page: its members' sort keys read by id and sorted here (no index walk). */
+  private sortFew(
+    mask: Uint8Array,
+    page: { sort: SortField; direction: 'asc' | 'desc'; offset: number; limit: number },
+  ): number[] {
+    const ids: number[] = []
+    for (let id = 0; id < mask.length; id++) if (mask[id]) ids.push(id)
+    const column = page.sort === 'name' ? 'name_key' : SORT_ORDER[page.sort]
+    const rows = this.db
+      .prepare(`SELECT id, ${column} AS k FROM profiles WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as { id: number; k: string | number | null }[]
+    const sign = page.direction === 'desc' ? -1 : 1
+    // SQLite's order: by name the named first (then the unnamed by id) either way; by a date NULLs first ascending.
+    rows.sort((a, b) => {
+      if (a.k === b.k) return sign * (a.id - b.id)
+      if (a.k === null) return page.sort === 'name' ? 1 : -sign
+      if (b.k === null) return page.sort === 'name' ? -1 : sign
+      return sign * (a.k < b.k ? -1 : 1)
+    })
+    return rows.slice(page.offset, page.offset + page.limit).map((r) => r.id)
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}

@@ -1,0 +1,183 @@
+// Where the engine runs: a worker thread (the app: a count never blocks an edit or a search) or this
+// thread (the command line, and wherever no worker entry exists). Both number count requests so an older
+// one is answered "superseded" once a newer one has been asked.
+import { Worker } from 'node:worker_threads'
+import { AppError, isErrorCode } from '../../../../shared/ipc/envelope'
+import type { SegmentDefinition } from '../../../../shared/segments/definition'
+import type { Logger } from '../platform/logger'
+import { workerLaunch } from '../platform/worker-launch'
+import { SegmentEngine, type CountResult } from './engine'
+import { openReadConnection } from './read-connection'
+import type { MemberPageRequest, ToWorker, WorkerReply, WorkerSetup } from './worker-protocol'
+
+export interface SegmentQueries {
+  /** The count, or 'superseded' when a request with a higher `seq` was asked before this one was counted. */
+  count(
+    seq: number,
+    definition: SegmentDefinition,
+    perItem: boolean,
+    nowMs: number,
+  ): Promise<CountResult | 'superseded'>
+  memberPage(
+    definitions: SegmentDefinition[],
+    nowMs: number,
+    page: MemberPageRequest,
+  ): Promise<{ ids: number[]; total: number }>
+  memberIds(definitions: SegmentDefinition[], nowMs: number): Promise<Int32Array>
+  /** profiles.changed, forwarded in order. */
+  changed(ids: string[], all: boolean): void
+  close(): Promise<void>
+}
+
+/** Page sequence numbers: a request older than the newest seen is superseded without being counted. */
+class SeqGate {
+  private newest = -1
+  admit(seq: number): boolean {
+    if (seq < this.newest) return false
+    this.newest = seq
+    return true
+  }
+}
+
+export class InlineQueries implements SegmentQueries {
+  private engine: SegmentEngine | null = null
+  private readonly gate = new SeqGate()
+  constructor(private readonly databaseFile: string) {}
+
+  private get open(): SegmentEngine {
+    this.engine ??= new SegmentEngine(openReadConnection(this.databaseFile))
+    return this.engine
+  }
+
+  async count(seq: number, definition: SegmentDefinition, perItem: boolean, nowMs: number) {
+    if (!this.gate.admit(seq)) return 'superseded' as const
+    return this.open.count(definition, nowMs, perItem)
+  }
+  async memberPage(definitions: SegmentDefinition[], nowMs: number, page: MemberPageRequest) {
+    return this.open.memberPage(definitions, nowMs, page)
+  }
+  async memberIds(definitions: SegmentDefinition[], nowMs: number) {
+    return this.open.memberIds(definitions, nowMs)
+  }
+  changed(ids: string[], all: boolean): void {
+    this.engine?.snapshot.changed(ids, all)
+  }
+  async close(): Promise<void> {
+    this.engine?.close()
+    this.engine = null
+  }
+}
+
+type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }
+
+export class WorkerQueries implements SegmentQueries {
+  private worker: Worker | null = null
+  private readonly pending = new Map<number, Pending>()
+  private readonly latest = new Int32Array(new SharedArrayBuffer(4))
+  private readonly gate = new SeqGate()
+  private ticket = 0
+
+  constructor(
+    private readonly databaseFile: string,
+    private readonly launch: NonNullable<ReturnType<typeof workerLaunch>>,
+    private readonly logger: Logger,
+  ) {}
+
+  private start(): Worker {
+    if (this.worker) return this.worker
+    const setup: WorkerSetup = {
+      databaseFile: this.databaseFile,
+      latest: this.latest.buffer as SharedArrayBuffer,
+    }
+    const worker = new Worker(this.launch.url, { ...this.launch.options, workerData: setup })
+    worker.on('message', (reply: WorkerReply) => {
+      const waiting = this.pending.get(reply.ticket)
+      this.pending.delete(reply.ticket)
+      // An idle worker does not keep the process alive; one with questions outstanding does.
+      if (this.pending.size === 0) worker.unref()
+      waiting?.resolve(reply)
+    })
+    const fail = (error: Error) => {
+      this.logger.error('the segments worker stopped', error)
+      this.worker = null
+      for (const waiting of this.pending.values())
+        waiting.reject(new AppError('internal', `The segment engine stopped: ${error.message}. Try again.`))
+      this.pending.clear()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => {
+      if (this.worker === worker) fail(new Error(`exit code ${code}`))
+    })
+    worker.unref()
+    this.worker = worker
+    return worker
+  }
+
+  private ask(message: ToWorker & { ticket: number }): Promise<WorkerReply> {
+    const worker = this.start()
+    return new Promise((resolve, reject) => {
+      this.pending.set(message.ticket, { resolve, reject })
+      worker.ref()
+      worker.postMessage(message)
+    })
+  }
+
+  private static unwrap<T extends WorkerReply['type']>(
+    reply: WorkerReply,
+    type: T,
+  ): Extract<WorkerReply, { type: T }> {
+    if (reply.type === 'failed') {
+      const { code, message, details } = reply.error
+      throw new AppError(isErrorCode(code) ? code : 'internal', message, details)
+    }
+    if (reply.type !== type)
+      throw new AppError('internal', `The segment engine answered ${reply.type}, not ${type}.`)
+    return reply as Extract<WorkerReply, { type: T }>
+  }
+
+  async count(seq: number, definition: SegmentDefinition, perItem: boolean, nowMs: number) {
+    if (!this.gate.admit(seq)) return 'superseded' as const
+    const ticket = ++this.ticket
+    Atomics.store(this.latest, 0, ticket)
+    const reply = WorkerQueries.unwrap(
+      await this.ask({ type: 'count', ticket, definition, perItem, nowMs }),
+      'count',
+    )
+    return reply.result
+  }
+
+  async memberPage(definitions: SegmentDefinition[], nowMs: number, page: MemberPageRequest) {
+    const reply = WorkerQueries.unwrap(
+      await this.ask({ type: 'page', ticket: ++this.ticket, definitions, nowMs, page }),
+      'page',
+    )
+    return { ids: reply.ids, total: reply.total }
+  }
+
+  async memberIds(definitions: SegmentDefinition[], nowMs: number) {
+    return WorkerQueries.unwrap(
+      await this.ask({ type: 'ids', ticket: ++this.ticket, definitions, nowMs }),
+      'ids',
+    ).ids
+  }
+
+  changed(ids: string[], all: boolean): void {
+    this.worker?.postMessage({ type: 'changed', ids, all } satisfies ToWorker)
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker
+    this.worker = null
+    if (worker) await worker.terminate()
+  }
+}
+
+/** The worker when its entry exists (the app, tests from source), else this thread. */
+export function createQueries(
+  databaseFile: string,
+  logger: Logger,
+  threading: 'auto' | 'inline' = 'auto',
+): SegmentQueries {
+  const launch = threading === 'auto' ? workerLaunch('segments-worker', import.meta.url) : null
+  return launch ? new WorkerQueries(databaseFile, launch, logger) : new InlineQueries(databaseFile)
+}

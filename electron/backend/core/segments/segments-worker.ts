@@ -1,0 +1,54 @@
+// The segments worker thread: the engine on its own read-only connection, answering the backend's
+// requests in order. Count requests older than the newest one are answered "superseded".
+import { parentPort, workerData } from 'node:worker_threads'
+import { AppError } from '../../../../shared/ipc/envelope'
+import { SegmentEngine, Superseded } from './engine'
+import { openReadConnection } from './read-connection'
+import type { ToWorker, WorkerReply, WorkerSetup } from './worker-protocol'
+
+const setup = workerData as WorkerSetup
+const latest = new Int32Array(setup.latest)
+const engine = new SegmentEngine(openReadConnection(setup.databaseFile))
+
+function reply(message: WorkerReply): void {
+  parentPort?.postMessage(message, message.type === 'ids' ? [message.ids.buffer as ArrayBuffer] : [])
+}
+
+function handle(message: ToWorker): void {
+  if (message.type === 'changed') return engine.snapshot.changed(message.ids, message.all)
+  try {
+    switch (message.type) {
+      case 'count': {
+        const stale = () => Atomics.load(latest, 0) > message.ticket
+        if (stale()) return reply({ type: 'count', ticket: message.ticket, result: 'superseded' })
+        const result = engine.count(message.definition, message.nowMs, message.perItem, stale)
+        return reply({ type: 'count', ticket: message.ticket, result })
+      }
+      case 'page': {
+        const page = engine.memberPage(message.definitions, message.nowMs, message.page)
+        return reply({ type: 'page', ticket: message.ticket, ...page })
+      }
+      case 'ids':
+        return reply({
+          type: 'ids',
+          ticket: message.ticket,
+          ids: engine.memberIds(message.definitions, message.nowMs),
+        })
+    }
+  } catch (error) {
+    if (error instanceof Superseded)
+      return reply({ type: 'count', ticket: message.ticket, result: 'superseded' })
+    const known = error instanceof AppError
+    reply({
+      type: 'failed',
+      ticket: message.ticket,
+      error: {
+        code: known ? error.code : 'internal',
+        message: error instanceof Error ? error.message : String(error),
+        ...(known && error.details !== undefined ? { details: error.details } : {}),
+      },
+    })
+  }
+}
+
+parentPort?.on('message', handle)

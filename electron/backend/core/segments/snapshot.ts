@@ -1,0 +1,276 @@
+// The columnar snapshot the segment engine counts on (docs/memo: a typed array per property, loaded
+// lazily by one query, indexed by the profile's internal id). It is a derived cache: edits re-read their
+// rows, a bulk change drops it, and PRAGMA data_version catches a commit nobody announced.
+import { foldText } from '../../../../shared/profile/search-keys'
+import { packDate } from '../../../../shared/profile/identity'
+import { utcDateOf } from '../../../../shared/profile/validators-dates'
+import type { Db } from '../db/connection'
+import type { ColumnSource } from './column-sources'
+
+/** Dictionary-coded strings: one code per distinct value, compared folded over the distinct values. */
+export class Dictionary {
+  readonly values: string[] = []
+  readonly folded: string[] = []
+  private readonly codes = new Map<string, number>()
+  code(value: string): number {
+    let code = this.codes.get(value)
+    if (code === undefined) {
+      code = this.values.length
+      this.codes.set(value, code)
+      this.values.push(value)
+      this.folded.push(foldText(value))
+    }
+    return code
+  }
+}
+
+export type Column =
+  | { kind: 'num'; values: Float64Array }
+  | { kind: 'text'; codes: Int32Array; dict: Dictionary }
+  | { kind: 'multi'; items: (Int32Array | undefined)[]; dict: Dictionary }
+  /** Age inputs: birth date packed (0: none), explicit Age (NaN: none), the profile's zone code (-1: none). */
+  | { kind: 'age'; birth: Int32Array; explicit: Float64Array; zone: Int32Array; zones: Dictionary }
+
+/** One event name's events: owner (internal profile id) and time, in id order; more are appended. */
+export interface EventColumn {
+  profile: Int32Array
+  ts: Float64Array
+  length: number
+  lastId: number
+  /** Event-property values by key, parallel to the events (loaded on first use). */
+  props: Map<string, unknown[]>
+}
+
+function grownInt32(old: Int32Array, size: number, fill: number): Int32Array {
+  const next = new Int32Array(size).fill(fill)
+  next.set(old)
+  return next
+}
+
+function grownFloat64(old: Float64Array, size: number): Float64Array {
+  const next = new Float64Array(size).fill(NaN)
+  next.set(old)
+  return next
+}
+
+function multiItems(raw: unknown, dict: Dictionary): Int32Array | undefined {
+  if (typeof raw !== 'string') return undefined
+  const parsed: unknown = raw.startsWith('[') ? JSON.parse(raw) : [raw]
+  if (!Array.isArray(parsed) || parsed.length === 0) return undefined
+  return Int32Array.from(parsed.filter((v) => typeof v === 'string').map((v) => dict.code(v)))
+}
+
+export class Snapshot {
+  /** 1 where a profile with this internal id exists. */
+  exists = new Uint8Array(0)
+  /** Goes up whenever what the snapshot holds may have changed (results cached for it are then stale). */
+  generation = 0
+  private existing = -1
+  /** Array length of every column: the largest id + 1 (grown on demand). */
+  capacity = 0
+  readonly columns = new Map<string, Column>()
+  readonly events = new Map<string, EventColumn>()
+  private seenVersion = -1
+  private announced = false
+  /** Loaded event names that may have new events (appended on their next use). */
+  private staleEvents = new Set<string>()
+
+  constructor(private readonly db: Db) {}
+
+  /** Before each request: a commit we were not told of drops the profile columns; new events load. */
+  refresh(): void {
+    const version = this.db.pragma('data_version', { simple: true }) as number
+    if (this.seenVersion !== -1 && version !== this.seenVersion) {
+      this.generation++
+      if (!this.announced) this.dropProfiles()
+      this.staleEvents = new Set(this.events.keys())
+    }
+    this.seenVersion = version
+    this.announced = false
+    if (this.capacity === 0) this.loadExists()
+  }
+
+  /** profiles.changed from the backend: re-read those profiles' rows, or drop everything after a bulk change. */
+  changed(objectIds: readonly string[], all: boolean): void {
+    this.announced = true
+    this.generation++
+    this.staleEvents = new Set(this.events.keys())
+    if (all) return this.dropAll()
+    if (this.capacity === 0 || objectIds.length === 0) return
+    const rows = this.db
+      .prepare(`SELECT id FROM profiles WHERE object_id IN (SELECT value FROM json_each(?))`)
+      .pluck()
+      .all(JSON.stringify(objectIds)) as number[]
+    // A deleted profile is no longer found by its CleverTap ID: the exists mask is read again whole.
+    if (rows.length < objectIds.length) this.loadExists()
+    const top = Math.max(0, ...rows)
+    if (top >= this.capacity) this.grow(top + 1)
+    for (const id of rows) this.exists[id] = 1
+    for (const [key, column] of this.columns) this.reload(key, column, rows)
+  }
+
+  dropAll(): void {
+    this.dropProfiles()
+    this.events.clear()
+  }
+
+  private dropProfiles(): void {
+    this.columns.clear()
+    this.sources.clear()
+    this.capacity = 0
+    this.exists = new Uint8Array(0)
+  }
+
+  private loadExists(): void {
+    const max = (this.db.prepare('SELECT max(id) FROM profiles').pluck().get() as number | null) ?? 0
+    const exists = new Uint8Array(Math.max(this.capacity, max + 1))
+    for (const id of this.db.prepare('SELECT id FROM profiles').pluck().iterate() as Iterable<number>)
+      exists[id] = 1
+    if (exists.length > this.capacity) this.grow(exists.length)
+    this.exists = exists
+  }
+
+  private grow(size: number): void {
+    const exists = new Uint8Array(size)
+    exists.set(this.exists)
+    this.exists = exists
+    for (const column of this.columns.values()) {
+      if (column.kind === 'num') column.values = grownFloat64(column.values, size)
+      else if (column.kind === 'text') column.codes = grownInt32(column.codes, size, -1)
+      else if (column.kind === 'age') {
+        column.birth = grownInt32(column.birth, size, 0)
+        column.explicit = grownFloat64(column.explicit, size)
+        column.zone = grownInt32(column.zone, size, -1)
+      } else column.items.length = size
+    }
+    this.capacity = size
+  }
+
+  private readonly sources = new Map<string, ColumnSource>()
+  private existingAt = -1
+
+  /** How many profiles exist (counted once per generation). */
+  profileCount(): number {
+    if (this.existingAt !== this.generation || this.existing < 0) {
+      let n = 0
+      for (let i = 0; i < this.exists.length; i++) n += this.exists[i]!
+      this.existing = n
+      this.existingAt = this.generation
+    }
+    return this.existing
+  }
+
+  column(source: ColumnSource): Column {
+    const cached = this.columns.get(source.id)
+    if (cached) return cached
+    const column = this.empty(source.kind)
+    this.sources.set(source.id, source)
+    this.fill(column, this.db.prepare(source.sql).iterate(...source.params))
+    this.columns.set(source.id, column)
+    return column
+  }
+
+  private empty(kind: ColumnSource['kind']): Column {
+    const size = this.capacity
+    if (kind === 'num') return { kind, values: new Float64Array(size).fill(NaN) }
+    if (kind === 'text') return { kind, codes: new Int32Array(size).fill(-1), dict: new Dictionary() }
+    if (kind === 'multi')
+      return { kind, items: new Array<Int32Array | undefined>(size), dict: new Dictionary() }
+    return {
+      kind,
+      birth: new Int32Array(size),
+      explicit: new Float64Array(size).fill(NaN),
+      zone: new Int32Array(size).fill(-1),
+      zones: new Dictionary(),
+    }
+  }
+
+  private fill(column: Column, rows: Iterable<unknown>): void {
+    for (const row of rows as Iterable<Record<string, unknown>>) {
+      const id = row.id as number
+      if (id >= this.capacity) continue
+      const v = row.v
+      switch (column.kind) {
+        case 'num':
+          column.values[id] = typeof v === 'number' ? v : NaN
+          break
+        case 'text':
+          column.codes[id] = typeof v === 'string' && v !== '' ? column.dict.code(v) : -1
+          break
+        case 'multi':
+          column.items[id] = multiItems(v, column.dict)
+          break
+        case 'age': {
+          const birth = typeof row.dob === 'number' ? row.dob : row.birthday
+          column.birth[id] = typeof birth === 'number' ? packDate(utcDateOf(birth)) : 0
+          column.explicit[id] = typeof row.age === 'number' ? row.age : NaN
+          column.zone[id] = typeof row.tz === 'string' && row.tz !== '' ? column.zones.code(row.tz) : -1
+          break
+        }
+      }
+    }
+  }
+
+  private reload(key: string, column: Column, ids: number[]): void {
+    const source = this.sources.get(key)
+    if (!source) return
+    for (const id of ids) {
+      if (column.kind === 'num') column.values[id] = NaN
+      else if (column.kind === 'text') column.codes[id] = -1
+      else if (column.kind === 'multi') column.items[id] = undefined
+      else {
+        column.birth[id] = 0
+        column.explicit[id] = NaN
+        column.zone[id] = -1
+      }
+    }
+    this.fill(column, this.db.prepare(source.subsetSql).iterate(...source.params, JSON.stringify(ids)))
+  }
+
+  /** The events of one name, loaded on first use; new ones (ids only grow) appended when stale. */
+  eventColumn(name: string): EventColumn {
+    let column = this.events.get(name)
+    if (column && !this.staleEvents.has(name)) return column
+    this.staleEvents.delete(name)
+    column?.props.clear()
+    column ??= {
+      profile: new Int32Array(1024),
+      ts: new Float64Array(1024),
+      length: 0,
+      lastId: 0,
+      props: new Map(),
+    }
+    const rows = this.db
+      .prepare('SELECT id, profile_id, ts FROM events WHERE name = ? AND id > ? ORDER BY id')
+      .raw()
+      .iterate(name, column.lastId) as Iterable<[number, number, number]>
+    for (const [id, profile, ts] of rows) {
+      if (column.length === column.profile.length) {
+        const profiles = new Int32Array(column.length * 2)
+        profiles.set(column.profile)
+        const times = new Float64Array(column.length * 2)
+        times.set(column.ts)
+        column.profile = profiles
+        column.ts = times
+      }
+      column.profile[column.length] = profile
+      column.ts[column.length] = ts
+      column.length++
+      column.lastId = id
+    }
+    this.events.set(name, column)
+    return column
+  }
+
+  /** One event property's values, parallel to the event column's events. */
+  eventProps(name: string, column: EventColumn, key: string, path: string): unknown[] {
+    const cached = column.props.get(key)
+    if (cached && cached.length === column.length) return cached
+    const values = this.db
+      .prepare('SELECT json_extract(props, ?) FROM events WHERE name = ? AND id <= ? ORDER BY id')
+      .pluck()
+      .all(path, name, column.lastId)
+    column.props.set(key, values)
+    return values
+  }
+}

@@ -1,0 +1,30 @@
+// Messages between the backend and the segments worker. Changes travel on the same port as requests, so
+// the worker applies every change announced before a request arrives before it answers that request.
+import type { SortField } from '../../../../shared/profile/search'
+import type { SegmentDefinition } from '../../../../shared/segments/definition'
+import type { CountResult } from './engine'
+
+export interface WorkerSetup {
+  databaseFile: string
+  /** An Int32Array over a SharedArrayBuffer: [0] is the newest count ticket (older ones are superseded). */
+  latest: SharedArrayBuffer
+}
+
+export interface MemberPageRequest {
+  sort: SortField
+  direction: 'asc' | 'desc'
+  offset: number
+  limit: number
+}
+
+export type ToWorker =
+  | { type: 'count'; ticket: number; definition: SegmentDefinition; perItem: boolean; nowMs: number }
+  | { type: 'page'; ticket: number; definitions: SegmentDefinition[]; nowMs: number; page: MemberPageRequest }
+  | { type: 'ids'; ticket: number; definitions: SegmentDefinition[]; nowMs: number }
+  | { type: 'changed'; ids: string[]; all: boolean }
+
+export type WorkerReply =
+  | { type: 'count'; ticket: number; result: CountResult | 'superseded' }
+  | { type: 'page'; ticket: number; ids: number[]; total: number }
+  | { type: 'ids'; ticket: number; ids: Int32Array }
+  | { type: 'failed'; ticket: number; error: { code: string; message: string; details?: unknown } }

@@ -1,0 +1,103 @@
+// The builder's live count: asks for the total a moment after the last edit, then for each condition's
+// own count. Every request carries a sequence number; a reply to anything but the newest request is
+// dropped, so a slow count never paints over a newer one (the backend also answers `superseded`).
+import type { SegmentDefinition } from '$shared/segments/definition'
+import type { ItemCount } from '$shared/segments/types'
+import { api, toApiError, type ApiError } from '../api/client'
+
+/** Long enough to let a burst of keys through as one question, short enough to feel instant. */
+export const COUNT_DEBOUNCE_MS = 50
+
+/**
+ * Sequence numbers are the clock (ms), kept strictly increasing: the backend keeps one "newest seen" for
+ * all pages, so numbers from a counter would let a page opened earlier (or another window) be superseded
+ * by a later one for ever; the clock keeps every page's newest question near the newest overall.
+ */
+let lastSeq = 0
+function nextSeq(): number {
+  lastSeq = Math.max(Date.now(), lastSeq + 1)
+  return lastSeq
+}
+
+export class LiveCount {
+  /** The question now asked (the definition as JSON); `answered` is the one whose total is shown. */
+  asked = $state('')
+  answered = $state<string | null>(null)
+  total = $state<number | null>(null)
+  profiles = $state<number | null>(null)
+  /** Per top-level item counts of `itemsFor` (only shown while that is still the question). */
+  items = $state.raw<ItemCount[] | null>(null)
+  itemsFor = $state<string | null>(null)
+  /** The definition has problems: nothing is counted until they are fixed. */
+  blocked = $state(false)
+  error = $state<ApiError | null>(null)
+
+  counting = $derived(!this.blocked && this.asked !== this.answered)
+  #latest = 0
+  #timer: ReturnType<typeof setTimeout> | null = null
+  readonly #debounceMs: number
+
+  constructor(debounceMs = COUNT_DEBOUNCE_MS) {
+    this.#debounceMs = debounceMs
+  }
+
+  /** Asks for the count of `definition` (after the debounce); `countable` false when it has problems. */
+  ask(definition: SegmentDefinition, countable: boolean): void {
+    const key = JSON.stringify(definition)
+    if (key === this.asked && countable === !this.blocked) return
+    this.asked = key
+    this.blocked = !countable
+    this.#cancelTimer()
+    // Whatever is in flight answers an older question now.
+    const seq = nextSeq()
+    this.#latest = seq
+    if (!countable) return
+    this.#timer = setTimeout(() => {
+      this.#timer = null
+      void this.#count(seq, definition, key)
+    }, this.#debounceMs)
+  }
+
+  /** The count of one condition on its own (top-level item, or a condition of a group); null when unknown. */
+  countOf(itemIndex: number, conditionIndex?: number): number | null {
+    if (this.itemsFor !== this.asked || !this.items) return null
+    const item = this.items[itemIndex]
+    if (!item) return null
+    return conditionIndex === undefined ? item.count : (item.conditions?.[conditionIndex] ?? null)
+  }
+
+  dispose(): void {
+    this.#cancelTimer()
+    this.#latest = nextSeq()
+  }
+
+  async #count(seq: number, definition: SegmentDefinition, key: string): Promise<void> {
+    try {
+      const total = await api.call('segments.count', { seq, definition, perItem: false })
+      if (seq !== this.#latest || total.status !== 'counted') return
+      this.total = total.total
+      this.profiles = total.profiles
+      this.answered = key
+      this.error = null
+      // Each condition's own count follows in a second request, so it never holds the total up.
+      if (definition.conditions.length === 0) {
+        this.items = []
+        this.itemsFor = key
+        return
+      }
+      const itemSeq = nextSeq()
+      this.#latest = itemSeq
+      const perItem = await api.call('segments.count', { seq: itemSeq, definition, perItem: true })
+      if (itemSeq !== this.#latest || perItem.status !== 'counted') return
+      this.items = perItem.items ?? null
+      this.itemsFor = key
+    } catch (error) {
+      if (seq === this.#latest || this.asked === key) this.error = toApiError(error)
+    }
+  }
+
+  #cancelTimer(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer)
+    this.#timer = null
+  }
+}
