@@ -34,6 +34,15 @@ export class FakeBrowserWindow extends EventEmitter {
   readonly show = vi.fn()
   readonly focus = vi.fn()
   readonly restore = vi.fn()
+  readonly maximize = vi.fn()
+  bounds = { x: 10, y: 20, width: 1280, height: 820 }
+  maximized = false
+  getBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds }
+  }
+  isMaximized(): boolean {
+    return this.maximized
+  }
   destroyed = false
   constructor(readonly options: { webPreferences?: Record<string, unknown> } & Record<string, unknown>) {
     super()
@@ -129,6 +138,18 @@ export function createFakeElectron() {
       },
     },
     session: { defaultSession: session },
+    Menu: {
+      buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+      setApplicationMenu: vi.fn(),
+    },
+    dialog: {
+      showMessageBoxSync: vi.fn((..._args: unknown[]) => 0),
+      showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0 })),
+    },
+    screen: {
+      getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]),
+    },
+    shell: { openPath: vi.fn(async (_path: string) => '') },
     utilityProcess: {
       fork: vi.fn((modulePath: string, args: string[] = [], options?: unknown) => {
         const child = new FakeUtilityProcess(modulePath, args, options)

@@ -1,11 +1,18 @@
 // The Electron app's lifecycle: one instance per data folder, session and navigation guards, the
 // backend in a utility process, the `rpc` relay and pushed events to the window, a clean shutdown.
 import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron'
+import type { AppCommandEvent, AppCommandId } from '../../shared/app/commands'
 import { IPC_EVENT } from '../../shared/ipc/bridge'
 import { dataDirFlagFromArgv, ELECTRON_PROFILE_FOLDER, resolveDataDir } from '../backend/adapters/data-dir'
 import { rendererCsp } from '../backend/adapters/web-host/renderer-files'
-import { consoleLogger, type Logger } from '../backend/core/platform/index'
+import { consoleLogger, LOGS_FOLDER, type Logger } from '../backend/core/platform/index'
+import { aboutDetail } from './about'
+import { menuTemplate } from './menu'
+import { csvPathsFromArgv, forwardFile } from './open-files'
+import { confirmQuit } from './quit-guard'
+import { RunningJobs } from './running-jobs'
+import { clampBounds, loadWindowState, trackWindowState } from './window-state'
 import { APP_INDEX_URL, registerAppScheme, serveAppProtocol } from './app-protocol'
 import { BackendProcess } from './backend-process'
 import { answerDialogsInMain } from './file-dialog'
@@ -59,9 +66,27 @@ export function startApp(options: StartAppOptions): RunningApp {
   let mainWindow: BrowserWindow | null = null
   let backend: BackendProcess | null = null
   let backendStopped = false
+  const jobs = new RunningJobs()
+  const stateFile = join(dataDir, ELECTRON_PROFILE_FOLDER, 'window-state.json')
+  // Files given before the window could take them (the first launch's own command line, macOS open-file).
+  let waitingFiles: string[] = csvPathsFromArgv(options.argv, process.cwd())
 
   const openWindow = (): BrowserWindow => {
-    const window = createMainWindow({ preloadPath, renderer })
+    const saved = loadWindowState(stateFile)
+    const restored = saved && {
+      ...saved,
+      bounds: clampBounds(
+        saved.bounds,
+        screen.getAllDisplays().map((d) => d.workArea),
+      ),
+    }
+    const window = createMainWindow({ preloadPath, renderer, restored })
+    trackWindowState(window, stateFile, restored)
+    window.webContents.on('did-finish-load', () => {
+      const files = waitingFiles
+      waitingFiles = []
+      for (const path of files) openFile(path)
+    })
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = null
     })
@@ -69,11 +94,54 @@ export function startApp(options: StartAppOptions): RunningApp {
     return window
   }
 
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents))
-  app.on('second-instance', () => {
+  const sendCommand = (event: AppCommandEvent): void => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT, 'app.command', event)
+  }
+
+  const focusWindow = (): void => {
     if (!mainWindow) return
     if (mainWindow.isMinimized()) mainWindow.restore()
     mainWindow.focus()
+  }
+
+  /** A CSV given to the app: granted to the backend, then the window's import wizard opens it. */
+  const openFile = (path: string): void => {
+    if (!backend || !mainWindow) {
+      waitingFiles.push(path)
+      return
+    }
+    const started = backend
+    void forwardFile(path, 'open-with', {
+      grant: (p, source) => started.grantFile(p, source),
+      send: (file) => sendCommand({ command: 'import-csv', file }),
+      onError: (p, error) => logger.warn(`Could not open ${p}: ${(error as Error).message}`),
+    })
+    focusWindow()
+  }
+
+  const runCommand = (id: AppCommandId): void => {
+    if (id === 'open-data-folder') void shell.openPath(dataDir)
+    else if (id === 'open-logs-folder') void shell.openPath(join(dataDir, LOGS_FOLDER))
+    else if (id === 'about') {
+      void dialog.showMessageBox({
+        type: 'info',
+        title: 'About Profile Desk',
+        message: `Profile Desk ${app.getVersion?.() ?? ''}`.trim(),
+        detail: aboutDetail(dataDir, process.versions),
+      })
+    } else sendCommand({ command: id })
+  }
+
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents))
+  // A second launch: its window is ours, and any file it was given opens here.
+  app.on('second-instance', (_event: unknown, argv: string[] = [], cwd: string = process.cwd()) => {
+    focusWindow()
+    for (const path of csvPathsFromArgv(argv, cwd)) openFile(path)
+  })
+  // macOS: a file dropped on the Dock icon or opened with the app.
+  app.on('open-file', (event: { preventDefault(): void }, path: string) => {
+    event.preventDefault()
+    openFile(path)
   })
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
@@ -82,6 +150,9 @@ export function startApp(options: StartAppOptions): RunningApp {
     if (backendStopped || !backend) return
     // Let the backend close its database before the app goes.
     event.preventDefault()
+    // A job running: the person is asked first (the next start says what was interrupted).
+    if (!confirmQuit(jobs.list(), (question) => dialog.showMessageBoxSync(question))) return
+    jobs.clear()
     void backend.stop().finally(() => {
       backendStopped = true
       app.quit()
@@ -97,6 +168,7 @@ export function startApp(options: StartAppOptions): RunningApp {
       logger,
       secrets: new SafeStorageSecrets(dataDir),
       onEvent: (name, payload) => {
+        jobs.observe(name, payload)
         for (const window of BrowserWindow.getAllWindows()) {
           if (!window.isDestroyed()) window.webContents.send(IPC_EVENT, name, payload)
         }
@@ -113,6 +185,7 @@ export function startApp(options: StartAppOptions): RunningApp {
       ),
       createSenderCheck(renderer),
     )
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform, runCommand)))
     const window = openWindow()
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openWindow()

@@ -18,9 +18,10 @@ import { SORT_FIELDS, type ProfileFilters, type SearchResult } from '../profile/
 import { CUSTOM_PROPERTY_TYPES, IDENTIFIER_KINDS } from '../profile/types'
 import type { IdentitySetView } from '../profile/identity-set'
 
-import type { AppInfo } from './app-info'
+import { LOG_LEVELS, type AppInfo, type LogLevel } from './app-info'
 import { channel } from './channel'
 import { deviceChannels } from './channels/devices'
+import { backupChannels } from './channels/backup'
 import { dialogChannels } from './channels/dialogs'
 import { importChannels } from './channels/imports'
 import { segmentChannels, segmentId } from './channels/segments'
@@ -146,6 +147,8 @@ export const contract = {
   ),
   'jobs.cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1) }).strict()),
   'jobs.list': channel<{ jobs: JobInfo[] }>()(z.object({}).strict()),
+  /** How much goes into the log files (app.info tells the current level). */
+  'app.logLevel.set': channel<{ level: LogLevel }>()(z.object({ level: z.enum(LOG_LEVELS) }).strict()),
 
   ...importChannels,
   ...syncChannels,
@@ -153,6 +156,7 @@ export const contract = {
   ...sftpChannels,
   ...deviceChannels,
   ...segmentChannels,
+  ...backupChannels,
 } as const
 
 // Plain types of the replies, re-exported for the backend's convenience (they live in zod-free modules).

@@ -1,4 +1,5 @@
 // Events pushed from the backend to the renderer (Electron: webContents.send; web host: SSE).
+import type { AppCommandEvent } from '../app/commands'
 import type { JobError, JobKind, JobSummaries } from '../jobs/job-kinds'
 import type { SyncStatus } from '../sync/types'
 
@@ -37,6 +38,14 @@ export interface EventMap {
   'profiles.changed': ProfilesChangedEvent
   /** Sent whenever the sync status changes (counts, connection, activity, errors). */
   'sync.status': SyncStatus
+  /** Electron's main process: a menu command, or a file dropped on the app or opened with it. */
+  'app.command': AppCommandEvent
 }
 export type EventName = keyof EventMap
-export const EVENT_NAMES: EventName[] = ['job.progress', 'job.finished', 'profiles.changed', 'sync.status']
+export const EVENT_NAMES: EventName[] = [
+  'job.progress',
+  'job.finished',
+  'profiles.changed',
+  'sync.status',
+  'app.command',
+]

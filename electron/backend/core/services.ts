@@ -3,9 +3,11 @@
 // adapters/ipc/create-backend.ts.
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
+import { BackupService, type BackupOptions } from './backup/backup-service'
+import { readDeliveryFromFile, restoreDataFolder } from './backup/restore-folder'
 import { finishInterruptedBulkLoad } from './db/bulk-load'
 import { openDatabase } from './db/connection'
-import { collectMigrations } from './db/migrate'
+import { collectMigrations, type Migration } from './db/migrate'
 import {
   createChosenFiles,
   startUploadSweep,
@@ -19,6 +21,9 @@ import { JobRegistry } from './jobs/registry'
 import type { BackendContext } from './context'
 import { DATABASE_FILE, ELECTRON_PROFILE_FOLDER } from './platform/data-folder'
 import { EventBus } from './platform/event-bus'
+import { openFileLog, type FileLog, type LogLevel } from './platform/file-log'
+import { readLogLevel, redactingSecrets, writeLogLevel } from './logs/log-settings'
+import { FolderHold } from './platform/folder-hold'
 import { consoleLogger, type Logger } from './platform/logger'
 import { tightenDataDir } from './platform/private-files'
 import { FileSecretStore, type SecretStore } from './platform/secret-store'
@@ -62,6 +67,17 @@ export interface ServicePorts {
   uploads?: UploadOptions
   /** Where segment counts run (the command line counts in its own thread). */
   segments?: SegmentServiceOptions
+  /** The daily backup's timer (on unless a one-shot command turns it off). */
+  backup?: BackupOptions
+  /** The bus events go out on; a backend that is rebuilt after a restore keeps its listeners on it. */
+  events?: EventBus
+  /** The schema's migrations (MIGRATIONS; a test adds a slow one to kill a process half-way). */
+  migrations?: readonly Migration[]
+  /**
+   * Rebuilds the services after a restore put another database in place (createBackend does); without
+   * it a restore is refused before anything is touched.
+   */
+  reopen?: () => void
 }
 
 /** The services of one backend, built and started. */
@@ -74,17 +90,35 @@ export interface Services {
   readonly sync: SyncService
   readonly sftp: SftpService
   readonly segments: SegmentService
+  readonly backup: BackupService
+  /** What the last run of the app left unfinished, in words saying how to go on (shown once at start). */
+  readonly interrupted: readonly string[]
+  /** The log files' level (Settings and `profile-desk log-level`). */
+  readonly logs: { level(): LogLevel; setLevel(level: string): LogLevel }
   /** Stops timers and runs, cancels jobs, closes the database. Idempotent. */
   close(): Promise<void>
 }
 
 export function createServices(ports: ServicePorts): Services {
-  const logger = ports.logger ?? consoleLogger
-  privateDataDir(ports.dataDir, logger)
-  const db = openDatabase(join(ports.dataDir, DATABASE_FILE), { migrations: MIGRATIONS }, [
-    registerDeviceFunctions,
-  ])
-  const events = new EventBus()
+  const hostLogger = ports.logger ?? consoleLogger
+  privateDataDir(ports.dataDir, hostLogger)
+  const migrations = ports.migrations ?? MIGRATIONS
+  // Held shared for the backend's life: a restore elsewhere waits for it (and this waits for a restore).
+  let hold: FolderHold | null = FolderHold.shared(ports.dataDir)
+  const releaseHold = () => {
+    hold?.release()
+    hold = null
+  }
+  let db: ReturnType<typeof openDatabase>
+  try {
+    db = openDatabase(join(ports.dataDir, DATABASE_FILE), { migrations }, [registerDeviceFunctions])
+  } catch (error) {
+    releaseHold()
+    throw error
+  }
+  // From here on every line also goes to the rotated files in logs/, at the level chosen in Settings.
+  const logger: FileLog = openFileLog(ports.dataDir, readLogLevel(db), hostLogger)
+  const events = ports.events ?? new EventBus()
   const clock = ports.clock ?? Date.now
   const jobs = new JobRegistry(events, clock)
   const closeHooks: (() => void | Promise<void>)[] = []
@@ -98,7 +132,7 @@ export function createServices(ports: ServicePorts): Services {
     events,
     jobs,
     logger,
-    secrets: ports.secrets ?? new FileSecretStore(ports.dataDir),
+    secrets: redactingSecrets(ports.secrets ?? new FileSecretStore(ports.dataDir)),
     onClose: (hook) => {
       closeHooks.push(hook)
     },
@@ -108,16 +142,43 @@ export function createServices(ports: ServicePorts): Services {
   const sync = new SyncService(context, ports.sync)
   const sftp = new SftpService(context, imports, ports.sftp)
   const segments = new SegmentService(context, ports.segments)
-  startUp(context, { files, sync, sftp }, ports.uploads)
+  const reopen = ports.reopen
+  const backup = new BackupService(
+    context,
+    {
+      migrations,
+      releaseHold,
+      retakeHold: () => {
+        hold ??= FolderHold.shared(ports.dataDir)
+      },
+      stopServices: () => services.close(),
+      canReopen: reopen !== undefined,
+      reopen: () => reopen?.(),
+    },
+    ports.backup,
+  )
+  const interrupted = startUp(context, { files, sync, sftp }, ports.uploads)
+  backup.start()
+  logJobs(context, logger)
 
   let closed = false
-  return {
+  const services: Services = {
     context,
     files,
     imports,
     sync,
     sftp,
     segments,
+    backup,
+    interrupted,
+    logs: {
+      level: () => readLogLevel(db),
+      setLevel: (level) => {
+        const saved = writeLogLevel(db, level)
+        logger.setLevel(saved)
+        return saved
+      },
+    },
     async close() {
       if (closed) return
       closed = true
@@ -130,8 +191,43 @@ export function createServices(ports: ServicePorts): Services {
       }
       await jobs.cancelAll()
       db.close()
+      releaseHold()
+      await logger.close()
     },
   }
+  return services
+}
+
+/** What ran, in the log: each job's kind, id and ending (a failure's message, scrubbed like every line). */
+function logJobs(ctx: BackendContext, logger: FileLog): void {
+  const offStarted = ctx.events.on('job.progress', (e) =>
+    logger.debug(`job ${e.kind} ${e.jobId}: ${e.phase}`),
+  )
+  const offFinished = ctx.events.on('job.finished', (e) => {
+    const line = `job ${e.kind} ${e.jobId} ${e.status}${e.error ? `: ${e.error.message}` : ''}`
+    if (e.status === 'failed') logger.warn(line)
+    else logger.info(line)
+  })
+  ctx.onClose(() => {
+    offStarted()
+    offFinished()
+  })
+}
+
+/**
+ * Restores a data folder no backend of this process has open (`profile-desk restore`): refused while any
+ * other process holds it; what the current database knows of delivery is carried over.
+ */
+export function restoreClosedFolder(dataDir: string, backup: string, clock: () => number = Date.now) {
+  return restoreDataFolder({
+    dataDir,
+    backup,
+    migrations: MIGRATIONS,
+    clock,
+    releaseOwnHold: () => undefined,
+    retakeOwnHold: () => undefined,
+    stop: () => Promise.resolve(readDeliveryFromFile(join(dataDir, DATABASE_FILE))),
+  })
 }
 
 /**
@@ -144,17 +240,29 @@ function startUp(
   ctx: BackendContext,
   services: { files: ChosenFiles; sync: SyncService; sftp: SftpService },
   uploads: UploadOptions | undefined,
-): void {
+): string[] {
   startUploadSweep(ctx, services.files.uploads, uploads)
   finishInterruptedBulkLoad(ctx.db, AUDIENCE_BULK_STRUCTURES, ctx.logger)
-  const interrupted = markInterruptedRuns(ctx.db, ctx.clock())
-  if (interrupted > 0) {
-    ctx.logger.warn(
-      `${interrupted} import ${interrupted === 1 ? 'run was' : 'runs were'} interrupted and marked so.`,
+  const notices: string[] = []
+  const imports = markInterruptedRuns(ctx.db, ctx.clock())
+  if (imports > 0) {
+    notices.push(
+      `${imports === 1 ? 'An import was' : `${imports} imports were`} interrupted when Profile Desk last closed. ` +
+        'What it wrote is kept; import the same file again to finish it.',
     )
   }
+  const syncs = (
+    ctx.db.prepare("SELECT count(*) AS n FROM sync_runs WHERE status = 'running'").get() as { n: number }
+  ).n
+  if (syncs > 0) {
+    notices.push(
+      'A sync was interrupted when Profile Desk last closed. It continues with the next sync, and nothing is sent twice.',
+    )
+  }
+  for (const notice of notices) ctx.logger.warn(notice)
   services.sync.start()
   services.sftp.start()
+  return notices
 }
 
 /**

@@ -25,6 +25,7 @@ export async function withBackend<T>(
   const backend = openBackend(dataDirFlag, io, {
     sync: { autoSync: false },
     sftp: { scheduler: false },
+    backup: { scheduler: false },
     ...extra,
   })
   try {

@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { APP_VERSION } from '../../core/platform/index'
 import { registerDeviceCommands } from './commands/devices'
+import { registerBackupCommands } from './commands/backup'
+import { registerLogCommands } from './commands/logs'
 import { registerImportCommand } from './commands/imports'
 import { registerEventCommands, registerProfileCommands, registerSearchCommand } from './commands/profiles'
 import { registerSampleCommands } from './commands/sample'
@@ -44,6 +46,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerSftpCommands(program, deps)
   registerDeviceCommands(program, deps)
   registerSegmentCommands(program, deps)
+  registerBackupCommands(program, deps)
+  registerLogCommands(program, deps)
   return program
 }
 

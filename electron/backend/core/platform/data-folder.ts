@@ -6,3 +6,6 @@ export const DATABASE_FILE = 'profiles.db'
 
 /** Electron's own profile (Chromium's files) inside the data folder: app.setPath('userData'). */
 export const ELECTRON_PROFILE_FOLDER = 'electron'
+
+/** The rotated log files. */
+export const LOGS_FOLDER = 'logs'

@@ -181,8 +181,23 @@ export class SyncService {
     return options.signal ? AbortSignal.any([options.signal, this.closing.signal]) : this.closing.signal
   }
 
-  /** Uploads the outbox. Settings incomplete: a validation AppError. A failed run is returned, not thrown. */
-  push(options: RunOptions): Promise<PushResult & { runId: number; durationMs: number }> {
+  /**
+   * Uploads the outbox. Settings incomplete: a validation AppError. A failed run is returned, not thrown.
+   * After a restore the remote may hold changes newer than the restored database: a pull comes first.
+   */
+  async push(options: RunOptions): Promise<PushResult & { runId: number; durationMs: number }> {
+    if (this.settings.pullFirstPending()) {
+      const pulled = await this.pull({
+        ...options,
+        trigger: `${options.trigger}, pull first after a restore`,
+      })
+      if (pulled.status === 'failed' || pulled.status === 'cancelled') {
+        throw new AppError(
+          pulled.error ? errorCodeOf(pulled.error.code) : 'cancelled',
+          `The database was restored from a backup, so sync pulls before it sends anything; that pull did not finish (${pulled.error?.message ?? pulled.status}). Nothing was sent: sync again.`,
+        )
+      }
+    }
     return this.exclusive(async () => {
       const connection = await this.settings.connection(options.connection)
       const stored = this.settings.read()
@@ -252,6 +267,7 @@ export class SyncService {
             this.ctx.events.emit('profiles.changed', all ? { ids: [], all } : { ids }),
         })
         this.afterRun(result, null, options)
+        if (result.status === 'succeeded' || result.status === 'partial') this.settings.pulledAfterRestore()
         this.runs.finish(runId, result, this.ctx.clock())
         return { ...result, runId, durationMs: this.ctx.clock() - started }
       } catch (error) {

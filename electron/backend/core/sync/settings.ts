@@ -20,6 +20,8 @@ export const PASSCODE_SECRET = 'clevertap.passcode'
 const SETTINGS_KEY = 'sync.settings'
 const STATE_KEY = 'sync.state'
 const INSTALL_KEY = 'sync.installId'
+/** Set by a restore: the next sync pulls before it pushes (cleared by a pull that finished). */
+export const PULL_FIRST_KEY = 'sync.pullFirst'
 
 /** Where the stored passcode may be sent: the endpoint and account it was saved with (null: not yet chosen). */
 export interface PasscodeBinding {
@@ -266,6 +268,14 @@ export class SyncSettings {
       lastPullAt: null,
       pullCursor: null,
     })
+  }
+
+  pullFirstPending(): boolean {
+    return this.db.prepare('SELECT 1 FROM settings WHERE key = ?').get(PULL_FIRST_KEY) !== undefined
+  }
+
+  pulledAfterRestore(): void {
+    this.db.prepare('DELETE FROM settings WHERE key = ?').run(PULL_FIRST_KEY)
   }
 
   patchBookkeeping(patch: Partial<SyncBookkeeping>): void {

@@ -21,6 +21,10 @@ export type Route =
   /** The segment builder; null: a new segment. */
   | { view: 'segment'; id: string | null }
   | { view: 'segment-members'; id: string }
+  /** Backups: make one, download one (browser), restore one; the daily backup's settings. */
+  | { view: 'backups' }
+  /** Version, data folder, database size. */
+  | { view: 'about' }
   | { view: 'not-found'; path: string }
 
 export const HOME: Route = { view: 'people' }
@@ -39,6 +43,8 @@ export function parseRoute(hash: string): Route | null {
   if (section === 'overview' && rest.length === 0) return { view: 'overview' }
   if (section === 'duplicates' && rest.length === 0) return { view: 'duplicates' }
   if (section === 'imports' && rest.length === 0) return { view: 'imports' }
+  if (section === 'backups' && rest.length === 0) return { view: 'backups' }
+  if (section === 'about' && rest.length === 0) return { view: 'about' }
   if (section === 'sources') {
     if (rest.length === 0) return { view: 'sources' }
     if (rest.length === 1 && rest[0] === 'new') return { view: 'source', id: null }
@@ -87,6 +93,10 @@ export function hrefFor(route: Route): string {
       return '#/imports'
     case 'sources':
       return '#/sources'
+    case 'backups':
+      return '#/backups'
+    case 'about':
+      return '#/about'
     case 'source':
       return route.id === null ? '#/sources/new' : `#/sources/${route.id}`
     case 'source-history':

@@ -9,6 +9,7 @@ import type {
   SavedMapping,
 } from '$shared/imports/types'
 import type { RequestOf } from '$shared/ipc/contract'
+import type { ChosenFile } from '$shared/ipc/file-handle'
 import { importModeOf, type ImportJobKind } from '$shared/jobs/job-kinds'
 import { api, ApiError, toApiError } from '../api/client'
 import { displayFileName } from '../import/import-text'
@@ -105,6 +106,17 @@ export class ImportWizard {
     } catch (error) {
       this.fileError = toApiError(error)
     }
+  }
+
+  /**
+   * A file given to the app (dropped on the window or the icon, "Open with"): Electron's main process
+   * granted it and sent its handle; the wizard starts over with it unless an import is running.
+   */
+  async openGiven(file: ChosenFile): Promise<boolean> {
+    if (this.busy || this.run.active || this.dryRun.active) return false
+    this.reset()
+    await this.#open({ name: file.name, bytes: file.bytes, handle: file.handle, ownsUpload: false })
+    return true
   }
 
   /** A browser: upload the chosen file in chunks, then preview the copy. */

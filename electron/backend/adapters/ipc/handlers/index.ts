@@ -5,6 +5,7 @@ import type { Services } from '../../../core/index'
 import type { Handlers } from '../dispatch'
 import { createAppHandlers } from './app'
 import { createDeviceHandlers } from './devices'
+import { createBackupHandlers } from './backup'
 import { createDialogHandlers } from './dialogs'
 import { createImportHandlers } from './imports'
 import { createProfileHandlers } from './profiles'
@@ -24,5 +25,6 @@ export function createHandlers(services: Services): Handlers {
     ...createSftpHandlers(services),
     ...createDeviceHandlers(services),
     ...createSegmentHandlers(services),
+    ...createBackupHandlers(services),
   }
 }
