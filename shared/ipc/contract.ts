@@ -12,6 +12,8 @@ import type {
   PropertyChange,
   RecordEventResult,
 } from '../profile/types'
+import { REACH_FILTER_ANSWERS } from '../reachability/filter'
+import { CHANNELS as REACH_CHANNELS } from '../reachability/rules'
 import { SORT_FIELDS, type ProfileFilters, type SearchResult } from '../profile/search'
 import { CUSTOM_PROPERTY_TYPES, IDENTIFIER_KINDS } from '../profile/types'
 import type { IdentitySetView } from '../profile/identity-set'
@@ -36,6 +38,10 @@ export const profileFilters = z
   .object({
     type: z.enum(['Anonymous', 'Identified']).optional(),
     test: z.boolean().optional(),
+    reach: z
+      .object({ channel: z.enum(REACH_CHANNELS), answer: z.enum(REACH_FILTER_ANSWERS) })
+      .strict()
+      .optional(),
     /** Only the members of this saved segment (combined with the search text). */
     segmentId: segmentId.optional(),
   })

@@ -1,5 +1,6 @@
 // Find People's questions and answers: the filters and sort orders of profiles.search / profiles.list and
 // the page they reply with. Plain types (no zod), so the renderer imports them at run time.
+import type { ReachFilter } from '../reachability/filter'
 import type { ProfileSummary, ProfileType } from './types'
 
 export const SORT_FIELDS = ['name', 'updated', 'created', 'lastSeen'] as const
@@ -9,6 +10,8 @@ export interface ProfileFilters {
   type?: ProfileType
   /** Only test profiles (true) or only real ones (false). */
   test?: boolean
+  /** Only profiles whose answer on a channel is this (reachable, not reachable, or one reason). */
+  reach?: ReachFilter
   /** Only the members of this saved segment (segments.list ids). */
   segmentId?: string
 }

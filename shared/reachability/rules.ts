@@ -130,6 +130,28 @@ export function deviceReachability(facts: ProfileFacts, device: DeviceFacts, cha
   return answer.reachable ? { kind: 'reachable' } : { kind: 'profile-not-reachable', reason: answer.reason }
 }
 
+/** A device with when it was last seen (epoch seconds; null: never), for "through the device last seen". */
+export type SeenDevice = DeviceFacts & { lastSeen: number | null }
+
+/**
+ * "Reachable on CHANNEL through the device last seen" (issue 13, for segments): the answer of the
+ * profile's most recently seen device (never-seen devices last; ties: the first listed). A profile with
+ * no device is not reachable for want of a token, whatever the channel.
+ */
+export function lastSeenDeviceAnswer(
+  facts: ProfileFacts,
+  devices: readonly SeenDevice[],
+  channel: Channel,
+): DeviceAnswer {
+  let latest: SeenDevice | undefined
+  for (const device of devices) {
+    if (latest === undefined || (device.lastSeen ?? -Infinity) > (latest.lastSeen ?? -Infinity))
+      latest = device
+  }
+  if (latest === undefined) return { kind: 'profile-not-reachable', reason: 'missing' }
+  return deviceReachability({ ...facts, devices }, latest, channel)
+}
+
 /** The stored code of an answer (0 reachable, 1.. the reasons). */
 export function reachCode(answer: ProfileAnswer): number {
   return answer.reachable ? 0 : REASONS.indexOf(answer.reason) + 1

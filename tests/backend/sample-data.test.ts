@@ -136,8 +136,9 @@ describe('sample data', () => {
       h.rows("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' AND name = 'profiles_email_key'"),
     ).toEqual([{ n: 1 }])
     // 6 profile triggers (text index, counts), 5 that keep the reachability codes and 5 that keep the
-    // overview's counts (core/devices).
-    expect(h.rows("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'trigger'")).toEqual([{ n: 16 }])
+    // overview's counts (core/devices), 3 that keep its age_counts.
+    expect(h.rows("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'trigger'")).toEqual([{ n: 19 }])
+    expect(h.rows('SELECT sum(n) AS n FROM age_counts')).toEqual([{ n: 20_000 + 100 }])
     expect(h.rows('SELECT sum(n) AS n FROM reach_counts')).toEqual([{ n: 20_000 + 100 }])
     // The reach insert trigger was dropped for the load: every new row got its codes in the final pass.
     expect(h.rows('SELECT count(*) AS n FROM profiles WHERE reach IS NULL')).toEqual([{ n: 0 }])

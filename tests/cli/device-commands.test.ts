@@ -105,5 +105,23 @@ describe('devices from the shell', () => {
     const push = numbers.reachability.find((r) => r.channel === 'mobilepush')?.rows
     expect(push?.[0]).toEqual({ label: 'Reachable', count: 1 })
     expect((await cli('overview', '--segment', 'VIPs')).code).toBe(1)
+
+    // Find People's reachability filter from the shell: after the resolve only cli-b holds the token.
+    const identities = async (...args: string[]) => {
+      const run = await cli('search', ...args, '--json')
+      expect(run.code, run.stderr).toBe(0)
+      return (JSON.parse(run.stdout) as { items: { identity: string }[] }).items.map((p) => p.identity)
+    }
+    expect(await identities('--reach', 'mobilepush=reachable')).toEqual(['cli-b'])
+    expect(await identities('--reach', 'mobilepush')).toEqual(['cli-b'])
+    expect(await identities('cli', '--reach', 'mobilepush=missing')).toEqual(['cli-a'])
+    expect(await identities('--reach', 'email=not-reachable', '--type', 'Identified')).toHaveLength(2)
+    expect(await identities('--reach', 'email=reachable')).toEqual([])
+    const none = await cli('search', '--reach', 'webpush=reachable')
+    expect(none.stdout.trim()).toBe('No profiles match these filters.')
+    const wrong = await cli('search', '--reach', 'pigeon=yes')
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toMatch(/--reach "pigeon=yes": write CHANNEL=ANSWER with CHANNEL one of email/)
+    expect((await cli('search', '--reach', 'sms=maybe')).code).toBe(2)
   })
 })

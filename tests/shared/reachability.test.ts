@@ -5,6 +5,7 @@ import {
   answerOfCode,
   CHANNELS,
   deviceReachability,
+  lastSeenDeviceAnswer,
   describeAnswer,
   parsePlatform,
   profileReachability,
@@ -69,5 +70,43 @@ describe('stored codes', () => {
     ['', null],
   ])('platform %j is %j', (text, platform) => {
     expect(parsePlatform(text)).toBe(platform)
+  })
+})
+
+describe('reachable through the device last seen', () => {
+  const android = { platform: 'Android', hasToken: true, tokenState: 'valid' } as const
+  const browser = { platform: 'Web', hasToken: true, tokenState: 'valid' } as const
+
+  test('answers for the most recently seen device only', () => {
+    const devices = [
+      { ...android, lastSeen: 100 },
+      { ...browser, lastSeen: 200 },
+    ]
+    // The browser was seen last: it cannot receive mobile push, though the Android app could.
+    expect(lastSeenDeviceAnswer(BASE, devices, 'mobilepush')).toEqual({ kind: 'user-not-reachable' })
+    expect(lastSeenDeviceAnswer(BASE, devices, 'webpush')).toEqual({ kind: 'reachable' })
+    const androidLast = [{ ...android, lastSeen: 300 }, devices[1] as (typeof devices)[1]]
+    expect(lastSeenDeviceAnswer(BASE, androidLast, 'mobilepush')).toEqual({ kind: 'reachable' })
+  })
+
+  test('a never-seen device loses to a seen one; an invalid token or an opt-out is a profile reason', () => {
+    const devices = [
+      { ...android, tokenState: 'invalid' as const, lastSeen: 50 },
+      { ...browser, lastSeen: null },
+    ]
+    expect(lastSeenDeviceAnswer(BASE, devices, 'mobilepush')).toEqual({
+      kind: 'profile-not-reachable',
+      reason: 'invalid',
+    })
+    expect(
+      lastSeenDeviceAnswer({ ...BASE, msgPush: false }, [{ ...android, lastSeen: 1 }], 'mobilepush'),
+    ).toEqual({
+      kind: 'profile-not-reachable',
+      reason: 'optedout',
+    })
+    expect(lastSeenDeviceAnswer(BASE, [], 'mobilepush')).toEqual({
+      kind: 'profile-not-reachable',
+      reason: 'missing',
+    })
   })
 })

@@ -1,8 +1,9 @@
-// The devices feature's migration (schema version 30): devices as a rowid table with platform, token,
+// The devices feature's migrations: schema version 30: devices as a rowid table with platform, token,
 // token state, app version and last seen; the packed reachability codes on profiles (five generated
-// columns read them); the outbox learns the `token` record kind.
+// columns read them); the outbox learns the `token` record kind. Version 31: the overview's age_counts.
 import type { Migration } from '../db/migrate'
 import { CHANNELS } from '../../../../shared/reachability/rules'
+import { AGE_COUNT_TRIGGERS, AGE_COUNTS_SQL, recountAges } from './age-counts'
 import {
   COUNT_TABLES_SQL,
   COUNT_TRIGGERS,
@@ -105,5 +106,14 @@ export const DEVICE_MIGRATIONS: readonly Migration[] = [
     description:
       'devices: rowid table with platform, push token and state; reachability codes; token outbox records',
     up: upgradeDevices,
+  },
+  {
+    version: 31,
+    description: 'overview: profiles per birth date and zone (age histogram without scanning profiles)',
+    up(db) {
+      db.exec(AGE_COUNTS_SQL)
+      recountAges(db)
+      for (const trigger of AGE_COUNT_TRIGGERS) db.exec(trigger.sql)
+    },
   },
 ]

@@ -79,27 +79,20 @@ function ageHistogram(db: Db, filter: { sql: string; params: number[] }, nowMs: 
     if (i < 0) unknown += n
     else counts[i] = (counts[i] ?? 0) + n
   }
-  // Grouped in SQL by (date, zone): tens of thousands of groups instead of a call per profile.
-  const byDob = db
+  // From the trigger-kept age_counts (age-counts.ts): one row per (birth date, zone), explicit age or
+  // unknown; ages are worked out here because they change with the calendar, not with the data.
+  const groups = db
     .prepare(
-      `SELECT dob, timezone, count(*) FROM profiles WHERE dob IS NOT NULL AND ${filter.sql} GROUP BY dob, timezone`,
+      `SELECT kind, dob, zone, age, sum(n) FROM age_counts WHERE ${filter.sql} GROUP BY kind, dob, zone, age`,
     )
     .raw()
-    .all(...filter.params) as [number, string | null, number][]
+    .all(...filter.params) as [number, number, string, number, number][]
   const ageOf = agesFor(nowMs)
-  for (const [dob, zone, n] of byDob) add(ageOf(dob, zone), n)
-  const byAge = db
-    .prepare(
-      `SELECT age, count(*) FROM profiles WHERE dob IS NULL AND age IS NOT NULL AND ${filter.sql} GROUP BY age`,
-    )
-    .raw()
-    .all(...filter.params) as [number, number][]
-  for (const [age, n] of byAge) add(age, n)
-  const total = db
-    .prepare(`SELECT count(*) FROM profiles WHERE dob IS NULL AND age IS NULL AND ${filter.sql}`)
-    .pluck()
-    .get(...filter.params) as number
-  unknown += total
+  for (const [kind, dob, zone, age, n] of groups) {
+    if (kind === 0) add(ageOf(dob, zone === '' ? null : zone), n)
+    else if (kind === 1) add(age, n)
+    else unknown += n
+  }
   return [
     ...AGE_BUCKETS.map(([label], i) => ({ label, count: counts[i] ?? 0 })),
     { label: 'Unknown', count: unknown },

@@ -4,6 +4,7 @@
 import type { DeferredStructures, SqlObject } from '../db/bulk-load'
 import type { Db } from '../db/connection'
 import { PROFILE_BULK_STRUCTURES } from '../profiles/schema'
+import { AGE_COUNT_TRIGGERS, recountAges } from './age-counts'
 import {
   CHANNELS,
   parsePlatform,
@@ -195,10 +196,16 @@ export function fillMissingReach(db: Db): number {
 export const AUDIENCE_BULK_STRUCTURES: DeferredStructures = {
   indexes: [...PROFILE_BULK_STRUCTURES.indexes, ...DEVICE_INDEXES],
   textTriggers: PROFILE_BULK_STRUCTURES.textTriggers,
-  otherTriggers: [...PROFILE_BULK_STRUCTURES.otherTriggers, INSERT_TRIGGER, ...COUNT_TRIGGERS],
+  otherTriggers: [
+    ...PROFILE_BULK_STRUCTURES.otherTriggers,
+    INSERT_TRIGGER,
+    ...COUNT_TRIGGERS,
+    ...AGE_COUNT_TRIGGERS,
+  ],
   rebuildDerived(db) {
     PROFILE_BULK_STRUCTURES.rebuildDerived(db)
     fillMissingReach(db)
     recountAudience(db)
+    recountAges(db)
   },
 }

@@ -3,6 +3,9 @@
 // queries of 3+ characters). Totals are counted up to a cap so a one-letter query stays fast.
 import type { ProfileFilters, SearchResult, SortField } from '../../../../shared/ipc/contract'
 import { foldText, phoneDigits } from '../../../../shared/profile/search-keys'
+import { codeMatches, codesFor, type ReachFilter } from '../../../../shared/reachability/filter'
+import { CHANNELS } from '../../../../shared/reachability/rules'
+import { REACH_BITS, unpackCodes } from '../devices/schema'
 import type { Db } from '../db/connection'
 import { CHECKPOINT_STRIDE, checkpointsFor, seekAfter, seekParams } from './page-checkpoints'
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './profile-rows'
@@ -21,8 +24,11 @@ interface FilterSql {
   params: number[]
 }
 
-/** Filter terms; `prefix` '+' keeps SQLite from driving the scan by a filter's own index. */
-function filterSql(filters: ProfileFilters, prefix = ''): FilterSql {
+/**
+ * Filter terms; `prefix` '+' keeps SQLite from driving the scan by a filter's own index. `packed` reads a
+ * channel's code from the packed `reach` key (reach_counts has no generated columns).
+ */
+function filterSql(filters: ProfileFilters, prefix = '', packed = false): FilterSql {
   const clauses: string[] = []
   const params: number[] = []
   if (filters.type !== undefined) {
@@ -33,12 +39,33 @@ function filterSql(filters: ProfileFilters, prefix = ''): FilterSql {
     clauses.push(`${prefix}is_test = ?`)
     params.push(filters.test ? 1 : 0)
   }
+  if (filters.reach !== undefined) {
+    const codes = codesFor(filters.reach.answer)
+    clauses.push(`${prefix}${reachColumn(filters.reach, packed)} IN (${codes.map(() => '?').join(', ')})`)
+    params.push(...codes)
+  }
   return { sql: clauses.map((c) => ` AND ${c}`).join(''), params }
 }
 
-function passesFilters(row: SummaryRow, filters: ProfileFilters): boolean {
+/** The channel's code: the generated reach_<channel> column (devices/migrations.ts) or the packed bits. */
+function reachColumn(filter: ReachFilter, packed: boolean): string {
+  const index = CHANNELS.indexOf(filter.channel)
+  // The name goes into SQL: checked, not trusted.
+  if (index < 0) throw new Error(`unknown reachability channel ${filter.channel}`)
+  return packed ? `((reach >> ${REACH_BITS * index}) & 7)` : `reach_${filter.channel}`
+}
+
+type FilterRow = SummaryRow & { reach: number | null }
+
+function passesFilters(row: FilterRow, filters: ProfileFilters): boolean {
   if (filters.type !== undefined && (row.identified === 1) !== (filters.type === 'Identified')) return false
   if (filters.test !== undefined && (row.is_test === 1) !== filters.test) return false
+  if (filters.reach !== undefined) {
+    const channel = CHANNELS.indexOf(filters.reach.channel)
+    if (row.reach === null || !codeMatches(unpackCodes(row.reach)[channel] ?? -1, filters.reach.answer)) {
+      return false
+    }
+  }
   return true
 }
 
@@ -92,11 +119,11 @@ export function searchProfiles(
   // 1. Exact: the profile id, any identifier value (emails case-insensitively), a phone's digits.
   const exact = prepared(
     db,
-    `SELECT ${SUMMARY_COLUMNS} FROM profiles WHERE id IN (
+    `SELECT ${SUMMARY_COLUMNS}, reach FROM profiles WHERE id IN (
        SELECT id FROM profiles WHERE object_id = @raw
        UNION SELECT profile_id FROM identifiers WHERE value_key IN (@raw, @lower)
        UNION SELECT id FROM profiles WHERE phone_key = @digits)`,
-  ).all({ raw: query, lower: query.toLowerCase(), digits: digits ?? '' }) as SummaryRow[]
+  ).all({ raw: query, lower: query.toLowerCase(), digits: digits ?? '' }) as FilterRow[]
   const exactIds = exact
     .filter((row) => passesFilters(row, filters))
     .map((row) => row.id)
@@ -210,8 +237,12 @@ export function searchProfiles(
   }
 }
 
-/** Profile counts by filter, O(1) from profile_counts (kept by triggers). */
+/**
+ * Profile counts by filter, O(1) from profile_counts (kept by triggers); with a reachability filter, from
+ * the devices feature's reach_counts, or (named/unnamed split) a count over the matching rows.
+ */
 export function countProfiles(db: Db, filters: ProfileFilters, named?: boolean): number {
+  if (filters.reach !== undefined) return countReachable(db, filters, named)
   const filter = filterSql(filters)
   const namedSql = named === undefined ? '' : ` AND named = ${named ? 1 : 0}`
   const row = prepared(
@@ -219,6 +250,25 @@ export function countProfiles(db: Db, filters: ProfileFilters, named?: boolean):
     `SELECT coalesce(sum(n), 0) AS n FROM profile_counts WHERE 1${filter.sql}${namedSql}`,
   ).get(...filter.params) as { n: number }
   return row.n
+}
+
+function countReachable(db: Db, filters: ProfileFilters, named: boolean | undefined): number {
+  if (named !== undefined) {
+    const filter = filterSql(filters)
+    return (
+      prepared(
+        db,
+        `SELECT count(*) AS n FROM profiles WHERE name_key IS ${named ? 'NOT ' : ''}NULL${filter.sql}`,
+      ).get(...filter.params) as { n: number }
+    ).n
+  }
+  // The trigger-kept reach_counts (devices feature): a few hundred rows whatever the number of profiles.
+  const counted = filterSql(filters, '', true)
+  return (
+    prepared(db, `SELECT coalesce(sum(n), 0) AS n FROM reach_counts WHERE 1${counted.sql}`).get(
+      ...counted.params,
+    ) as { n: number }
+  ).n
 }
 
 const SORT_COLUMNS: Record<SortField, string> = {

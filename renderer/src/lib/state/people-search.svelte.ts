@@ -3,6 +3,7 @@
 // dropped (PagedList), so a slow reply never shows over a newer one. Kept across navigation.
 import type { ProfileFilters, SearchResult } from '$shared/profile/search'
 import type { ProfileSummary } from '$shared/profile/types'
+import type { ReachFilter } from '$shared/reachability/filter'
 import { api } from '../api/client'
 import { PagedList } from './paged-list.svelte'
 
@@ -26,6 +27,8 @@ export class PeopleSearch {
   query = $state('')
   type = $state<TypeFilter>('any')
   testOnly = $state(false)
+  /** Only profiles with this answer on a channel (null: no reachability filter). */
+  reach = $state<ReachFilter | null>(null)
   /** A saved segment the results must belong to (empty: none). */
   segmentId = $state('')
 
@@ -79,12 +82,18 @@ export class PeopleSearch {
     void this.refresh()
   }
 
+  setReach(reach: ReachFilter | null): void {
+    this.reach = reach
+    void this.refresh()
+  }
+
   /** Runs the current query from the first page; earlier replies still in flight are ignored. */
   async refresh(): Promise<void> {
     const query = this.query.trim()
     const filters: ProfileFilters = {
       ...(this.type === 'any' ? {} : { type: this.type }),
       ...(this.testOnly ? { test: true } : {}),
+      ...(this.reach ? { reach: this.reach } : {}),
       ...(this.segmentId ? { segmentId: this.segmentId } : {}),
     }
     if ((await this.results.reload({ query, filters })) === null) return

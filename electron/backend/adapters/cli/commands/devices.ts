@@ -9,6 +9,7 @@ import { formatDuplicates, formatOverview, formatReachability, formatResolve } f
 import { json, type CommandDeps } from '../io'
 import { withBackend } from '../open-backend'
 import { parseIntOption } from '../options'
+import { addFilterOptions, filtersOf } from '../profile-filters'
 import { KEY_HELP, lookup, run } from './profiles'
 
 interface CommonOptions {
@@ -20,16 +21,6 @@ function kindsOf(kind: string | undefined): DuplicateKind[] {
   if (kind === undefined) return ['token', 'phone']
   if (kind === 'token' || kind === 'phone') return [kind]
   throw new AppError('validation', `--kind ${kind}: use token or phone.`)
-}
-
-function filtersOf(opts: { type?: string; test?: boolean }) {
-  if (opts.type !== undefined && opts.type !== 'Identified' && opts.type !== 'Anonymous') {
-    throw new AppError('validation', `--type ${opts.type}: use Identified or Anonymous.`)
-  }
-  return {
-    ...(opts.type === undefined ? {} : { type: opts.type as 'Identified' | 'Anonymous' }),
-    ...(opts.test === undefined ? {} : { test: opts.test }),
-  }
 }
 
 export function registerDeviceCommands(program: Command, deps: CommandDeps): void {
@@ -152,12 +143,8 @@ export function registerDeviceCommands(program: Command, deps: CommandDeps): voi
       )
     })
 
-  program
-    .command('overview')
+  addFilterOptions(program.command('overview'), { reach: false })
     .description('the audience at a glance: type, test, age, reachability, devices, activity')
-    .option('--type <type>', 'only Identified or Anonymous profiles')
-    .option('--test', 'only test profiles')
-    .option('--no-test', 'leave test profiles out')
     .option('--segment <name>', 'describe a saved segment')
     .option('--json', 'print as JSON')
     .option(dataDirOption, dataDirHelp)

@@ -20,6 +20,7 @@ import {
 import { json, type CliIo, type CommandDeps } from '../io'
 import { withBackend } from '../open-backend'
 import { parseIntOption } from '../options'
+import { addFilterOptions, filtersOf, type FilterOptions } from '../profile-filters'
 
 interface CommonOptions {
   json?: boolean
@@ -259,20 +260,22 @@ function parseProps(raw: string | undefined): Record<string, unknown> | undefine
 /** `search QUERY`. */
 export function registerSearchCommand(program: Command, deps: CommandDeps): void {
   const { io, setExit, dataDirOption, dataDirHelp } = deps
-  program
-    .command('search')
-    .description('find profiles by identity, email, phone, name or profile id')
-    .argument('<query>', 'what to look for')
+  addFilterOptions(program.command('search'), { reach: true })
+    .description('find profiles by identity, email, phone, name or profile id (an empty query lists them)')
+    .argument('[query]', 'what to look for (empty: every profile the filters select, by name)', '')
     .option('--json', 'print the result as JSON')
     .option('--limit <n>', 'at most this many results', parseIntOption('--limit', 1, 500), 20)
     .option(dataDirOption, dataDirHelp)
-    .action(async (query: string, opts: { json?: boolean; limit: number; dataDir?: string }) => {
-      const result = await withBackend(opts.dataDir, io, (b) =>
-        b.call('profiles.search', { query, limit: opts.limit }),
-      )
-      io.stdout(opts.json ? json(result) : `${formatSearch(query, result)}\n`)
-      setExit(EXIT_OK)
-    })
+    .action(
+      async (query: string, opts: FilterOptions & { json?: boolean; limit: number; dataDir?: string }) => {
+        const filters = filtersOf(opts)
+        const result = await withBackend(opts.dataDir, io, (b) =>
+          b.call('profiles.search', { query, filters, limit: opts.limit }),
+        )
+        io.stdout(opts.json ? json(result) : `${formatSearch(query, result)}\n`)
+        setExit(EXIT_OK)
+      },
+    )
 }
 
 /** `event record`. */

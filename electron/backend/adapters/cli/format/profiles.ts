@@ -42,7 +42,9 @@ function summaryCells(p: SearchResult['items'][number]): string[] {
 }
 
 export function formatSearch(query: string, result: SearchResult): string {
-  if (result.items.length === 0) return `No profiles match "${query}".`
+  if (result.items.length === 0) {
+    return query === '' ? 'No profiles match these filters.' : `No profiles match "${query}".`
+  }
   const table = formatTable(SUMMARY_HEADERS, result.items.map(summaryCells))
   const total = `${result.total}${result.totalIsCapped ? '+' : ''}`
   return `${table}\n\n${result.items.length} of ${total} ${result.total === 1 ? 'match' : 'matches'}.`
