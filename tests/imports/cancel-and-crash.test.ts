@@ -4,18 +4,14 @@
 // - bulk (an empty database): one transaction, so a cancel or a kill -9 leaves the database exactly as it
 //   was, with every index and trigger in place.
 // Either way, importing the file again converges to the state an uninterrupted import leaves.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import Database from 'better-sqlite3'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateProfiles } from '../../bench/import/generate'
-import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/schema'
+import { checkIntact, committedRows, killMidImport, state } from './crash-support'
 import { openImportHarness, type ImportHarness } from './harness'
 
-const ROOT = resolve(import.meta.dirname, '../..')
-const CLI = join(ROOT, 'electron/backend/adapters/cli/main.ts')
 let dir: string
 let file: string
 /** Profiles already in the database for the batched cases: enough that 40,000 rows are not a bulk import. */
@@ -33,29 +29,6 @@ beforeAll(async () => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
-
-/** The database in comparable form: profiles by identity, without ids and times that differ per run. */
-function state(h: ImportHarness): unknown {
-  const profiles = h
-    .rows<Record<string, unknown>>('SELECT * FROM profiles ORDER BY identity')
-    .map(({ id: _i, object_id: _o, created_at: _c, updated_at: _u, ...rest }) => rest)
-  const identifiers = h.rows(
-    'SELECT p.identity AS owner, i.kind, i.value FROM identifiers i JOIN profiles p ON p.id = i.profile_id ORDER BY owner, i.kind, i.value',
-  )
-  return { profiles, identifiers, counts: h.rows('SELECT * FROM profile_counts ORDER BY 1, 2, 3') }
-}
-
-function checkIntact(h: ImportHarness): void {
-  expect(h.rows('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }])
-  h.backend.context.db.exec("INSERT INTO profiles_fts(profiles_fts) VALUES ('integrity-check')")
-  const indexes = new Set(
-    h.rows<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'").map((r) => r.name),
-  )
-  for (const index of BULK_DEFERRED_INDEXES) expect(indexes.has(index.name), index.name).toBe(true)
-  expect(
-    h.rows("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'profiles_fts_%'"),
-  ).toEqual([{ n: 3 }])
-}
 
 /** A data folder that already holds EXISTING profiles (imported from their own file). */
 async function withExisting(dataDir: string): Promise<ImportHarness> {
@@ -81,54 +54,10 @@ async function waitForImporting(
   })
 }
 
-/** Runs the CLI import in a child process and kills it with SIGKILL once `ready` says so. */
-async function killMidImport(
-  dataDir: string,
-  ready: (stderr: string) => boolean,
-): Promise<{ stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'import', file, '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, PROFILE_DESK_DATA_DIR: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  const exited = new Promise<NodeJS.Signals | null>((done) =>
-    child.on('exit', (_code, signal) => done(signal)),
-  )
-  const deadline = Date.now() + 90_000
-  let go = false
-  while (!go && Date.now() < deadline && child.exitCode === null) {
-    await new Promise((r) => setTimeout(r, 100))
-    go = ready(stderr)
-  }
-  if (!go) {
-    child.kill('SIGKILL')
-    await exited
-    throw new Error(`the import never reached the point to kill it at; stderr: ${stderr}`)
-  }
-  process.kill(child.pid as number, 'SIGKILL')
-  expect(await exited).toBe('SIGKILL')
-  return { stderr }
-}
-
 /** Rows written as the CLI last reported them on stderr ("… writing 12000/40000 rows" in a bulk import). */
 function importingDone(stderr: string): number {
   const all = [...stderr.matchAll(/: writing (\d+)\//g)]
   return Number(all[all.length - 1]?.[1] ?? 0)
-}
-
-function committedRows(dataDir: string): number {
-  try {
-    const db = new Database(join(dataDir, 'profiles.db'), { readonly: true, fileMustExist: true })
-    try {
-      return (db.prepare('SELECT max(rows_done) AS n FROM import_runs').get() as { n: number | null }).n ?? 0
-    } finally {
-      db.close()
-    }
-  } catch {
-    return 0 // Not created yet, or the schema is not there yet.
-  }
 }
 
 describe('batched import (the database already holds profiles)', () => {
@@ -170,7 +99,7 @@ describe('batched import (the database already holds profiles)', () => {
     delete process.env.PROFILE_DESK_IMPORT_THREADING
     // Kill it once at least one batch of this import is committed (its progress is written in the batch's
     // transaction, so the run row shows it only once committed).
-    await killMidImport(killedDir, () => {
+    await killMidImport(file, killedDir, () => {
       const done = committedRows(killedDir)
       return done > EXISTING || (done > 0 && done < ROWS && done !== EXISTING)
     })
@@ -235,7 +164,7 @@ describe('bulk import (an empty database)', () => {
   it('kill -9 leaves the database as it was, the run interrupted; a re-run imports everything', async () => {
     const killedDir = join(dir, 'killed-bulk')
     // Kill it half-way through writing rows (the CLI reports progress on stderr as it goes).
-    const { stderr } = await killMidImport(killedDir, (err) => {
+    const { stderr } = await killMidImport(file, killedDir, (err) => {
       const done = importingDone(err)
       return done > 0 && done < ROWS
     })

@@ -13,6 +13,7 @@ import {
   type UploadOptions,
 } from './imports/file-grants'
 import { markInterruptedRuns } from './imports/import-runs'
+import { resumeTextIndexing } from './imports/index-upkeep'
 import { ImportService } from './imports/import-service'
 import { IMPORT_MIGRATIONS } from './imports/migrations'
 import { JobRegistry } from './jobs/registry'
@@ -124,7 +125,8 @@ export function createServices(ports: ServicePorts): Services {
 
 /**
  * Start-up work, in this order: abandoned uploads swept (then hourly); a bulk load killed half-way
- * finished (its indexes rebuilt) before anything is served; runs a dead process left "running" marked
+ * finished (its indexes rebuilt) before anything is served; the trigram index of profiles an import that
+ * died left pending caught up in the background; runs a dead process left "running" marked
  * interrupted; sync's scheduler started (it runs only once a remote is configured and auto-sync is on)
  * and the SFTP scheduler when the ports ask for it.
  */
@@ -135,6 +137,7 @@ function startUp(
 ): void {
   startUploadSweep(ctx, services.files.uploads, uploads)
   finishInterruptedBulkLoad(ctx.db, PROFILE_BULK_STRUCTURES, ctx.logger)
+  resumeTextIndexing(ctx)
   const interrupted = markInterruptedRuns(ctx.db, ctx.clock())
   if (interrupted > 0) {
     ctx.logger.warn(
