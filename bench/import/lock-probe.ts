@@ -11,10 +11,12 @@ const INTERVAL_MS = 100
 const { values } = parseArgs({ options: { db: { type: 'string' } } })
 if (!values.db) throw new Error('--db is required')
 const db = new Database(values.db)
-db.pragma('busy_timeout = 60000')
+// The app's connections wait 5 s (core/db/connection.ts); the probe waits longer to measure the hold.
+db.pragma('busy_timeout = 30000')
 
 const waits: number[] = []
 let running = true
+let refused = 0
 process.stdin.on('end', () => (running = false))
 process.stdin.resume()
 
@@ -25,14 +27,26 @@ function probe(): void {
     const pct = (p: number) =>
       sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
     process.stdout.write(
-      `${JSON.stringify({ count: sorted.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: sorted.at(-1) ?? 0 })}\n`,
+      `${JSON.stringify({
+        count: sorted.length,
+        refused,
+        p50Ms: pct(50),
+        p99Ms: pct(99),
+        maxMs: sorted.at(-1) ?? 0,
+      })}\n`,
     )
     return
   }
   const started = performance.now()
-  db.exec('BEGIN IMMEDIATE')
+  try {
+    db.exec('BEGIN IMMEDIATE')
+    db.exec('ROLLBACK')
+  } catch (error) {
+    // Still locked after the busy timeout: an edit would have been refused. Counted with its full wait.
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error
+    refused++
+  }
   waits.push(performance.now() - started)
-  db.exec('ROLLBACK')
   setTimeout(probe, INTERVAL_MS)
 }
 probe()

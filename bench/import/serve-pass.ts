@@ -42,7 +42,7 @@ export interface ServePassResult {
   idleRssMiB: number
   searches: { count: number; p50Ms: number; p99Ms: number; maxMs: number }
   /** Waits for the write lock of a writer on another connection every 100 ms (bench/import/lock-probe.ts). */
-  lockWait: { count: number; p50Ms: number; p99Ms: number; maxMs: number }
+  lockWait: { count: number; refused: number; p50Ms: number; p99Ms: number; maxMs: number }
 }
 
 type LockWait = ServePassResult['lockWait']

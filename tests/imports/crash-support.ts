@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { expect } from 'vitest'
+import { catchUpTextIndex } from '../../electron/backend/core/imports/index-upkeep'
 import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/schema'
 import type { ImportHarness } from './harness'
 
@@ -22,6 +23,9 @@ export function state(h: ImportHarness): unknown {
 }
 
 export function checkIntact(h: ImportHarness): void {
+  // Profiles an import left pending for the trigram index are indexed first (as the background catch-up
+  // would), since FTS5's integrity check compares the index with the profiles table.
+  catchUpTextIndex(h.backend.context.db, () => undefined)
   expect(h.rows('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }])
   h.backend.context.db.exec("INSERT INTO profiles_fts(profiles_fts) VALUES ('integrity-check')")
   const indexes = new Set(
