@@ -5,33 +5,12 @@
 
 import { findSystemProperty } from '../shared/profile/catalogue'
 import { daysFromCivil } from '../shared/profile/validators-dates'
-import {
-  FIELD_OPERATORS,
-  isQueryDate,
-  VALUELESS_OPERATORS,
-  type FieldOperator,
-} from '../shared/sync/pull-query'
+import { FIELD_OPERATORS, isQueryDate, VALUELESS_OPERATORS } from '../shared/sync/pull-query'
 import { catalogueKeyOfWire } from '../shared/sync/wire-keys'
+import type { EventCondition, FieldCondition, ParsedQuery } from './query-types'
 import type { SandboxStore, StoredProfile } from './store'
 
-/** Profiles that did `name` at a time in [fromTs, untilTs) (epoch seconds). */
-export interface EventCondition {
-  name: string
-  fromTs: number
-  untilTs: number
-}
-
-export interface FieldCondition {
-  name: string
-  operator: FieldOperator
-  value?: string | number | boolean
-}
-
-export interface ParsedQuery {
-  /** null: no event asked for; every profile qualifies (a sandbox extension: CleverTap needs one). */
-  event: EventCondition | null
-  fields: FieldCondition[]
-}
+export type { EventCondition, FieldCondition, ParsedQuery } from './query-types'
 
 const SECONDS_PER_DAY = 86400
 /** The query keys the sandbox reads; any other key is refused rather than silently ignored. */

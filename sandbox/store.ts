@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { ParsedQuery } from './query'
+import type { ParsedQuery } from './query-types'
 
 /** A stored property value as it goes over the wire: dates are '$D_<epoch seconds>' strings. */
 export type WireValue = string | number | boolean | string[]

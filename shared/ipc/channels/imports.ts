@@ -23,7 +23,7 @@ import {
   type SavedMapping,
 } from '../../imports/types'
 import { CUSTOM_PROPERTY_TYPES } from '../../profile/types'
-import type { JobHandle } from '../contract'
+import type { JobHandle } from '../../jobs/job-kinds'
 import { channel } from '../channel'
 import { fileHandle, noPath, type ChosenFile } from '../file-handle'
 

@@ -29,7 +29,7 @@ import {
   type SourceSecrets,
   type SourceSettings,
 } from '../../sftp/types'
-import type { JobHandle } from '../contract'
+import type { JobHandle } from '../../jobs/job-kinds'
 import { channel } from '../channel'
 
 export * from '../../sftp/types'

@@ -4,7 +4,7 @@
 // Large loads into an empty database take the bulk path (indexes and FTS built after the rows).
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { AppError } from '../../../../shared/ipc/envelope'
-import type { JobHandle } from '../../../../shared/ipc/contract'
+import type { JobHandle } from '../../../../shared/jobs/job-kinds'
 import type { CustomPropertyType, SampleLoadSummary } from '../../../../shared/profile/types'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'

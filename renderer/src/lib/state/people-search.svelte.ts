@@ -3,31 +3,51 @@
 // so coming back from a profile shows the same search.
 import type { ProfileFilters, SearchResult } from '$shared/profile/search'
 import type { ProfileSummary } from '$shared/profile/types'
-import { api, toApiError, type ApiError } from '../api/client'
+import { api } from '../api/client'
+import { PagedList } from './paged-list.svelte'
 
 export type TypeFilter = 'any' | 'Identified' | 'Anonymous'
 
 export const PAGE_SIZE = 50
 export const SEARCH_DEBOUNCE_MS = 120
 
-class PeopleSearch {
+interface Question {
+  query: string
+  filters: ProfileFilters
+}
+
+/** A listing (empty query) sorted by name, else a search. */
+function ask({ query, filters }: Question, offset: number, limit: number): Promise<SearchResult> {
+  return query === ''
+    ? api.call('profiles.list', { sort: 'name', direction: 'asc', filters, offset, limit })
+    : api.call('profiles.search', { query, filters, offset, limit })
+}
+
+export class PeopleSearch {
   query = $state('')
   type = $state<TypeFilter>('any')
   testOnly = $state(false)
 
-  items = $state.raw<ProfileSummary[]>([])
-  total = $state(0)
-  totalIsCapped = $state(false)
+  /** The answer shown: the total of a search may be capped ("at least"), so it ends at a short page. */
+  readonly results = new PagedList<ProfileSummary, Question, SearchResult>({
+    fetch: ask,
+    pageSize: PAGE_SIZE,
+    keyOf: (profile) => profile.id,
+    endsAtShortPage: true,
+  })
   /** The query the shown items answer (the count and the empty states describe it, not the draft). */
   shownQuery = $state('')
   shownFiltered = $state(false)
-  exhausted = $state(false)
-  loaded = $state(false)
-  loading = $state(false)
-  loadingMore = $state(false)
-  error = $state<ApiError | null>(null)
 
-  hasMore = $derived(!this.exhausted)
+  items = $derived(this.results.items)
+  total = $derived(this.results.total)
+  totalIsCapped = $derived(this.results.page?.totalIsCapped ?? false)
+  loaded = $derived(this.results.loaded)
+  /** A new question is being answered (the shown rows answer the last one meanwhile). */
+  loading = $derived(this.results.reloading)
+  loadingMore = $derived(this.results.loadingMore)
+  error = $derived(this.results.error)
+  hasMore = $derived(this.results.hasMore)
   /** Nothing at all in the database: the place to offer sample data. */
   isEmptyDatabase = $derived(
     this.loaded &&
@@ -38,7 +58,6 @@ class PeopleSearch {
       this.items.length === 0,
   )
 
-  #generation = 0
   #timer: ReturnType<typeof setTimeout> | null = null
 
   setQuery(query: string): void {
@@ -63,60 +82,19 @@ class PeopleSearch {
   /** Runs the current query from the first page; earlier replies still in flight are ignored. */
   async refresh(): Promise<void> {
     this.#cancelTimer()
-    const generation = ++this.#generation
     const query = this.query.trim()
-    const filters = this.#filters()
-    this.loading = true
-    try {
-      const page = await this.#fetch(query, filters, 0)
-      if (generation !== this.#generation) return
-      this.items = page.items
-      this.total = page.total
-      this.totalIsCapped = page.totalIsCapped
-      this.exhausted = page.items.length < PAGE_SIZE
-      this.shownQuery = query
-      this.shownFiltered = Object.keys(filters).length > 0
-      this.error = null
-      this.loaded = true
-    } catch (error) {
-      if (generation !== this.#generation) return
-      this.error = toApiError(error)
-    } finally {
-      if (generation === this.#generation) this.loading = false
-    }
-  }
-
-  /** Appends the next page of the shown query (no-op while one is loading or when none is left). */
-  async loadMore(): Promise<void> {
-    if (this.loadingMore || this.loading || this.exhausted || !this.loaded) return
-    const generation = this.#generation
-    this.loadingMore = true
-    try {
-      const page = await this.#fetch(this.shownQuery, this.#filters(), this.items.length)
-      if (generation !== this.#generation) return
-      const seen = new Set(this.items.map((item) => item.id))
-      this.items = [...this.items, ...page.items.filter((item) => !seen.has(item.id))]
-      this.total = Math.max(page.total, this.items.length)
-      this.totalIsCapped = page.totalIsCapped
-      this.exhausted = page.items.length < PAGE_SIZE
-    } catch (error) {
-      if (generation === this.#generation) this.error = toApiError(error)
-    } finally {
-      this.loadingMore = false
-    }
-  }
-
-  #filters(): ProfileFilters {
-    return {
+    const filters: ProfileFilters = {
       ...(this.type === 'any' ? {} : { type: this.type }),
       ...(this.testOnly ? { test: true } : {}),
     }
+    if ((await this.results.reload({ query, filters })) === null) return
+    this.shownQuery = query
+    this.shownFiltered = Object.keys(filters).length > 0
   }
 
-  #fetch(query: string, filters: ProfileFilters, offset: number): Promise<SearchResult> {
-    return query === ''
-      ? api.call('profiles.list', { sort: 'name', direction: 'asc', filters, offset, limit: PAGE_SIZE })
-      : api.call('profiles.search', { query, filters, offset, limit: PAGE_SIZE })
+  /** Appends the next page of the shown query (no-op while one is loading or when none is left). */
+  loadMore(): Promise<void> {
+    return this.results.loadMore()
   }
 
   #cancelTimer(): void {

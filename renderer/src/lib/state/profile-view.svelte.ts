@@ -1,37 +1,46 @@
-// One open profile: its detail, the pages of its events timeline and change history loaded so far,
-// and a refresh that keeps those pages when the profile changes (an edit here, or elsewhere).
-import type { AuditEntry, ProfileDetail, ProfileEvent } from '$shared/profile/types'
+// One open profile: its detail, the pages of its events timeline and change history loaded so far, a
+// refresh that keeps those pages when the profile changes (an edit here, or elsewhere), and the edits the
+// profile page makes. Each edit shows what the backend answers; a refused one throws its ApiError for the
+// component that asked to show next to its field.
+import type {
+  AuditEntry,
+  CustomPropertyType,
+  Identifier,
+  ProfileDetail,
+  ProfileEvent,
+  PropertyValue,
+} from '$shared/profile/types'
 import { api, toApiError, type ApiError } from '../api/client'
+import { PagedList } from './paged-list.svelte'
 
 export const TIMELINE_PAGE_SIZE = 25
 export const HISTORY_PAGE_SIZE = 25
+/** profiles.events and profiles.history answer at most this many rows at once. */
 const MAX_PAGE = 500
-
-interface Paged<T> {
-  items: T[]
-  total: number
-}
 
 export class ProfileView {
   readonly id: string
   detail = $state.raw<ProfileDetail | null>(null)
   loadError = $state<ApiError | null>(null)
   loading = $state(true)
-
-  events = $state.raw<ProfileEvent[]>([])
-  eventsTotal = $state(0)
-  eventsLoading = $state(false)
-  eventsError = $state<ApiError | null>(null)
-
-  history = $state.raw<AuditEntry[]>([])
-  historyTotal = $state(0)
-  historyLoading = $state(false)
-  historyError = $state<ApiError | null>(null)
-
+  /** The events timeline, newest first. */
+  readonly events: PagedList<ProfileEvent>
+  /** The change history (audit entries), newest first. */
+  readonly history: PagedList<AuditEntry>
   #generation = 0
 
   constructor(id: string) {
     this.id = id
+    this.events = new PagedList<ProfileEvent>({
+      fetch: (_question, offset, limit) => api.call('profiles.events', { id, offset, limit }),
+      pageSize: TIMELINE_PAGE_SIZE,
+      keepShownUpTo: MAX_PAGE,
+    })
+    this.history = new PagedList<AuditEntry>({
+      fetch: (_question, offset, limit) => api.call('profiles.history', { id, offset, limit }),
+      pageSize: HISTORY_PAGE_SIZE,
+      keepShownUpTo: MAX_PAGE,
+    })
   }
 
   /** Loads (or reloads) everything, keeping as many timeline and history rows as are shown now. */
@@ -49,88 +58,53 @@ export class ProfileView {
       return
     }
     this.loading = false
-    await Promise.all([this.#reloadEvents(generation), this.#reloadHistory(generation)])
+    await this.#reloadLists()
   }
 
-  /** Shows the profile a mutation returned, then brings the history (and timeline) up to date. */
-  accept(detail: ProfileDetail): void {
+  /** Sets (or, with null, unsets) a property; custom properties say their type. */
+  async setProperty(key: string, value: PropertyValue | null, type?: CustomPropertyType): Promise<void> {
+    const change =
+      value === null
+        ? { op: 'unset' as const, key }
+        : { op: 'set' as const, key, value, ...(type === undefined ? {} : { type }) }
+    this.#accept(await api.call('profiles.update', { id: this.id, changes: [change] }))
+  }
+
+  /** Saves the messaging preferences (several boolean properties) in one change. */
+  async setPreferences(values: Record<string, boolean>): Promise<void> {
+    const changes = Object.entries(values).map(([key, value]) => ({ op: 'set' as const, key, value }))
+    this.#accept(await api.call('profiles.update', { id: this.id, changes }))
+  }
+
+  async addIdentifier(identifier: Identifier): Promise<void> {
+    this.#accept(await api.call('profiles.identifiers.add', { id: this.id, identifier }))
+  }
+
+  async removeIdentifier(identifier: Identifier): Promise<void> {
+    this.#accept(await api.call('profiles.identifiers.remove', { id: this.id, identifier }))
+  }
+
+  async setTest(test: boolean): Promise<void> {
+    this.#accept(await api.call('profiles.setTest', { id: this.id, test }))
+  }
+
+  async setControlGroupExclusion(excluded: boolean): Promise<void> {
+    this.#accept(await api.call('profiles.setControlGroupExclusion', { id: this.id, excluded }))
+  }
+
+  /** Deletes the profile (the page then leaves it). */
+  async delete(): Promise<void> {
+    await api.call('profiles.delete', { id: this.id })
+  }
+
+  /** Shows the profile an edit returned, then brings the history (and timeline) up to date. */
+  #accept(detail: ProfileDetail): void {
+    ++this.#generation
     this.detail = detail
-    const generation = ++this.#generation
-    void Promise.all([this.#reloadEvents(generation), this.#reloadHistory(generation)])
+    void this.#reloadLists()
   }
 
-  async loadMoreEvents(): Promise<void> {
-    if (this.eventsLoading || this.events.length >= this.eventsTotal) return
-    this.eventsLoading = true
-    try {
-      const page = await api.call('profiles.events', {
-        id: this.id,
-        offset: this.events.length,
-        limit: TIMELINE_PAGE_SIZE,
-      })
-      this.events = [...this.events, ...page.items]
-      this.eventsTotal = page.total
-      this.eventsError = null
-    } catch (error) {
-      this.eventsError = toApiError(error)
-    } finally {
-      this.eventsLoading = false
-    }
-  }
-
-  async loadMoreHistory(): Promise<void> {
-    if (this.historyLoading || this.history.length >= this.historyTotal) return
-    this.historyLoading = true
-    try {
-      const page = await api.call('profiles.history', {
-        id: this.id,
-        offset: this.history.length,
-        limit: HISTORY_PAGE_SIZE,
-      })
-      this.history = [...this.history, ...page.items]
-      this.historyTotal = page.total
-      this.historyError = null
-    } catch (error) {
-      this.historyError = toApiError(error)
-    } finally {
-      this.historyLoading = false
-    }
-  }
-
-  async #reloadEvents(generation: number): Promise<void> {
-    const limit = Math.min(MAX_PAGE, Math.max(TIMELINE_PAGE_SIZE, this.events.length))
-    await this.#reload(generation, () => api.call('profiles.events', { id: this.id, offset: 0, limit }), {
-      set: (page) => {
-        this.events = page.items
-        this.eventsTotal = page.total
-        this.eventsError = null
-      },
-      fail: (error) => (this.eventsError = error),
-    })
-  }
-
-  async #reloadHistory(generation: number): Promise<void> {
-    const limit = Math.min(MAX_PAGE, Math.max(HISTORY_PAGE_SIZE, this.history.length))
-    await this.#reload(generation, () => api.call('profiles.history', { id: this.id, offset: 0, limit }), {
-      set: (page) => {
-        this.history = page.items
-        this.historyTotal = page.total
-        this.historyError = null
-      },
-      fail: (error) => (this.historyError = error),
-    })
-  }
-
-  async #reload<T>(
-    generation: number,
-    fetchPage: () => Promise<Paged<T>>,
-    apply: { set: (page: Paged<T>) => void; fail: (error: ApiError) => void },
-  ): Promise<void> {
-    try {
-      const page = await fetchPage()
-      if (generation === this.#generation) apply.set(page)
-    } catch (error) {
-      if (generation === this.#generation) apply.fail(toApiError(error))
-    }
+  async #reloadLists(): Promise<void> {
+    await Promise.all([this.events.reload(), this.history.reload()])
   }
 }

@@ -1,29 +1,39 @@
-// One source's history page: its runs newest first with every file, a page at a time, reloaded when a
-// run of it ends; and the download of a file's rejected rows (the CSV import's error file).
+// One source's history page: its runs newest first with every file, a page at a time (stale replies
+// dropped), reloaded when a run of it ends; and the download of a file's rejected rows (the CSV
+// import's error file).
 import type { SftpFileResult, SftpRunInfo, SftpSourceView } from '$shared/sftp/types'
 import { api, toApiError, type ApiError } from '../api/client'
+import { countOf } from '../format/counts'
 import { downloadRejectedRows } from '../import/download-rejected-rows'
+import { PagedList } from './paged-list.svelte'
 import { SFTP_RUN_JOB } from './sftp-sources.svelte'
 
 export const RUNS_PAGE_SIZE = 10
+/** sftp.runs.list answers at most this many runs at once. */
+const MAX_RUNS = 200
 
 export class SftpHistory {
   readonly sourceId: number
   source = $state.raw<SftpSourceView | null>(null)
-  runs = $state.raw<SftpRunInfo[]>([])
-  total = $state(0)
-  loaded = $state(false)
-  loading = $state(false)
-  error = $state<ApiError | null>(null)
+  #sourceError = $state<ApiError | null>(null)
+  /** The source's runs, newest first, each with its files. */
+  readonly runs: PagedList<SftpRunInfo>
   downloading = $state<number | null>(null)
   downloadNotice = $state<string | null>(null)
   downloadError = $state<ApiError | null>(null)
-  #generation = 0
+  #sourceGeneration = 0
 
-  hasMore = $derived(this.runs.length < this.total)
+  /** Why the source or its runs could not be read. */
+  error = $derived(this.#errorOf())
 
   constructor(sourceId: number) {
     this.sourceId = sourceId
+    this.runs = new PagedList<SftpRunInfo>({
+      fetch: (_question, offset, limit) => api.call('sftp.runs.list', { sourceId, offset, limit }),
+      pageSize: RUNS_PAGE_SIZE,
+      keepShownUpTo: MAX_RUNS,
+      keyOf: (run) => run.id,
+    })
   }
 
   connect(): () => void {
@@ -40,44 +50,24 @@ export class SftpHistory {
     }
   }
 
+  /** Re-reads the source and its runs (keeping as many as are shown); a later reload supersedes this one. */
   async reload(): Promise<void> {
-    const generation = ++this.#generation
-    try {
-      const [source, page] = await Promise.all([
-        api.call('sftp.sources.get', { id: this.sourceId }),
-        api.call('sftp.runs.list', {
-          sourceId: this.sourceId,
-          limit: Math.min(200, Math.max(RUNS_PAGE_SIZE, this.runs.length)),
-        }),
-      ])
-      if (generation !== this.#generation) return
-      this.source = source
-      this.runs = page.items
-      this.total = page.total
-      this.error = null
-    } catch (error) {
-      if (generation === this.#generation) this.error = toApiError(error)
-    } finally {
-      if (generation === this.#generation) this.loaded = true
-    }
+    await Promise.all([this.#loadSource(), this.runs.reload()])
   }
 
-  async loadMore(): Promise<void> {
-    if (this.loading || !this.hasMore) return
-    this.loading = true
+  #errorOf(): ApiError | null {
+    return this.#sourceError ?? this.runs.error
+  }
+
+  async #loadSource(): Promise<void> {
+    const generation = ++this.#sourceGeneration
     try {
-      const page = await api.call('sftp.runs.list', {
-        sourceId: this.sourceId,
-        offset: this.runs.length,
-        limit: RUNS_PAGE_SIZE,
-      })
-      const seen = this.runs.map((r) => r.id)
-      this.runs = [...this.runs, ...page.items.filter((r) => !seen.includes(r.id))]
-      this.total = page.total
+      const source = await api.call('sftp.sources.get', { id: this.sourceId })
+      if (generation !== this.#sourceGeneration) return
+      this.source = source
+      this.#sourceError = null
     } catch (error) {
-      this.error = toApiError(error)
-    } finally {
-      this.loading = false
+      if (generation === this.#sourceGeneration) this.#sourceError = toApiError(error)
     }
   }
 
@@ -88,7 +78,7 @@ export class SftpHistory {
     this.downloadError = null
     try {
       const rows = await downloadRejectedRows(file.importRunId, file.name)
-      this.downloadNotice = `Downloaded ${rows} rejected ${rows === 1 ? 'row' : 'rows'} of ${file.name}.`
+      this.downloadNotice = `Downloaded ${countOf(rows, 'rejected row', 'rejected rows')} of ${file.name}.`
     } catch (error) {
       this.downloadError = toApiError(error)
     } finally {

@@ -4,65 +4,18 @@
 import type { PendingChange, SyncConflict, SyncErrorItem, SyncRun } from '$shared/sync/types'
 import { api, toApiError, type ApiError } from '../api/client'
 import { countOf } from '../format/counts'
+import { PagedList, type Page } from './paged-list.svelte'
 
 export const SYNC_PAGE_SIZE = 50
 const MAX_RELOAD = 500
 
-interface Page<T> {
-  items: T[]
-  total: number
-}
-
-/** One list shown a page at a time; a reload keeps as many rows as are shown now. */
-export class PagedList<T> {
-  items = $state.raw<T[]>([])
-  total = $state(0)
-  loaded = $state(false)
-  loading = $state(false)
-  error = $state<ApiError | null>(null)
-  readonly #fetch: (offset: number, limit: number) => Promise<Page<T>>
-  #generation = 0
-
-  constructor(fetchPage: (offset: number, limit: number) => Promise<Page<T>>) {
-    this.#fetch = fetchPage
-  }
-
-  get hasMore(): boolean {
-    return this.items.length < this.total
-  }
-
-  async reload(): Promise<void> {
-    const generation = ++this.#generation
-    const limit = Math.min(MAX_RELOAD, Math.max(SYNC_PAGE_SIZE, this.items.length))
-    try {
-      const page = await this.#fetch(0, limit)
-      if (generation !== this.#generation) return
-      this.items = page.items
-      this.total = page.total
-      this.error = null
-    } catch (error) {
-      if (generation === this.#generation) this.error = toApiError(error)
-    } finally {
-      if (generation === this.#generation) this.loaded = true
-    }
-  }
-
-  async loadMore(): Promise<void> {
-    if (this.loading || !this.hasMore) return
-    this.loading = true
-    const generation = this.#generation
-    try {
-      const page = await this.#fetch(this.items.length, SYNC_PAGE_SIZE)
-      if (generation !== this.#generation) return
-      this.items = [...this.items, ...page.items]
-      this.total = page.total
-      this.error = null
-    } catch (error) {
-      this.error = toApiError(error)
-    } finally {
-      this.loading = false
-    }
-  }
+/** One of the Sync page's lists; a reload keeps as many rows as are shown. */
+function syncList<T>(fetch: (offset: number, limit: number) => Promise<Page<T>>): PagedList<T> {
+  return new PagedList<T>({
+    fetch: (_question, offset, limit) => fetch(offset, limit),
+    pageSize: SYNC_PAGE_SIZE,
+    keepShownUpTo: MAX_RELOAD,
+  })
 }
 
 export type ConflictChoice = 'mine' | 'theirs'
@@ -73,16 +26,16 @@ export function errorKey(item: SyncErrorItem): string {
 }
 
 export class SyncOverview {
-  readonly pending = new PagedList<PendingChange>((offset, limit) =>
+  readonly pending = syncList<PendingChange>((offset, limit) =>
     api.call('sync.pending.list', { offset, limit }),
   )
-  readonly errors = new PagedList<SyncErrorItem>((offset, limit) =>
+  readonly errors = syncList<SyncErrorItem>((offset, limit) =>
     api.call('sync.errors.list', { offset, limit }),
   )
-  readonly conflicts = new PagedList<SyncConflict>((offset, limit) =>
+  readonly conflicts = syncList<SyncConflict>((offset, limit) =>
     api.call('sync.conflicts.list', { offset, limit, includeResolved: false }),
   )
-  readonly runs = new PagedList<SyncRun>((offset, limit) => api.call('sync.runs.list', { offset, limit }))
+  readonly runs = syncList<SyncRun>((offset, limit) => api.call('sync.runs.list', { offset, limit }))
 
   /** Ids of refused changes or conflicts with a request in flight (their buttons are disabled). */
   busy = $state<Record<string, true>>({})
