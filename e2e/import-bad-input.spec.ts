@@ -48,7 +48,8 @@ async function checkFile(page: Page, path: string, name: string) {
   await expect(page.getByRole('combobox', { name: 'Import identity as' })).toHaveValue('identity')
   await page.getByRole('button', { name: 'Check every row' }).click()
   const importButton = page.getByRole('button', { name: /^Import [\d,.\s\u202f]+ valid rows$/ })
-  await expect(importButton).toBeVisible({ timeout: 90_000 })
+  // Checking 60,000 rows took over 90 s at a load of 25 on the shared 2-core machine.
+  await expect(importButton).toBeVisible({ timeout: 180_000 })
   return importButton
 }
 
@@ -75,7 +76,8 @@ test('a binary file named .csv is refused with a clear error and nothing is impo
 test('cancelling a long import keeps its committed batches, and importing again resumes and finishes', async ({
   page,
 }) => {
-  test.setTimeout(240_000)
+  // Two checks of every row and the import run to its end: minutes on the loaded shared machine.
+  test.setTimeout(600_000)
   const running = await host()
   const before = await profileCount(running)
   const name = 'big-export.csv'
@@ -112,7 +114,7 @@ test('cancelling a long import keeps its committed batches, and importing again 
   // The same file again: it finishes, and every row is there once.
   await page.getByRole('button', { name: 'Import another file' }).click()
   await (await checkFile(page, path, name)).click()
-  await expect(page.getByRole('heading', { name: 'Import finished' })).toBeVisible({ timeout: 150_000 })
+  await expect(page.getByRole('heading', { name: 'Import finished' })).toBeVisible({ timeout: 300_000 })
   expect(await profileCount(running)).toBe(BIG_ROWS)
 })
 
