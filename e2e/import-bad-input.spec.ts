@@ -48,7 +48,8 @@ async function checkFile(page: Page, path: string, name: string) {
   await expect(page.getByRole('combobox', { name: 'Import identity as' })).toHaveValue('identity')
   await page.getByRole('button', { name: 'Check every row' }).click()
   const importButton = page.getByRole('button', { name: /^Import [\d,.\s\u202f]+ valid rows$/ })
-  await expect(importButton).toBeVisible({ timeout: 90_000 })
+  // Checking 60,000 rows took over 90 s at a load of 25 on the shared 2-core machine.
+  await expect(importButton).toBeVisible({ timeout: 180_000 })
   return importButton
 }
 
@@ -72,10 +73,11 @@ test('a binary file named .csv is refused with a clear error and nothing is impo
   expect(await profileCount(running)).toBe(before)
 })
 
-test('cancelling a long bulk import leaves the database as it was, and importing again converges', async ({
+test('cancelling a long import keeps its committed batches, and importing again resumes and finishes', async ({
   page,
 }) => {
-  test.setTimeout(240_000)
+  // Two checks of every row and the import run to its end: minutes on the loaded shared machine.
+  test.setTimeout(600_000)
   const running = await host()
   const before = await profileCount(running)
   const name = 'big-export.csv'
@@ -94,25 +96,25 @@ test('cancelling a long bulk import leaves the database as it was, and importing
   })
   await cancel.click()
   await expect(page.getByRole('heading', { name: 'Import cancelled' })).toBeVisible({ timeout: 60_000 })
-  // 60,000 rows into an empty database is a bulk import: one transaction, rolled back whole.
+  // Imports write in short batches (issue 11): the committed ones stay, and the wizard says how to resume.
   // A regular expression meets the raw text, line breaks of the markup included: any run of spaces matches.
-  const cancelled = String.raw`The import was cancelled after [\d,.\s\u202f]+ rows: nothing was written, and the profiles are as they were before it\.`
+  const cancelled = String.raw`The import was cancelled after [\d,.\s\u202f]+ rows: the batches written before it are kept\. Import the same file again with the same mapping and it resumes after the last written batch\.`
   await expect(page.getByRole('alert')).toContainText(new RegExp(cancelled.replaceAll(' ', String.raw`\s+`)))
 
-  // What the history says was written is exactly what the database holds: nothing more than before.
+  // What the history says was written is exactly what the database holds.
   const { items } = await running.rpc<{ items: ImportRunInfo[] }>('imports.history', {})
   const run = items.find((item) => item.fileName.endsWith(name))
   expect(run?.status).toBe('cancelled')
   const counts = run?.counts
   expect(counts && 'new' in counts).toBe(true)
-  const written = counts && 'new' in counts ? counts.new + counts.updated : -1
-  expect(written).toBe(0)
-  expect(await profileCount(running)).toBe(before)
+  const written = counts && 'new' in counts ? counts.new : -1
+  expect(written).toBeGreaterThan(0)
+  expect(await profileCount(running)).toBe(before + written)
 
   // The same file again: it finishes, and every row is there once.
   await page.getByRole('button', { name: 'Import another file' }).click()
   await (await checkFile(page, path, name)).click()
-  await expect(page.getByRole('heading', { name: 'Import finished' })).toBeVisible({ timeout: 150_000 })
+  await expect(page.getByRole('heading', { name: 'Import finished' })).toBeVisible({ timeout: 300_000 })
   expect(await profileCount(running)).toBe(BIG_ROWS)
 })
 

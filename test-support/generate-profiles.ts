@@ -3,7 +3,7 @@
 // emails and empty identities (rejected), phones without + (warnings), quoted commas, newlines and
 // quotes, emoji names. Seeded (sfc32): the same seed and row count give the same bytes. Identities do not
 // depend on the seed, so another seed is an update of the same people.
-// Run: node --import tsx test-support/generate-profiles.ts --rows N [--seed S] --out FILE
+// Run: node --import tsx test-support/generate-profiles.ts --rows N [--seed S] [--change-every N] --out FILE
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'
@@ -257,8 +257,17 @@ export interface GeneratedCounts {
   emoji: number
 }
 
-/** Writes the CSV; returns what it put in. */
-export async function generateProfiles(rows: number, seed: number, out: string): Promise<GeneratedCounts> {
+/**
+ * Writes the CSV; returns what it put in. `changeEvery` N: every Nth row (the Nth, 2Nth, …) gets another
+ * plan (customer_type) and a lifetime_value 1.00 higher, every other byte as without it (the same random
+ * draws), so the file is an update of the same people in which a tenth (N = 10) of them changed.
+ */
+export async function generateProfiles(
+  rows: number,
+  seed: number,
+  out: string,
+  changeEvery = 0,
+): Promise<GeneratedCounts> {
   const rnd = sfc32(seed)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T
   const int = (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1))
@@ -334,6 +343,11 @@ export async function generateProfiles(rows: number, seed: number, out: string):
       (rnd() * 5000).toFixed(2),
       String(int(0, 200)),
     ]
+    if (changeEvery > 0 && (i + 1) % changeEvery === 0) {
+      // After the draws, so the rest of the row (and every later row) is the same as without the change.
+      cells[13] = cells[13] === 'premium' ? 'enterprise' : 'premium'
+      cells[15] = (Number(cells[15]) + 1).toFixed(2)
+    }
     buffer += `${cells.map(quote).join(',')}\n`
     if (buffer.length > 1 << 20) {
       counts.bytes += Buffer.byteLength(buffer)
@@ -353,9 +367,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       rows: { type: 'string', default: '1000000' },
       seed: { type: 'string', default: '42' },
       out: { type: 'string' },
+      'change-every': { type: 'string', default: '0' },
     },
   })
   if (!values.out) throw new Error('--out FILE is required')
-  const counts = await generateProfiles(Number(values.rows), Number(values.seed), values.out)
+  const counts = await generateProfiles(
+    Number(values.rows),
+    Number(values.seed),
+    values.out,
+    Number(values['change-every']),
+  )
   console.log(JSON.stringify(counts))
 }

@@ -6,8 +6,9 @@
 // 25 ms. Latency is measured from when each search was due, so a search delayed by a busy server (or a
 // late timer here) counts. Peak RSS is the server's VmHWM (/proc/<pid>/status, read before stopping it:
 // worker threads share the process, so the import worker is in it); VmRSS is also sampled every 100 ms.
+import { spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import type { ImportRunInfo, ImportSummary } from '../../shared/ipc/channels/imports'
 import { startHost } from '../../test-support/web-host'
 
@@ -40,6 +41,33 @@ export interface ServePassResult {
   /** VmRSS once the server is listening, before the import. */
   idleRssMiB: number
   searches: { count: number; p50Ms: number; p99Ms: number; maxMs: number }
+  /** Waits for the write lock of a writer on another connection every 100 ms (bench/import/lock-probe.ts). */
+  lockWait: { count: number; refused: number; p50Ms: number; p99Ms: number; maxMs: number }
+}
+
+type LockWait = ServePassResult['lockWait']
+
+/** Starts bench/import/lock-probe.ts on the data folder; `stop` ends it and returns its figures. */
+function startLockProbe(dataDir: string): { stop: () => Promise<LockWait> } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'lock-probe.ts'), '--db', join(dataDir, 'profiles.db')],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  )
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()))
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve))
+  return {
+    async stop() {
+      child.stdin.end()
+      const code = await closed
+      const line = out.trim().split('\n').pop() ?? ''
+      if (code !== 0 || !line.startsWith('{')) throw new Error(`lock probe failed (${code}): ${err}`)
+      return JSON.parse(line) as LockWait
+    },
+  }
 }
 
 const POLL_MS = 25
@@ -98,6 +126,7 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
   const { pid, rpc } = host
   let sampler: NodeJS.Timeout | undefined
   let searching = true
+  let probe: ReturnType<typeof startLockProbe> | undefined
   try {
     const idleRssMiB = memoryOf(pid).rssMiB
     let sampledMaxRssMiB = idleRssMiB
@@ -110,6 +139,7 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
     }, intervalMs)
 
     const handle = await upload(rpc, file)
+    probe = startLockProbe(dataDir)
     const started = performance.now()
     const { runId } = await rpc<{ runId: number }>('imports.start', {
       file: handle,
@@ -140,6 +170,8 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
     const wallMs = performance.now() - started
     searching = false
     await searches
+    const lockWait = await probe.stop()
+    probe = undefined
     if (reply.run.status !== 'succeeded')
       throw new Error(`import ${reply.run.status}: ${reply.run.error ?? ''}`)
 
@@ -152,10 +184,13 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
       sampledMaxRssMiB: Math.max(sampledMaxRssMiB, memory.rssMiB),
       idleRssMiB,
       searches: percentiles(latencies),
+      lockWait,
     }
   } finally {
     searching = false
     clearInterval(sampler)
+    // A failed pass: the probe is ended too (its figures are not needed).
+    await probe?.stop().catch(() => undefined)
     await host.stop({ keepDataDir: true })
   }
 }

@@ -57,7 +57,7 @@ describe('the dispatch boundary', () => {
     h = openHarness()
     const p = await h.call('profiles.create', { changes: [{ op: 'set', key: 'Name', value: 'Before' }] })
     h.backend.context.db.pragma('busy_timeout = 50')
-    // Another connection holds the write lock, as a bulk import's one transaction does.
+    // Another connection holds the write lock past the busy timeout (another process's long transaction).
     const other = new Database(join(h.dataDir, DATABASE_FILE))
     try {
       other.exec('BEGIN IMMEDIATE')

@@ -67,18 +67,18 @@ describe('import text', () => {
     })
     expect(phaseText('importing', 'import')).toMatchObject({
       label: 'Pass 2 of 2: importing rows',
-      note: 'You can keep working elsewhere in Profile Desk meanwhile.',
       cancellable: true,
     })
-    // An import written in one piece says what that means for the rest of the app, and for Cancel.
-    const bulk = phaseText('writing', 'import')
-    expect(bulk).toMatchObject({ label: 'Pass 2 of 2: importing rows', counting: true, cancellable: true })
-    expect(bulk.note).toMatch(/one piece: .* edits wait until then, and Cancel leaves everything as it was/)
-    expect(phaseText('indexing', 'import')).toEqual({
-      label: 'Building the search indexes',
-      detail: 'Every row is written; the profiles appear when the indexes are ready.',
-      note: 'This last step cannot be cancelled; it ends on its own.',
-      counting: false,
+    // Edits are applied between batches, and an interrupted import resumes: the wizard says both.
+    const importing = phaseText('importing', 'import').note
+    expect(importing).toContain('edits included: they are applied between batches')
+    expect(importing).toContain(
+      'import the same file again with the same mapping: it resumes after the last written batch',
+    )
+    expect(phaseText('indexing', 'import')).toMatchObject({
+      label: 'Indexing the new profiles for substring search',
+      note: 'This last step ends on its own; you can keep working meanwhile.',
+      counting: true,
       cancellable: false,
     })
     expect(phaseText('starting', 'import')).toMatchObject({

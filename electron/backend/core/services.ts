@@ -15,6 +15,7 @@ import {
   type UploadOptions,
 } from './imports/file-grants'
 import { markInterruptedRuns } from './imports/import-runs'
+import { resumeTextIndexing } from './imports/index-upkeep'
 import { ImportService } from './imports/import-service'
 import { IMPORT_MIGRATIONS } from './imports/migrations'
 import { JobRegistry } from './jobs/registry'
@@ -232,7 +233,8 @@ export function restoreClosedFolder(dataDir: string, backup: string, clock: () =
 
 /**
  * Start-up work, in this order: abandoned uploads swept (then hourly); a bulk load killed half-way
- * finished (its indexes rebuilt) before anything is served; runs a dead process left "running" marked
+ * finished (its indexes rebuilt) before anything is served; the trigram index of profiles an import that
+ * died left pending caught up in the background; runs a dead process left "running" marked
  * interrupted; sync's scheduler started (it runs only once a remote is configured and auto-sync is on)
  * and the SFTP scheduler when the ports ask for it.
  */
@@ -243,6 +245,7 @@ function startUp(
 ): string[] {
   startUploadSweep(ctx, services.files.uploads, uploads)
   finishInterruptedBulkLoad(ctx.db, AUDIENCE_BULK_STRUCTURES, ctx.logger)
+  resumeTextIndexing(ctx)
   const notices: string[] = []
   const imports = markInterruptedRuns(ctx.db, ctx.clock())
   if (imports > 0) {

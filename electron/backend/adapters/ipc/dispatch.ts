@@ -47,7 +47,7 @@ export function createDispatch(handlers: Handlers, logger: Logger) {
           ok: false,
           error: {
             code: 'conflict',
-            message: `${STORE_BUSY} Nothing was changed: try again when the import has finished.`,
+            message: `${STORE_BUSY} Nothing was changed: try again in a moment.`,
           },
         }
       }

@@ -1,9 +1,8 @@
-// The store is busy: another connection holds the write lock past the busy timeout (a bulk import is one
-// transaction from its first row to its rebuilt indexes: imports/index-upkeep.ts). Channels and jobs say
-// so in the same words instead of SQLite's "database is locked".
+// The store is busy: another connection (another process's bulk load, a backup) holds the write lock past
+// the busy timeout. An import never does: it writes in short batches (imports/profile-import.ts). Channels
+// and jobs say so in the same words instead of SQLite's "database is locked".
 
-export const STORE_BUSY =
-  'The profile store is busy writing (a large import is written in one piece and holds it until it ends).'
+export const STORE_BUSY = 'The profile store is busy writing (another process holds it).'
 
 /** better-sqlite3's SqliteError for SQLITE_BUSY and its extended codes. */
 export function isStoreBusy(error: unknown): boolean {

@@ -1,6 +1,7 @@
 // Reading a CSV file: a look at its head (binary or empty files refused, encoding, delimiter and line
 // breaks detected), then its rows streamed chunk by chunk through papaparse's parser over a file stream,
 // each row with the line it starts on. The file is never held in memory whole.
+import type { Hash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
@@ -289,6 +290,8 @@ export interface StreamStats {
   /** The encoding the stream ended up with, and where `auto` fell back to Windows-1252. */
   encoding: string
   fallbackLine: number | null
+  /** When set, every byte read is added to it (an import's file hash, for resuming it). */
+  hash?: Hash
 }
 
 /**
@@ -318,6 +321,7 @@ export async function* streamCsvRows(
     for await (const chunk of stream) {
       const buf = chunk as Buffer
       stats.bytes += buf.length
+      stats.hash?.update(buf)
       let text: string
       try {
         text = decoder.decode(buf)

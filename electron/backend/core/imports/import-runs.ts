@@ -91,16 +91,21 @@ export function createRun(
   return Number(info.lastInsertRowid)
 }
 
-/** Progress of a running run, written after each committed batch (so an interrupted run shows how far it got). */
+/**
+ * Progress of a running run, written in each batch's transaction (so an interrupted run shows how far it
+ * got). `resumeLine`: every row up to this line is committed with it (import-resume.ts resumes after it).
+ */
 export function recordProgress(
   db: Db,
   runId: number,
   rowsDone: number,
   counts: ProfileImportCounts | EventImportCounts,
+  resumeLine = 0,
 ): void {
-  db.prepare('UPDATE import_runs SET rows_done = ?, counts = ? WHERE id = ?').run(
+  db.prepare('UPDATE import_runs SET rows_done = ?, counts = ?, resume_line = ? WHERE id = ?').run(
     rowsDone,
     JSON.stringify(counts),
+    resumeLine,
     runId,
   )
 }
@@ -143,7 +148,7 @@ export function markInterruptedRuns(db: Db, at: number): number {
   for (const runId of orphaned) {
     db.prepare(
       `UPDATE import_runs SET status = 'interrupted', finished_at = ?,
-         error = 'The import stopped before it finished (the app was closed or killed). Batches written before that are kept; import the file again to finish it.'
+         error = 'The import stopped before it finished (the app was closed or killed). Batches written before that are kept; import the same file again with the same mapping and it resumes after the last written batch.'
        WHERE id = ? AND status = 'running'`,
     ).run(at, runId)
   }

@@ -1,90 +1,63 @@
-// How an import keeps the search indexes: the cheapest way that still answers searches quickly meanwhile.
-//
-// - Bulk: the table is small next to the file (an import into an empty database, say). Keeping the name,
-//   email, identity and phone indexes and the trigram index (profiles_fts) live while rows arrive in random
-//   key order costs several times what building them from the finished table costs (PERF-BASELINES §3,
-//   "index after load"). So the whole import is ONE transaction: it drops those indexes and the FTS and
-//   count triggers, writes every row, builds them again and commits. Other connections keep reading the
-//   database as it was before the import, with its indexes, so Find People stays fast throughout; the rows
-//   appear all at once at the end. A cancel, a failure or a kill -9 leaves the database exactly as before
-//   (SQLite rolls the transaction back), so nothing is ever half-written or left without its indexes.
-//   The indexes whose keys the import looks up (identifiers by value, profiles by objectId) or appends in
-//   order (identifiers by profile) stay live.
-// - Batched: otherwise the import commits batch by batch (edits and syncs interleave) with the indexes
-//   live. When the rows actually written turn out many next to the table, the trigram index alone is
-//   deferred: its triggers are dropped under the store's bulk-load flag and it is rebuilt at the end (or at
-//   the next start if the process dies: core/db/bulk-load.ts finishInterruptedBulkLoad).
+// How an import keeps the search indexes while it writes in short batches. The B-tree indexes (name,
+// email, identity, phone, dates; identifiers by value) stay live: exact and prefix search find every
+// committed profile at once. The trigram index of a large import's new profiles is deferred: they are
+// indexed after its last batch, in short chunks (text-index-catchup.ts), because keeping it live row by
+// row costs several times that. Meanwhile substring search says it is still indexing.
+import type { BackendContext } from '../context'
+import { isStoreBusy } from '../db/busy'
 import type { Db } from '../db/connection'
-import { deferTextIndex, dropForBulkLoad, finishBulkLoad, rebuildAfterBulkLoad } from '../db/bulk-load'
-import { AUDIENCE_BULK_STRUCTURES } from '../devices/schema'
+import { closeTextIndexRanges, indexTextChunk, pendingTextIndexRows } from './text-index-catchup'
 
-/** Below this many rows the live indexes are cheap enough. */
-export const BULK_MIN_ROWS = 20_000
-/** A rebuild costs about 1/15 of live upkeep per row: worth it when the rows written reach 1/15 of the table. */
-export const REBUILD_TO_LIVE_COST = 15
+/** Below this many rows the live trigram index is cheap enough. */
+export const DEFER_TEXT_MIN_ROWS = 20_000
+/** Ids per catch-up transaction: about 50–100 ms of lock on this machine. */
+export const TEXT_CHUNK_ROWS = 4_000
 
-/** Indexes a bulk import keeps live: its lookups use them, or their keys arrive in order. */
-const KEPT_LIVE: ReadonlySet<string> = new Set([
-  'profiles_object_id',
-  'identifiers_value',
-  'identifiers_profile',
-  'devices_profile',
-])
-
-/** Decided before anything is written: the file's rows against the profiles already there. */
-export function shouldImportInBulk(fileRows: number, existingProfiles: number): boolean {
-  return fileRows >= BULK_MIN_ROWS && existingProfiles * REBUILD_TO_LIVE_COST < fileRows
+/** Decided before anything is written, from the file's row count. */
+export function deferTextIndexOf(fileRows: number): boolean {
+  return fileRows >= DEFER_TEXT_MIN_ROWS
 }
 
 /**
- * Inside the import's one transaction, before its first row. `phoneLookups`: the identity set matches
- * rows on Phone, so the phone index is one the import looks up and stays live too.
+ * Indexes every pending range (this import's and any an earlier, interrupted one left), one short
+ * transaction per chunk, reporting ids done of the ids pending at the start.
  */
-export function beginBulkImport(db: Db, options: { phoneLookups: boolean }): void {
-  if (!db.inTransaction) throw new Error('beginBulkImport runs inside the import transaction')
-  dropForBulkLoad(
-    db,
-    AUDIENCE_BULK_STRUCTURES,
-    options.phoneLookups ? new Set([...KEPT_LIVE, 'profiles_phone_key']) : KEPT_LIVE,
-  )
-}
-
-/** Inside the import's one transaction, after its last row: indexes, trigram index, counts, triggers. */
-export function finishBulkImport(db: Db): void {
-  if (!db.inTransaction) throw new Error('finishBulkImport runs inside the import transaction')
-  rebuildAfterBulkLoad(db, AUDIENCE_BULK_STRUCTURES)
-}
-
-function shouldDeferTextIndex(rowsToWrite: number, existingProfiles: number): boolean {
-  return rowsToWrite >= BULK_MIN_ROWS && rowsToWrite * REBUILD_TO_LIVE_COST >= existingProfiles
+export function catchUpTextIndex(
+  db: Db,
+  progress: (done: number, total: number) => void,
+  pause: () => void = () => undefined,
+): void {
+  const total = pendingTextIndexRows(db)
+  let done = 0
+  for (;;) {
+    const covered = indexTextChunk(db, TEXT_CHUNK_ROWS)
+    if (covered === 0) break
+    done += covered
+    progress(Math.min(done, total), total)
+    pause()
+  }
 }
 
 /**
- * A batched import's trigram index: kept live, or (once the rows actually written show the import is
- * large next to the table) deferred to the end. A re-run that changes nothing never drops it.
+ * At start-up: ranges an import that died left open are closed, and their profiles indexed in the
+ * background, a chunk per timer tick, so the backend serves at once (substring search says it is still
+ * indexing until then). Closing a range another process is still writing is safe: its later profiles are
+ * indexed by the triggers.
  */
-export class TextIndexUpkeep {
-  deferred = false
-
-  constructor(
-    private readonly db: Db,
-    private readonly totalRows: number,
-    private readonly existing: number,
-  ) {}
-
-  /** After a batch: `commit` ends the open transaction (the triggers are dropped in one of their own). */
-  afterBatch(written: number, read: number, commit: () => void): void {
-    if (this.deferred || read === 0) return
-    // Project the rows still to come at the rate seen so far.
-    const projected = written + ((this.totalRows - read) * written) / read
-    if (written >= 2_000 && shouldDeferTextIndex(projected, this.existing)) {
-      commit()
-      this.deferred = deferTextIndex(this.db, AUDIENCE_BULK_STRUCTURES)
+export function resumeTextIndexing(ctx: BackendContext): void {
+  closeTextIndexRanges(ctx.db)
+  if (pendingTextIndexRows(ctx.db) === 0) return
+  let timer: NodeJS.Timeout | undefined
+  const step = () => {
+    timer = undefined
+    try {
+      if (indexTextChunk(ctx.db, TEXT_CHUNK_ROWS) > 0) timer = setTimeout(step, 10)
+    } catch (error) {
+      // Another connection held the write lock past the busy timeout: try again a little later.
+      if (isStoreBusy(error)) timer = setTimeout(step, 1000)
+      else ctx.logger.error('indexing imported profiles for substring search failed', error)
     }
   }
-
-  /** Rebuilds the trigram index if it was deferred. */
-  finish(): void {
-    if (this.deferred) finishBulkLoad(this.db, AUDIENCE_BULK_STRUCTURES)
-  }
+  timer = setTimeout(step, 0)
+  ctx.onClose(() => clearTimeout(timer))
 }

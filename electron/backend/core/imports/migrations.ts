@@ -2,6 +2,7 @@
 // imported events (so running an events file again stores nothing twice).
 import type Database from 'better-sqlite3'
 import type { Migration } from '../db/migrate'
+import { FTS_TRIGGERS } from '../profiles/schema'
 
 function upgradeImportSchema(db: Database.Database): void {
   db.exec(`
@@ -41,10 +42,35 @@ function upgradeImportSchema(db: Database.Database): void {
   `)
 }
 
+/** Version 10: what resuming an interrupted import needs (import-resume.ts). */
+function addResumeColumns(db: Database.Database): void {
+  db.exec(`
+    ALTER TABLE import_runs ADD COLUMN file_hash TEXT;                          -- sha256 of the file's bytes
+    ALTER TABLE import_runs ADD COLUMN resume_line INTEGER NOT NULL DEFAULT 0;  -- last line whose rows are committed
+    ALTER TABLE import_runs ADD COLUMN resumed_from INTEGER;                    -- the interrupted run this one finished
+  `)
+}
+
+/** Version 11: pending id ranges of the trigram index (text-index-catchup.ts); the guarded FTS triggers. */
+function addTextIndexRanges(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS fts_pending (
+      first_id INTEGER NOT NULL,
+      last_id INTEGER NOT NULL
+    ) STRICT;
+  `)
+  for (const trigger of FTS_TRIGGERS) {
+    db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
+    db.exec(trigger.sql)
+  }
+}
+
 export const IMPORT_MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     description: 'imports: run history, saved mappings, imported event keys',
     up: upgradeImportSchema,
   },
+  { version: 10, description: 'imports: file hash and resume point of a run', up: addResumeColumns },
+  { version: 11, description: 'imports: trigram index made live after an import', up: addTextIndexRanges },
 ]

@@ -2,9 +2,11 @@
 // identities that repeat; pass 2 validates every row and hands the plans, in batches sized to a time
 // budget, to the batch writer: one immediate transaction per batch in an import, reads only in a dry
 // run. Rows of a repeated identity are merged in file order and written once, at the last of them, so
-// running the same file again changes nothing. How the indexes are kept (one bulk transaction, or batches
-// with the indexes live) is index-upkeep.ts's choice. Cancel stops between batches: a batched import keeps
-// its committed batches; a bulk import rolls back whole.
+// running the same file again changes nothing. Every batch is its own short transaction (sized to a time
+// budget, so an edit on another connection gets the write lock between batches); a large import's new
+// profiles join the trigram index after its last batch, in short chunks (text-index-catchup.ts). Cancel
+// stops between batches and keeps the committed ones; an interrupted run resumes (import-resume.ts).
+import { createHash } from 'node:crypto'
 import type {
   ImportRunStatus,
   ImportSummary,
@@ -16,15 +18,16 @@ import type { Db } from '../db/connection'
 import { describeIdentitySet, type IdentitySetKey } from '../../../../shared/profile/identity-set'
 import { readIdentitySet } from '../profiles/identity-set'
 import { loadCustomTypes } from '../profiles/properties'
-import { countProfiles } from '../profiles/search'
-import { streamCsvRows, windows1252Notice, type StreamStats } from './csv-reader'
+import { streamCsvRows, windows1252Notice, type ParsedRow, type StreamStats } from './csv-reader'
 import { finishRun, recordProgress } from './import-runs'
+import { findResumePoint, recordFileHash, resumeNotice } from './import-resume'
 import { FileKeys } from './file-keys'
 import { sequentialObjectIds } from './object-id-source'
 import { ProfileBatchWriter, type PlanOutcome, type PlanWriter } from './profile-batch-writer'
 import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
 import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
-import { beginBulkImport, finishBulkImport, shouldImportInBulk, TextIndexUpkeep } from './index-upkeep'
+import { catchUpTextIndex, deferTextIndexOf } from './index-upkeep'
+import { closeTextIndexRanges, openTextIndexRange } from './text-index-catchup'
 
 const MIN_BATCH = 50
 /** A batch's plans and snapshots live in memory until it is written: these bound them. */
@@ -49,27 +52,25 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
   }
   const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
   let status: ImportRunStatus = 'succeeded'
-  let bulk = false
-  let scan: { tracker: FileKeys<QueuedPlan>; rows: number } | null = null
+  let scan: Scan | null = null
   try {
     const validator = new ProfileRowValidator(spec.mapping as ProfileImportMapping, spec.headers)
     scan = await scanKeys(db, spec, hooks, validator)
     if (scan === null) status = 'cancelled'
     else {
-      const existing = spec.mode === 'import' ? countProfiles(db, {}) : 0
-      bulk = spec.mode === 'import' && hooks.writer === undefined && shouldImportInBulk(scan.rows, existing)
-      const upkeep = spec.mode === 'import' && !bulk ? new TextIndexUpkeep(db, scan.rows, existing) : null
+      const resume = spec.mode === 'import' ? findResumePoint(db, spec.runId, scan.hash, spec.mapping) : null
+      if (spec.mode === 'import') recordFileHash(db, spec.runId, scan.hash, resume)
+      if (resume) report.notice(resumeNotice(resume))
+      const deferText = spec.mode === 'import' && deferTextIndexOf(scan.rows)
       try {
-        const write = { bulk, upkeep }
-        if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, write))) {
+        const write = { deferText, resumeLine: resume?.line ?? 0 }
+        if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, write)))
           status = 'cancelled'
-          // A bulk import rolled back whole: nothing it counted was written.
-          if (bulk) counts.new = counts.updated = counts.unchanged = 0
-        }
       } finally {
-        if (upkeep?.deferred) {
-          hooks.progress('indexing', counts.rows, scan.rows)
-          upkeep.finish()
+        // The new profiles join the trigram index now (also after a cancel or a failure: what was committed).
+        if (deferText) {
+          const pause = () => (spec.gapMs > 0 ? pauseThread(spec.gapMs) : undefined)
+          catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), pause)
           hooks.changed()
         }
       }
@@ -102,9 +103,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
     report.notice(
       spec.mode !== 'import'
         ? 'The dry run was cancelled before it reached the end of the file.'
-        : bulk
-          ? 'The import was cancelled: nothing was written (a large import into a nearly empty database is written in one piece).'
-          : 'The import was cancelled: the batches written before the cancel are kept; import the file again to finish it.',
+        : 'The import was cancelled: the batches written before the cancel are kept; import the file again to finish it.',
     )
   }
   const final = {
@@ -118,15 +117,29 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
   return summary
 }
 
-/** Pass 1: counts rows and records the first and last line of every identity. Null when cancelled. */
+interface Scan {
+  tracker: FileKeys<QueuedPlan>
+  rows: number
+  /** sha256 of the file's bytes (import-resume.ts). */
+  hash: string
+}
+
+/** Pass 1: counts rows, hashes the file and records the first and last line of every identity. Null when cancelled. */
 async function scanKeys(
   db: Db,
   spec: RunSpec,
   hooks: RunHooks,
   validator: ProfileRowValidator,
-): Promise<{ tracker: FileKeys<QueuedPlan>; rows: number } | null> {
+): Promise<Scan | null> {
   const tracker = new FileKeys<QueuedPlan>(db, spec.runId)
-  const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
+  const hash = createHash('sha256')
+  const stats: StreamStats = {
+    bytes: 0,
+    blankLines: 0,
+    encoding: spec.file.encoding,
+    fallbackLine: null,
+    hash,
+  }
   let header = true
   let rows = 0
   try {
@@ -154,7 +167,7 @@ async function scanKeys(
     tracker.close()
     throw error
   }
-  return { tracker, rows }
+  return { tracker, rows, hash: hash.digest('hex') }
 }
 
 /** Pass 2: validates every row and writes (or, in a dry run, resolves) them batch by batch. False when cancelled. */
@@ -163,11 +176,11 @@ async function writeRows(
   spec: RunSpec,
   hooks: RunHooks,
   validator: ProfileRowValidator,
-  scan: { tracker: FileKeys<QueuedPlan>; rows: number },
+  scan: Scan,
   report: RunReport,
   counts: ProfileImportCounts,
   stats: StreamStats,
-  indexes: { bulk: boolean; upkeep: TextIndexUpkeep | null },
+  indexes: { deferText: boolean; resumeLine: number },
 ): Promise<boolean> {
   const write = spec.mode === 'import'
   // Read once per run: a change in Settings applies to the next import, never half-way through this one.
@@ -183,11 +196,15 @@ async function writeRows(
     MIN_BATCH,
     Math.min(MAX_BATCH, Math.floor(MAX_BATCH_CELLS / Math.max(1, spec.headers.length))),
   )
-  // 'writing': a bulk import (one transaction; the app shows the profiles as they were until it ends).
-  const phase = !write ? 'validating' : indexes.bulk ? 'writing' : 'importing'
+  const phase = write ? 'importing' : 'validating'
   let queue: QueuedPlan[] = []
-  let batchSize = 500
+  // Small at first: the first batch's lock time is not known yet.
+  let batchSize = 200
   let header = true
+  /** The line of the last row read: once its batch commits, every row up to it is written. */
+  let lastLine = 0
+  /** Rows before the resume point, read again but written by the interrupted run. */
+  let replayed = 0
 
   const tally = (outcomes: PlanOutcome[], cellsOf: Map<RowPlan, string[]>) => {
     for (const o of outcomes) {
@@ -198,27 +215,25 @@ async function writeRows(
       if (o.outcome !== 'rejected' && o.matchedBy !== undefined) matched[o.matchedBy]++
     }
   }
-  // In a worker a transaction may span several batches (txMs): fewer commits rewrite the random-key index
-  // pages fewer times. On the backend's own thread every batch commits before the event loop runs again.
-  // A bulk import is one transaction from its first row to its rebuilt indexes.
-  let txStarted: number | null = null
-  const commit = () => {
-    if (txStarted === null || indexes.bulk) return
-    db.exec('COMMIT')
-    txStarted = null
-    hooks.changed()
-  }
-  const begin = (at: number) => {
-    if (txStarted !== null) return
+  // Every batch is one short immediate transaction (batchMs sizes it). After its COMMIT a worker pauses
+  // gapMs: another connection waiting for the write lock (an edit, a sync) polls for it from SQLite's busy
+  // handler, and a writer that began its next batch at once could keep it out until its busy timeout.
+  const writeBatch = (plans: RowPlan[], cellsOf: Map<RowPlan, string[]>): PlanOutcome[] => {
     db.exec('BEGIN IMMEDIATE')
-    txStarted = at
-    if (indexes.bulk) beginBulkImport(db, { phoneLookups: matchOn.includes('Phone') })
-  }
-  const rollback = () => {
-    if (txStarted === null) return
-    txStarted = null
-    // A failed COMMIT (a full disk, say) may already have rolled back: never mask its error.
-    if (db.inTransaction) db.exec('ROLLBACK')
+    let outcomes: PlanOutcome[]
+    try {
+      outcomes = writer.run(plans)
+      tally(outcomes, cellsOf)
+      recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected }, lastLine)
+      db.exec('COMMIT')
+    } catch (error) {
+      // A failed COMMIT (a full disk, say) may already have rolled back: never mask its error.
+      if (db.inTransaction) db.exec('ROLLBACK')
+      throw error
+    }
+    hooks.changed()
+    if (spec.gapMs > 0) pauseThread(spec.gapMs)
+    return outcomes
   }
   const flush = () => {
     if (queue.length === 0) return
@@ -227,53 +242,39 @@ async function writeRows(
     const plans = batch.map((q) => q.plan)
     const cellsOf = new Map(batch.map((q) => [q.plan, q.cells]))
     const started = performance.now()
-    let outcomes: PlanOutcome[]
-    if (write) {
-      begin(started)
-      try {
-        outcomes = writer.run(plans)
-        tally(outcomes, cellsOf)
-        recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected })
-      } catch (error) {
-        rollback()
-        throw error
-      }
-      if (performance.now() - (txStarted ?? started) >= spec.txMs) commit()
-      indexes.upkeep?.afterBatch(counts.new + counts.updated, counts.rows, commit)
-    } else {
-      outcomes = writer.run(plans)
-      tally(outcomes, cellsOf)
-    }
+    if (write) writeBatch(plans, cellsOf)
+    else tally(writer.run(plans), cellsOf)
     const took = Math.max(1, performance.now() - started)
     // Size the next batch so it takes about batchMs: long enough to amortise its queries, short enough
     // that a search or an edit waiting for the database is answered soon.
     const fitted = Math.round((batch.length * spec.batchMs) / took)
     batchSize = Math.min(maxBatch, Math.max(MIN_BATCH, Math.round((batchSize + fitted) / 2)))
-    hooks.progress(phase, counts.rows, totalRows)
+    hooks.progress(phase, counts.rows + replayed, totalRows)
   }
 
-  if (write && indexes.bulk) {
-    begin(performance.now())
-    let finished = false
-    try {
-      if (!(await readAndQueue())) return false
-      hooks.progress('indexing', counts.rows, totalRows)
-      finishBulkImport(db)
-      db.exec('COMMIT')
-      txStarted = null
-      finished = true
-      hooks.changed()
-      return true
-    } finally {
-      // Cancelled or failed: the whole import goes, and the database is as it was before it.
-      if (!finished) rollback()
-    }
+  /**
+   * A row the interrupted run already wrote (at or before the resume line). Only an identity that repeats
+   * past the resume line needs it: the interrupted run held its merged plan pending, not yet written.
+   */
+  const replay = (row: ParsedRow) => {
+    replayed++
+    const key = validator.keyOf(row.cells)
+    const lines = key === null ? null : tracker.lines(key)
+    if (key === null || lines === null || lines.last <= indexes.resumeLine) return
+    const verdict = validator.validate(row)
+    if (!verdict.ok) return
+    const earlier = tracker.takePending(key)
+    tracker.putPending(key, {
+      plan: earlier ? mergePlans(earlier.plan, verdict.plan) : verdict.plan,
+      cells: row.cells,
+    })
   }
+
+  if (write && indexes.deferText) openTextIndexRange(db)
   try {
     return await readAndQueue()
   } finally {
-    // Cancelled or done: what the open transaction holds is whole batches, so it is committed.
-    if (txStarted !== null) commit()
+    if (write && indexes.deferText) closeTextIndexRanges(db)
   }
 
   async function readAndQueue(): Promise<boolean> {
@@ -283,6 +284,11 @@ async function writeRows(
         if (header) {
           checkHeader(row.cells, spec.headers, spec.file.name)
           header = false
+          continue
+        }
+        lastLine = row.line
+        if (row.line <= indexes.resumeLine) {
+          replay(row)
           continue
         }
         counts.rows++
@@ -315,7 +321,7 @@ async function writeRows(
       await yieldToEventLoop()
       sliceStart = performance.now()
       if (hooks.signal.aborted) return false
-      hooks.progress(phase, counts.rows, totalRows)
+      hooks.progress(phase, counts.rows + replayed, totalRows)
     }
     // Rows whose identity the scan saw again later, but the file ended first (it changed in between).
     for (const left of tracker.takeAllPending()) queue.push(left)
@@ -323,6 +329,11 @@ async function writeRows(
     reportSetMatches(report, matchOn, matched)
     return true
   }
+}
+
+/** Sleeps the calling thread (an import worker's, between batches: it has no event loop work to do). */
+function pauseThread(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
 /** Says how many rows with a new identity the identity set placed on an existing profile. */

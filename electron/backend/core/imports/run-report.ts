@@ -39,8 +39,8 @@ export interface RunSpec {
   sliceMs: number
   /** How long one batch should take (ms); batch sizes adapt to it. */
   batchMs: number
-  /** How long a write transaction may stay open across batches (ms); 0: one transaction per batch. */
-  txMs: number
+  /** How long a worker pauses after each batch's COMMIT, so other writers get the lock (ms; 0 in-thread). */
+  gapMs: number
 }
 
 export interface RunHooks {

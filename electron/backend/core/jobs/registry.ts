@@ -80,7 +80,7 @@ export class JobRegistry {
           error instanceof AppError
             ? { code: error.code, message: error.message }
             : isStoreBusy(error)
-              ? { code: 'conflict', message: `${STORE_BUSY} Try again when the import has finished.` }
+              ? { code: 'conflict', message: `${STORE_BUSY} Try again in a moment.` }
               : { code: 'internal', message: (error as Error)?.message ?? String(error) }
         this.events.emit(
           'job.finished',

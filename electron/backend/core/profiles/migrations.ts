@@ -1,7 +1,7 @@
 // The profiles feature's schema migrations (global versions 1 and 5): profiles, identifiers, devices,
 // events, audit, outbox, settings and the search index. The composition root registers them with the rest.
 import type { Migration } from '../db/migrate'
-import { COUNT_TRIGGERS, correctProfileTypes, BULK_DEFERRED_INDEXES, FTS_TRIGGERS } from './schema'
+import { COUNT_TRIGGERS, correctProfileTypes, BULK_DEFERRED_INDEXES, FTS_TRIGGERS_V1 } from './schema'
 
 export const PROFILE_MIGRATIONS: readonly Migration[] = [
   {
@@ -132,7 +132,7 @@ export const PROFILE_MIGRATIONS: readonly Migration[] = [
         );
       `)
       for (const index of BULK_DEFERRED_INDEXES) db.exec(index.sql)
-      for (const trigger of FTS_TRIGGERS) db.exec(trigger.sql)
+      for (const trigger of FTS_TRIGGERS_V1) db.exec(trigger.sql)
       for (const trigger of COUNT_TRIGGERS) db.exec(trigger.sql)
     },
   },

@@ -93,34 +93,50 @@ export const BULK_DEFERRED_INDEXES: readonly SqlObject[] = [
 ]
 
 /** The triggers that keep the external-content FTS table in step with profiles (dropped during a bulk load). */
-export const FTS_TRIGGERS: readonly SqlObject[] = [
-  {
-    name: 'profiles_fts_ai',
-    sql: `CREATE TRIGGER profiles_fts_ai AFTER INSERT ON profiles BEGIN
+/**
+ * A profile whose id is in a pending range (imports/text-index-catchup.ts) is not in the trigram index
+ * yet: the triggers leave it to the catch-up, which indexes it as it then is.
+ */
+function notPending(row: 'new' | 'old', guarded: boolean): string {
+  return guarded ? `NOT EXISTS (SELECT 1 FROM fts_pending WHERE ${row}.id BETWEEN first_id AND last_id)` : '1'
+}
+
+/** The trigram triggers; unguarded as schema version 1 made them (before fts_pending, version 11). */
+function ftsTriggers(guarded: boolean): readonly SqlObject[] {
+  return [
+    {
+      name: 'profiles_fts_ai',
+      sql: `CREATE TRIGGER profiles_fts_ai AFTER INSERT ON profiles WHEN ${notPending('new', guarded)} BEGIN
       INSERT INTO profiles_fts(rowid, name_key, email_key, identity_key, phone_key)
       VALUES (new.id, new.name_key, new.email_key, new.identity_key, new.phone_key);
     END`,
-  },
-  {
-    name: 'profiles_fts_ad',
-    sql: `CREATE TRIGGER profiles_fts_ad AFTER DELETE ON profiles BEGIN
+    },
+    {
+      name: 'profiles_fts_ad',
+      sql: `CREATE TRIGGER profiles_fts_ad AFTER DELETE ON profiles WHEN ${notPending('old', guarded)} BEGIN
       INSERT INTO profiles_fts(profiles_fts, rowid, name_key, email_key, identity_key, phone_key)
       VALUES ('delete', old.id, old.name_key, old.email_key, old.identity_key, old.phone_key);
     END`,
-  },
-  {
-    name: 'profiles_fts_au',
-    sql: `CREATE TRIGGER profiles_fts_au AFTER UPDATE OF name_key, email_key, identity_key, phone_key ON profiles
-    WHEN old.name_key IS NOT new.name_key OR old.email_key IS NOT new.email_key
-      OR old.identity_key IS NOT new.identity_key OR old.phone_key IS NOT new.phone_key
+    },
+    {
+      name: 'profiles_fts_au',
+      sql: `CREATE TRIGGER profiles_fts_au AFTER UPDATE OF name_key, email_key, identity_key, phone_key ON profiles
+    WHEN (old.name_key IS NOT new.name_key OR old.email_key IS NOT new.email_key
+      OR old.identity_key IS NOT new.identity_key OR old.phone_key IS NOT new.phone_key)
+      AND ${notPending('old', guarded)}
     BEGIN
       INSERT INTO profiles_fts(profiles_fts, rowid, name_key, email_key, identity_key, phone_key)
       VALUES ('delete', old.id, old.name_key, old.email_key, old.identity_key, old.phone_key);
       INSERT INTO profiles_fts(rowid, name_key, email_key, identity_key, phone_key)
       VALUES (new.id, new.name_key, new.email_key, new.identity_key, new.phone_key);
     END`,
-  },
-]
+    },
+  ]
+}
+
+export const FTS_TRIGGERS = ftsTriggers(true)
+/** Only for the schema version 1 migration. */
+export const FTS_TRIGGERS_V1 = ftsTriggers(false)
 
 /**
  * profile_counts keeps the number of profiles per (identified, is_test, named) so totals and the
@@ -162,6 +178,8 @@ export const PROFILE_BULK_STRUCTURES: DeferredStructures = {
   otherTriggers: COUNT_TRIGGERS,
   rebuildDerived(db) {
     db.exec("INSERT INTO profiles_fts(profiles_fts) VALUES ('rebuild')")
+    // The rebuild indexed every profile: no id range is pending any more (imports/text-index-catchup.ts).
+    db.exec('DELETE FROM fts_pending')
     recountProfileCounts(db)
   },
 }

@@ -105,14 +105,15 @@ export interface PhaseText {
 
 /**
  * Phases a run reports: 'reading' (pass 1), 'validating' (a dry run's pass 2), 'importing' (pass 2, batch
- * by batch), 'writing' (pass 2 of an import written in one piece: a large file into a nearly empty
- * database) and 'indexing' (the search indexes built at the end: one step that cannot stop half-way).
+ * by batch, each a short transaction) and 'indexing' (a large import's new profiles joining substring
+ * search, in short steps after the last batch).
  */
 export function phaseText(phase: string, mode: ImportRunMode): PhaseText {
   const dryRun = mode === 'dry-run'
   const note = dryRun
     ? 'Nothing is written while the rows are checked.'
-    : 'You can keep working elsewhere in Profile Desk meanwhile.'
+    : 'You can keep working elsewhere in Profile Desk meanwhile, edits included: they are applied between batches. ' +
+      'If the import stops (the app is closed or crashes), import the same file again with the same mapping: it resumes after the last written batch.'
   switch (phase) {
     case 'reading':
       return { label: 'Pass 1 of 2: reading the file', detail: null, note, counting: true, cancellable: true }
@@ -125,22 +126,14 @@ export function phaseText(phase: string, mode: ImportRunMode): PhaseText {
         counting: true,
         cancellable: true,
       }
-    case 'writing':
-      return {
-        label: 'Pass 2 of 2: importing rows',
-        detail: null,
-        note:
-          'Written in one piece: Find People shows the profiles as they were until it ends, edits wait ' +
-          'until then, and Cancel leaves everything as it was.',
-        counting: true,
-        cancellable: true,
-      }
     case 'indexing':
       return {
-        label: 'Building the search indexes',
-        detail: 'Every row is written; the profiles appear when the indexes are ready.',
-        note: 'This last step cannot be cancelled; it ends on its own.',
-        counting: false,
+        label: 'Indexing the new profiles for substring search',
+        detail:
+          'Every row is written: Find People finds the new profiles by the start of a name, email, identity or phone already, ' +
+          'and says that substring matches are still being indexed.',
+        note: 'This last step ends on its own; you can keep working meanwhile.',
+        counting: true,
         cancellable: false,
       }
     default:
