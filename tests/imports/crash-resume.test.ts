@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { checkIntact, committedRows, killMidImport, state } from './crash-support'
-import { openImportHarness, type ImportHarness } from './harness'
+import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 /** Enough that the file is written in batches (index-upkeep.ts), not in one transaction. */
 const EXISTING = 2_100

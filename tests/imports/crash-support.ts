@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { expect } from 'vitest'
 import { catchUpTextIndex } from '../../electron/backend/core/imports/index-upkeep'
 import { BULK_DEFERRED_INDEXES } from '../../electron/backend/core/profiles/schema'
-import type { ImportHarness } from './harness'
+import type { ImportHarness } from '../../test-support/import-harness'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLI = join(ROOT, 'electron/backend/adapters/cli/main.ts')

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { generateProfiles } from '../../bench/import/generate'
-import { runCli } from '../support/run-cli'
-import { openImportHarness } from './harness'
+import { generateProfiles } from '../../test-support/generate-profiles'
+import { runCli } from '../../test-support/cli'
+import { openImportHarness } from '../../test-support/import-harness'
 
 const ROWS = 60_000
 let dir: string
