@@ -9,6 +9,7 @@ import {
   COUNT_TRIGGERS,
   DEVICE_INDEXES,
   fillMissingReach,
+  registerDeviceFunctions,
   REACH_BITS,
   REACH_TRIGGERS,
   recountAudience,
@@ -57,6 +58,9 @@ function upgradeDevices(db: Parameters<Migration['up']>[0]): void {
   })
   for (const index of DEVICE_INDEXES) db.exec(index.sql)
   for (const trigger of REACH_TRIGGERS) db.exec(trigger.sql)
+  // The codes are written by the shared rules through a SQL function; the connection running this
+  // migration may not have it yet (a tool or test opening the file with the migrations only).
+  registerDeviceFunctions(db)
   fillMissingReach(db)
   db.exec(COUNT_TABLES_SQL)
   recountAudience(db)
