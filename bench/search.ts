@@ -7,6 +7,7 @@ import { rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { benchArgs } from './bench-args'
 import { writeBenchResults } from './results-file'
+import { percentile } from '../test-support/stats'
 import { Faker, base, en } from '@faker-js/faker'
 import { createBackend, type Backend } from '../electron/backend/adapters/ipc/create-backend'
 import { DATABASE_FILE } from '../electron/backend/core/platform/index'
@@ -30,11 +31,6 @@ interface ShapeResult {
   maxMs: number
   meanHits: number
   pass: boolean
-}
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  return sorted[Math.max(0, index)] as number
 }
 
 function round(ms: number): number {

@@ -16,6 +16,7 @@ import { silentLogger } from '../electron/backend/core/platform/logger'
 import { SegmentEngine } from '../electron/backend/core/segments/engine'
 import { openReadConnection } from '../electron/backend/core/segments/read-connection'
 import type { Condition, Operator, SegmentDefinition } from '../shared/segments/definition'
+import { percentile } from '../test-support/stats'
 
 const COMMON_P95_MS = 20
 const ANY_P95_MS = 150
@@ -139,10 +140,6 @@ const definitionOf = (shape: Shape): SegmentDefinition => ({
   conditions: shape.conditions,
 })
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN
-}
 const r1 = (ms: number) => Math.round(ms * 10) / 10
 
 /** CPU time (user + system, ms) of this process while `work` runs (the inline engine: this thread). */

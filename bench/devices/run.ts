@@ -13,17 +13,17 @@ import { createBackend, type Backend } from '../../electron/backend/adapters/ipc
 import { tokenHash } from '../../electron/backend/core/devices/device-store'
 import { fillMissingReach } from '../../electron/backend/core/devices/schema'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
+import { seeded } from '../../test-support/seeded'
+import { percentile } from '../../test-support/stats'
 
 export type Part = 'duplicates' | 'overview' | 'all'
 
 const TARGETS = { duplicates: 150, overview: 300 }
 
 function stats(samples: number[]): { medianMs: number; p95Ms: number; maxMs: number } {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0
+  const at = (p: number) => percentile(samples, p) || 0
   const round = (ms: number) => Math.round(ms * 10) / 10
-  return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted[sorted.length - 1] ?? 0) }
+  return { medianMs: round(at(50)), p95Ms: round(at(95)), maxMs: round(at(100)) }
 }
 
 async function time(rounds: number, work: () => unknown): Promise<number[]> {
@@ -34,18 +34,6 @@ async function time(rounds: number, work: () => unknown): Promise<number[]> {
     samples.push(performance.now() - started)
   }
   return samples
-}
-
-/** A seeded PRNG (mulberry32) so every run writes the same devices. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function writeDevices(backend: Backend): { devices: number; seconds: number } {

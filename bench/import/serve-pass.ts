@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { ImportRunInfo, ImportSummary } from '../../shared/ipc/channels/imports'
+import { percentile } from '../../test-support/stats'
 import { startHost } from '../../test-support/web-host'
 
 export const QUERIES = [
@@ -84,10 +85,8 @@ function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } {
 }
 
 function percentiles(latencies: number[]): ServePassResult['searches'] {
-  const sorted = [...latencies].sort((a, b) => a - b)
-  const pct = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0
-  return { count: sorted.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: sorted[sorted.length - 1] ?? 0 }
+  const pct = (p: number) => percentile(latencies, p) || 0
+  return { count: latencies.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) }
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,11 +1,8 @@
-// Percentiles and rounding for the keystroke benchmark's figures (nearest-rank, as bench/search.ts).
+// Percentiles and rounding for the keystroke benchmark's figures (nearest-rank: test-support/stats.ts).
 
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  if (sorted.length === 0) return Number.NaN
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  return sorted[Math.max(0, index)] as number
-}
+import { percentile } from '../../test-support/stats'
+
+export { percentile }
 
 export function round1(ms: number): number {
   return Math.round(ms * 10) / 10

@@ -2,7 +2,7 @@
 // as one Blob download (the same path in a browser tab and in the Electron window).
 import { BACKUP_SLICE_BYTES } from '$shared/backup/types'
 import { api, ApiError, type ApiClient } from '../api/client'
-import { saveBlob } from '../ui/save-blob'
+import { saveBlob } from '../files/save-file'
 
 /** The file's bytes, slice by slice (bounded: a file cannot answer more slices than its size allows). */
 export async function readBackup(

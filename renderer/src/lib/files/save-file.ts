@@ -1,9 +1,9 @@
-// Hands text to the browser as a file download (a Blob behind a temporary link): works the same in the
-// Electron window and a browser tab, and needs no path. Used for rejected rows, segment files and exports.
+// Hands a file to the browser as a download (a Blob behind a temporary link): works the same in the
+// Electron window and a browser tab, and needs no path. Used for rejected rows, segment files, exports and
+// backups.
 
-/** Offers `content` as a download named `fileName`. */
-export function saveTextAs(content: string, fileName: string, type: string): void {
-  const blob = new Blob([content], { type })
+/** Offers `blob` as a download named `fileName`. */
+export function saveBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url
@@ -15,4 +15,9 @@ export function saveTextAs(content: string, fileName: string, type: string): voi
   link.remove()
   // Revoking at once can cut a slow download short; a minute is plenty for the browser to take it.
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+/** Offers `content` as a download named `fileName`. */
+export function saveTextAs(content: string, fileName: string, type: string): void {
+  saveBlob(new Blob([content], { type }), fileName)
 }
