@@ -7,6 +7,7 @@ import { APP_VERSION } from '../../core/platform/index'
 import { registerDeviceCommands } from './commands/devices'
 import { registerBackupCommands } from './commands/backup'
 import { registerLogCommands } from './commands/logs'
+import { registerAboutCommand } from './commands/about'
 import { registerImportCommand } from './commands/imports'
 import { registerEventCommands, registerProfileCommands, registerSearchCommand } from './commands/profiles'
 import { registerSampleCommands } from './commands/sample'
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerSegmentCommands(program, deps)
   registerBackupCommands(program, deps)
   registerLogCommands(program, deps)
+  registerAboutCommand(program, deps)
   return program
 }
 
