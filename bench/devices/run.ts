@@ -4,15 +4,15 @@
 // times through backend.dispatch: the Duplicate Platform ID first page (tokens, phones; target 150 ms) and
 // the overview (target 300 ms), against a row-scan baseline measured in the same run. Also times what the
 // devices feature adds to a bulk load: the one pass that gives new profiles their reachability codes.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createBackend, type Backend } from '../../electron/backend/adapters/ipc/create-backend'
 import { tokenHash } from '../../electron/backend/core/devices/device-store'
 import { fillMissingReach } from '../../electron/backend/core/devices/schema'
 import { silentLogger } from '../../electron/backend/core/platform/logger'
+import { writeBenchResults } from '../results-file'
 import { seeded } from '../../test-support/seeded'
 import { percentile } from '../../test-support/stats'
 
@@ -87,6 +87,10 @@ function writeDevices(backend: Backend): { devices: number; seconds: number } {
   return { devices, seconds: (performance.now() - started) / 1000 }
 }
 
+function pick(from: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, from[key]]))
+}
+
 export async function runDevicesBench(part: Part): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -117,6 +121,7 @@ export async function runDevicesBench(part: Part): Promise<void> {
       `${written.devices.toLocaleString('en')} device rows written live (triggers on) in ${written.seconds.toFixed(1)} s.`,
     )
     db.exec('ANALYZE')
+    const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100)
 
     const rowscan = stats(
       await time(rounds, () =>
@@ -154,18 +159,26 @@ export async function runDevicesBench(part: Part): Promise<void> {
         `overview: median ${s.medianMs} ms, p95 ${s.p95Ms} ms (target ${TARGETS.overview}) ${pass ? 'ok' : 'OVER'}`,
       )
     }
-    const out = join(
-      dirname(fileURLToPath(import.meta.url)),
-      '..',
-      'results',
-      `${part === 'all' ? 'devices' : part}.json`,
-    )
-    mkdirSync(dirname(out), { recursive: true })
-    writeFileSync(
-      out,
-      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, profiles, devices: written.devices, seedSeconds, reachFillSeconds: fillSeconds, deviceWriteSeconds: written.seconds, results }, null, 2)}\n`,
-    )
-    console.log(`Wrote ${out}`)
+    const report = {
+      profiles,
+      devices: written.devices,
+      seedSeconds,
+      reachFillSeconds: fillSeconds,
+      deviceWriteSeconds: written.seconds,
+      // The machine is shared: the 1/5/15-minute load averages when the timings started and ended.
+      loadAverage: { start: loadAtStart, end: loadavg().map((l) => Math.round(l * 100) / 100) },
+    }
+    // `all` also writes each part's own file, so one seeding serves both `overview` and `duplicates`.
+    const parts: [string, Record<string, unknown>][] =
+      part === 'all'
+        ? [
+            ['devices', results],
+            ['overview', { rowscan, overview: results.overview }],
+            ['duplicates', { rowscan, ...pick(results, 'duplicates-token', 'duplicates-phone') }],
+          ]
+        : [[part, results]]
+    for (const [name, partResults] of parts)
+      console.log(`Wrote ${writeBenchResults(name, { ...report, results: partResults })}`)
   } finally {
     await backend.close()
     rmSync(dataDir, { recursive: true, force: true })

@@ -88,4 +88,29 @@ describe('age_counts', () => {
     const real = await h.call('overview.get', { filters: { type: 'Identified', test: false } })
     expect(real.ageHistogram.map((r) => r.count)).toEqual(brute((r) => r.identified === 1 && r.is_test === 0))
   })
+
+  it('puts birthdays on each bucket boundary in the bucket their own zone says (today differs by zone)', async () => {
+    h = openHarness()
+    const db = h.backend.context.db
+    // 12:00 UTC on the harness day: already tomorrow in Kiritimati (UTC+14), still today in Pago Pago.
+    const now = new Date(h.now())
+    const rows: [number, string | null][] = []
+    for (const years of [0, 18, 25, 35, 45, 55, 65]) {
+      for (const dayOffset of [-1, 0, 1, 2]) {
+        const dob =
+          Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() + dayOffset) / 1000
+        for (const zone of ZONES) rows.push([dob, zone])
+      }
+    }
+    for (const [dob, zone] of rows) {
+      const { id } = await h.call('profiles.create', { changes: [] })
+      db.prepare('UPDATE profiles SET dob = ?, timezone = ? WHERE object_id = ?').run(dob, zone, id)
+    }
+    const all = await h.call('overview.get', {})
+    expect(all.ageHistogram.map((r) => r.count)).toEqual(brute(() => true))
+    // The zone matters: some boundary birthday is counted differently in Kiritimati than in Pago Pago.
+    const ages = new Set(rows.map(([dob, zone]) => ageFromDob(dob, h.now(), zone ?? 'UTC')))
+    expect(ages.has(-1)).toBe(true)
+    expect(all.ageHistogram.reduce((sum, r) => sum + r.count, 0)).toBe(rows.length)
+  })
 })

@@ -1,9 +1,10 @@
 // The devices feature's migrations: schema version 30: devices as a rowid table with platform, token,
 // token state, app version and last seen; the packed reachability codes on profiles (five generated
-// columns read them); the outbox learns the `token` record kind. Version 31: the overview's age_counts.
+// columns read them); the outbox learns the `token` record kind. Version 31: the overview's age_counts;
+// 32: its zone/birth-date index.
 import type { Migration } from '../db/migrate'
 import { CHANNELS } from '../../../../shared/reachability/rules'
-import { AGE_COUNT_TRIGGERS, AGE_COUNTS_SQL, recountAges } from './age-counts'
+import { AGE_COUNT_TRIGGERS, AGE_COUNTS_SQL, AGE_COUNTS_ZONE_INDEX_SQL, recountAges } from './age-counts'
 import {
   COUNT_TABLES_SQL,
   COUNT_TRIGGERS,
@@ -118,6 +119,13 @@ export const DEVICE_MIGRATIONS: readonly Migration[] = [
       db.exec(AGE_COUNTS_SQL)
       recountAges(db)
       for (const trigger of AGE_COUNT_TRIGGERS) db.exec(trigger.sql)
+    },
+  },
+  {
+    version: 32,
+    description: 'overview: age_counts by zone and birth date, so the histogram reads ranges and never sorts',
+    up(db) {
+      db.exec(AGE_COUNTS_ZONE_INDEX_SQL)
     },
   },
 ]

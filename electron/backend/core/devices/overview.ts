@@ -1,9 +1,7 @@
 // The audience at a glance (Overview page, `profile-desk overview`): profiles by type and test, age
 // histogram, reachability per channel by reason, devices by platform, imports and sync per day.
-import type { CountRow, OverviewNumbers } from '../../../../shared/devices/types'
+import type { OverviewNumbers } from '../../../../shared/devices/types'
 import type { ProfileFilters } from '../../../../shared/profile/search'
-import { ageFromDob } from '../../../../shared/profile/identity'
-import { calendarDateInZone } from '../../../../shared/profile/validators-dates'
 import {
   CHANNEL_LABELS,
   CHANNELS,
@@ -13,18 +11,10 @@ import {
   type ReachCode,
 } from '../../../../shared/reachability/rules'
 import type { Db } from '../db/connection'
+import { ageHistogramOf } from './age-counts'
 import { unpackCodes } from './schema'
 
-/** Age buckets: [label, lowest age, highest age]. */
-export const AGE_BUCKETS: readonly [string, number, number][] = [
-  ['Under 18', 0, 17],
-  ['18–24', 18, 24],
-  ['25–34', 25, 34],
-  ['35–44', 35, 44],
-  ['45–54', 45, 54],
-  ['55–64', 55, 64],
-  ['65 and over', 65, Number.POSITIVE_INFINITY],
-]
+export { AGE_BUCKETS } from './age-counts'
 
 const ACTIVITY_DAYS = 30
 const DAY_MS = 86_400_000
@@ -45,58 +35,6 @@ function where(filters: ProfileFilters, alias = ''): { sql: string; params: numb
 
 function reachLabel(code: ReachCode): string {
   return code === 'reachable' ? 'Reachable' : `Not reachable: ${REASON_LABELS[code]}`
-}
-
-/**
- * Age the way the profile page computes it (the shared ageFromDob, today's date read in the profile's
- * zone, else UTC). The zone only decides today's date, so it is read once per zone: ageFromDob then runs
- * with that date's noon in UTC, which gives the same whole years without a time-zone lookup per profile.
- */
-function agesFor(nowMs: number): (dob: number, zone: string | null) => number {
-  const noonByZone = new Map<string, number>()
-  return (dob, zone) => {
-    const key = zone ?? 'UTC'
-    let noon = noonByZone.get(key)
-    if (noon === undefined) {
-      let today
-      try {
-        today = calendarDateInZone(nowMs, key)
-      } catch {
-        today = calendarDateInZone(nowMs, 'UTC')
-      }
-      noon = Date.UTC(today.year, today.month - 1, today.day, 12)
-      noonByZone.set(key, noon)
-    }
-    return ageFromDob(dob, noon, 'UTC')
-  }
-}
-
-function ageHistogram(db: Db, filter: { sql: string; params: number[] }, nowMs: number): CountRow[] {
-  const counts = AGE_BUCKETS.map(() => 0)
-  let unknown = 0
-  const add = (age: number, n: number) => {
-    const i = AGE_BUCKETS.findIndex(([, low, high]) => age >= low && age <= high)
-    if (i < 0) unknown += n
-    else counts[i] = (counts[i] ?? 0) + n
-  }
-  // From the trigger-kept age_counts (age-counts.ts): one row per (birth date, zone), explicit age or
-  // unknown; ages are worked out here because they change with the calendar, not with the data.
-  const groups = db
-    .prepare(
-      `SELECT kind, dob, zone, age, sum(n) FROM age_counts WHERE ${filter.sql} GROUP BY kind, dob, zone, age`,
-    )
-    .raw()
-    .all(...filter.params) as [number, number, string, number, number][]
-  const ageOf = agesFor(nowMs)
-  for (const [kind, dob, zone, age, n] of groups) {
-    if (kind === 0) add(ageOf(dob, zone === '' ? null : zone), n)
-    else if (kind === 1) add(age, n)
-    else unknown += n
-  }
-  return [
-    ...AGE_BUCKETS.map(([label], i) => ({ label, count: counts[i] ?? 0 })),
-    { label: 'Unknown', count: unknown },
-  ]
 }
 
 export function overviewNumbers(db: Db, filters: ProfileFilters, nowMs: number): OverviewNumbers {
@@ -147,7 +85,7 @@ export function overviewNumbers(db: Db, filters: ProfileFilters, nowMs: number):
       { label: 'Test profiles', count: sum((r) => r.is_test === 1) },
       { label: 'Excluded from control groups', count: excluded },
     ],
-    ageHistogram: ageHistogram(db, filter, nowMs),
+    ageHistogram: ageHistogramOf(db, filter, nowMs),
     reachability: CHANNELS.map((channel, i) => ({
       channel,
       label: CHANNEL_LABELS[channel],
