@@ -3,6 +3,8 @@
 // ../ipc/channels/segments.ts and check the same shapes.
 import { SYSTEM_PROPERTIES, findSystemProperty } from '../profile/catalogue'
 import type { CustomPropertyType } from '../profile/types'
+import { REACH_FILTER_ANSWERS } from '../reachability/filter'
+import { CHANNEL_LABELS, CHANNELS, type Channel } from '../reachability/rules'
 
 export const SEGMENT_DEFINITION_VERSION = 1
 
@@ -11,8 +13,9 @@ export type Join = 'and' | 'or'
 /**
  * What a property condition looks at. `system` is a catalogue property by its CleverTap key (Name, Email,
  * Phone, Gender, DOB, MSG-email, …); `custom` a custom property key. The others are derived from the
- * profile. Issue 13 adds `{ kind: 'reachable'; channel }` beside these: code that switches on `kind` ends
- * with a default branch that refuses an unknown kind by name.
+ * profile. `reachable` is the profile's answer on a channel (the stored code the shared reachability rules
+ * wrote; its values are REACH_FILTER_ANSWERS: reachable, not-reachable, or one reason). Code that switches
+ * on `kind` ends with a default branch that refuses an unknown kind by name.
  */
 export type PropertyRef =
   | { kind: 'system'; key: string }
@@ -23,6 +26,7 @@ export type PropertyRef =
   | { kind: 'excluded' }
   | { kind: 'created' }
   | { kind: 'lastSeen' }
+  | { kind: 'reachable'; channel: Channel }
 
 export type PropertyKind = PropertyRef['kind']
 
@@ -175,6 +179,8 @@ export function valueTypeOf(
     case 'created':
     case 'lastSeen':
       return 'date'
+    case 'reachable':
+      return (CHANNELS as readonly string[]).includes(property.channel) ? 'enum' : null
     default:
       return null
   }
@@ -183,6 +189,7 @@ export function valueTypeOf(
 /** The fixed values of an enumeration or catalogue option list (Gender: M/F/O/U), for a select input. */
 export function optionsOf(property: PropertyRef): readonly string[] | null {
   if (property.kind === 'type') return ['Anonymous', 'Identified']
+  if (property.kind === 'reachable') return REACH_FILTER_ANSWERS
   if (property.kind === 'system') return findSystemProperty(property.key)?.options ?? null
   return null
 }
@@ -197,6 +204,12 @@ export const DERIVED_NAMES: Readonly<Record<string, PropertyRef>> = {
   lastSeen: { kind: 'lastSeen' },
 }
 
+/** The reachability properties by channel, in CHANNELS order (`reachable.email`, …). */
+export const REACHABILITY_PROPERTIES: readonly PropertyRef[] = CHANNELS.map((channel) => ({
+  kind: 'reachable' as const,
+  channel,
+}))
+
 /** System properties a segment can ask about (ct_is_test_user is `test`; Age is derived). */
 export const SEGMENTABLE_SYSTEM_PROPERTIES = SYSTEM_PROPERTIES.filter(
   (p) => p.key !== 'ct_is_test_user' && p.key !== 'Age',
@@ -210,6 +223,8 @@ export function propertyName(property: PropertyRef): string {
       return property.key
     case 'age':
       return 'Age'
+    case 'reachable':
+      return `reachable.${property.channel}`
     default:
       return property.kind
   }
@@ -234,6 +249,8 @@ export function propertyLabel(property: PropertyRef): string {
       return 'Created'
     case 'lastSeen':
       return 'Last seen'
+    case 'reachable':
+      return `Reachability on ${CHANNEL_LABELS[property.channel] ?? property.channel}`
     default:
       return propertyName(property)
   }

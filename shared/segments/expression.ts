@@ -3,6 +3,7 @@
 // Hand-written: a few dozen lines of tokens and keywords, where a parser generator would add a build step.
 import { findSystemProperty } from '../profile/catalogue'
 import type { CustomPropertyType } from '../profile/types'
+import { CHANNELS, type Channel } from '../reachability/rules'
 import {
   DERIVED_NAMES,
   optionsOf,
@@ -95,6 +96,12 @@ export function resolveProperty(
   }
   const derived = DERIVED_NAMES[name]
   if (derived) return derived
+  if (name.toLowerCase().startsWith('reachable.')) {
+    const channel = name.slice('reachable.'.length).toLowerCase()
+    if (!(CHANNELS as readonly string[]).includes(channel))
+      throw new ExpressionError(`unknown channel "${channel}" in ${name}: use one of ${CHANNELS.join(', ')}`)
+    return { kind: 'reachable', channel: channel as Channel }
+  }
   const system = findSystemProperty(name)
   if (system && system.key !== 'ct_is_test_user' && system.key !== 'Age')
     return { kind: 'system', key: system.key }
@@ -186,6 +193,8 @@ function operatorAndValue(
   return value === undefined ? { op } : { op, value }
 }
 
+const REACH_WORDS: Readonly<Record<string, string>> = { true: 'reachable', false: 'not-reachable' }
+
 /** `PROP OP VALUE` → a property condition (`--where`). */
 export function parseWhere(
   input: string,
@@ -197,10 +206,15 @@ export function parseWhere(
   const name = first.text
   const property = resolveProperty(name, customTypes)
   const type = valueTypeOf(property, customTypes) as ValueType
+  // reachable.CHANNEL = true | false | REASON: true and false stand for reachable and not-reachable.
+  const rest =
+    property.kind === 'reachable'
+      ? tokens.slice(1).map((t) => ({ ...t, text: REACH_WORDS[t.text.toLowerCase()] ?? t.text }))
+      : tokens.slice(1)
   return {
     type: 'property',
     property,
-    ...operatorAndValue(tokens.slice(1), input, type, name, optionsOf(property)),
+    ...operatorAndValue(rest, input, type, name, optionsOf(property)),
   }
 }
 

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { JobHandle } from '../../jobs/job-kinds'
 import { SORT_FIELDS } from '../../profile/search'
+import { CHANNELS } from '../../reachability/rules'
 import {
   MAX_DEFINITION_ITEMS,
   MAX_GROUP_CONDITIONS,
@@ -38,6 +39,7 @@ export const propertyRef = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('excluded') }).strict(),
   z.object({ kind: z.literal('created') }).strict(),
   z.object({ kind: z.literal('lastSeen') }).strict(),
+  z.object({ kind: z.literal('reachable'), channel: z.enum(CHANNELS) }).strict(),
 ]) satisfies z.ZodType<PropertyRef>
 
 const scalar = z.union([text, z.number().finite(), z.boolean()])

@@ -39,7 +39,7 @@ export function selectionOptions(command: Command): Command {
     .option('--file <seg.json>', 'a segment file (exported by export-definition)')
     .option(
       '--where <cond>',
-      'PROP OP VALUE, e.g. "Age between 25 and 30", "plan in gold|silver" (repeatable)',
+      'PROP OP VALUE, e.g. "Age between 25 and 30", "plan in gold|silver", "reachable.email = true", "reachable.sms = optedout" (repeatable)',
       collect,
     )
     .option(

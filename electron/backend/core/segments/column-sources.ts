@@ -4,6 +4,7 @@ import { findSystemProperty } from '../../../../shared/profile/catalogue'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
 import { propertyName, type PropertyRef } from '../../../../shared/segments/definition'
 import { AppError } from '../../../../shared/ipc/envelope'
+import { CHANNELS } from '../../../../shared/reachability/rules'
 
 /** How values are held: numbers (booleans 0/1, dates epoch seconds), dictionary-coded text, lists, Age. */
 export type ColumnKind = 'num' | 'text' | 'multi' | 'age'
@@ -97,6 +98,11 @@ export function columnSource(
       return fromProfiles('created', 'num', 'created_at')
     case 'lastSeen':
       return fromProfiles('lastSeen', 'num', 'last_seen')
+    case 'reachable':
+      // The code the shared rules stored (devices/schema.ts); the channel is checked, as it names a column.
+      if (!(CHANNELS as readonly string[]).includes(property.channel))
+        throw new AppError('validation', `No reachability channel is called "${property.channel}".`)
+      return fromProfiles(`reach:${property.channel}`, 'num', `reach_${property.channel}`)
     default:
       throw new AppError('validation', `Segments cannot ask about "${propertyName(property)}" yet.`)
   }

@@ -4,6 +4,7 @@
 // does not exist, did not) are exact complements: a profile without the property "does not equal" x.
 import { ageFromPacked, todayPacked } from '../../../../shared/profile/identity'
 import { foldText } from '../../../../shared/profile/search-keys'
+import { codesFor, type ReachFilterAnswer } from '../../../../shared/reachability/filter'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
 import type {
   BehaviourCondition,
@@ -150,12 +151,16 @@ function ages(
 export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Uint8Array {
   const negated = NEGATED[condition.op]
   if (negated) return complement(propertyMask({ ...condition, op: negated }, ctx))
-  const { op } = condition
+  // Reachability is stored as the shared rules' code per channel: an answer stands for one code or several.
+  const reach = condition.property.kind === 'reachable' && condition.op === 'eq'
+  const op = reach ? 'in' : condition.op
   // The profile type is stored as `identified` (1 / 0).
   const value =
     condition.property.kind === 'type'
       ? asList(condition.value).map((v) => (v === 'Identified' ? 1 : 0))
-      : condition.value
+      : reach
+        ? codesFor(condition.value as ReachFilterAnswer)
+        : condition.value
   const column = ctx.snapshot.column(columnSource(condition.property, ctx.customTypes))
   const mask = new Uint8Array(ctx.snapshot.capacity)
   switch (column.kind) {

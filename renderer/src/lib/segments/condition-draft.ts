@@ -18,6 +18,7 @@ import {
   type ValueType,
 } from '$shared/segments/definition'
 import type { CustomPropertyType } from '$shared/profile/types'
+import type { Channel } from '$shared/reachability/rules'
 import type { SegmentProblem } from '$shared/segments/validate'
 
 export interface PropertyDraft {
@@ -99,8 +100,9 @@ export function newId(): number {
   return nextId++
 }
 
-/** The property picker's option value for a property: `system:Email`, `custom:plan`, `age`, … */
+/** The property picker's option value for a property: `system:Email`, `custom:plan`, `reachable:sms`, `age`, … */
 export function propertyKey(property: PropertyRef): string {
+  if (property.kind === 'reachable') return `reachable:${property.channel}`
   return property.kind === 'system' || property.kind === 'custom'
     ? `${property.kind}:${property.key}`
     : property.kind
@@ -111,6 +113,7 @@ export function propertyFromKey(key: string): PropertyRef {
   if (colon > 0) {
     const kind = key.slice(0, colon)
     if (kind === 'system' || kind === 'custom') return { kind, key: key.slice(colon + 1) }
+    if (kind === 'reachable') return { kind, channel: key.slice(colon + 1) as Channel }
   }
   return { kind: key } as PropertyRef
 }
