@@ -104,7 +104,31 @@ describe('devices from the shell', () => {
     expect(numbers.devicesByPlatform.find((r) => r.label === 'Android')?.count).toBe(2)
     const push = numbers.reachability.find((r) => r.channel === 'mobilepush')?.rows
     expect(push?.[0]).toEqual({ label: 'Reachable', count: 1 })
-    expect((await cli('overview', '--segment', 'VIPs')).code).toBe(1)
+    const unknown = await cli('overview', '--segment', 'VIPs')
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown segment "VIPs"/)
+
+    // The overview of a selection: an expression, then the same saved as a segment.
+    type Numbers = typeof numbers & { segment: string | null }
+    const of = async (...args: string[]) => {
+      const run = await cli('overview', ...args, '--json')
+      expect(run.code, run.stderr).toBe(0)
+      return JSON.parse(run.stdout) as Numbers
+    }
+    const reachable = await of('--where', 'reachable.mobilepush = true')
+    expect(reachable.segment).toBe('The selection')
+    expect(reachable.total).toBe(1)
+    expect(reachable.reachability.find((r) => r.channel === 'mobilepush')?.rows[0]?.count).toBe(1)
+    expect(reachable.devicesByPlatform.find((r) => r.label === 'Android')?.count).toBe(1)
+    const saved = await cli('segment', 'save', 'Push reachable', '--where', 'reachable.mobilepush = true')
+    expect(saved.code, saved.stderr).toBe(0)
+    const segment = await of('--segment', 'Push reachable')
+    expect(segment.segment).toBe('Push reachable')
+    expect({ ...segment, segment: null, tookMs: 0 }).toEqual({ ...reachable, segment: null, tookMs: 0 })
+    const printed = await cli('overview', '--segment', 'Push reachable')
+    expect(printed.stdout).toMatch(/^1 profiles in Push reachable/)
+    expect((await of('--where', 'reachable.sms = optedout')).total).toBe(0)
+    expect((await cli('overview', '--where', 'reachable.sms = maybe')).code).toBe(2)
 
     // Find People's reachability filter from the shell: after the resolve only cli-b holds the token.
     const identities = async (...args: string[]) => {

@@ -10,6 +10,7 @@ import type {
 } from '../../devices/types'
 import { PLATFORMS } from '../../reachability/rules'
 import { channel } from '../channel'
+import { segmentDefinition, segmentId } from './segments'
 
 export type * from '../../devices/types'
 
@@ -55,6 +56,14 @@ export const deviceChannels = {
       .strict(),
   ),
   'overview.get': channel<OverviewNumbers>()(
-    z.object({ filters: filters.default({}), segment: z.string().max(200).optional() }).strict(),
+    z
+      .object({
+        filters: filters.default({}),
+        /** Describe a saved segment's members (or a definition's) instead of everyone. */
+        segment: z
+          .union([z.object({ segmentId }).strict(), z.object({ definition: segmentDefinition }).strict()])
+          .optional(),
+      })
+      .strict(),
   ),
 }

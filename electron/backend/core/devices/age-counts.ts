@@ -66,6 +66,19 @@ export function recountAges(db: Db): void {
       SELECT ${keyOf('p')}, count(*) FROM profiles p GROUP BY 1, 2, 3, 4, 5, 6;`)
 }
 
+/** The bucket of an age (AGE_BUCKETS index), or -1 for Unknown (below 0). */
+export function bucketOfAge(age: number): number {
+  return AGE_BUCKETS.findIndex(([, low, high]) => age >= low && age <= high)
+}
+
+/** Counts per bucket and the unknowns as the overview's rows. */
+export function histogramRows(counts: readonly number[], unknown: number): CountRow[] {
+  return [
+    ...AGE_BUCKETS.map(([label], i) => ({ label, count: counts[i] ?? 0 })),
+    { label: 'Unknown', count: unknown },
+  ]
+}
+
 /**
  * Version 32: birth dates by zone in date order (covering), so the histogram reads each zone's rows as
  * one index range and never sorts the table (the GROUP BY over the primary key needed a temporary B-tree).
@@ -144,10 +157,7 @@ export function ageHistogramOf(db: Db, filter: CountFilter, nowMs: number): Coun
     .all(...filter.params) as [number, number, number][]
   for (const [kind, age, n] of explicit) {
     if (kind === 2) unknown += n
-    else add(age < 0 ? -1 : AGE_BUCKETS.findIndex(([, low, high]) => age >= low && age <= high), n)
+    else add(bucketOfAge(age), n)
   }
-  return [
-    ...AGE_BUCKETS.map(([label], i) => ({ label, count: counts[i] ?? 0 })),
-    { label: 'Unknown', count: unknown },
-  ]
+  return histogramRows(counts, unknown)
 }

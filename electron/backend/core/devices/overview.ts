@@ -1,6 +1,6 @@
 // The audience at a glance (Overview page, `profile-desk overview`): profiles by type and test, age
 // histogram, reachability per channel by reason, devices by platform, imports and sync per day.
-import type { OverviewNumbers } from '../../../../shared/devices/types'
+import type { CountRow, OverviewNumbers } from '../../../../shared/devices/types'
 import type { ProfileFilters } from '../../../../shared/profile/search'
 import {
   CHANNEL_LABELS,
@@ -46,7 +46,6 @@ export function overviewNumbers(db: Db, filters: ProfileFilters, nowMs: number):
     .all(...filter.params) as { identified: number; is_test: number; n: number }[]
   const sum = (pick: (r: { identified: number; is_test: number }) => boolean) =>
     counts.filter(pick).reduce((total, r) => total + r.n, 0)
-  const total = sum(() => true)
   const excluded = db
     .prepare(`SELECT count(*) FROM profiles WHERE cg_excluded = 1 AND ${filter.sql}`)
     .pluck()
@@ -74,26 +73,62 @@ export function overviewNumbers(db: Db, filters: ProfileFilters, nowMs: number):
     .raw()
     .all(...devFilter.params) as [string, number][]
 
-  return {
+  return assembleOverview(db, nowMs, started, {
     segment: null,
-    total,
+    identified: sum((r) => r.identified === 1),
+    anonymous: sum((r) => r.identified === 0),
+    test: sum((r) => r.is_test === 1),
+    excluded,
+    perChannel,
+    ageHistogram: ageHistogramOf(db, filter, nowMs),
+    platforms,
+  })
+}
+
+/** What the overview counts, however it was counted (kept tables for everyone, members for a segment). */
+export interface AudienceCounts {
+  /** The saved segment's name (or "the selection"), null for everyone. */
+  segment: string | null
+  identified: number
+  anonymous: number
+  test: number
+  excluded: number
+  /** Profiles per channel (CHANNELS order) per stored code (REACH_CODES order). */
+  perChannel: number[][]
+  ageHistogram: CountRow[]
+  platforms: [string, number][]
+}
+
+/** The overview's reply from its counts; activity is the account's (runs belong to no profile). */
+export function assembleOverview(
+  db: Db,
+  nowMs: number,
+  started: number,
+  counts: AudienceCounts,
+): OverviewNumbers {
+  return {
+    segment: counts.segment,
+    total: counts.identified + counts.anonymous,
     byType: [
-      { label: 'Identified', count: sum((r) => r.identified === 1) },
-      { label: 'Anonymous', count: sum((r) => r.identified === 0) },
+      { label: 'Identified', count: counts.identified },
+      { label: 'Anonymous', count: counts.anonymous },
     ],
     test: [
-      { label: 'Test profiles', count: sum((r) => r.is_test === 1) },
-      { label: 'Excluded from control groups', count: excluded },
+      { label: 'Test profiles', count: counts.test },
+      { label: 'Excluded from control groups', count: counts.excluded },
     ],
-    ageHistogram: ageHistogramOf(db, filter, nowMs),
+    ageHistogram: counts.ageHistogram,
     reachability: CHANNELS.map((channel, i) => ({
       channel,
       label: CHANNEL_LABELS[channel],
-      rows: REACH_CODES.map((code, c) => ({ label: reachLabel(code), count: perChannel[i]?.[c] ?? 0 })),
+      rows: REACH_CODES.map((code, c) => ({
+        label: reachLabel(code),
+        count: counts.perChannel[i]?.[c] ?? 0,
+      })),
     })),
     devicesByPlatform: PLATFORMS.map((platform) => ({
       label: platform,
-      count: platforms.find(([p]) => p === platform)?.[1] ?? 0,
+      count: counts.platforms.find(([p]) => p === platform)?.[1] ?? 0,
     })),
     activity: activity(db, nowMs),
     tookMs: Math.round((performance.now() - started) * 10) / 10,

@@ -10,6 +10,7 @@ import { json, type CommandDeps } from '../io'
 import { withBackend } from '../open-backend'
 import { parseIntOption } from '../options'
 import { addFilterOptions, filtersOf } from '../profile-filters'
+import { resolveSelection, selectionOptions, type SelectionOptions } from '../selection'
 import { KEY_HELP, lookup, run } from './profiles'
 
 interface CommonOptions {
@@ -143,17 +144,22 @@ export function registerDeviceCommands(program: Command, deps: CommandDeps): voi
       )
     })
 
-  addFilterOptions(program.command('overview'), { reach: false })
-    .description('the audience at a glance: type, test, age, reachability, devices, activity')
-    .option('--segment <name>', 'describe a saved segment')
+  selectionOptions(addFilterOptions(program.command('overview'), { reach: false }))
+    .description(
+      'the audience at a glance: type, test, age, reachability, devices, activity; of everyone, or of a selection (--segment, --file, --where/--did)',
+    )
     .option('--json', 'print as JSON')
     .option(dataDirOption, dataDirHelp)
-    .action((opts: CommonOptions & { type?: string; test?: boolean; segment?: string }) =>
+    .action((opts: CommonOptions & SelectionOptions & { type?: string; test?: boolean }) =>
       run(deps, () =>
         withBackend(opts.dataDir, io, async (b) => {
+          const selected =
+            opts.segment !== undefined ||
+            opts.file !== undefined ||
+            (opts.where?.length ?? 0) + (opts.did?.length ?? 0) > 0
           const numbers = await b.call('overview.get', {
             filters: filtersOf(opts),
-            ...(opts.segment === undefined ? {} : { segment: opts.segment }),
+            ...(selected ? { segment: await resolveSelection(b, opts) } : {}),
           })
           io.stdout(opts.json ? json(numbers) : `${formatOverview(numbers)}\n`)
           return EXIT_OK
