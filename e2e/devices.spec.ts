@@ -1,6 +1,7 @@
 // Devices end to end in Chromium: the profile page's reachability panel (a token added by hand), the
 // Duplicate Platform ID screen resolving a shared token (the other holder's page no longer shows it), and
-// the Overview's charts with their tables, changing when another part of the audience is chosen.
+// the Overview's charts with their tables, changing when another part of the audience or a saved segment
+// (over sample data) is chosen.
 import { expect, test, type Page } from '@playwright/test'
 import { startHost, type RunningHost } from '../test-support/web-host'
 
@@ -95,6 +96,67 @@ test('the overview draws its charts with tables, and describes the part chosen',
   await page.getByLabel('Describe').selectOption('identified')
   await expect(page.locator('[data-total]')).toHaveAttribute('data-total', '1')
   await expect(byType.getByRole('row', { name: 'Anonymous' })).toContainText('0')
+})
+
+test('with sample data, choosing a saved segment changes the overview and its charts', async ({ page }) => {
+  test.setTimeout(180_000)
+  // A host of its own: sample data would change what the other tests here count.
+  const own = await startHost()
+  try {
+    const { jobId } = await own.rpc<{ jobId: string }>('sample.load', { profiles: 2000 })
+    await expect
+      .poll(
+        async () =>
+          (await own.rpc<{ jobs: { jobId: string; status: string }[] }>('jobs.list', {})).jobs.find(
+            (j) => j.jobId === jobId,
+          )?.status,
+        { timeout: 120_000 },
+      )
+      .toBe('succeeded')
+    await own.rpc('segments.save', {
+      name: 'Email reachable',
+      definition: {
+        version: 1,
+        join: 'and',
+        conditions: [
+          {
+            type: 'property',
+            property: { kind: 'reachable', channel: 'email' },
+            op: 'eq',
+            value: 'reachable',
+          },
+        ],
+      },
+    })
+    await page.goto(own.url)
+    await page.getByRole('link', { name: 'Overview' }).click()
+    const total = page.locator('[data-total]')
+    await expect(total).toHaveAttribute('data-total', /^\d{4,}$/)
+    const everyone = Number(await total.getAttribute('data-total'))
+    await expect(page.locator('canvas')).toHaveCount(6)
+    const reach = page.locator('[data-chart="Reachability per channel"]')
+    const emailCells = reach.getByRole('row', { name: 'Email' }).getByRole('cell')
+    await page.getByText('Show the numbers as a table').nth(3).click()
+    // Everyone: some profiles cannot be reached by email, for one reason or another.
+    const before = (await emailCells.allTextContents()).map(Number)
+    expect(before.slice(1).some((n) => n > 0)).toBe(true)
+
+    await page.getByLabel('Describe').selectOption({ label: 'Email reachable' })
+    await expect(total).toContainText('in Email reachable')
+    const inSegment = Number(await total.getAttribute('data-total'))
+    expect(inSegment).toBeGreaterThan(0)
+    expect(inSegment).toBeLessThan(everyone)
+    // Every member is reachable by email: the chart's numbers changed with the segment.
+    await expect(emailCells).toHaveText([String(inSegment), '0', '0', '0', '0'])
+    await expect(page.locator('canvas')).toHaveCount(6)
+    await page.getByText('Show the numbers as a table').first().click()
+    const byType = page.locator('[data-chart="Profiles by type"]').getByRole('cell')
+    await expect(byType).toHaveCount(2)
+    const typeCounts = (await byType.allTextContents()).map(Number)
+    expect(typeCounts.reduce((a, b) => a + b, 0)).toBe(inSegment)
+  } finally {
+    await own.stop()
+  }
 })
 
 test('Find People filters by reachability on a channel, then by the reason', async ({ page }) => {

@@ -1,5 +1,5 @@
 // The Overview page's numbers for the part of the audience chosen (everyone, a profile type, test
-// profiles), re-read when profiles change anywhere.
+// profiles, or a saved segment: `segment:<id>`), re-read when profiles change anywhere.
 import type { OverviewNumbers } from '$shared/devices/types'
 import type { ProfileFilters } from '$shared/profile/search'
 import { api, toApiError, type ApiError } from '../api/client'
@@ -11,6 +11,12 @@ export const AUDIENCE_PARTS: { value: string; label: string; filters: ProfileFil
   { value: 'test', label: 'Test profiles', filters: { test: true } },
   { value: 'real', label: 'All but test profiles', filters: { test: false } },
 ]
+
+/** The part that stands for a saved segment, and back. */
+export const segmentPart = (id: string) => `segment:${id}`
+export function segmentOfPart(part: string): string | null {
+  return part.startsWith('segment:') ? part.slice('segment:'.length) : null
+}
 
 export class Overview {
   part = $state('all')
@@ -26,8 +32,12 @@ export class Overview {
     const generation = ++this.#generation
     this.part = part
     const filters = AUDIENCE_PARTS.find((p) => p.value === part)?.filters ?? {}
+    const segmentId = segmentOfPart(part)
     try {
-      const numbers = await api.call('overview.get', { filters })
+      const numbers = await api.call(
+        'overview.get',
+        segmentId === null ? { filters } : { filters, segment: { segmentId } },
+      )
       if (generation !== this.#generation) return
       this.numbers = numbers
       this.error = null
