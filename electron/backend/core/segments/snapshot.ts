@@ -6,6 +6,7 @@ import { packDate } from '../../../../shared/profile/identity'
 import { utcDateOf } from '../../../../shared/profile/validators-dates'
 import type { Db } from '../db/connection'
 import type { ColumnSource } from './column-sources'
+import { alignedSize } from './masks'
 
 /** Dictionary-coded strings: one code per distinct value, compared folded over the distinct values. */
 export class Dictionary {
@@ -123,14 +124,15 @@ export class Snapshot {
 
   private loadExists(): void {
     const max = (this.db.prepare('SELECT max(id) FROM profiles').pluck().get() as number | null) ?? 0
-    const exists = new Uint8Array(Math.max(this.capacity, max + 1))
+    const exists = new Uint8Array(alignedSize(Math.max(this.capacity, max + 1)))
     for (const id of this.db.prepare('SELECT id FROM profiles').pluck().iterate() as Iterable<number>)
       exists[id] = 1
     if (exists.length > this.capacity) this.grow(exists.length)
     this.exists = exists
   }
 
-  private grow(size: number): void {
+  private grow(wanted: number): void {
+    const size = alignedSize(wanted)
     const exists = new Uint8Array(size)
     exists.set(this.exists)
     this.exists = exists
