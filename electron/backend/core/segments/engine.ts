@@ -4,11 +4,7 @@
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { SortField } from '../../../../shared/profile/search'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
-import type {
-  Condition,
-  DefinitionItem,
-  SegmentDefinition,
-} from '../../../../shared/segments/definition'
+import type { Condition, DefinitionItem, SegmentDefinition } from '../../../../shared/segments/definition'
 import type { ItemCount } from '../../../../shared/segments/types'
 import { definitionProblems, describeProblems } from '../../../../shared/segments/validate'
 import type { Db } from '../db/connection'
@@ -43,13 +39,27 @@ export class SegmentEngine {
     this.snapshot = new Snapshot(db)
   }
 
+  /** Custom types and the account's zone, read again only when the database has changed. */
+  private settings: {
+    generation: number
+    customTypes: Map<string, CustomPropertyType>
+    zone: string
+  } | null = null
+
   private context(nowMs: number): EvalContext {
-    const rows = this.db.prepare('SELECT key, type FROM custom_property_types').all() as {
-      key: string
-      type: CustomPropertyType
-    }[]
-    const customTypes = new Map(rows.map((r) => [r.key, r.type]))
-    return { snapshot: this.snapshot, customTypes, nowMs, zone: accountTimeZone(this.db) }
+    if (this.settings?.generation !== this.snapshot.generation) {
+      const rows = this.db.prepare('SELECT key, type FROM custom_property_types').all() as {
+        key: string
+        type: CustomPropertyType
+      }[]
+      this.settings = {
+        generation: this.snapshot.generation,
+        customTypes: new Map(rows.map((r) => [r.key, r.type])),
+        zone: accountTimeZone(this.db),
+      }
+    }
+    const { customTypes, zone } = this.settings
+    return { snapshot: this.snapshot, customTypes, nowMs, zone }
   }
 
   private check(definitions: readonly SegmentDefinition[], ctx: EvalContext): void {

@@ -58,10 +58,13 @@ function textTest(op: Operator, value: ConditionValue | undefined): Test<string>
   }
 }
 
-/** Which dictionary codes pass: the test runs once per distinct value. */
-function passingCodes(dict: Dictionary, test: Test<string>): Uint8Array {
-  const pass = new Uint8Array(dict.folded.length)
-  dict.folded.forEach((folded, code) => (pass[code] = test(folded) ? 1 : 0))
+/**
+ * Which dictionary codes pass, indexed by code + 1 (slot 0 is "no value", code -1): the test runs once
+ * per distinct value and the loop over profiles is one table read each.
+ */
+function passingCodes(dict: Dictionary, test: Test<string> | null): Uint8Array {
+  const pass = new Uint8Array(dict.folded.length + 1)
+  dict.folded.forEach((folded, code) => (pass[code + 1] = test === null || test(folded) ? 1 : 0))
   return pass
 }
 
@@ -185,21 +188,19 @@ export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Ui
   const mask = new Uint8Array(ctx.snapshot.capacity)
   switch (column.kind) {
     case 'text': {
-      const pass = op === 'exists' ? null : passingCodes(column.dict, textTest(op, value))
+      const pass = passingCodes(column.dict, op === 'exists' ? null : textTest(op, value))
       const codes = column.codes
-      for (let id = 0; id < mask.length; id++) {
-        const code = codes[id] as number
-        mask[id] = code >= 0 && (pass === null || pass[code] === 1) ? 1 : 0
-      }
+      for (let id = 0; id < mask.length; id++) mask[id] = pass[(codes[id] as number) + 1] as number
       return mask
     }
     case 'multi': {
-      const pass = op === 'exists' ? null : passingCodes(column.dict, textTest(op, value))
+      const exists = op === 'exists'
+      const pass = passingCodes(column.dict, exists ? null : textTest(op, value))
       for (let id = 0; id < mask.length; id++) {
         const items = column.items[id]
         if (items === undefined) continue
-        if (pass === null) mask[id] = 1
-        else for (const code of items) if (pass[code] === 1) mask[id] = 1
+        if (exists) mask[id] = 1
+        else for (const code of items) if (pass[code + 1] === 1) mask[id] = 1
       }
       return mask
     }

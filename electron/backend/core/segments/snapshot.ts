@@ -78,17 +78,41 @@ export class Snapshot {
 
   constructor(private readonly db: Db) {}
 
-  /** Before each request: a commit we were not told of drops the profile columns; new events load. */
+  /**
+   * Before each request: a commit we were not told of drops the profile columns, unless it left the
+   * profiles as they were (a setting, a job record, a sync run: a count must not wait for a reload of
+   * everything after those); new events load.
+   */
   refresh(): void {
     const version = this.db.pragma('data_version', { simple: true }) as number
     if (this.seenVersion !== -1 && version !== this.seenVersion) {
       this.generation++
-      if (!this.announced) this.dropProfiles()
+      const print = this.fingerprint()
+      if (!this.announced && print !== this.print) this.dropProfiles()
+      this.print = print
       this.staleEvents = new Set(this.events.keys())
     }
     this.seenVersion = version
     this.announced = false
     if (this.capacity === 0) this.loadExists()
+  }
+
+  private print = ''
+
+  /**
+   * What any change to profiles moves, read from indexes (about a millisecond): how many there are, the
+   * highest id, the latest update (every write to a profile stamps updated_at) and its trigger-kept counts.
+   */
+  private fingerprint(): string {
+    return JSON.stringify(
+      this.db
+        .prepare(
+          `SELECT (SELECT max(id) FROM profiles), (SELECT max(updated_at) FROM profiles),
+                  (SELECT group_concat(n) FROM profile_counts)`,
+        )
+        .raw()
+        .get(),
+    )
   }
 
   /** profiles.changed from the backend: re-read those profiles' rows, or drop everything after a bulk change. */
@@ -123,6 +147,7 @@ export class Snapshot {
   }
 
   private loadExists(): void {
+    this.print = this.fingerprint()
     const max = (this.db.prepare('SELECT max(id) FROM profiles').pluck().get() as number | null) ?? 0
     const exists = new Uint8Array(alignedSize(Math.max(this.capacity, max + 1)))
     for (const id of this.db.prepare('SELECT id FROM profiles').pluck().iterate() as Iterable<number>)
@@ -167,7 +192,13 @@ export class Snapshot {
     if (cached) return cached
     const column = this.empty(source.kind)
     this.sources.set(source.id, source)
-    this.fill(column, this.db.prepare(source.sql).iterate(...source.params))
+    this.fill(
+      column,
+      this.db
+        .prepare(source.sql)
+        .raw()
+        .iterate(...source.params) as Iterable<unknown[]>,
+    )
     this.columns.set(source.id, column)
     return column
   }
@@ -187,29 +218,34 @@ export class Snapshot {
     }
   }
 
-  private fill(column: Column, rows: Iterable<unknown>): void {
-    for (const row of rows as Iterable<Record<string, unknown>>) {
-      const id = row.id as number
-      if (id >= this.capacity) continue
-      const v = row.v
-      switch (column.kind) {
-        case 'num':
-          column.values[id] = typeof v === 'number' ? v : NaN
-          break
-        case 'text':
-          column.codes[id] = typeof v === 'string' && v !== '' ? column.dict.code(v) : -1
-          break
-        case 'multi':
-          column.items[id] = multiItems(v, column.dict)
-          break
-        case 'age': {
-          const birth = typeof row.dob === 'number' ? row.dob : row.birthday
-          column.birth[id] = typeof birth === 'number' ? packDate(utcDateOf(birth)) : 0
-          column.explicit[id] = typeof row.age === 'number' ? row.age : NaN
-          column.zone[id] = typeof row.tz === 'string' && row.tz !== '' ? column.zones.code(row.tz) : -1
-          break
-        }
+  /** Rows as arrays (`id, v`; Age: `id, dob, birthday, age, tz`), one loop per kind (no row objects). */
+  private fill(column: Column, rows: Iterable<unknown[]>): void {
+    const capacity = this.capacity
+    switch (column.kind) {
+      case 'num': {
+        const values = column.values
+        for (const [id, v] of rows as Iterable<[number, unknown]>)
+          if (id < capacity) values[id] = typeof v === 'number' ? v : NaN
+        return
       }
+      case 'text': {
+        const { codes, dict } = column
+        for (const [id, v] of rows as Iterable<[number, unknown]>)
+          if (id < capacity) codes[id] = typeof v === 'string' && v !== '' ? dict.code(v) : -1
+        return
+      }
+      case 'multi':
+        for (const [id, v] of rows as Iterable<[number, unknown]>)
+          if (id < capacity) column.items[id] = multiItems(v, column.dict)
+        return
+      case 'age':
+        for (const [id, dob, birthday, age, tz] of rows as Iterable<[number, ...unknown[]]>) {
+          if (id >= capacity) continue
+          const birth = typeof dob === 'number' ? dob : birthday
+          column.birth[id] = typeof birth === 'number' ? packDate(utcDateOf(birth)) : 0
+          column.explicit[id] = typeof age === 'number' ? age : NaN
+          column.zone[id] = typeof tz === 'string' && tz !== '' ? column.zones.code(tz) : -1
+        }
     }
   }
 
@@ -226,7 +262,13 @@ export class Snapshot {
         column.zone[id] = -1
       }
     }
-    this.fill(column, this.db.prepare(source.subsetSql).iterate(...source.params, JSON.stringify(ids)))
+    this.fill(
+      column,
+      this.db
+        .prepare(source.subsetSql)
+        .raw()
+        .iterate(...source.params, JSON.stringify(ids)) as Iterable<unknown[]>,
+    )
   }
 
   /** The events of one name, loaded on first use; new ones (ids only grow) appended when stale. */
