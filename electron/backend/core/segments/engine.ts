@@ -11,6 +11,7 @@ import type { Db } from '../db/connection'
 import { accountTimeZone } from './dates'
 import { behaviourMask, propertyMask, type EvalContext } from './evaluate'
 import { combine, popcount } from './masks'
+import { NameOrder } from './name-order'
 import { Snapshot } from './snapshot'
 
 /** Thrown between conditions when a newer count request has arrived. */
@@ -37,6 +38,18 @@ export class SegmentEngine {
     private readonly smallSegment = 4000,
   ) {
     this.snapshot = new Snapshot(db)
+    this.nameOrder = new NameOrder(db)
+  }
+
+  private readonly nameOrder: NameOrder
+
+  /**
+   * One chunk of background upkeep (the name order member pages walk); true while more is to do. The
+   * worker runs it between requests, never in front of one.
+   */
+  warmStep(): boolean {
+    // No refresh here: a commit is noticed by the next request (or announced), which moves the version.
+    return this.nameOrder.step(this.snapshot.profilesVersion)
   }
 
   /** Custom types and the account's zone, read again only when the database has changed. */
@@ -181,6 +194,8 @@ export class SegmentEngine {
   ): { ids: number[]; total: number } {
     const { mask } = this.evaluate(definitions, nowMs, false)
     const total = popcount(mask, mask)
+    const order = page.sort === 'name' ? this.nameOrder.ready(this.snapshot.profilesVersion) : null
+    if (order) return { ids: NameOrder.page(order, mask, page.direction, page.offset, page.limit), total }
     if (total <= this.smallSegment) return { ids: this.sortFew(mask, page), total }
     const dir = page.direction === 'desc' ? 'DESC' : 'ASC'
     const walks =

@@ -51,4 +51,23 @@ function handle(message: ToWorker): void {
   }
 }
 
-parentPort?.on('message', handle)
+/** Background upkeep in chunks between requests: a request waits for one chunk at most. */
+let warming = false
+function warm(): void {
+  if (warming) return
+  warming = true
+  const next = () => {
+    try {
+      if (engine.warmStep()) return void setImmediate(next)
+    } catch {
+      // Upkeep is an optimisation: pages walk the index until it succeeds on a later request.
+    }
+    warming = false
+  }
+  setImmediate(next)
+}
+
+parentPort?.on('message', (message: ToWorker) => {
+  handle(message)
+  warm()
+})

@@ -66,6 +66,8 @@ export class Snapshot {
   exists = new Uint8Array(0)
   /** Goes up whenever what the snapshot holds may have changed (results cached for it are then stale). */
   generation = 0
+  /** Goes up whenever a profile may have changed (orders built from the table are then stale). */
+  profilesVersion = 0
   private existing = -1
   /** Array length of every column: the largest id + 1 (grown on demand). */
   capacity = 0
@@ -121,6 +123,7 @@ export class Snapshot {
     this.generation++
     this.staleEvents = new Set(this.events.keys())
     if (all) return this.dropAll()
+    if (objectIds.length > 0) this.profilesVersion++
     if (this.capacity === 0 || objectIds.length === 0) return
     const rows = this.db
       .prepare(`SELECT id FROM profiles WHERE object_id IN (SELECT value FROM json_each(?))`)
@@ -140,6 +143,7 @@ export class Snapshot {
   }
 
   private dropProfiles(): void {
+    this.profilesVersion++
     this.columns.clear()
     this.sources.clear()
     this.capacity = 0
