@@ -111,12 +111,14 @@ export const segmentChannels = {
   'segments.vocabulary': channel<SegmentVocabulary>()(z.object({}).strict()),
   /**
    * Counts a definition: the total and, unless `perItem` is false, each top-level item on its own. `seq`
-   * numbers the page's requests: a request older than the newest one seen is answered `superseded`.
+   * numbers one client's requests (`client`: a page's own random id; absent is one shared client): a
+   * request older than that client's newest one is answered `superseded`, and only by that client's.
    */
   'segments.count': channel<SegmentCountReply>()(
     z
       .object({
         seq: z.number().int().min(0),
+        client: z.string().min(1).max(64).optional(),
         definition: segmentDefinition,
         perItem: z.boolean().default(true),
       })

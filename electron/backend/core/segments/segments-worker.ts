@@ -1,5 +1,5 @@
 // The segments worker thread: the engine on its own read-only connection, answering the backend's
-// requests in order. Count requests older than the newest one are answered "superseded".
+// requests in order. A count older than its client's newest is answered "superseded".
 import { parentPort, workerData } from 'node:worker_threads'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { SegmentEngine, Superseded } from './engine'
@@ -19,7 +19,7 @@ function handle(message: ToWorker): void {
   try {
     switch (message.type) {
       case 'count': {
-        const stale = () => Atomics.load(latest, 0) > message.ticket
+        const stale = () => Atomics.load(latest, message.slot) > message.ticket
         if (stale()) return reply({ type: 'count', ticket: message.ticket, result: 'superseded' })
         const result = engine.count(message.definition, message.nowMs, message.perItem, stale)
         return reply({ type: 'count', ticket: message.ticket, result })
