@@ -14,6 +14,7 @@ import {
   type SegmentDefinition,
 } from '../../segments/definition'
 import type {
+  AccountTimeZone,
   SavedSegment,
   SavedSegmentSummary,
   SegmentCountReply,
@@ -123,6 +124,12 @@ export const segmentChannels = {
         perItem: z.boolean().default(true),
       })
       .strict(),
+  ),
+  /** The account's time zone (Settings) that segment dates and "in the last N days" use. */
+  'segments.timeZone': channel<AccountTimeZone>()(z.object({}).strict()),
+  /** Sets the account's time zone (an IANA name or GMT±HHMM); null goes back to this computer's. */
+  'segments.timeZone.set': channel<AccountTimeZone>()(
+    z.object({ zone: z.string().trim().min(1).max(64).nullable() }).strict(),
   ),
   /** A page of members, sorted like Find People (by name first), with the chosen columns' values. */
   'segments.members': channel<SegmentMembersPage>()(
