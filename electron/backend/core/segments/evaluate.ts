@@ -241,6 +241,19 @@ function eventValueTest(where: EventPropertyCondition): Test<unknown> {
   return (v) => (typeof v === 'string' || typeof v === 'number') && test(foldText(String(v)))
 }
 
+/** The test run once per distinct value (event properties repeat: currencies, plans, product ids). */
+function remembered(test: Test<unknown>): Test<unknown> {
+  const seen = new Map<unknown, boolean>()
+  return (value) => {
+    let answer = seen.get(value)
+    if (answer === undefined) {
+      answer = test(value)
+      seen.set(value, answer)
+    }
+    return answer
+  }
+}
+
 export function behaviourMask(condition: BehaviourCondition, ctx: EvalContext): Uint8Array {
   const { snapshot } = ctx
   const events = snapshot.eventColumn(condition.event)
@@ -253,7 +266,7 @@ export function behaviourMask(condition: BehaviourCondition, ctx: EvalContext): 
         : [dayRange(window.from, ctx.zone)[0], dayRange(window.to, ctx.zone)[1]]
   const where = condition.where
   const props = where ? snapshot.eventProps(condition.event, events, where.key, jsonPath(where.key)) : null
-  const whereTest = where ? eventValueTest(where) : null
+  const whereTest = where ? remembered(eventValueTest(where)) : null
   const counts = new Uint32Array(snapshot.capacity)
   for (let i = 0; i < events.length; i++) {
     const ts = events.ts[i] as number
