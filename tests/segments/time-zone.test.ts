@@ -1,5 +1,5 @@
 // The account's time zone (Settings, `segments.timeZone` / `segments.timeZone.set`, `profile-desk
-// time-zone`): this computer's by default, a saved one takes over at once for the next count, a bad one
+// settings time-zone`): this computer's by default, a saved one takes over at once for the next count, a bad one
 // is refused by name, and --computer / null goes back to the default.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -52,19 +52,19 @@ describe('the account time zone', () => {
   it('is shown and set from the command line, with exit 2 for a zone that is not one', async () => {
     const dataDir = join(root, 'data')
     const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir], { TZ: 'Asia/Tokyo' })
-    const shown = await cli('time-zone', '--json')
+    const shown = await cli('settings', 'time-zone', '--json')
     expect(shown.code).toBe(0)
     expect(JSON.parse(shown.stdout)).toEqual({ zone: 'Asia/Tokyo', saved: null, computer: 'Asia/Tokyo' })
-    const set = await cli('time-zone', 'GMT+0530')
+    const set = await cli('settings', 'time-zone', 'GMT+0530')
     expect(set.code).toBe(0)
     expect(set.stdout).toBe("Account time zone: GMT+0530 (saved; this computer's is Asia/Tokyo).\n")
-    const bad = await cli('time-zone', 'Nowhere/Else')
+    const bad = await cli('settings', 'time-zone', 'Nowhere/Else')
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('"Nowhere/Else" is not a time zone')
-    expect(JSON.parse((await cli('time-zone', '--json')).stdout).saved).toBe('GMT+0530')
-    const both = await cli('time-zone', 'UTC', '--computer')
+    expect(JSON.parse((await cli('settings', 'time-zone', '--json')).stdout).saved).toBe('GMT+0530')
+    const both = await cli('settings', 'time-zone', 'UTC', '--computer')
     expect(both.code).toBe(2)
-    const back = await cli('time-zone', '--computer', '--json')
+    const back = await cli('settings', 'time-zone', '--computer', '--json')
     expect(back.code).toBe(0)
     expect(JSON.parse(back.stdout)).toEqual({ zone: 'Asia/Tokyo', saved: null, computer: 'Asia/Tokyo' })
   })

@@ -1,4 +1,4 @@
-// `profile-desk time-zone [ZONE] [--computer] [--json]`: shows or sets the account's time zone (Settings),
+// `profile-desk settings time-zone [ZONE] [--computer] [--json]`: shows or sets the account's time zone (Settings),
 // whose calendar days segment dates and "in the last N days" use; --computer goes back to this computer's.
 import type { Command } from 'commander'
 import type { AccountTimeZone } from '../../../../../shared/segments/types'
@@ -18,8 +18,12 @@ export function describeTimeZone(view: AccountTimeZone): string {
     : `Account time zone: ${view.zone} (saved; this computer's is ${view.computer}).\n`
 }
 
+/** Under `settings` (profiles.ts makes that group for `settings identity-set`), after it is registered. */
 export function registerTimeZoneCommand(program: Command, deps: CommandDeps): void {
-  program
+  const settings =
+    program.commands.find((command) => command.name() === 'settings') ??
+    program.command('settings').description('account settings kept in the data folder')
+  settings
     .command('time-zone [zone]')
     .description(
       "show or set the account's time zone (an IANA name such as Europe/Berlin, or GMT+0530), used by segment dates",
