@@ -1,5 +1,6 @@
-// A Transport for the renderer's unit tests: each channel answers from a handler the test gives (or stays
-// unanswered until the test says so), every call is recorded, and the test pushes events as the backend would.
+// The one Transport of the renderer's unit tests: each channel answers from a handler the test gives, or
+// holds its replies for the test to release one by one in any order (an older request answering after a
+// newer one); every call is recorded, and the test pushes events as the backend would.
 import type { Channel, RequestOf, ResponseOf } from '../shared/ipc/contract'
 import { AppError, type Envelope } from '../shared/ipc/envelope'
 import type { EventMap, EventName } from '../shared/ipc/events'
@@ -38,6 +39,25 @@ export class FakeTransport implements Transport {
   handle<C extends Channel>(channel: C, handler: Handler<C>): this {
     this.#handlers.set(channel, handler as (request: unknown) => unknown)
     return this
+  }
+
+  /**
+   * Holds every reply on `channel` until the test releases it: the list fills, in the order asked, with
+   * one reply per call (resolve it, or reject it with an AppError for the backend's error envelope).
+   */
+  hold<C extends Channel>(channel: C): Deferred<ResponseOf<C>>[] {
+    const pending: Deferred<ResponseOf<C>>[] = []
+    this.handle(channel, () => {
+      const reply = deferred<ResponseOf<C>>()
+      pending.push(reply)
+      return reply.promise
+    })
+    return pending
+  }
+
+  /** Lets released replies run through the awaiting code (a few microtask turns). */
+  async settled(): Promise<void> {
+    for (let turn = 0; turn < 10; turn++) await Promise.resolve()
   }
 
   /** The requests made on `channel`, in order. */

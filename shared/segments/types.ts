@@ -98,3 +98,15 @@ export const DEFAULT_MEMBER_COLUMNS: readonly PropertyRef[] = [
   { kind: 'system', key: 'Email' },
   { kind: 'system', key: 'Phone' },
 ]
+
+/**
+ * The account's time zone (Settings): dates in segment conditions and "in the last N days" are its
+ * calendar days. `saved` is null when none is set, and then this computer's zone is used.
+ */
+export interface AccountTimeZone {
+  /** The zone in use. */
+  zone: string
+  saved: string | null
+  /** This computer's zone (the default). */
+  computer: string
+}

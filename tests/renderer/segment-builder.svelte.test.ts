@@ -6,7 +6,8 @@ import { LiveCount } from '../../renderer/src/lib/state/segment-count.svelte'
 import { SegmentDraft } from '../../renderer/src/lib/state/segment-draft.svelte'
 import type { PropertyDraft } from '../../renderer/src/lib/segments/condition-draft'
 import { emptyDefinition, type SegmentDefinition } from '../../shared/segments/definition'
-import { ControlledTransport } from './support/controlled-transport'
+import type { SegmentCountReply } from '../../shared/segments/types'
+import { FakeTransport, type Deferred } from '../../test-support/fake-transport'
 
 function draftWithTypes(): SegmentDraft {
   const draft = new SegmentDraft()
@@ -129,10 +130,13 @@ describe('SegmentDraft', () => {
 })
 
 describe('LiveCount', () => {
-  let transport: ControlledTransport
+  let transport: FakeTransport
+  /** The count replies not yet sent, in the order asked. */
+  let replies: Deferred<SegmentCountReply>[]
   beforeEach(() => {
     vi.useFakeTimers()
-    transport = new ControlledTransport()
+    transport = new FakeTransport()
+    replies = transport.hold('segments.count')
     api.attach(transport)
   })
   afterEach(() => vi.useRealTimers())
@@ -143,7 +147,7 @@ describe('LiveCount', () => {
       { type: 'property', property: { kind: 'system', key: 'Name' }, op: 'startsWith', value: name },
     ],
   })
-  const counted = (seq: number, total: number, items?: number[]) => ({
+  const counted = (seq: number, total: number, items?: number[]): SegmentCountReply => ({
     seq,
     status: 'counted',
     total,
@@ -151,7 +155,8 @@ describe('LiveCount', () => {
     tookMs: 1,
     ...(items ? { items: items.map((count) => ({ count })) } : {}),
   })
-  const seqOf = (index: number) => (transport.calls[index]?.request as { seq: number }).seq
+  const asked = () => transport.requestsOf('segments.count')
+  const seqOf = (index: number) => asked()[index]!.seq
 
   it('waits for a pause in typing, then asks once for the last definition', () => {
     const count = new LiveCount(50)
@@ -159,12 +164,10 @@ describe('LiveCount', () => {
     vi.advanceTimersByTime(20)
     count.ask(withName('an'), true)
     vi.advanceTimersByTime(49)
-    expect(transport.calls).toEqual([])
+    expect(asked()).toEqual([])
     vi.advanceTimersByTime(1)
-    expect(transport.calls).toHaveLength(1)
-    expect((transport.calls[0]?.request as { definition: SegmentDefinition }).definition).toEqual(
-      withName('an'),
-    )
+    expect(asked()).toHaveLength(1)
+    expect(asked()[0]!.definition).toEqual(withName('an'))
   })
 
   it('drops an older count that arrives after a newer one, and shows per-condition counts after the total', async () => {
@@ -173,8 +176,14 @@ describe('LiveCount', () => {
     vi.advanceTimersByTime(10)
     count.ask(withName('an'), true)
     vi.advanceTimersByTime(10)
-    const [older, newer] = transport.calls
+    const [older, newer] = replies
     expect(seqOf(1)).toBeGreaterThan(seqOf(0))
+    // Numbered by this count alone, under its own client id (the backend judges each client apart).
+    expect(asked().map((r) => [r.client, r.seq])).toEqual([
+      [asked()[0]!.client, 1],
+      [asked()[0]!.client, 2],
+    ])
+    expect(asked()[0]!.client).toMatch(/^[0-9a-f-]{36}$/)
     newer!.resolve(counted(seqOf(1), 40))
     await transport.settled()
     expect(count.total).toBe(40)
@@ -185,10 +194,9 @@ describe('LiveCount', () => {
     expect(count.total).toBe(40)
     expect(count.answered).toBe(JSON.stringify(withName('an')))
     // then each condition's own count, asked with a newer seq
-    const perItem = transport.calls[2]!
-    expect((perItem.request as { perItem: boolean }).perItem).toBe(true)
+    expect(asked()[2]!.perItem).toBe(true)
     expect(count.countOf(0)).toBeNull()
-    perItem.resolve(counted(seqOf(2), 40, [40]))
+    replies[2]!.resolve(counted(seqOf(2), 40, [40]))
     await transport.settled()
     expect(count.countOf(0)).toBe(40)
   })
@@ -198,13 +206,13 @@ describe('LiveCount', () => {
     count.ask(withName('a'), true)
     vi.advanceTimersByTime(10)
     count.ask(withName('ab'), false) // now has a problem: nothing is asked, the old reply is not wanted
-    transport.calls[0]!.resolve(counted(seqOf(0), 5))
+    replies[0]!.resolve(counted(seqOf(0), 5))
     await transport.settled()
     expect(count.total).toBeNull()
     expect(count.blocked).toBe(true)
     count.ask(withName('abc'), true)
     vi.advanceTimersByTime(10)
-    transport.calls[1]!.resolve({ seq: seqOf(1), status: 'superseded' })
+    replies[1]!.resolve({ seq: seqOf(1), status: 'superseded' })
     await transport.settled()
     expect(count.total).toBeNull()
     expect(count.counting).toBe(true)

@@ -78,6 +78,27 @@ describe('segments: counts, saved segments, members, export', () => {
     })
   })
 
+  it('judges each client by its own newest request: another page never supersedes it', async () => {
+    await person('Ana', [{ key: 'plan', value: 'pro', type: 'string' }])
+    const pro = def([{ type: 'property', property: { kind: 'custom', key: 'plan' }, op: 'eq', value: 'pro' }])
+    // Page A has asked many times (a high number); page B, opened later, starts from 1.
+    const a = await h.call('segments.count', { seq: 900, client: 'page-a', definition: pro })
+    expect(a).toMatchObject({ status: 'counted', total: 1 })
+    const b = await h.call('segments.count', { seq: 1, client: 'page-b', definition: pro })
+    expect(b).toMatchObject({ seq: 1, status: 'counted', total: 1 })
+    // Within one client, an older request is still superseded.
+    expect(await h.call('segments.count', { seq: 899, client: 'page-a', definition: pro })).toEqual({
+      seq: 899,
+      status: 'superseded',
+    })
+    // Two counts in flight from two clients: both are answered.
+    const [x, y] = await Promise.all([
+      h.call('segments.count', { seq: 2, client: 'page-b', definition: pro }),
+      h.call('segments.count', { seq: 901, client: 'page-a', definition: pro }),
+    ])
+    expect([x.status, y.status]).toEqual(['counted', 'counted'])
+  })
+
   it('refuses an unknown property and a misfitting operator by name', async () => {
     const unknown = await h.fail('segments.count', {
       seq: 1,

@@ -15,6 +15,7 @@ import {
   type SegmentDefinition,
 } from '../../segments/definition'
 import type {
+  AccountTimeZone,
   SavedSegment,
   SavedSegmentSummary,
   SegmentCountReply,
@@ -113,16 +114,24 @@ export const segmentChannels = {
   'segments.vocabulary': channel<SegmentVocabulary>()(z.object({}).strict()),
   /**
    * Counts a definition: the total and, unless `perItem` is false, each top-level item on its own. `seq`
-   * numbers the page's requests: a request older than the newest one seen is answered `superseded`.
+   * numbers one client's requests (`client`: a page's own random id; absent is one shared client): a
+   * request older than that client's newest one is answered `superseded`, and only by that client's.
    */
   'segments.count': channel<SegmentCountReply>()(
     z
       .object({
         seq: z.number().int().min(0),
+        client: z.string().min(1).max(64).optional(),
         definition: segmentDefinition,
         perItem: z.boolean().default(true),
       })
       .strict(),
+  ),
+  /** The account's time zone (Settings) that segment dates and "in the last N days" use. */
+  'segments.timeZone': channel<AccountTimeZone>()(z.object({}).strict()),
+  /** Sets the account's time zone (an IANA name or GMT±HHMM); null goes back to this computer's. */
+  'segments.timeZone.set': channel<AccountTimeZone>()(
+    z.object({ zone: z.string().trim().min(1).max(64).nullable() }).strict(),
   ),
   /** A page of members, sorted like Find People (by name first), with the chosen columns' values. */
   'segments.members': channel<SegmentMembersPage>()(

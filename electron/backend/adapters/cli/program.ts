@@ -12,6 +12,7 @@ import { registerImportCommand } from './commands/imports'
 import { registerEventCommands, registerProfileCommands, registerSearchCommand } from './commands/profiles'
 import { registerSampleCommands } from './commands/sample'
 import { registerSegmentCommands } from './commands/segments'
+import { registerTimeZoneCommand } from './commands/time-zone'
 import { registerServeCommand } from './commands/serve'
 import { registerSftpCommands } from './commands/sftp'
 import { registerSyncCommands } from './commands/sync'
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerSftpCommands(program, deps)
   registerDeviceCommands(program, deps)
   registerSegmentCommands(program, deps)
+  registerTimeZoneCommand(program, deps)
   registerBackupCommands(program, deps)
   registerLogCommands(program, deps)
   registerAboutCommand(program, deps)

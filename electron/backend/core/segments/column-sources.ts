@@ -13,7 +13,7 @@ export interface ColumnSource {
   /** A stable name for the cache ("system:Gender", "custom:plan", "age"). */
   id: string
   kind: ColumnKind
-  /** Selects `id` and `v` (Age: `dob`, `birthday`, `age`, `tz`) for every profile; `{ids}` narrows it. */
+  /** Selects `id`, `v` (Age: `id, dob, birthday, age, tz`), in that order, for every profile. */
   sql: string
   /** Bound parameters (a JSON path for custom keys). */
   params: unknown[]

@@ -6,19 +6,61 @@ import {
   gmtOffsetMinutes,
   isValidTimeZone,
 } from '../../../../shared/profile/validators-dates'
+import { AppError } from '../../../../shared/ipc/envelope'
+import type { AccountTimeZone } from '../../../../shared/segments/types'
 import type { Db } from '../db/connection'
 
 const DAY = 86_400
 /** The settings key of the account's time zone (an IANA name or GMT±HHMM). */
 export const ACCOUNT_TIME_ZONE_KEY = 'account.time_zone'
 
-/** The account's zone: the saved setting when valid, else this computer's. */
-export function accountTimeZone(db: Db): string {
+/** This computer's zone (the default of the account's). */
+export function computerTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+}
+
+/** The saved account zone, when there is a valid one. */
+export function savedTimeZone(db: Db): string | null {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(ACCOUNT_TIME_ZONE_KEY) as
     { value: string } | undefined
   const saved = row ? (JSON.parse(row.value) as unknown) : null
-  if (typeof saved === 'string' && isValidTimeZone(saved)) return saved
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  return typeof saved === 'string' && isValidTimeZone(saved) ? saved : null
+}
+
+/** The account's zone: the saved setting when valid, else this computer's. */
+export function accountTimeZone(db: Db): string {
+  return savedTimeZone(db) ?? computerTimeZone()
+}
+
+/** Saves the account's zone (an IANA name or GMT±HHMM), or forgets it (null: this computer's again). */
+export function setAccountTimeZone(db: Db, zone: string | null): void {
+  if (zone === null) {
+    db.prepare('DELETE FROM settings WHERE key = ?').run(ACCOUNT_TIME_ZONE_KEY)
+    return
+  }
+  db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(ACCOUNT_TIME_ZONE_KEY, JSON.stringify(zone))
+}
+
+/** What Settings shows: the zone in use, the saved one (null: none) and this computer's. */
+export function timeZoneView(db: Db): AccountTimeZone {
+  const computer = computerTimeZone()
+  const saved = savedTimeZone(db)
+  return { zone: saved ?? computer, saved, computer }
+}
+
+/** Settings' change: a valid zone is saved, null goes back to this computer's; anything else is refused. */
+export function updateTimeZone(db: Db, zone: string | null): AccountTimeZone {
+  const trimmed = zone?.trim() ?? null
+  if (trimmed !== null && !isValidTimeZone(trimmed))
+    throw new AppError(
+      'validation',
+      `"${zone}" is not a time zone: give an IANA name such as Europe/Berlin, or GMT+0530.`,
+      { field: 'zone' },
+    )
+  setAccountTimeZone(db, trimmed)
+  return timeZoneView(db)
 }
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>()

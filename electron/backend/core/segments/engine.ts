@@ -4,17 +4,14 @@
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { SortField } from '../../../../shared/profile/search'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
-import type {
-  Condition,
-  DefinitionItem,
-  Join,
-  SegmentDefinition,
-} from '../../../../shared/segments/definition'
+import type { Condition, DefinitionItem, SegmentDefinition } from '../../../../shared/segments/definition'
 import type { ItemCount } from '../../../../shared/segments/types'
 import { definitionProblems, describeProblems } from '../../../../shared/segments/validate'
 import type { Db } from '../db/connection'
 import { accountTimeZone } from './dates'
 import { behaviourMask, propertyMask, type EvalContext } from './evaluate'
+import { combine, popcount } from './masks'
+import { NameOrder } from './name-order'
 import { Snapshot } from './snapshot'
 
 /** Thrown between conditions when a newer count request has arrived. */
@@ -24,17 +21,6 @@ export interface CountResult {
   total: number
   profiles: number
   items?: ItemCount[]
-}
-
-function popcount(mask: Uint8Array, exists: Uint8Array): number {
-  let n = 0
-  for (let i = 0; i < mask.length; i++) n += mask[i]! & exists[i]!
-  return n
-}
-
-function combine(into: Uint8Array, mask: Uint8Array, join: Join): void {
-  if (join === 'and') for (let i = 0; i < into.length; i++) into[i] = into[i]! & mask[i]!
-  else for (let i = 0; i < into.length; i++) into[i] = into[i]! | mask[i]!
 }
 
 const SORT_ORDER: Readonly<Record<Exclude<SortField, 'name'>, string>> = {
@@ -52,15 +38,41 @@ export class SegmentEngine {
     private readonly smallSegment = 4000,
   ) {
     this.snapshot = new Snapshot(db)
+    this.nameOrder = new NameOrder(db)
   }
 
+  private readonly nameOrder: NameOrder
+
+  /**
+   * One chunk of background upkeep (the name order member pages walk); true while more is to do. The
+   * worker runs it between requests, never in front of one.
+   */
+  warmStep(): boolean {
+    // No refresh here: a commit is noticed by the next request (or announced), which moves the version.
+    return this.nameOrder.step(this.snapshot.profilesVersion)
+  }
+
+  /** Custom types and the account's zone, read again only when the database has changed. */
+  private settings: {
+    generation: number
+    customTypes: Map<string, CustomPropertyType>
+    zone: string
+  } | null = null
+
   private context(nowMs: number): EvalContext {
-    const rows = this.db.prepare('SELECT key, type FROM custom_property_types').all() as {
-      key: string
-      type: CustomPropertyType
-    }[]
-    const customTypes = new Map(rows.map((r) => [r.key, r.type]))
-    return { snapshot: this.snapshot, customTypes, nowMs, zone: accountTimeZone(this.db) }
+    if (this.settings?.generation !== this.snapshot.generation) {
+      const rows = this.db.prepare('SELECT key, type FROM custom_property_types').all() as {
+        key: string
+        type: CustomPropertyType
+      }[]
+      this.settings = {
+        generation: this.snapshot.generation,
+        customTypes: new Map(rows.map((r) => [r.key, r.type])),
+        zone: accountTimeZone(this.db),
+      }
+    }
+    const { customTypes, zone } = this.settings
+    return { snapshot: this.snapshot, customTypes, nowMs, zone }
   }
 
   private check(definitions: readonly SegmentDefinition[], ctx: EvalContext): void {
@@ -84,14 +96,15 @@ export class SegmentEngine {
     stale: () => boolean,
   ): Uint8Array {
     if (item.type !== 'group') return this.conditionMask(item, ctx)
-    const mask = new Uint8Array(this.snapshot.capacity).fill(item.join === 'and' ? 1 : 0)
+    let mask: Uint8Array | null = null
     for (const condition of item.conditions) {
       if (stale()) throw new Superseded()
       const one = this.conditionMask(condition, ctx)
       perCondition?.push(popcount(one, this.snapshot.exists))
-      combine(mask, one, item.join)
+      if (mask === null) mask = one
+      else combine(mask, one, item.join)
     }
-    return mask
+    return mask ?? new Uint8Array(this.snapshot.capacity).fill(item.join === 'and' ? 1 : 0)
   }
 
   /** The mask of every definition ANDed, existing profiles only; items counted on their own when asked. */
@@ -127,24 +140,26 @@ export class SegmentEngine {
   ): { mask: Uint8Array; items?: ItemCount[] } {
     const ctx = this.context(nowMs)
     this.check(definitions, ctx)
-    const mask = this.snapshot.exists.slice()
+    const { exists } = this.snapshot
     const items: ItemCount[] = []
+    // Every item's mask is its own fresh array, so the first one becomes the running result (no fill pass).
+    let mask: Uint8Array | null = null
     for (const definition of definitions) {
-      if (definition.conditions.length === 0) continue
-      const whole = new Uint8Array(mask.length).fill(definition.join === 'and' ? 1 : 0)
+      let whole: Uint8Array | null = null
       for (const item of definition.conditions) {
         if (stale()) throw new Superseded()
         const conditions: number[] | null = perItem && item.type === 'group' ? [] : null
         const one = this.itemMask(item, ctx, conditions, stale)
-        if (perItem)
-          items.push({
-            count: popcount(one, this.snapshot.exists),
-            ...(conditions ? { conditions } : {}),
-          })
-        combine(whole, one, definition.join)
+        if (perItem) items.push({ count: popcount(one, exists), ...(conditions ? { conditions } : {}) })
+        if (whole === null) whole = one
+        else combine(whole, one, definition.join)
       }
-      combine(mask, whole, 'and')
+      if (whole === null) continue
+      if (mask === null) mask = whole
+      else combine(mask, whole, 'and')
     }
+    if (mask === null) mask = exists.slice()
+    else combine(mask, exists, 'and')
     return perItem ? { mask, items } : { mask }
   }
 
@@ -179,6 +194,8 @@ export class SegmentEngine {
   ): { ids: number[]; total: number } {
     const { mask } = this.evaluate(definitions, nowMs, false)
     const total = popcount(mask, mask)
+    const order = page.sort === 'name' ? this.nameOrder.ready(this.snapshot.profilesVersion) : null
+    if (order) return { ids: NameOrder.page(order, mask, page.direction, page.offset, page.limit), total }
     if (total <= this.smallSegment) return { ids: this.sortFew(mask, page), total }
     const dir = page.direction === 'desc' ? 'DESC' : 'ASC'
     const walks =

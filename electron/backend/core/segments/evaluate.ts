@@ -16,7 +16,8 @@ import type {
 } from '../../../../shared/segments/definition'
 import { columnSource, jsonPath } from './column-sources'
 import { dayRange, lastDaysStart } from './dates'
-import type { Dictionary, Snapshot } from './snapshot'
+import { complement } from './masks'
+import type { Column, Dictionary, Snapshot } from './snapshot'
 
 export interface EvalContext {
   snapshot: Snapshot
@@ -33,11 +34,6 @@ const NEGATED: Partial<Record<Operator, Operator>> = {
   neq: 'eq',
   notContains: 'contains',
   notExists: 'exists',
-}
-
-function complement(mask: Uint8Array): Uint8Array {
-  for (let i = 0; i < mask.length; i++) mask[i] = mask[i] ? 0 : 1
-  return mask
 }
 
 function asList(value: ConditionValue | undefined): Scalar[] {
@@ -63,16 +59,46 @@ function textTest(op: Operator, value: ConditionValue | undefined): Test<string>
   }
 }
 
-/** Which dictionary codes pass: the test runs once per distinct value. */
-function passingCodes(dict: Dictionary, test: Test<string>): Uint8Array {
-  const pass = new Uint8Array(dict.folded.length)
-  dict.folded.forEach((folded, code) => (pass[code] = test(folded) ? 1 : 0))
+/**
+ * Which dictionary codes pass, indexed by code + 1 (slot 0 is "no value", code -1): the test runs once
+ * per distinct value and the loop over profiles is one table read each.
+ */
+function passingCodes(dict: Dictionary, test: Test<string> | null): Uint8Array {
+  const pass = new Uint8Array(dict.folded.length + 1)
+  dict.folded.forEach((folded, code) => (pass[code + 1] = test === null || test(folded) ? 1 : 0))
   return pass
 }
 
-/** [low, high) bounds of a numeric or date test; dates are calendar days of `zone`. */
-function numericTest(op: Operator, value: ConditionValue | undefined, date: string | null): Test<number> {
+/**
+ * The values a numeric or date test keeps, as one range (or a list for `in`): a single, monomorphic
+ * comparison in the loops over a million profiles instead of a closure per operator. NaN ("none")
+ * fails every comparison.
+ */
+interface NumRange {
+  lo: number
+  hi: number
+  loOpen: boolean
+  hiOpen: boolean
+  list: number[] | null
+}
+
+const EVERY: NumRange = { lo: -Infinity, hi: Infinity, loOpen: false, hiOpen: false, list: null }
+
+function inRange(r: NumRange, v: number): boolean {
+  if (r.list !== null) return r.list.includes(v)
+  return v >= r.lo && v <= r.hi && !(r.loOpen && v === r.lo) && !(r.hiOpen && v === r.hi)
+}
+
+/** The range of a numeric or date test; dates are calendar days of `date` ([start, end) instants). */
+function numericRange(op: Operator, value: ConditionValue | undefined, date: string | null): NumRange {
   const list = asList(value)
+  const range = (lo: number, hi: number, loOpen = false, hiOpen = false): NumRange => ({
+    lo,
+    hi,
+    loOpen,
+    hiOpen,
+    list: null,
+  })
   if (date !== null) {
     const [lo, hi] =
       op === 'between'
@@ -81,17 +107,17 @@ function numericTest(op: Operator, value: ConditionValue | undefined, date: stri
     switch (op) {
       case 'eq':
       case 'between':
-        return (v) => v >= lo && v < hi
+        return range(lo, hi, false, true)
       case 'gt':
-        return (v) => v >= hi
+        return range(hi, Infinity)
       case 'gte':
-        return (v) => v >= lo
+        return range(lo, Infinity)
       case 'lt':
-        return (v) => v < lo
+        return range(-Infinity, lo, false, true)
       case 'lte':
-        return (v) => v < hi
+        return range(-Infinity, hi, false, true)
       default:
-        return (v) => v === v
+        return EVERY
     }
   }
   const nums = list.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : Number(v)))
@@ -99,22 +125,22 @@ function numericTest(op: Operator, value: ConditionValue | undefined, date: stri
   const b = nums[1] ?? NaN
   switch (op) {
     case 'eq':
-      return (v) => v === a
+      return range(a, a)
     case 'in':
-      return (v) => nums.includes(v)
+      return { ...EVERY, list: nums }
     case 'gt':
-      return (v) => v > a
+      return range(a, Infinity, true)
     case 'gte':
-      return (v) => v >= a
+      return range(a, Infinity)
     case 'lt':
-      return (v) => v < a
+      return range(-Infinity, a, false, true)
     case 'lte':
-      return (v) => v <= a
+      return range(-Infinity, a)
     case 'between':
-      return (v) => v >= a && v <= b
+      return range(a, b)
     default:
-      // exists: any stored number (NaN is "none")
-      return (v) => v === v
+      // exists: any stored number
+      return EVERY
   }
 }
 
@@ -130,22 +156,24 @@ function dateZone(condition: PropertyCondition, ctx: EvalContext): string | null
   return property.kind === 'system' ? 'UTC' : ctx.zone
 }
 
-function ages(
-  ctx: EvalContext,
-  column: Extract<ReturnType<Snapshot['column']>, { kind: 'age' }>,
-): Float64Array {
-  const todays = column.zones.values.map((zone) => todayPacked(ctx.nowMs, zone))
-  const utcToday = todayPacked(ctx.nowMs, 'UTC')
-  const out = new Float64Array(column.birth.length)
-  for (let id = 0; id < out.length; id++) {
-    const birth = column.birth[id] as number
-    const zone = column.zone[id] as number
-    out[id] =
-      birth !== 0
-        ? ageFromPacked(birth, zone < 0 ? utcToday : (todays[zone] as number))
-        : (column.explicit[id] as number)
+/** Age by the shared rule (ageFromPacked, today read in the profile's zone), else the explicit Age. */
+function ageMask(
+  mask: Uint8Array,
+  column: Extract<Column, { kind: 'age' }>,
+  r: NumRange,
+  nowMs: number,
+): Uint8Array {
+  const todays = Int32Array.from(column.zones.values.map((zone) => todayPacked(nowMs, zone)))
+  const utcToday = todayPacked(nowMs, 'UTC')
+  const { birth, zone, explicit } = column
+  for (let id = 0; id < mask.length; id++) {
+    const b = birth[id] as number
+    const z = zone[id] as number
+    const age =
+      b !== 0 ? ageFromPacked(b, z < 0 ? utcToday : (todays[z] as number)) : (explicit[id] as number)
+    mask[id] = inRange(r, age) ? 1 : 0
   }
-  return out
+  return mask
 }
 
 export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Uint8Array {
@@ -165,30 +193,35 @@ export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Ui
   const mask = new Uint8Array(ctx.snapshot.capacity)
   switch (column.kind) {
     case 'text': {
-      const pass = op === 'exists' ? null : passingCodes(column.dict, textTest(op, value))
+      const pass = passingCodes(column.dict, op === 'exists' ? null : textTest(op, value))
       const codes = column.codes
-      for (let id = 0; id < mask.length; id++) {
-        const code = codes[id] as number
-        mask[id] = code >= 0 && (pass === null || pass[code] === 1) ? 1 : 0
-      }
+      for (let id = 0; id < mask.length; id++) mask[id] = pass[(codes[id] as number) + 1] as number
       return mask
     }
     case 'multi': {
-      const pass = op === 'exists' ? null : passingCodes(column.dict, textTest(op, value))
+      const exists = op === 'exists'
+      const pass = passingCodes(column.dict, exists ? null : textTest(op, value))
       for (let id = 0; id < mask.length; id++) {
         const items = column.items[id]
         if (items === undefined) continue
-        if (pass === null) mask[id] = 1
-        else for (const code of items) if (pass[code] === 1) mask[id] = 1
+        if (exists) mask[id] = 1
+        else for (const code of items) if (pass[code + 1] === 1) mask[id] = 1
       }
       return mask
     }
+    case 'age':
+      return ageMask(mask, column, numericRange(op, value, null), ctx.nowMs)
     default: {
-      const values = column.kind === 'age' ? ages(ctx, column) : column.values
-      const test = numericTest(op, value, dateZone(condition, ctx))
+      const values = column.values
+      const r = numericRange(op, value, dateZone(condition, ctx))
+      if (r.list !== null) {
+        for (let id = 0; id < mask.length; id++) mask[id] = inRange(r, values[id] as number) ? 1 : 0
+        return mask
+      }
+      const { lo, hi, loOpen, hiOpen } = r
       for (let id = 0; id < mask.length; id++) {
         const v = values[id] as number
-        mask[id] = v === v && test(v) ? 1 : 0
+        mask[id] = v >= lo && v <= hi && !(loOpen && v === lo) && !(hiOpen && v === hi) ? 1 : 0
       }
       return mask
     }
@@ -205,11 +238,25 @@ function eventValueTest(where: EventPropertyCondition): Test<unknown> {
   if (where.op === 'exists') return (v) => v !== null && v !== undefined && v !== ''
   const sample = asList(where.value)[0]
   if (typeof sample === 'number' || typeof sample === 'boolean') {
-    const test = numericTest(where.op, where.value, null)
-    return (v) => (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '')) && test(Number(v))
+    const range = numericRange(where.op, where.value, null)
+    return (v) =>
+      (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '')) && inRange(range, Number(v))
   }
   const test = textTest(where.op, where.value)
   return (v) => (typeof v === 'string' || typeof v === 'number') && test(foldText(String(v)))
+}
+
+/** The test run once per distinct value (event properties repeat: currencies, plans, product ids). */
+function remembered(test: Test<unknown>): Test<unknown> {
+  const seen = new Map<unknown, boolean>()
+  return (value) => {
+    let answer = seen.get(value)
+    if (answer === undefined) {
+      answer = test(value)
+      seen.set(value, answer)
+    }
+    return answer
+  }
 }
 
 export function behaviourMask(condition: BehaviourCondition, ctx: EvalContext): Uint8Array {
@@ -224,7 +271,7 @@ export function behaviourMask(condition: BehaviourCondition, ctx: EvalContext): 
         : [dayRange(window.from, ctx.zone)[0], dayRange(window.to, ctx.zone)[1]]
   const where = condition.where
   const props = where ? snapshot.eventProps(condition.event, events, where.key, jsonPath(where.key)) : null
-  const whereTest = where ? eventValueTest(where) : null
+  const whereTest = where ? remembered(eventValueTest(where)) : null
   const counts = new Uint32Array(snapshot.capacity)
   for (let i = 0; i < events.length; i++) {
     const ts = events.ts[i] as number

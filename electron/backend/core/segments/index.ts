@@ -12,3 +12,4 @@ export {
   saveSegment,
 } from './saved'
 export { SEGMENT_MIGRATIONS } from './migrations'
+export { timeZoneView, updateTimeZone } from './dates'

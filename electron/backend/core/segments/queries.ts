@@ -11,9 +11,9 @@ import { openReadConnection } from './read-connection'
 import type { MemberPageRequest, ToWorker, WorkerReply, WorkerSetup } from './worker-protocol'
 
 export interface SegmentQueries {
-  /** The count, or 'superseded' when a request with a higher `seq` was asked before this one was counted. */
+  /** The count, or 'superseded' when the same client asked a higher `seq` before this one was counted. */
   count(
-    seq: number,
+    asker: Asker,
     definition: SegmentDefinition,
     perItem: boolean,
     nowMs: number,
@@ -29,13 +29,41 @@ export interface SegmentQueries {
   close(): Promise<void>
 }
 
-/** Page sequence numbers: a request older than the newest seen is superseded without being counted. */
-class SeqGate {
-  private newest = -1
-  admit(seq: number): boolean {
-    if (seq < this.newest) return false
-    this.newest = seq
-    return true
+/** Who asks a count: a client (a page's id; '' for callers that do not say) and its sequence number. */
+export interface Asker {
+  client: string
+  seq: number
+}
+
+/** Clients remembered at once: the least recently asking one is forgotten first. */
+export const CLIENT_SLOTS = 64
+
+/**
+ * Each client's newest sequence number: a request older than its own client's newest is superseded
+ * without being counted, whatever other pages and windows ask. Each client also holds a slot, where the
+ * worker finds the ticket of that client's newest count (an older one stops between conditions).
+ */
+export class SeqGate {
+  private readonly clients = new Map<string, { newest: number; slot: number }>()
+
+  /** The client's slot, or null when `seq` is older than that client's newest. */
+  admit(asker: Asker): number | null {
+    let known = this.clients.get(asker.client)
+    if (known && asker.seq < known.newest) return null
+    if (known) this.clients.delete(asker.client)
+    else {
+      let slot = this.clients.size
+      if (slot >= CLIENT_SLOTS) {
+        const [oldest, entry] = this.clients.entries().next().value as [string, { slot: number }]
+        this.clients.delete(oldest)
+        slot = entry.slot
+      }
+      known = { newest: asker.seq, slot }
+    }
+    known.newest = asker.seq
+    // Re-inserted: a Map iterates in insertion order, so the first entry is the least recently asking.
+    this.clients.set(asker.client, known)
+    return known.slot
   }
 }
 
@@ -49,8 +77,8 @@ export class InlineQueries implements SegmentQueries {
     return this.engine
   }
 
-  async count(seq: number, definition: SegmentDefinition, perItem: boolean, nowMs: number) {
-    if (!this.gate.admit(seq)) return 'superseded' as const
+  async count(asker: Asker, definition: SegmentDefinition, perItem: boolean, nowMs: number) {
+    if (this.gate.admit(asker) === null) return 'superseded' as const
     return this.open.count(definition, nowMs, perItem)
   }
   async memberPage(definitions: SegmentDefinition[], nowMs: number, page: MemberPageRequest) {
@@ -73,7 +101,8 @@ type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: Error) =
 export class WorkerQueries implements SegmentQueries {
   private worker: Worker | null = null
   private readonly pending = new Map<number, Pending>()
-  private readonly latest = new Int32Array(new SharedArrayBuffer(4))
+  /** Per client slot (SeqGate), the ticket of that client's newest count. */
+  private readonly latest = new Int32Array(new SharedArrayBuffer(4 * CLIENT_SLOTS))
   private readonly gate = new SeqGate()
   private ticket = 0
 
@@ -135,12 +164,13 @@ export class WorkerQueries implements SegmentQueries {
     return reply as Extract<WorkerReply, { type: T }>
   }
 
-  async count(seq: number, definition: SegmentDefinition, perItem: boolean, nowMs: number) {
-    if (!this.gate.admit(seq)) return 'superseded' as const
+  async count(asker: Asker, definition: SegmentDefinition, perItem: boolean, nowMs: number) {
+    const slot = this.gate.admit(asker)
+    if (slot === null) return 'superseded' as const
     const ticket = ++this.ticket
-    Atomics.store(this.latest, 0, ticket)
+    Atomics.store(this.latest, slot, ticket)
     const reply = WorkerQueries.unwrap(
-      await this.ask({ type: 'count', ticket, definition, perItem, nowMs }),
+      await this.ask({ type: 'count', ticket, slot, definition, perItem, nowMs }),
       'count',
     )
     return reply.result

@@ -1,5 +1,5 @@
 // The segments worker thread: the engine on its own read-only connection, answering the backend's
-// requests in order. Count requests older than the newest one are answered "superseded".
+// requests in order. A count older than its client's newest is answered "superseded".
 import { parentPort, workerData } from 'node:worker_threads'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { SegmentEngine, Superseded } from './engine'
@@ -19,7 +19,7 @@ function handle(message: ToWorker): void {
   try {
     switch (message.type) {
       case 'count': {
-        const stale = () => Atomics.load(latest, 0) > message.ticket
+        const stale = () => Atomics.load(latest, message.slot) > message.ticket
         if (stale()) return reply({ type: 'count', ticket: message.ticket, result: 'superseded' })
         const result = engine.count(message.definition, message.nowMs, message.perItem, stale)
         return reply({ type: 'count', ticket: message.ticket, result })
@@ -51,4 +51,23 @@ function handle(message: ToWorker): void {
   }
 }
 
-parentPort?.on('message', handle)
+/** Background upkeep in chunks between requests: a request waits for one chunk at most. */
+let warming = false
+function warm(): void {
+  if (warming) return
+  warming = true
+  const next = () => {
+    try {
+      if (engine.warmStep()) return void setImmediate(next)
+    } catch {
+      // Upkeep is an optimisation: pages walk the index until it succeeds on a later request.
+    }
+    warming = false
+  }
+  setImmediate(next)
+}
+
+parentPort?.on('message', (message: ToWorker) => {
+  handle(message)
+  warm()
+})

@@ -81,11 +81,13 @@ export class SegmentService {
 
   async count(req: {
     seq: number
+    client?: string
     definition: SegmentDefinition
     perItem: boolean
   }): Promise<SegmentCountReply> {
     const started = performance.now()
-    const result = await this.queries.count(req.seq, req.definition, req.perItem, this.ctx.clock())
+    const asker = { client: req.client ?? '', seq: req.seq }
+    const result = await this.queries.count(asker, req.definition, req.perItem, this.ctx.clock())
     if (result === 'superseded') return { seq: req.seq, status: 'superseded' }
     return {
       seq: req.seq,

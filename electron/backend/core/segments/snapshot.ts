@@ -6,6 +6,7 @@ import { packDate } from '../../../../shared/profile/identity'
 import { utcDateOf } from '../../../../shared/profile/validators-dates'
 import type { Db } from '../db/connection'
 import type { ColumnSource } from './column-sources'
+import { alignedSize } from './masks'
 
 /** Dictionary-coded strings: one code per distinct value, compared folded over the distinct values. */
 export class Dictionary {
@@ -65,6 +66,8 @@ export class Snapshot {
   exists = new Uint8Array(0)
   /** Goes up whenever what the snapshot holds may have changed (results cached for it are then stale). */
   generation = 0
+  /** Goes up whenever a profile may have changed (orders built from the table are then stale). */
+  profilesVersion = 0
   private existing = -1
   /** Array length of every column: the largest id + 1 (grown on demand). */
   capacity = 0
@@ -77,17 +80,41 @@ export class Snapshot {
 
   constructor(private readonly db: Db) {}
 
-  /** Before each request: a commit we were not told of drops the profile columns; new events load. */
+  /**
+   * Before each request: a commit we were not told of drops the profile columns, unless it left the
+   * profiles as they were (a setting, a job record, a sync run: a count must not wait for a reload of
+   * everything after those); new events load.
+   */
   refresh(): void {
     const version = this.db.pragma('data_version', { simple: true }) as number
     if (this.seenVersion !== -1 && version !== this.seenVersion) {
       this.generation++
-      if (!this.announced) this.dropProfiles()
+      const print = this.fingerprint()
+      if (!this.announced && print !== this.print) this.dropProfiles()
+      this.print = print
       this.staleEvents = new Set(this.events.keys())
     }
     this.seenVersion = version
     this.announced = false
     if (this.capacity === 0) this.loadExists()
+  }
+
+  private print = ''
+
+  /**
+   * What any change to profiles moves, read from indexes (about a millisecond): how many there are, the
+   * highest id, the latest update (every write to a profile stamps updated_at) and its trigger-kept counts.
+   */
+  private fingerprint(): string {
+    return JSON.stringify(
+      this.db
+        .prepare(
+          `SELECT (SELECT max(id) FROM profiles), (SELECT max(updated_at) FROM profiles),
+                  (SELECT group_concat(n) FROM profile_counts)`,
+        )
+        .raw()
+        .get(),
+    )
   }
 
   /** profiles.changed from the backend: re-read those profiles' rows, or drop everything after a bulk change. */
@@ -96,6 +123,7 @@ export class Snapshot {
     this.generation++
     this.staleEvents = new Set(this.events.keys())
     if (all) return this.dropAll()
+    if (objectIds.length > 0) this.profilesVersion++
     if (this.capacity === 0 || objectIds.length === 0) return
     const rows = this.db
       .prepare(`SELECT id FROM profiles WHERE object_id IN (SELECT value FROM json_each(?))`)
@@ -115,6 +143,7 @@ export class Snapshot {
   }
 
   private dropProfiles(): void {
+    this.profilesVersion++
     this.columns.clear()
     this.sources.clear()
     this.capacity = 0
@@ -122,15 +151,17 @@ export class Snapshot {
   }
 
   private loadExists(): void {
+    this.print = this.fingerprint()
     const max = (this.db.prepare('SELECT max(id) FROM profiles').pluck().get() as number | null) ?? 0
-    const exists = new Uint8Array(Math.max(this.capacity, max + 1))
+    const exists = new Uint8Array(alignedSize(Math.max(this.capacity, max + 1)))
     for (const id of this.db.prepare('SELECT id FROM profiles').pluck().iterate() as Iterable<number>)
       exists[id] = 1
     if (exists.length > this.capacity) this.grow(exists.length)
     this.exists = exists
   }
 
-  private grow(size: number): void {
+  private grow(wanted: number): void {
+    const size = alignedSize(wanted)
     const exists = new Uint8Array(size)
     exists.set(this.exists)
     this.exists = exists
@@ -165,7 +196,13 @@ export class Snapshot {
     if (cached) return cached
     const column = this.empty(source.kind)
     this.sources.set(source.id, source)
-    this.fill(column, this.db.prepare(source.sql).iterate(...source.params))
+    this.fill(
+      column,
+      this.db
+        .prepare(source.sql)
+        .raw()
+        .iterate(...source.params) as Iterable<unknown[]>,
+    )
     this.columns.set(source.id, column)
     return column
   }
@@ -185,29 +222,34 @@ export class Snapshot {
     }
   }
 
-  private fill(column: Column, rows: Iterable<unknown>): void {
-    for (const row of rows as Iterable<Record<string, unknown>>) {
-      const id = row.id as number
-      if (id >= this.capacity) continue
-      const v = row.v
-      switch (column.kind) {
-        case 'num':
-          column.values[id] = typeof v === 'number' ? v : NaN
-          break
-        case 'text':
-          column.codes[id] = typeof v === 'string' && v !== '' ? column.dict.code(v) : -1
-          break
-        case 'multi':
-          column.items[id] = multiItems(v, column.dict)
-          break
-        case 'age': {
-          const birth = typeof row.dob === 'number' ? row.dob : row.birthday
-          column.birth[id] = typeof birth === 'number' ? packDate(utcDateOf(birth)) : 0
-          column.explicit[id] = typeof row.age === 'number' ? row.age : NaN
-          column.zone[id] = typeof row.tz === 'string' && row.tz !== '' ? column.zones.code(row.tz) : -1
-          break
-        }
+  /** Rows as arrays (`id, v`; Age: `id, dob, birthday, age, tz`), one loop per kind (no row objects). */
+  private fill(column: Column, rows: Iterable<unknown[]>): void {
+    const capacity = this.capacity
+    switch (column.kind) {
+      case 'num': {
+        const values = column.values
+        for (const [id, v] of rows as Iterable<[number, unknown]>)
+          if (id < capacity) values[id] = typeof v === 'number' ? v : NaN
+        return
       }
+      case 'text': {
+        const { codes, dict } = column
+        for (const [id, v] of rows as Iterable<[number, unknown]>)
+          if (id < capacity) codes[id] = typeof v === 'string' && v !== '' ? dict.code(v) : -1
+        return
+      }
+      case 'multi':
+        for (const [id, v] of rows as Iterable<[number, unknown]>)
+          if (id < capacity) column.items[id] = multiItems(v, column.dict)
+        return
+      case 'age':
+        for (const [id, dob, birthday, age, tz] of rows as Iterable<[number, ...unknown[]]>) {
+          if (id >= capacity) continue
+          const birth = typeof dob === 'number' ? dob : birthday
+          column.birth[id] = typeof birth === 'number' ? packDate(utcDateOf(birth)) : 0
+          column.explicit[id] = typeof age === 'number' ? age : NaN
+          column.zone[id] = typeof tz === 'string' && tz !== '' ? column.zones.code(tz) : -1
+        }
     }
   }
 
@@ -224,7 +266,13 @@ export class Snapshot {
         column.zone[id] = -1
       }
     }
-    this.fill(column, this.db.prepare(source.subsetSql).iterate(...source.params, JSON.stringify(ids)))
+    this.fill(
+      column,
+      this.db
+        .prepare(source.subsetSql)
+        .raw()
+        .iterate(...source.params, JSON.stringify(ids)) as Iterable<unknown[]>,
+    )
   }
 
   /** The events of one name, loaded on first use; new ones (ids only grow) appended when stale. */

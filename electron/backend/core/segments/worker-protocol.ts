@@ -6,7 +6,7 @@ import type { CountResult } from './engine'
 
 export interface WorkerSetup {
   databaseFile: string
-  /** An Int32Array over a SharedArrayBuffer: [0] is the newest count ticket (older ones are superseded). */
+  /** An Int32Array over a SharedArrayBuffer: per client slot, its newest count ticket (older ones stop). */
   latest: SharedArrayBuffer
 }
 
@@ -18,7 +18,15 @@ export interface MemberPageRequest {
 }
 
 export type ToWorker =
-  | { type: 'count'; ticket: number; definition: SegmentDefinition; perItem: boolean; nowMs: number }
+  | {
+      type: 'count'
+      ticket: number
+      /** The asking client's slot in `latest`. */
+      slot: number
+      definition: SegmentDefinition
+      perItem: boolean
+      nowMs: number
+    }
   | { type: 'page'; ticket: number; definitions: SegmentDefinition[]; nowMs: number; page: MemberPageRequest }
   | { type: 'ids'; ticket: number; definitions: SegmentDefinition[]; nowMs: number }
   | { type: 'changed'; ids: string[]; all: boolean }

@@ -1,23 +1,13 @@
 // The builder's live count: asks for the total a moment after the last edit, then for each condition's
-// own count. Every request carries a sequence number; a reply to anything but the newest request is
-// dropped, so a slow count never paints over a newer one (the backend also answers `superseded`).
+// own count. Every request carries this page's own client id and a sequence number; a reply to anything
+// but the newest request is dropped, so a slow count never paints over a newer one (the backend also
+// answers `superseded`, judging each client by its own newest request only).
 import type { SegmentDefinition } from '$shared/segments/definition'
 import type { ItemCount } from '$shared/segments/types'
 import { api, toApiError, type ApiError } from '../api/client'
 
 /** Long enough to let a burst of keys through as one question, short enough to feel instant. */
 export const COUNT_DEBOUNCE_MS = 50
-
-/**
- * Sequence numbers are the clock (ms), kept strictly increasing: the backend keeps one "newest seen" for
- * all pages, so numbers from a counter would let a page opened earlier (or another window) be superseded
- * by a later one for ever; the clock keeps every page's newest question near the newest overall.
- */
-let lastSeq = 0
-function nextSeq(): number {
-  lastSeq = Math.max(Date.now(), lastSeq + 1)
-  return lastSeq
-}
 
 export class LiveCount {
   /** The question now asked (the definition as JSON); `answered` is the one whose total is shown. */
@@ -33,6 +23,9 @@ export class LiveCount {
   error = $state<ApiError | null>(null)
 
   counting = $derived(!this.blocked && this.asked !== this.answered)
+  /** This count's own id: the backend keeps a "newest seen" per client, so other pages never supersede it. */
+  readonly #client = crypto.randomUUID()
+  #seq = 0
   #latest = 0
   #timer: ReturnType<typeof setTimeout> | null = null
   readonly #debounceMs: number
@@ -49,7 +42,7 @@ export class LiveCount {
     this.blocked = !countable
     this.#cancelTimer()
     // Whatever is in flight answers an older question now.
-    const seq = nextSeq()
+    const seq = this.#nextSeq()
     this.#latest = seq
     if (!countable) return
     this.#timer = setTimeout(() => {
@@ -68,12 +61,21 @@ export class LiveCount {
 
   dispose(): void {
     this.#cancelTimer()
-    this.#latest = nextSeq()
+    this.#latest = this.#nextSeq()
+  }
+
+  #nextSeq(): number {
+    return ++this.#seq
   }
 
   async #count(seq: number, definition: SegmentDefinition, key: string): Promise<void> {
     try {
-      const total = await api.call('segments.count', { seq, definition, perItem: false })
+      const total = await api.call('segments.count', {
+        seq,
+        client: this.#client,
+        definition,
+        perItem: false,
+      })
       if (seq !== this.#latest || total.status !== 'counted') return
       this.total = total.total
       this.profiles = total.profiles
@@ -85,9 +87,14 @@ export class LiveCount {
         this.itemsFor = key
         return
       }
-      const itemSeq = nextSeq()
+      const itemSeq = this.#nextSeq()
       this.#latest = itemSeq
-      const perItem = await api.call('segments.count', { seq: itemSeq, definition, perItem: true })
+      const perItem = await api.call('segments.count', {
+        seq: itemSeq,
+        client: this.#client,
+        definition,
+        perItem: true,
+      })
       if (itemSeq !== this.#latest || perItem.status !== 'counted') return
       this.items = perItem.items ?? null
       this.itemsFor = key

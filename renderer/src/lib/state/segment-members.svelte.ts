@@ -1,9 +1,11 @@
 // A saved segment's members as a list: pages sorted like Find People (by name first), the chosen
-// columns' values on each row, more pages as the list scrolls. Replies to an older question are dropped.
+// columns' values on each row, more pages as the list scrolls (the shared PagedList: replies to an older
+// question are dropped).
 import type { SortField } from '$shared/profile/search'
 import type { PropertyRef } from '$shared/segments/definition'
 import { DEFAULT_MEMBER_COLUMNS, type SegmentMemberRow } from '$shared/segments/types'
-import { api, toApiError, type ApiError } from '../api/client'
+import { api, type ApiError } from '../api/client'
+import { PagedList } from './paged-list.svelte'
 
 export const MEMBERS_PAGE_SIZE = 100
 
@@ -12,17 +14,33 @@ export class SegmentMembers {
   sort = $state<SortField>('name')
   direction = $state<'asc' | 'desc'>('asc')
   columns = $state.raw<PropertyRef[]>([...DEFAULT_MEMBER_COLUMNS])
-  items = $state.raw<SegmentMemberRow[]>([])
-  total = $state(0)
-  loaded = $state(false)
-  loading = $state(false)
-  loadingMore = $state(false)
-  exhausted = $state(false)
-  error = $state<ApiError | null>(null)
-  #generation = 0
+  /** The shared paged list: reloads supersede pages in flight, the next page appends. */
+  readonly #list = new PagedList<SegmentMemberRow>({
+    fetch: (_query, offset, limit) => this.#fetch(offset, limit),
+    pageSize: MEMBERS_PAGE_SIZE,
+  })
 
   constructor(segmentId: string) {
     this.segmentId = segmentId
+  }
+
+  get items(): SegmentMemberRow[] {
+    return this.#list.items
+  }
+  get total(): number {
+    return this.#list.total
+  }
+  get loaded(): boolean {
+    return this.#list.loaded
+  }
+  get loading(): boolean {
+    return this.#list.reloading
+  }
+  get exhausted(): boolean {
+    return !this.#list.hasMore
+  }
+  get error(): ApiError | null {
+    return this.#list.error
   }
 
   setSort(sort: SortField, direction: 'asc' | 'desc'): void {
@@ -37,48 +55,21 @@ export class SegmentMembers {
   }
 
   async refresh(): Promise<void> {
-    const generation = ++this.#generation
-    this.loading = true
-    try {
-      const page = await this.#fetch(0)
-      if (generation !== this.#generation) return
-      this.items = page.items
-      this.total = page.total
-      this.exhausted = page.items.length < MEMBERS_PAGE_SIZE
-      this.error = null
-      this.loaded = true
-    } catch (error) {
-      if (generation === this.#generation) this.error = toApiError(error)
-    } finally {
-      if (generation === this.#generation) this.loading = false
-    }
+    await this.#list.reload()
   }
 
   async loadMore(): Promise<void> {
-    if (this.loading || this.loadingMore || this.exhausted || !this.loaded) return
-    const generation = this.#generation
-    this.loadingMore = true
-    try {
-      const page = await this.#fetch(this.items.length)
-      if (generation !== this.#generation) return
-      this.items = [...this.items, ...page.items]
-      this.total = page.total
-      this.exhausted = page.items.length < MEMBERS_PAGE_SIZE
-    } catch (error) {
-      if (generation === this.#generation) this.error = toApiError(error)
-    } finally {
-      this.loadingMore = false
-    }
+    await this.#list.loadMore()
   }
 
-  #fetch(offset: number) {
+  #fetch(offset: number, limit: number) {
     return api.call('segments.members', {
       source: { segmentId: this.segmentId },
       sort: this.sort,
       direction: this.direction,
       columns: this.columns,
       offset,
-      limit: MEMBERS_PAGE_SIZE,
+      limit,
     })
   }
 }

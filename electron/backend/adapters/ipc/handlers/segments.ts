@@ -12,6 +12,8 @@ import {
   readSegmentFile,
   renameSegment,
   saveSegment,
+  timeZoneView,
+  updateTimeZone,
 } from '../../../core/segments/index'
 import type { HandlersOf } from '../dispatch'
 
@@ -22,6 +24,8 @@ export function createSegmentHandlers({ context: ctx, segments }: Services): Seg
     'segments.vocabulary': () => segments.vocabulary(),
     'segments.count': (req) => segments.count(req),
     'segments.members': (req) => segments.members(req),
+    'segments.timeZone': () => timeZoneView(ctx.db),
+    'segments.timeZone.set': (req) => updateTimeZone(ctx.db, req.zone),
     'segments.list': () => ({ items: listSegments(ctx.db) }),
     'segments.get': (req) => getSegment(ctx.db, req.id),
     'segments.save': (req) => {
