@@ -131,8 +131,12 @@ export function searchProfiles(
 
   // 2. Prefix ranges, each counted inside its index first (up to cap + 1).
   const match = ftsQuery(folded, digits)
+  // Profiles an import wrote whose trigram rows are still pending (imports/text-index-catchup.ts): the
+  // B-tree ranges find their prefix matches, the trigram index none of their matches yet.
+  const stillIndexing = match !== null && textIndexPending(db)
   // The trigram index holds every prefix match when the query (and its digits) have a trigram.
-  const ftsCoversPrefixes = match !== null && (digits === null || digits.length >= MIN_SUBSTRING)
+  const ftsCoversPrefixes =
+    match !== null && !stillIndexing && (digits === null || digits.length >= MIN_SUBSTRING)
   const ranges: { column: (typeof PREFIX_COLUMNS)[number]; prefix: string; n: number }[] = []
   let capped = false
   for (const column of PREFIX_COLUMNS) {
@@ -234,7 +238,13 @@ export function searchProfiles(
     items: summariesFor(db, [...ranked].slice(offset, pageEnd)),
     total,
     totalIsCapped: capped,
+    ...(stillIndexing ? { stillIndexing } : {}),
   }
+}
+
+/** Whether an import left profiles out of the trigram index for now (a pending id range, schema 11). */
+function textIndexPending(db: Db): boolean {
+  return prepared(db, 'SELECT 1 FROM fts_pending LIMIT 1').get() !== undefined
 }
 
 /**
