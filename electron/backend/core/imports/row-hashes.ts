@@ -118,6 +118,11 @@ export class UnchangedRows {
   private readonly hasher: RowHasher
   private hashes = new Map<ParsedRow, RowHash>()
   private stored = new Map<string, StoredHash>()
+  /**
+   * False when no profile kept a hash when the run started (a first import): a hash this run writes is
+   * for an identity that occurs once in the file, so it is never looked up again by this run.
+   */
+  private readonly anyStored: boolean
 
   constructor(
     private readonly db: Db,
@@ -132,6 +137,7 @@ export class UnchangedRows {
     },
   ) {
     this.hasher = new RowHasher(mapping, headers, types)
+    this.anyStored = prepared(db, 'SELECT 1 FROM import_row_hashes LIMIT 1').get() !== undefined
   }
 
   /** Hashes the chunk's rows past the resume line and reads the stored hashes of their profiles. */
@@ -142,6 +148,7 @@ export class UnchangedRows {
       const hash = this.hasher.hashOf(row)
       if (hash) this.hashes.set(row, hash)
     }
+    if (!this.anyStored) return
     this.stored = storedHashes(this.db, [...new Set([...this.hashes.values()].map((h) => h.identity))])
   }
 
