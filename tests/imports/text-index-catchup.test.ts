@@ -12,8 +12,7 @@ beforeEach(async () => {
   h = openImportHarness()
   const lines = Array.from({ length: ROWS }, (_, i) => `c${i},Catch Up ${i},c${i}@example.com`)
   const file = h.file('people.csv', `identity,Name,Email\n${lines.join('\n')}\n`)
-  const { summary } = await h.run('imports.start', { file: h.grant(file) })
-  expect(summary.counts).toMatchObject({ new: ROWS })
+  expect((await h.run('imports.start', { file: h.grant(file) })).summary.counts.new).toBe(ROWS)
   // As if a large import had left every profile pending: the trigram index emptied, one closed range.
   const db = h.backend.context.db
   db.exec("INSERT INTO profiles_fts(profiles_fts) VALUES ('delete-all')")
