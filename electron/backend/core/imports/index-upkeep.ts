@@ -10,10 +10,8 @@ import { closeTextIndexRanges, indexTextChunk, pendingTextIndexRows } from './te
 
 /** Below this many rows the live trigram index is cheap enough. */
 export const DEFER_TEXT_MIN_ROWS = 20_000
-/** Ids of the first catch-up transaction, and of each one started from the background at start-up. */
+/** Ids per catch-up transaction: about 50–100 ms of lock on this machine. */
 export const TEXT_CHUNK_ROWS = 4_000
-const MIN_CHUNK_ROWS = 250
-const MAX_CHUNK_ROWS = 20_000
 
 /** Decided before anything is written, from the file's row count. */
 export function deferTextIndexOf(fileRows: number): boolean {
@@ -22,26 +20,18 @@ export function deferTextIndexOf(fileRows: number): boolean {
 
 /**
  * Indexes every pending range (this import's and any an earlier, interrupted one left), one short
- * transaction per chunk, reporting ids done of the ids pending at the start. Each chunk is sized so it
- * holds the write lock about `targetMs` (a fixed count took 300 ms and more on a busy machine, and a
- * trigram merge inside a chunk more again); `pause` runs after each commit so a waiting writer gets in.
+ * transaction per chunk, reporting ids done of the ids pending at the start.
  */
 export function catchUpTextIndex(
   db: Db,
   progress: (done: number, total: number) => void,
   pause: () => void = () => undefined,
-  targetMs = 60,
 ): void {
   const total = pendingTextIndexRows(db)
   let done = 0
-  let rows = Math.min(TEXT_CHUNK_ROWS, Math.max(MIN_CHUNK_ROWS, Math.round(targetMs * 25)))
   for (;;) {
-    const started = performance.now()
-    const covered = indexTextChunk(db, rows)
+    const covered = indexTextChunk(db, TEXT_CHUNK_ROWS)
     if (covered === 0) break
-    const took = Math.max(1, performance.now() - started)
-    const fitted = Math.round((covered * targetMs) / took)
-    rows = Math.min(MAX_CHUNK_ROWS, Math.max(MIN_CHUNK_ROWS, Math.round((rows + fitted) / 2)))
     done += covered
     progress(Math.min(done, total), total)
     pause()

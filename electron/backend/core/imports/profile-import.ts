@@ -31,9 +31,6 @@ import { closeTextIndexRanges, openTextIndexRange } from './text-index-catchup'
 import { recordRowHashes, UnchangedRows } from './row-hashes'
 
 const MIN_BATCH = 50
-/** The trigram catch-up's transactions and the pause after each (see where they are used). */
-const CATCH_UP_MS = 60
-const HANDOFF_GAP_MS = 30
 /** A batch's plans and snapshots live in memory until it is written: these bound them. */
 const MAX_BATCH = 2_000
 const MAX_BATCH_CELLS = 500_000
@@ -75,11 +72,8 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       } finally {
         // The new profiles join the trigram index now (also after a cancel or a failure: what was committed).
         if (deferText) {
-          // Back-to-back chunks leave a writer in SQLite's busy handler (it sleeps up to 25 ms between
-          // tries for its first 128 ms, then longer) little chance to get in: a gap longer than its
-          // sleeps after chunks shorter than that lets it in at its next try.
-          const pause = () => (spec.gapMs > 0 ? pauseThread(HANDOFF_GAP_MS) : undefined)
-          catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), pause, CATCH_UP_MS)
+          const pause = () => (spec.gapMs > 0 ? pauseThread(spec.gapMs) : undefined)
+          catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), pause)
           hooks.changed()
         }
       }
