@@ -60,4 +60,9 @@ it('finds pending profiles by prefix at once, says it is still indexing, and fin
   expect(indexed).toMatchObject({ total: 3, totalIsCapped: false })
   expect(indexed.stillIndexing).toBeUndefined()
   expect(formatSearch('dleton', indexed)).not.toContain('Still indexing')
+
+  // A re-import keeps a range open that no new profile falls in: nothing is pending, so no notice.
+  openTextIndexRange(db)
+  expect((await search('dleton')).stillIndexing).toBeUndefined()
+  closeTextIndexRanges(db)
 })
