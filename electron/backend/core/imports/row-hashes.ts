@@ -103,13 +103,17 @@ export function storedHashes(db: Db, identities: readonly string[]): Map<string,
   return found
 }
 
-/** Inside a batch's transaction, after its rows are written: the hash of each row that set its profile. */
+/**
+ * Inside a batch's transaction, after its rows are written: the hash of each row that set its profile.
+ * CROSS JOIN keeps the batch's list outside, so each row is one lookup on profiles(object_id), never a
+ * scan of profiles per batch.
+ */
 export function recordRowHashes(db: Db, written: readonly { objectId: string; hash: Buffer }[]): void {
   if (written.length === 0) return
   prepared(
     db,
     `INSERT OR REPLACE INTO import_row_hashes (profile_id, hash)
-     SELECT p.id, unhex(j.value ->> 1) FROM json_each(?) j JOIN profiles p ON p.object_id = j.value ->> 0`,
+     SELECT p.id, unhex(j.value ->> 1) FROM json_each(?) j CROSS JOIN profiles p ON p.object_id = j.value ->> 0`,
   ).run(JSON.stringify(written.map((w) => [w.objectId, w.hash.toString('hex')])))
 }
 
