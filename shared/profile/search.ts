@@ -21,4 +21,10 @@ export interface SearchResult {
   /** Number of matches; when `totalIsCapped` is true there are at least this many. */
   total: number
   totalIsCapped: boolean
+  /**
+   * True while a large import's new profiles wait for the substring (trigram) index: exact and
+   * starts-with matches among them are in the page and the total, matches inside a word are not yet.
+   * Absent or false: the answer is complete.
+   */
+  stillIndexing?: boolean
 }

@@ -164,4 +164,34 @@ describe('a backup during a running import', () => {
       await h.close()
     }
   }, 120_000)
+
+  it('the daily backup waits for a running import (VACUUM INTO would hold up searches), then is made', async () => {
+    const dataDir = join(dir, 'daily-data')
+    const backend = createBackend({
+      dataDir,
+      host: 'test',
+      logger: silentLogger,
+      clock: () => START,
+      backup: { firstCheckMs: 0, everyMs: 5 },
+    })
+    const autos = async () =>
+      (await backend.call('backup.list', {})).backups.filter((b) => b.kind === 'auto').length
+    try {
+      // The first check (at once) made today's backup. Once the import runs, it is deleted: due again.
+      await vi.waitFor(async () => expect(await autos()).toBe(1))
+      const { jobId } = await backend.call('imports.start', {
+        file: backend.grantFile(file, 'dialog').handle,
+      })
+      const { folder, backups } = await backend.call('backup.list', {})
+      for (const made of backups) rmSync(join(folder, made.name))
+      // Many 5 ms checks while the import writes: none makes the backup.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(backend.context.jobs.list().find((j) => j.jobId === jobId)?.status).toBe('running')
+      expect(await autos()).toBe(0)
+      expect((await backend.context.jobs.wait(jobId)).status).toBe('succeeded')
+      await vi.waitFor(async () => expect(await autos()).toBe(1))
+    } finally {
+      await backend.close()
+    }
+  }, 120_000)
 })

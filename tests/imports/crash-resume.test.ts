@@ -18,6 +18,7 @@ const ROWS = 30_000
 const KILL_AFTER = 3_000
 let dir: string
 let existingFile: string
+let eventsFile: string
 let file: string
 
 function csv(rows: string[][]): string {
@@ -30,6 +31,12 @@ beforeAll(() => {
   writeFileSync(
     existingFile,
     csv(Array.from({ length: EXISTING }, (_, k) => [`ex${k}`, `Existing ${k}`, `ex${k}@old.test`, 'free'])),
+  )
+  // Events of the profiles whose emails move: a crash and a re-run must keep them where they were.
+  eventsFile = join(dir, 'events.csv')
+  writeFileSync(
+    eventsFile,
+    `identity,evtName,ts,Amount\n${Array.from({ length: 200 }, (_, k) => `ex${k},Charged,${1_700_000_000 + k},${k}`).join('\n')}\n`,
   )
   const rows: string[][] = []
   // Lines 2–201: new people claim emails existing profiles hold (a clean import rejects these rows).
@@ -52,6 +59,8 @@ afterAll(() => {
 async function withExisting(dataDir: string): Promise<ImportHarness> {
   const h = openImportHarness({ dataDir })
   expect((await h.run('imports.start', { file: h.grant(existingFile) })).summary.status).toBe('succeeded')
+  const events = await h.run('imports.start', { file: h.grant(eventsFile), kind: 'events' })
+  expect(events.summary.counts).toMatchObject({ rows: 200, rejected: 0 })
   return h
 }
 
@@ -83,6 +92,7 @@ it('an import killed with SIGKILL and run again resumes after its last batch and
     expect(reference.summary.counts).toMatchObject({ rows: ROWS, rejected: 200 })
     checkIntact(reopened)
     expect(state(reopened)).toEqual(state(clean))
+    expect(reopened.count('events')).toBe(200)
     expect(reopened.count('profiles')).toBe(clean.count('profiles'))
     // The repeated identities kept their first rows' name and plan across the resume point.
     const rep = reopened.rows<{ name: string; email: string }>(

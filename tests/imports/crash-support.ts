@@ -11,7 +11,10 @@ import type { ImportHarness } from '../../test-support/import-harness'
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLI = join(ROOT, 'electron/backend/adapters/cli/main.ts')
 
-/** The database in comparable form: profiles by identity, without ids and times that differ per run. */
+/**
+ * The database in comparable form (identifiers, properties, events): profiles by identity, without ids
+ * and times that differ per run.
+ */
 export function state(h: ImportHarness): unknown {
   const profiles = h
     .rows<Record<string, unknown>>('SELECT * FROM profiles ORDER BY identity')
@@ -19,7 +22,10 @@ export function state(h: ImportHarness): unknown {
   const identifiers = h.rows(
     'SELECT p.identity AS owner, i.kind, i.value FROM identifiers i JOIN profiles p ON p.id = i.profile_id ORDER BY owner, i.kind, i.value',
   )
-  return { profiles, identifiers, counts: h.rows('SELECT * FROM profile_counts ORDER BY 1, 2, 3') }
+  const events = h.rows(
+    'SELECT p.identity AS owner, e.name, e.ts, e.props, e.anonymous FROM events e JOIN profiles p ON p.id = e.profile_id ORDER BY owner, e.ts, e.name, e.props',
+  )
+  return { profiles, identifiers, events, counts: h.rows('SELECT * FROM profile_counts ORDER BY 1, 2, 3') }
 }
 
 export function checkIntact(h: ImportHarness): void {

@@ -71,7 +71,9 @@ describe('import text', () => {
     })
     // Edits are applied between batches, and an interrupted import resumes: the wizard says both.
     const importing = phaseText('importing', 'import').note
-    expect(importing).toContain('edits included: they are applied between batches')
+    expect(importing).toContain(
+      'Find People keeps answering, and edits (here, from the CLI or a sync) are applied between batches',
+    )
     expect(importing).toContain(
       'import the same file again with the same mapping: it resumes after the last written batch',
     )

@@ -155,6 +155,7 @@ export function createServices(ports: ServicePorts): Services {
       stopServices: () => services.close(),
       canReopen: reopen !== undefined,
       reopen: () => reopen?.(),
+      importRunning: () => imports.running !== null,
     },
     ports.backup,
   )

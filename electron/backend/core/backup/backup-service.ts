@@ -45,7 +45,15 @@ export interface RestorePorts {
   /** Rebuilds the services on the restored database (false: this backend cannot, so it refuses restores). */
   canReopen: boolean
   reopen(): void
+  /**
+   * True while an import writes (issue 11): the daily backup waits for it. VACUUM INTO runs on the
+   * backend's thread, so a backup during a large import would hold up every search for seconds.
+   */
+  importRunning?: () => boolean
 }
+
+/** How soon the daily backup looks again when an import was running. */
+const BUSY_RETRY_MS = 60_000
 
 export class BackupService {
   private lastAutoProblem: string | null = null
@@ -65,8 +73,9 @@ export class BackupService {
     if (this.options.scheduler === false) return
     const every = this.options.everyMs ?? HOUR_MS
     const check = () => {
-      this.runDaily()
-      this.timer = setTimeout(check, every)
+      const waiting = this.restorePorts.importRunning?.() === true
+      if (!waiting) this.runDaily()
+      this.timer = setTimeout(check, waiting ? Math.min(every, BUSY_RETRY_MS) : every)
       this.timer.unref()
     }
     this.timer = setTimeout(check, this.options.firstCheckMs ?? 60_000)

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3'
 import type { Migration } from '../db/migrate'
 import { FTS_TRIGGERS } from '../profiles/schema'
+import { ROW_HASH_SCHEMA } from './row-hashes'
 
 function upgradeImportSchema(db: Database.Database): void {
   db.exec(`
@@ -73,4 +74,9 @@ export const IMPORT_MIGRATIONS: readonly Migration[] = [
   },
   { version: 10, description: 'imports: file hash and resume point of a run', up: addResumeColumns },
   { version: 11, description: 'imports: trigram index made live after an import', up: addTextIndexRanges },
+  {
+    version: 12,
+    description: 'imports: content hash of the row that last set each profile',
+    up: (db) => db.exec(ROW_HASH_SCHEMA),
+  },
 ]

@@ -28,6 +28,7 @@ import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
 import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
 import { catchUpTextIndex, deferTextIndexOf } from './index-upkeep'
 import { closeTextIndexRanges, openTextIndexRange } from './text-index-catchup'
+import { recordRowHashes, UnchangedRows } from './row-hashes'
 
 const MIN_BATCH = 50
 /** A batch's plans and snapshots live in memory until it is written: these bound them. */
@@ -37,6 +38,8 @@ const MAX_BATCH_CELLS = 500_000
 interface QueuedPlan {
   plan: RowPlan
   cells: string[]
+  /** The row's content hash, kept once the row is written (row-hashes.ts); not for merged plans. */
+  hash?: Buffer
 }
 
 export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): Promise<ImportSummary> {
@@ -122,6 +125,8 @@ interface Scan {
   rows: number
   /** sha256 of the file's bytes (import-resume.ts). */
   hash: string
+  /** Rows placed by objectId alone: they can change a profile whose identity a later row names. */
+  objectIdRows: number
 }
 
 /** Pass 1: counts rows, hashes the file and records the first and last line of every identity. Null when cancelled. */
@@ -142,6 +147,7 @@ async function scanKeys(
   }
   let header = true
   let rows = 0
+  let objectIdRows = 0
   try {
     for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
       const keys: { key: string; line: number }[] = []
@@ -154,6 +160,7 @@ async function scanKeys(
         rows++
         const key = validator.keyOf(row.cells)
         if (key !== null) keys.push({ key, line: row.line })
+        if (key?.startsWith('o:')) objectIdRows++
       }
       tracker.recordAll(keys)
       hooks.progress('reading', stats.bytes, spec.file.bytes)
@@ -167,7 +174,7 @@ async function scanKeys(
     tracker.close()
     throw error
   }
-  return { tracker, rows, hash: hash.digest('hex') }
+  return { tracker, rows, hash: hash.digest('hex'), objectIdRows }
 }
 
 /** Pass 2: validates every row and writes (or, in a dry run, resolves) them batch by batch. False when cancelled. */
@@ -187,10 +194,13 @@ async function writeRows(
   const matchOn = readIdentitySet(db)
   const matched = { Email: 0, Phone: 0 }
   const options = { at: spec.at, actor: spec.actor, write, newObjectId: sequentialObjectIds(), matchOn }
+  const types = loadCustomTypes(db)
   const writer: PlanWriter =
-    write && hooks.writer
-      ? hooks.writer(db, options)
-      : new ProfileBatchWriter(db, loadCustomTypes(db), options)
+    write && hooks.writer ? hooks.writer(db, options) : new ProfileBatchWriter(db, types, options)
+  const unchanged = new UnchangedRows(db, spec.mapping as ProfileImportMapping, spec.headers, types, {
+    objectIdRows: scan.objectIdRows,
+    linesOf: (key) => scan.tracker.lines(key),
+  })
   const { tracker, rows: totalRows } = scan
   const maxBatch = Math.max(
     MIN_BATCH,
@@ -218,12 +228,18 @@ async function writeRows(
   // Every batch is one short immediate transaction (batchMs sizes it). After its COMMIT a worker pauses
   // gapMs: another connection waiting for the write lock (an edit, a sync) polls for it from SQLite's busy
   // handler, and a writer that began its next batch at once could keep it out until its busy timeout.
-  const writeBatch = (plans: RowPlan[], cellsOf: Map<RowPlan, string[]>): PlanOutcome[] => {
+  const writeBatch = (plans: RowPlan[], cellsOf: Map<RowPlan, string[]>, hashOf: Map<RowPlan, Buffer>) => {
     db.exec('BEGIN IMMEDIATE')
-    let outcomes: PlanOutcome[]
     try {
-      outcomes = writer.run(plans)
+      const outcomes = writer.run(plans)
       tally(outcomes, cellsOf)
+      recordRowHashes(
+        db,
+        outcomes.flatMap((o) => {
+          const hash = o.outcome === 'rejected' ? undefined : hashOf.get(o.plan)
+          return hash === undefined || o.outcome === 'rejected' ? [] : [{ objectId: o.objectId, hash }]
+        }),
+      )
       recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected }, lastLine)
       db.exec('COMMIT')
     } catch (error) {
@@ -233,7 +249,6 @@ async function writeRows(
     }
     hooks.changed()
     if (spec.gapMs > 0) pauseThread(spec.gapMs)
-    return outcomes
   }
   const flush = () => {
     if (queue.length === 0) return
@@ -241,8 +256,9 @@ async function writeRows(
     queue = []
     const plans = batch.map((q) => q.plan)
     const cellsOf = new Map(batch.map((q) => [q.plan, q.cells]))
+    const hashOf = new Map(batch.flatMap((q) => (q.hash ? [[q.plan, q.hash] as const] : [])))
     const started = performance.now()
-    if (write) writeBatch(plans, cellsOf)
+    if (write) writeBatch(plans, cellsOf, hashOf)
     else tally(writer.run(plans), cellsOf)
     const took = Math.max(1, performance.now() - started)
     // Size the next batch so it takes about batchMs: long enough to amortise its queries, short enough
@@ -280,6 +296,7 @@ async function writeRows(
   async function readAndQueue(): Promise<boolean> {
     let sliceStart = performance.now()
     for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
+      unchanged.lookUp(chunk, indexes.resumeLine)
       for (const row of chunk) {
         if (header) {
           checkHeader(row.cells, spec.headers, spec.file.name)
@@ -292,11 +309,16 @@ async function writeRows(
           continue
         }
         counts.rows++
-        const verdict = validator.validate(row)
-        if (verdict.warnings.length > 0) report.warn(verdict.warnings)
         const key = validator.keyOf(row.cells)
         const lines = key === null ? null : tracker.lines(key)
         const repeated = lines !== null && lines.first !== lines.last
+        const rowHash = unchanged.hashOf(row)
+        if (unchanged.alreadyApplied(rowHash, lines !== null && !repeated)) {
+          counts.unchanged++
+          continue
+        }
+        const verdict = validator.validate(row)
+        if (verdict.warnings.length > 0) report.warn(verdict.warnings)
         if (!verdict.ok) {
           report.reject(row.cells, verdict.problem)
           // The last row of a repeated identity was rejected: the earlier ones are written now.
@@ -310,7 +332,11 @@ async function writeRows(
           const merged = earlier ? mergePlans(earlier.plan, verdict.plan) : verdict.plan
           if (row.line === lines.last) queue.push({ plan: merged, cells: row.cells })
           else tracker.putPending(key, { plan: merged, cells: row.cells })
-        } else queue.push({ plan: verdict.plan, cells: row.cells })
+        } else {
+          // A row with warnings is validated again next time, so its warnings are reported again.
+          const hash = verdict.warnings.length === 0 ? rowHash?.hash : undefined
+          queue.push({ plan: verdict.plan, cells: row.cells, ...(hash ? { hash } : {}) })
+        }
         if (queue.length >= batchSize) flush()
         if (performance.now() - sliceStart > spec.sliceMs) {
           await yieldToEventLoop()

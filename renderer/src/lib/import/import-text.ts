@@ -42,6 +42,10 @@ export function formatRate(perSecond: number): string {
   return `${formatCount(Math.round(perSecond))} rows/s`
 }
 
+export function formatByteRate(bytesPerSecond: number): string {
+  return `${formatBytes(Math.round(bytesPerSecond))}/s`
+}
+
 export function runStatusText(status: ImportRunStatus, mode: ImportRunMode): string {
   const what = mode === 'dry-run' ? 'Check' : 'Import'
   switch (status) {
@@ -112,7 +116,7 @@ export function phaseText(phase: string, mode: ImportRunMode): PhaseText {
   const dryRun = mode === 'dry-run'
   const note = dryRun
     ? 'Nothing is written while the rows are checked.'
-    : 'You can keep working elsewhere in Profile Desk meanwhile, edits included: they are applied between batches. ' +
+    : 'Meanwhile you can keep working in Profile Desk: Find People keeps answering, and edits (here, from the CLI or a sync) are applied between batches. ' +
       'If the import stops (the app is closed or crashes), import the same file again with the same mapping: it resumes after the last written batch.'
   switch (phase) {
     case 'reading':

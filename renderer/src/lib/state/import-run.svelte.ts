@@ -35,17 +35,20 @@ export class ImportRun extends JobRun<ImportJobKind> {
 
   finished = $derived(this.summary !== null || (this.error !== null && !this.active))
 
-  /** Rows per second in the row-by-row phase (validating / importing); null while unknown. */
+  /**
+   * Per second in the current phase: bytes while reading the file (pass 1), rows while checking or
+   * importing them, ids while indexing; null while unknown.
+   */
   rate = $derived.by(() => {
     const samples = this.#samples
     const last = samples.at(-1)
-    if (!last || last.phase === 'reading' || last.phase === 'starting') return null
+    if (!last || last.phase === 'starting') return null
     const first = samples.find((s) => s.phase === last.phase && last.at - s.at <= RATE_WINDOW_MS)
     if (!first || last.at - first.at < MIN_RATE_SPAN_MS) return null
     return ((last.done - first.done) * 1000) / (last.at - first.at)
   })
 
-  /** Seconds until the rows phase ends at the current rate; null while unknown. */
+  /** Seconds until the current phase ends at its current rate; null while unknown. */
   secondsLeft = $derived.by(() => {
     const job = this.job
     if (!job || this.rate === null || this.rate <= 0 || job.total === null) return null

@@ -46,6 +46,8 @@ export class PeopleSearch {
   items = $derived(this.results.items)
   total = $derived(this.results.total)
   totalIsCapped = $derived(this.results.page?.totalIsCapped ?? false)
+  /** An import's new profiles are not in the substring index yet: matches inside words may be missing. */
+  stillIndexing = $derived(this.results.page?.stillIndexing ?? false)
   loaded = $derived(this.results.loaded)
   /** A new question is being answered (the shown rows answer the last one meanwhile). */
   loading = $derived(this.results.reloading)

@@ -41,13 +41,18 @@ function summaryCells(p: SearchResult['items'][number]): string[] {
   ]
 }
 
+/** Said under a search answered while an import's new profiles wait for the substring index. */
+export const STILL_INDEXING_NOTE =
+  'Still indexing: recently imported profiles match by exact value and by the start of a name, email, identity or phone; matches inside a word among them appear once indexing ends.'
+
 export function formatSearch(query: string, result: SearchResult): string {
+  const note = result.stillIndexing ? `\n${STILL_INDEXING_NOTE}` : ''
   if (result.items.length === 0) {
-    return query === '' ? 'No profiles match these filters.' : `No profiles match "${query}".`
+    return (query === '' ? 'No profiles match these filters.' : `No profiles match "${query}".`) + note
   }
   const table = formatTable(SUMMARY_HEADERS, result.items.map(summaryCells))
   const total = `${result.total}${result.totalIsCapped ? '+' : ''}`
-  return `${table}\n\n${result.items.length} of ${total} ${result.total === 1 ? 'match' : 'matches'}.`
+  return `${table}\n\n${result.items.length} of ${total} ${result.total === 1 ? 'match' : 'matches'}.${note}`
 }
 
 function showDate(epochSeconds: number): string {

@@ -1,0 +1,174 @@
+// Unchanged rows cost a lookup, not a diff (issue 11). Each profile an import wrote (or found unchanged)
+// keeps a content hash of the row that did it: the row's mapped cells plus a fingerprint of the mapping,
+// the header and the account's custom property types (import_row_hashes, schema 12). Triggers delete a
+// profile's hash whenever anything else changes the profile (its row or its identifiers), so a stored
+// hash equal to a row's hash means the row was applied to the profile exactly as it stands: applying it
+// again changes nothing, and the row is counted unchanged before any validation, diff or JSON. Only rows
+// with an identity that occurs once in the file take this path (a repeated identity's rows are merged).
+import { createHash, hash as oneShotHash } from 'node:crypto'
+import type { ProfileImportMapping } from '../../../../shared/ipc/channels/imports'
+import type { CustomPropertyType } from '../../../../shared/profile/types'
+import type { Db } from '../db/connection'
+import { prepared } from '../profiles/statements'
+import type { ParsedRow } from './csv-reader'
+
+/** Bytes of the sha256 digest kept: a false "unchanged" needs a 128-bit collision. */
+const HASH_BYTES = 16
+
+export const ROW_HASH_SCHEMA = `
+  -- The content hash of the import row that last made each profile what it is (row-hashes.ts).
+  CREATE TABLE import_row_hashes (
+    profile_id INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL
+  ) STRICT;
+  -- Any other change to the profile (an edit, a sync, an import of another file) makes the hash stale.
+  CREATE TRIGGER import_row_hashes_profile_update AFTER UPDATE ON profiles
+    BEGIN DELETE FROM import_row_hashes WHERE profile_id = old.id; END;
+  CREATE TRIGGER import_row_hashes_profile_delete AFTER DELETE ON profiles
+    BEGIN DELETE FROM import_row_hashes WHERE profile_id = old.id; END;
+  CREATE TRIGGER import_row_hashes_identifier_insert AFTER INSERT ON identifiers
+    BEGIN DELETE FROM import_row_hashes WHERE profile_id = new.profile_id; END;
+  CREATE TRIGGER import_row_hashes_identifier_delete AFTER DELETE ON identifiers
+    BEGIN DELETE FROM import_row_hashes WHERE profile_id = old.profile_id; END;
+`
+
+/** A row's hash and the identity it is looked up by. */
+export interface RowHash {
+  identity: string
+  hash: Buffer
+}
+
+/** Hashes rows of one import: the cells its mapping reads, after a fingerprint of everything else that decides a row's effect. */
+export class RowHasher {
+  private readonly fingerprint: string
+  private readonly columns: number[]
+  private readonly identityIndex: number
+  private readonly headerCount: number
+
+  constructor(
+    mapping: ProfileImportMapping,
+    headers: readonly string[],
+    types: ReadonlyMap<string, CustomPropertyType>,
+  ) {
+    this.columns = mapping.columns
+      .filter((c) => c.target.kind !== 'ignore')
+      .map((c) => c.index)
+      .sort((a, b) => a - b)
+    this.identityIndex = mapping.columns.find((c) => c.target.kind === 'identity')?.index ?? -1
+    this.headerCount = headers.length
+    // The account's type of each custom key the mapping writes (a key the import introduces gets the
+    // mapping's type, so the run that introduces it and the next one agree).
+    const customTypes = mapping.columns.flatMap((c) =>
+      c.target.kind === 'custom' ? [[c.target.key, types.get(c.target.key) ?? c.target.type]] : [],
+    )
+    this.fingerprint = createHash('sha256')
+      .update(JSON.stringify({ mapping, headers, customTypes }))
+      .digest('hex')
+  }
+
+  /** The row's hash, or null when the row cannot take the fast path (no identity, a parse problem, a ragged row). */
+  hashOf(row: ParsedRow): RowHash | null {
+    if (this.identityIndex === -1 || row.problem !== undefined || row.cells.length !== this.headerCount)
+      return null
+    const identity = (row.cells[this.identityIndex] ?? '').trim()
+    if (identity === '') return null
+    // Each cell with its length, so cell boundaries cannot shift between rows with the same bytes. One
+    // string and a one-shot digest: 2.4 times faster than a Hash object fed cell by cell.
+    let text = this.fingerprint
+    for (const index of this.columns) {
+      const cell = row.cells[index] ?? ''
+      text += `${cell.length}:${cell}`
+    }
+    return { identity, hash: oneShotHash('sha256', text, 'buffer').subarray(0, HASH_BYTES) }
+  }
+}
+
+/** A profile's stored hash, with what else the fast path must check. */
+export interface StoredHash {
+  objectId: string
+  hash: Buffer
+}
+
+/** The stored hashes of the profiles these identities name, one query, the identities in key order. */
+export function storedHashes(db: Db, identities: readonly string[]): Map<string, StoredHash> {
+  const found = new Map<string, StoredHash>()
+  if (identities.length === 0) return found
+  const rows = prepared(
+    db,
+    `SELECT i.value AS identity, p.object_id AS objectId, h.hash FROM identifiers i
+     JOIN import_row_hashes h ON h.profile_id = i.profile_id JOIN profiles p ON p.id = i.profile_id
+     WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind = 'identity' AND i.name = ''`,
+  ).all(JSON.stringify([...identities].sort())) as { identity: string; objectId: string; hash: Buffer }[]
+  for (const row of rows) found.set(row.identity, { objectId: row.objectId, hash: row.hash })
+  return found
+}
+
+/**
+ * Inside a batch's transaction, after its rows are written: the hash of each row that set its profile.
+ * CROSS JOIN keeps the batch's list outside, so each row is one lookup on profiles(object_id), never a
+ * scan of profiles per batch.
+ */
+export function recordRowHashes(db: Db, written: readonly { objectId: string; hash: Buffer }[]): void {
+  if (written.length === 0) return
+  prepared(
+    db,
+    `INSERT OR REPLACE INTO import_row_hashes (profile_id, hash)
+     SELECT p.id, unhex(j.value ->> 1) FROM json_each(?) j CROSS JOIN profiles p ON p.object_id = j.value ->> 0`,
+  ).run(JSON.stringify(written.map((w) => [w.objectId, w.hash.toString('hex')])))
+}
+
+/**
+ * Pass 2's fast path: the stored hashes of a chunk's rows are looked up together (one query, before any
+ * of its rows is validated); a row whose hash matches its profile's is counted unchanged and skipped.
+ */
+export class UnchangedRows {
+  private readonly hasher: RowHasher
+  private hashes = new Map<ParsedRow, RowHash>()
+  private stored = new Map<string, StoredHash>()
+  /**
+   * False when no profile kept a hash when the run started (a first import): a hash this run writes is
+   * for an identity that occurs once in the file, so it is never looked up again by this run.
+   */
+  private readonly anyStored: boolean
+
+  constructor(
+    private readonly db: Db,
+    mapping: ProfileImportMapping,
+    headers: readonly string[],
+    types: ReadonlyMap<string, CustomPropertyType>,
+    private readonly file: {
+      /** Rows of the file placed by objectId alone (pass 1). */
+      objectIdRows: number
+      /** The first and last line of a key in the file (pass 1). */
+      linesOf: (key: string) => { first: number; last: number } | null
+    },
+  ) {
+    this.hasher = new RowHasher(mapping, headers, types)
+    this.anyStored = prepared(db, 'SELECT 1 FROM import_row_hashes LIMIT 1').get() !== undefined
+  }
+
+  /** Hashes the chunk's rows past the resume line and reads the stored hashes of their profiles. */
+  lookUp(chunk: readonly ParsedRow[], resumeLine: number): void {
+    this.hashes = new Map()
+    for (const row of chunk) {
+      if (row.line <= resumeLine) continue
+      const hash = this.hasher.hashOf(row)
+      if (hash) this.hashes.set(row, hash)
+    }
+    if (!this.anyStored) return
+    this.stored = storedHashes(this.db, [...new Set([...this.hashes.values()].map((h) => h.identity))])
+  }
+
+  hashOf(row: ParsedRow): RowHash | undefined {
+    return this.hashes.get(row)
+  }
+
+  /** The row (its identity's only row in the file) was applied to its profile as it stands now. */
+  alreadyApplied(rowHash: RowHash | undefined, onlyRowOfItsIdentity: boolean): boolean {
+    if (!rowHash || !onlyRowOfItsIdentity) return false
+    const known = this.stored.get(rowHash.identity)
+    if (!known?.hash.equals(rowHash.hash)) return false
+    // A row placed by this profile's objectId elsewhere in the file may change it: that row decides.
+    return this.file.objectIdRows === 0 || this.file.linesOf(`o:${known.objectId}`) === null
+  }
+}
