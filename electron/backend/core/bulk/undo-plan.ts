@@ -46,14 +46,19 @@ function lastEntry(db: Db, id: number): number {
  */
 const CANCELLED_OUT = 'SELECT id FROM change_sets WHERE undone_by IS NOT NULL OR undoes > @id'
 
-/** The profiles (CleverTap IDs) the change set touched and that changed again since, with the later sets. */
+/**
+ * The profiles (CleverTap IDs) the change set touched and that changed again since, with the later sets:
+ * a later change of a field it changed, or any later change when it created or deleted the profile (a
+ * later change of another field does not stand in the undo's way).
+ */
 export function changedSince(db: Db, id: number): Map<string, number[]> {
   const rows = db
     .prepare(
       `SELECT a.object_id, a.change_set FROM audit a
        WHERE a.id > @last AND a.change_set IS NOT @id AND a.change_set IS NOT NULL
          AND a.change_set NOT IN (${CANCELLED_OUT})
-         AND EXISTS (SELECT 1 FROM audit b WHERE b.object_id = a.object_id AND b.change_set = @id)
+         AND EXISTS (SELECT 1 FROM audit b WHERE b.object_id = a.object_id AND b.change_set = @id
+           AND (b.field IS a.field OR b.field IS NULL OR a.field IS NULL))
        ORDER BY a.id DESC`,
     )
     .all({ last: lastEntry(db, id), id }) as { object_id: string; change_set: number }[]
