@@ -208,8 +208,10 @@ export async function runUndo(
         const outcome = revertProfile(ctx, objectId, list, target, request.reuploadDeleted)
         if (outcome === 'removed') summary.removed++
         else if (outcome === 'restored') summary.restored++
-        else if (outcome === 'reuploaded') (summary.restored++, summary.reuploaded++)
-        else if (outcome === 'reverted') summary.reverted++
+        else if (outcome === 'reuploaded') {
+          summary.restored++
+          summary.reuploaded++
+        } else if (outcome === 'reverted') summary.reverted++
         else if (typeof outcome !== 'string') summary.skipped++
         if (typeof outcome === 'string' && outcome !== 'unchanged') touched++
       }
