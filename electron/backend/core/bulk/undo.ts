@@ -21,6 +21,8 @@ export interface UndoRequest {
 }
 
 const BATCH = 5_000
+// Queries on a batch's profiles write `+change_set`: SQLite then finds the rows by audit_object (the
+// batch's profiles) instead of walking the whole change set through audit_change_set for every batch.
 
 /** Refuses an undo that cannot run or needs the person's choice first (checked before the job starts). */
 export function checkUndo(ctx: BackendContext, request: UndoRequest): void {
@@ -44,11 +46,11 @@ function revertSetWise(ctx: BackendContext, id: number, objects: string[], targe
   const batch = JSON.stringify(objects)
   // The oldest entry per (profile, field) holds the value before the change set.
   const firsts = `SELECT object_id, field, old_value FROM audit WHERE id IN (
-      SELECT min(id) FROM audit WHERE change_set = @id AND field = @field
+      SELECT min(id) FROM audit WHERE +change_set = @id AND field = @field
         AND object_id IN (SELECT value FROM json_each(@batch)) GROUP BY object_id)`
   const fields = db
     .prepare(
-      'SELECT DISTINCT field FROM audit WHERE change_set = ? AND object_id IN (SELECT value FROM json_each(?))',
+      'SELECT DISTINCT field FROM audit WHERE +change_set = ? AND object_id IN (SELECT value FROM json_each(?))',
     )
     .all(id, batch) as { field: string }[]
   const written = new Set<string>()
@@ -191,7 +193,7 @@ export async function runUndo(
   summary.changeSet = changeSet
   const types = loadCustomTypes(db)
   const entriesOf = db.prepare(
-    'SELECT id, object_id, action, field, old_value, new_value FROM audit WHERE change_set = ? AND object_id IN (SELECT value FROM json_each(?)) ORDER BY id DESC',
+    'SELECT id, object_id, action, field, old_value, new_value FROM audit WHERE +change_set = ? AND object_id IN (SELECT value FROM json_each(?)) ORDER BY id DESC',
   )
   control.progress('undoing', 0, objects.length)
   for (let start = 0; start < objects.length; start += BATCH) {
