@@ -6,6 +6,7 @@ import type { ImportSummary } from '../../shared/ipc/channels/imports'
 import type { IdentitySetKey } from '../../shared/profile/identity-set'
 import { ImportService } from '../../electron/backend/core/imports/import-service'
 import { writePath } from '../../test-support/profile-row-writer'
+import { fullPayloadText, ProfileViews } from '../../electron/backend/core/sync/keyed-outbox'
 import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
@@ -111,13 +112,15 @@ describe.each(['batch', 'store'] as const)('identity set (%s writer)', (writer) 
     expect(shares.id).not.toBe(owner)
     expect(shares.system.Phone).toBe('+14155550999')
     expect(summary.notices.join(' ')).toContain('(1 by Email, 1 by Phone)')
-    // What was sent: the matched profile's record names its CleverTap ID and the new identity.
+    // What is sent: the matched profile's record names its CleverTap ID and the new identity.
     const record = h
       .rows<{ payload: string }>(
         'SELECT payload FROM outbox WHERE object_id = ? ORDER BY id DESC LIMIT 1',
         caller,
       )
-      .map((r) => JSON.parse(r.payload) as { objectId: string; profileData: Record<string, unknown> })[0]
+      // As sync sends it: the batch writer's keyed record built from the profile's current row.
+      .map((r) => fullPayloadText(new ProfileViews(h.backend.context.db), caller, r.payload) ?? 'null')
+      .map((text) => JSON.parse(text) as { objectId: string; profileData: Record<string, unknown> })[0]
     expect(record?.objectId).toBe(caller)
     expect(record?.profileData).toMatchObject({ Identity: 'new-2', Name: 'Phone Person' })
   })

@@ -8,6 +8,7 @@ import type {
   ProfileColumnMapping,
   ProfileImportCounts,
 } from '../../shared/ipc/channels/imports'
+import { fullPayloadText, ProfileViews } from '../../electron/backend/core/sync/keyed-outbox'
 import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
@@ -115,27 +116,26 @@ describe('dry run and import', () => {
     const cy = await h.call('profiles.lookup', { key: 'u3' })
     expect(cy.system.Phone).toBeUndefined()
     expect(cy.custom).toEqual([{ key: 'plan', type: 'string', value: 'silver' }])
-    // One audit row and one outbox record per changed profile; nothing for the unchanged one.
+    // The new profile: ONE audit row ('profile.create', no values). The changed one: a row per changed
+    // field. One outbox record each, holding only the keys; nothing for the unchanged profile.
     expect(totals()).toEqual({
       profiles: before.profiles + 1,
-      audit: before.audit + 2,
+      audit: before.audit + 1 + 5,
       outbox: before.outbox + 2,
     })
-    const [update] = (await h.call('profiles.history', { id: ada.id, limit: 1 })).items
-    expect(update).toMatchObject({
-      action: 'import.update',
-      actor: 'importer',
-      // System properties first, then custom ones, then identifiers: the order ProfileChange records them in.
-      field: 'Name, Phone, DOB, plan, Email',
-      oldValue: { Name: 'Ada', Phone: null, DOB: null, plan: null, Email: null },
-      newValue: {
-        Name: 'Ada Lovelace',
-        Phone: '+441234567890',
-        DOB: Date.UTC(1815, 11, 10) / 1000,
-        plan: 'gold',
-        Email: 'ada@example.com',
-      },
-    })
+    expect(
+      h.rows('SELECT action, field, old_value, new_value FROM audit WHERE object_id = ?', cy.id),
+    ).toEqual([{ action: 'profile.create', field: null, old_value: null, new_value: null }])
+    const history = (await h.call('profiles.history', { id: ada.id, limit: 5 })).items
+    // System properties first, then custom ones, then identifiers: the order ProfileChange records them in.
+    expect(history.reverse().map((e) => [e.action, e.field, e.oldValue, e.newValue, e.actor])).toEqual([
+      ['property.set', 'Name', 'Ada', 'Ada Lovelace', 'importer'],
+      ['property.set', 'Phone', null, '+441234567890', 'importer'],
+      ['property.set', 'DOB', null, Date.UTC(1815, 11, 10) / 1000, 'importer'],
+      ['property.set', 'plan', null, 'gold', 'importer'],
+      ['property.set', 'Email', null, 'ada@example.com', 'importer'],
+    ])
+    expect(new Set(history.map((e) => e.changeSetKind))).toEqual(new Set(['import']))
     const outbox = h.rows<{ payload: string; base: string }>(
       'SELECT payload, base FROM outbox ORDER BY id DESC LIMIT 2',
     )
@@ -143,9 +143,23 @@ describe('dry run and import', () => {
       type: 'profile',
       objectId: cy.id,
       identity: 'u3',
-      profileData: { Name: 'Cy', plan: 'silver', Email: 'cy@example.com', Identity: 'u3' },
+      keys: 'all',
     })
     expect(JSON.parse(outbox[1]?.payload ?? '')).toEqual({
+      type: 'profile',
+      objectId: ada.id,
+      identity: 'u1',
+      keys: ['Name', 'Phone', 'DOB', 'plan', 'Email'],
+    })
+    // What sync sends for them: built from the profiles' current rows.
+    const views = new ProfileViews(h.backend.context.db)
+    expect(JSON.parse(fullPayloadText(views, cy.id, outbox[0]?.payload ?? '') ?? '')).toEqual({
+      type: 'profile',
+      objectId: cy.id,
+      identity: 'u3',
+      profileData: { Name: 'Cy', plan: 'silver', Email: 'cy@example.com', Identity: 'u3' },
+    })
+    expect(JSON.parse(fullPayloadText(views, ada.id, outbox[1]?.payload ?? '') ?? '')).toEqual({
       type: 'profile',
       objectId: ada.id,
       identity: 'u1',
@@ -195,7 +209,7 @@ describe('dry run and import', () => {
     ])
     // Written once: one creation, not three changes.
     expect(h.rows('SELECT action FROM audit WHERE object_id = ?', r1.id)).toEqual([
-      { action: 'import.create' },
+      { action: 'profile.create' },
     ])
     const again = await h.run('imports.start', { file: h.grant(path) })
     expect(again.summary.counts).toMatchObject({ new: 0, updated: 0, unchanged: 2 })

@@ -1,10 +1,13 @@
 // The import's set-based write path: a batch of row plans is resolved against the database with a few
 // queries (batch-lookup.ts: profiles by identity, objectId and the identity set's Email and Phone, their
 // identifiers, who holds each email), applied in memory
-// in file order, and written inside the caller's transaction. Each real change writes its profile row,
-// identifiers, ONE audit row (the changed fields, old -> new; one row per field, the store's rule, costs
-// ten rows per imported profile) and one outbox record shaped exactly as ProfileChange writes it; a row
-// that changes nothing writes nothing. tests/imports/write-path-equivalence.test.ts holds it to that.
+// in file order, and written inside the caller's transaction, into the run's change set (core/changes).
+// A new profile writes its row, identifiers, ONE audit row ('profile.create', no values: the row holds
+// them) and a keyed outbox record (keys 'all'); a changed one an audit row per changed field (old -> new,
+// as the store writes them) and a keyed record of the changed keys with their old values as its base.
+// Sync reads the values from the profile's current row at push time (sync/keyed-outbox.ts), so an import
+// stores no copy of the data. A row that changes nothing writes nothing.
+// tests/imports/write-path-equivalence.test.ts holds it to the store's path (ProfileChange).
 import type { RowProblem } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { describeValue } from '../../../../shared/profile/catalogue'
@@ -14,7 +17,8 @@ import type { CustomPropertyType } from '../../../../shared/profile/types'
 import { deriveProfileType } from '../../../../shared/profile/identity'
 import type { Db } from '../db/connection'
 import { identifierLabel, identifierValueKey } from '../profiles/identifiers'
-import { writeProfileOutbox } from '../profiles/outbox'
+import { writeAudit } from '../profiles/audit'
+import { writeKeyedProfileOutbox, type KeyedProfileRecord } from '../profiles/outbox'
 import type { ProfileRow } from '../profiles/profile-rows'
 import { propertyColumns, readPropertyState } from '../profiles/properties'
 import { prepared } from '../profiles/statements'
@@ -45,6 +49,8 @@ export interface BatchOptions {
   actor: string
   /** False for the dry run: everything is resolved and counted, nothing is written. */
   write: boolean
+  /** The run's change set (core/changes); null in a dry run, which writes nothing. */
+  changeSet: number | null
   /** CleverTap IDs for profiles this import creates. */
   newObjectId: () => string
   /** The account's identity set when the run started: what a row with a new identity is matched on. */
@@ -58,9 +64,6 @@ export interface PlanWriter {
 
 /** Instead of the batch writer in an import: the store's own path (test-support/profile-row-writer.ts). */
 export type PlanWriterFactory = (db: Db, options: BatchOptions) => PlanWriter
-
-/** Audit actions of the import's one-row-per-change audit entries. */
-export const IMPORT_AUDIT = { create: 'import.create', update: 'import.update' } as const
 
 interface Working {
   /** profiles.id; null until the batch inserts a new profile. */
@@ -286,6 +289,8 @@ export class ProfileBatchWriter implements PlanWriter {
   private write(commits: readonly Commit[]): void {
     const db = this.db
     const { at, actor } = this.options
+    const changeSet = this.options.changeSet
+    if (changeSet === null) throw new Error('An import writes only into a change set.')
     for (const [key, type] of this.newTypes) {
       prepared(db, 'INSERT OR IGNORE INTO custom_property_types (key, type) VALUES (?, ?)').run(key, type)
       this.types.set(key, type)
@@ -322,19 +327,19 @@ export class ProfileBatchWriter implements PlanWriter {
           'INSERT INTO identifiers (profile_id, kind, name, value, value_key, added_at) VALUES (?, ?, ?, ?, ?, ?)',
         ).run(id, i.kind, i.name, i.value, identifierValueKey(i.kind, i.value), at)
       }
-      writeImportAudit(db, profile.objectId, at, actor, created, diff)
-      if (Object.keys(diff.profileData).length > 0 || created) {
-        writeProfileOutbox(
-          db,
-          {
-            type: 'profile',
-            objectId: profile.objectId,
-            ...(diff.rootIdentity === undefined ? {} : { identity: diff.rootIdentity }),
-            profileData: diff.profileData,
-          },
-          diff.base,
-          at,
-        )
+      const objectId = profile.objectId
+      if (created) writeAudit(db, changeSet, objectId, at, actor, { action: 'profile.create', field: null })
+      else for (const field of diff.fields) writeAudit(db, changeSet, objectId, at, actor, field)
+      const keys = Object.keys(diff.profileData)
+      if (keys.length > 0 || created) {
+        const identity = diff.rootIdentity === undefined ? {} : { identity: diff.rootIdentity }
+        const record: KeyedProfileRecord = {
+          type: 'profile',
+          objectId,
+          ...identity,
+          keys: created ? 'all' : keys,
+        }
+        writeKeyedProfileOutbox(db, record, created ? null : diff.base, at)
       }
     }
   }
@@ -363,36 +368,4 @@ function rowColumns(
     cg_excluded: row?.cg_excluded ?? 0,
     updated_at: at,
   }
-}
-
-/** One audit row per change: the changed fields with their old and new values. */
-function writeImportAudit(
-  db: Db,
-  objectId: string,
-  at: number,
-  actor: string,
-  created: boolean,
-  diff: SnapshotDiff,
-): void {
-  const oldValues: Record<string, unknown> = {}
-  const newValues: Record<string, unknown> = {}
-  for (const f of diff.fields) {
-    const field = f.field ?? f.action
-    if (!(field in oldValues)) oldValues[field] = f.oldValue ?? null
-    newValues[field] = f.newValue ?? null
-  }
-  // A creation lists its fields in new_value only; an update names the changed fields for the history list.
-  const names = created ? [] : Object.keys(newValues)
-  prepared(
-    db,
-    'INSERT INTO audit (object_id, at, actor, action, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(
-    objectId,
-    at,
-    actor,
-    created ? IMPORT_AUDIT.create : IMPORT_AUDIT.update,
-    names.length === 0 ? null : names.join(', '),
-    created ? null : JSON.stringify(oldValues),
-    JSON.stringify(newValues),
-  )
 }

@@ -1,5 +1,7 @@
 // The outbox: every local change as a CleverTap upload record, written in the transaction of the change
 // so sync can never miss one. Profile records carry the changed keys only; `base` holds the old values.
+// An import writes the compact keyed shape instead (KeyedProfileRecord): the keys it changed, whose
+// values sync reads from the profile's current row at push time (sync/keyed-outbox.ts).
 import { toDollarDate } from '../../../../shared/profile/validators-dates'
 import type { Db } from '../db/connection'
 import { prepared } from './statements'
@@ -13,6 +15,18 @@ export interface ProfileRecord {
   objectId: string
   identity?: string
   profileData: Record<string, WireValue>
+}
+
+/**
+ * A profile change stored by its keys only: `keys` the wire keys it changed ('all': a new profile, every
+ * key it holds). At push time each key is sent with the profile's current value, or {"$delete": true}
+ * when it has none. Never an operation ($add, $incr…): those keep their own records (exactly once).
+ */
+export interface KeyedProfileRecord {
+  type: 'profile'
+  objectId: string
+  identity?: string
+  keys: string[] | 'all'
 }
 
 export interface EventRecord {
@@ -45,6 +59,32 @@ export function writeProfileOutbox(
   base: Record<string, WireValue | null>,
   at: number,
 ): void {
+  prepared(db, 'INSERT INTO outbox (object_id, kind, payload, base, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    record.objectId,
+    'profile',
+    JSON.stringify(record),
+    heldBase(base),
+    at,
+  )
+}
+
+/** The keyed shape of writeProfileOutbox (same `base` rule: only keys that had a value, NULL for none). */
+export function writeKeyedProfileOutbox(
+  db: Db,
+  record: KeyedProfileRecord,
+  base: Record<string, WireValue | null> | null,
+  at: number,
+): void {
+  prepared(db, 'INSERT INTO outbox (object_id, kind, payload, base, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    record.objectId,
+    'profile',
+    JSON.stringify(record),
+    base === null ? null : heldBase(base),
+    at,
+  )
+}
+
+function heldBase(base: Record<string, WireValue | null>): string | null {
   let held: Record<string, WireValue> | null = null
   for (const key in base) {
     const value = base[key]
@@ -52,13 +92,7 @@ export function writeProfileOutbox(
     held ??= {}
     held[key] = value
   }
-  prepared(db, 'INSERT INTO outbox (object_id, kind, payload, base, created_at) VALUES (?, ?, ?, ?, ?)').run(
-    record.objectId,
-    'profile',
-    JSON.stringify(record),
-    held === null ? null : JSON.stringify(held),
-    at,
-  )
+  return held === null ? null : JSON.stringify(held)
 }
 
 export function writeEventOutbox(db: Db, record: EventRecord, at: number): void {

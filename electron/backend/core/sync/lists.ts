@@ -10,6 +10,8 @@ import type {
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
 import { offsetPage } from '../db/offset-page'
+import { withChangeSet } from '../changes/change-sets'
+import { keyedKeys, ProfileViews } from './keyed-outbox'
 import { ProfileChange } from '../profiles/profile-change'
 import { findProfileRow } from '../profiles/profile-rows'
 import { loadCustomTypes } from '../profiles/properties'
@@ -31,9 +33,17 @@ interface EntryRow {
   held: number
 }
 
-function fieldsOf(kind: EntryRow['kind'], payloadText: string): string[] {
+/** The fields an entry changes (a keyed entry's keys; 'all': the new profile's current keys). */
+function fieldsOf(
+  views: ProfileViews,
+  objectId: string,
+  kind: EntryRow['kind'],
+  payloadText: string,
+): string[] {
   try {
     const payload = JSON.parse(payloadText) as { profileData?: Record<string, unknown>; evtName?: unknown }
+    const keyed = kind === 'profile' ? keyedKeys(payload) : null
+    if (keyed !== null) return views.keysOf(objectId, keyed)
     if (kind === 'profile') return Object.keys(payload.profileData ?? {})
     if (kind === 'event') return typeof payload.evtName === 'string' ? [payload.evtName] : []
   } catch {
@@ -45,13 +55,13 @@ function fieldsOf(kind: EntryRow['kind'], payloadText: string): string[] {
 const ENTRY_COLUMNS = `o.id, o.object_id, o.kind, o.payload, o.created_at, o.attempts, ${LABEL} AS label,
   ${HELD} AS held`
 
-function toPending(row: EntryRow): PendingChange {
+function toPending(views: ProfileViews, row: EntryRow): PendingChange {
   return {
     id: row.id,
     profileId: row.object_id,
     profileLabel: row.label,
     kind: row.kind,
-    fields: fieldsOf(row.kind, row.payload),
+    fields: fieldsOf(views, row.object_id, row.kind, row.payload),
     // The outbox keeps the change's own time, in epoch seconds (its idempotency keys are built from it).
     createdAt: row.created_at * 1000,
     attempts: row.attempts,
@@ -74,7 +84,8 @@ export function listPending(
     offset,
     limit,
   )
-  return { items: rows.map(toPending), total }
+  const views = new ProfileViews(db)
+  return { items: rows.map((row) => toPending(views, row)), total }
 }
 
 interface ErrorGroupRow {
@@ -94,6 +105,7 @@ const ERROR_GROUPS = `SELECT o.object_id, o.kind, o.error_code, o.error_message,
 
 function toErrors(db: Db, groups: ErrorGroupRow[]): SyncErrorItem[] {
   const payload = db.prepare('SELECT payload FROM outbox WHERE id = ?')
+  const views = new ProfileViews(db)
   return groups.map((group) => {
     const ids = group.ids
       .split(',')
@@ -102,7 +114,8 @@ function toErrors(db: Db, groups: ErrorGroupRow[]): SyncErrorItem[] {
     const fields = new Set<string>()
     for (const id of ids) {
       const row = payload.get(id) as { payload: string } | undefined
-      if (row) for (const field of fieldsOf(group.kind, row.payload)) fields.add(field)
+      if (row)
+        for (const field of fieldsOf(views, group.object_id, group.kind, row.payload)) fields.add(field)
     }
     return {
       ids,
@@ -239,6 +252,8 @@ export function resolveConflict(
   id: number,
   choice: 'mine' | 'theirs',
   at: number,
+  /** Who chose: the change set's actor (the audit rows stay the sync's, whose values they are). */
+  actor: string = SYNC_ACTOR,
 ): { conflict: SyncConflict; profileChanged: boolean } {
   let profileChanged = false
   db.transaction(() => {
@@ -261,13 +276,14 @@ export function resolveConflict(
     } else {
       const local = findProfileRow(db, row.object_id)
       if (local) {
-        const change = new ProfileChange(db, local)
-        applyWireValue(change, loadCustomTypes(db), row.field, theirs)
-        profileChanged = change.commit({
-          at: Math.floor(at / 1000),
-          actor: SYNC_ACTOR,
-          outbox: false,
-        }).changed
+        const atSeconds = Math.floor(at / 1000)
+        const label = `Conflict on ${row.field} resolved: the server's value taken`
+        const start = { kind: 'conflict' as const, actor, label, at: atSeconds }
+        profileChanged = withChangeSet(db, start, (changeSet) => {
+          const change = new ProfileChange(db, local)
+          applyWireValue(change, loadCustomTypes(db), row.field, theirs)
+          return change.commit({ at: atSeconds, actor: SYNC_ACTOR, outbox: false, changeSet }).changed
+        })
       }
       rewritePendingField(db, row.object_id, row.field, { drop: true })
     }

@@ -3,13 +3,41 @@
 import type { WireFieldValue } from '../../../../shared/ipc/channels/sync'
 import type { Db } from '../db/connection'
 import { prepared } from '../profiles/statements'
+import { fullPayloadText, keyedKeys, ProfileViews } from './keyed-outbox'
 import { isNonIdempotentValue, isPlainObject, parseStored, type OutboxRow } from './outbox-coalesce'
 
 /** Outbox rows still in the queue: an accepted entry's id is in outbox_done until its row is purged. */
 export const NOT_DONE = 'id NOT IN (SELECT id FROM outbox_done)'
 
-/** Reads pending entries after `afterId` in id order, skipping profile changes held by an open conflict. */
+/**
+ * Reads pending entries after `afterId` in id order, skipping profile changes held by an open conflict.
+ * Keyed profile entries (an import's) come back as full records built from the profile's current row
+ * (keyed-outbox.ts); one whose profile no longer exists is moot and leaves the queue here.
+ */
 export function readPendingChunk(db: Db, afterId: number, limit: number): OutboxRow[] {
+  const views = new ProfileViews(db)
+  let after = afterId
+  // Bounded: every pass either returns rows or marks the moot ones it read done (never read again).
+  for (;;) {
+    const raw = readRawChunk(db, after, limit)
+    if (raw.length === 0) return raw
+    const rows: OutboxRow[] = []
+    const moot: number[] = []
+    for (const row of raw) {
+      if (row.kind !== 'profile') rows.push(row)
+      else {
+        const payload = fullPayloadText(views, row.object_id, row.payload)
+        if (payload === null) moot.push(row.id)
+        else rows.push(payload === row.payload ? row : { ...row, payload })
+      }
+    }
+    if (moot.length > 0) db.transaction(() => markDone(db, moot))()
+    if (rows.length > 0) return rows
+    after = (raw[raw.length - 1] as OutboxRow).id
+  }
+}
+
+function readRawChunk(db: Db, afterId: number, limit: number): OutboxRow[] {
   if (prepared(db, 'SELECT 1 FROM sync_conflicts WHERE resolved_at IS NULL LIMIT 1').get() === undefined) {
     return prepared(
       db,
@@ -48,8 +76,14 @@ export function supersedeParked(db: Db, objectId: string, keys: readonly string[
     db,
     "SELECT id, payload, base FROM outbox WHERE object_id = ? AND state = 'parked' AND kind = 'profile' AND id < ?",
   ).all(objectId, beforeId) as { id: number; payload: string; base: string | null }[]
+  const views = new ProfileViews(db)
   for (const row of rows) {
     const payload = parseStored(row.payload)
+    const keyed = keyedKeys(payload)
+    if (keyed !== null) {
+      dropKeys(db, views, row, payload, keyed, keys)
+      continue
+    }
     const data = isPlainObject(payload.profileData) ? { ...payload.profileData } : {}
     const base = row.base === null ? {} : parseStored(row.base)
     let touched = false
@@ -68,6 +102,34 @@ export function supersedeParked(db: Db, objectId: string, keys: readonly string[
         row.id,
       )
   }
+}
+
+/**
+ * Takes `drop` keys out of a keyed entry (and its base); an entry left with no key goes. 'all' becomes the
+ * profile's current keys first, so the rest of a new profile still goes out.
+ */
+function dropKeys(
+  db: Db,
+  views: ProfileViews,
+  row: { id: number; base: string | null; object_id?: string },
+  payload: Record<string, unknown>,
+  stored: string[] | 'all',
+  drop: readonly string[],
+): boolean {
+  const objectId = typeof payload.objectId === 'string' ? payload.objectId : (row.object_id ?? '')
+  const keys = views.keysOf(objectId, stored)
+  const left = keys.filter((k) => !drop.includes(k))
+  if (left.length === keys.length) return false
+  const base = row.base === null ? {} : parseStored(row.base)
+  for (const key of drop) delete base[key]
+  if (left.length === 0) prepared(db, 'DELETE FROM outbox WHERE id = ?').run(row.id)
+  else
+    prepared(db, 'UPDATE outbox SET payload = ?, base = ? WHERE id = ?').run(
+      JSON.stringify({ ...payload, keys: left }),
+      Object.keys(base).length === 0 ? null : JSON.stringify(base),
+      row.id,
+    )
+  return true
 }
 
 /** Whether any refused change is parked (the common case is none: then nothing needs superseding). */
@@ -153,8 +215,9 @@ export function pendingFields(db: Db, objectId: string): Map<string, PendingFiel
        AND ${NOT_DONE} ORDER BY id`,
   ).all(objectId) as { id: number; payload: string; base: string | null }[]
   const fields = new Map<string, PendingField>()
+  const views = new ProfileViews(db)
   for (const row of rows) {
-    const payload = parseStored(row.payload)
+    const payload = parseStored(fullPayloadText(views, objectId, row.payload) ?? '{}')
     const data = isPlainObject(payload.profileData) ? payload.profileData : {}
     const base = row.base === null ? {} : parseStored(row.base)
     for (const [key, value] of Object.entries(data)) {
@@ -202,8 +265,15 @@ export function rewritePendingField(
     `SELECT id, payload, base FROM outbox WHERE object_id = ? AND kind = 'profile' AND state IN ('pending','parked')
        AND ${NOT_DONE} ORDER BY id`,
   ).all(objectId) as { id: number; payload: string; base: string | null }[]
+  const views = new ProfileViews(db)
   for (const row of rows) {
     const payload = parseStored(row.payload)
+    const keyed = keyedKeys(payload)
+    if (keyed !== null) {
+      if ('drop' in action) dropKeys(db, views, { ...row, object_id: objectId }, payload, keyed, [key])
+      else if (views.keysOf(objectId, keyed).includes(key)) rebaseKey(db, row, key, action.rebase)
+      continue
+    }
     const data = isPlainObject(payload.profileData) ? { ...payload.profileData } : {}
     if (!(key in data)) continue
     const base = row.base === null ? {} : parseStored(row.base)
@@ -223,4 +293,16 @@ export function rewritePendingField(
       row.id,
     )
   }
+}
+
+/** Records the server's value as what a keyed entry's change of `key` was based on. */
+function rebaseKey(
+  db: Db,
+  row: { id: number; base: string | null },
+  key: string,
+  value: WireFieldValue,
+): void {
+  const base = row.base === null ? {} : parseStored(row.base)
+  base[key] = value
+  prepared(db, 'UPDATE outbox SET base = ? WHERE id = ?').run(JSON.stringify(base), row.id)
 }
