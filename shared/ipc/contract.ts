@@ -9,13 +9,10 @@ import type {
   ControlGroupHolder,
   ProfileDetail,
   ProfileEvent,
-  PropertyChange,
   RecordEventResult,
 } from '../profile/types'
-import { REACH_FILTER_ANSWERS } from '../reachability/filter'
-import { CHANNELS as REACH_CHANNELS } from '../reachability/rules'
-import { SORT_FIELDS, type ProfileFilters, type SearchResult } from '../profile/search'
-import { CUSTOM_PROPERTY_TYPES, IDENTIFIER_KINDS } from '../profile/types'
+import { SORT_FIELDS, type SearchResult } from '../profile/search'
+import { IDENTIFIER_KINDS } from '../profile/types'
 import type { IdentitySetView } from '../profile/identity-set'
 
 import { LOG_LEVELS, type AppInfo, type LogLevel } from './app-info'
@@ -24,7 +21,9 @@ import { deviceChannels } from './channels/devices'
 import { backupChannels } from './channels/backup'
 import { dialogChannels } from './channels/dialogs'
 import { importChannels } from './channels/imports'
-import { segmentChannels, segmentId } from './channels/segments'
+import { segmentChannels } from './channels/segments'
+import { profileFilters, propertyChange } from './channels/profile-edits'
+import { bulkChannels } from './channels/bulk'
 import { sftpChannels } from './channels/sftp'
 import { syncChannels } from './channels/sync'
 
@@ -33,34 +32,6 @@ const paging = {
   offset: z.number().int().min(0).max(1_000_000).default(0),
   limit: z.number().int().min(1).max(500).default(50),
 }
-
-export const profileFilters = z
-  .object({
-    type: z.enum(['Anonymous', 'Identified']).optional(),
-    test: z.boolean().optional(),
-    reach: z
-      .object({ channel: z.enum(REACH_CHANNELS), answer: z.enum(REACH_FILTER_ANSWERS) })
-      .strict()
-      .optional(),
-    /** Only the members of this saved segment (combined with the search text). */
-    segmentId: segmentId.optional(),
-  })
-  .strict() satisfies z.ZodType<ProfileFilters>
-
-const propertyValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])
-
-export const propertyChange = z.discriminatedUnion('op', [
-  z
-    .object({
-      op: z.literal('set'),
-      key: z.string().min(1),
-      value: propertyValue,
-      /** Required for custom properties; system properties take their type from the catalogue. */
-      type: z.enum(CUSTOM_PROPERTY_TYPES).optional(),
-    })
-    .strict(),
-  z.object({ op: z.literal('unset'), key: z.string().min(1) }).strict(),
-]) satisfies z.ZodType<PropertyChange>
 
 const identifierInput = z
   .object({
@@ -157,6 +128,7 @@ export const contract = {
   ...deviceChannels,
   ...segmentChannels,
   ...backupChannels,
+  ...bulkChannels,
 } as const
 
 // Plain types of the replies, re-exported for the backend's convenience (they live in zod-free modules).
@@ -164,6 +136,8 @@ export type { AppInfo } from './app-info'
 export type { JobHandle, JobInfo } from '../jobs/job-kinds'
 export type { PropertyChange, RecordEventResult } from '../profile/types'
 export { SORT_FIELDS, type ProfileFilters, type SearchResult, type SortField } from '../profile/search'
+
+export { profileFilters, propertyChange } from './channels/profile-edits'
 
 export type Contract = typeof contract
 export type Channel = keyof Contract

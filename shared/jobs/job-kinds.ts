@@ -1,6 +1,7 @@
 // Long work as jobs: every kind the backend runs and what its job.finished summary holds. Like the event
 // map, one table types both ends: the registry's work must return its kind's summary, and a page or the
 // command line reads it by kind, without guessing its shape.
+import type { BulkSummary, UndoSummary } from '../bulk/types'
 import type { ImportKind, ImportRunMode, ImportSummary } from '../imports/types'
 import type { SampleLoadSummary } from '../profile/types'
 import type { SegmentExportSummary } from '../segments/types'
@@ -21,6 +22,10 @@ export interface JobSummaries {
   'sync.now': SyncNowSummary
   /** A segment's members written to CSV. */
   'segments.export': SegmentExportSummary
+  /** A bulk action on a selection of profiles: one change set. */
+  bulk: BulkSummary
+  /** The undo of a change set: a change set of its own. */
+  undo: UndoSummary
 }
 export type JobKind = keyof JobSummaries
 export type JobSummaryOf<K extends JobKind> = JobSummaries[K]

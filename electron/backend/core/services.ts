@@ -5,6 +5,7 @@ import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { BackupService, type BackupOptions } from './backup/backup-service'
 import { readDeliveryFromFile, restoreDataFolder } from './backup/restore-folder'
+import { BulkService } from './bulk/service'
 import { finishInterruptedBulkLoad } from './db/bulk-load'
 import { openDatabase } from './db/connection'
 import { collectMigrations, type Migration } from './db/migrate'
@@ -92,6 +93,8 @@ export interface Services {
   readonly sftp: SftpService
   readonly segments: SegmentService
   readonly backup: BackupService
+  /** Bulk edit, History and undo (change sets). */
+  readonly bulk: BulkService
   /** What the last run of the app left unfinished, in words saying how to go on (shown once at start). */
   readonly interrupted: readonly string[]
   /** The log files' level (Settings and `profile-desk log-level`). */
@@ -143,6 +146,7 @@ export function createServices(ports: ServicePorts): Services {
   const sync = new SyncService(context, ports.sync)
   const sftp = new SftpService(context, imports, ports.sftp)
   const segments = new SegmentService(context, ports.segments)
+  const bulk = new BulkService(context, { imports, segments })
   const reopen = ports.reopen
   const backup = new BackupService(
     context,
@@ -171,6 +175,7 @@ export function createServices(ports: ServicePorts): Services {
     sftp,
     segments,
     backup,
+    bulk,
     interrupted,
     logs: {
       level: () => readLogLevel(db),

@@ -100,7 +100,7 @@ export const segmentDefinition = z
 
 export const segmentId = z.string().min(1).max(64)
 const segmentName = z.string().trim().min(1).max(120)
-const source = z.union([
+export const segmentSource = z.union([
   z.object({ definition: segmentDefinition }).strict(),
   z.object({ segmentId }).strict(),
 ])
@@ -126,7 +126,7 @@ export const segmentChannels = {
   'segments.members': channel<SegmentMembersPage>()(
     z
       .object({
-        source,
+        source: segmentSource,
         sort: z.enum(SORT_FIELDS).default('name'),
         direction: z.enum(['asc', 'desc']).default('asc'),
         columns: columns.default([]),
@@ -156,7 +156,9 @@ export const segmentChannels = {
    * Exports the members to a CSV in the data folder's exports/ (a `segments.export` job: progress,
    * cancel; its summary is a SegmentExportSummary). Then segments.exportFile hands the page its text.
    */
-  'segments.export': channel<JobHandle>()(z.object({ source, columns: columns.min(1) }).strict()),
+  'segments.export': channel<JobHandle>()(
+    z.object({ source: segmentSource, columns: columns.min(1) }).strict(),
+  ),
   'segments.exportFile': channel<SegmentExportFile>()(
     z.object({ fileName: z.string().regex(/^[\w.() -]{1,200}\.csv$/, 'an export file name') }).strict(),
   ),

@@ -6,6 +6,7 @@ import type { Handlers } from '../dispatch'
 import { createAppHandlers } from './app'
 import { createDeviceHandlers } from './devices'
 import { createBackupHandlers } from './backup'
+import { createBulkHandlers } from './bulk'
 import { createDialogHandlers } from './dialogs'
 import { createImportHandlers } from './imports'
 import { createProfileHandlers } from './profiles'
@@ -26,5 +27,6 @@ export function createHandlers(services: Services): Handlers {
     ...createDeviceHandlers(services),
     ...createSegmentHandlers(services),
     ...createBackupHandlers(services),
+    ...createBulkHandlers(services),
   }
 }

@@ -1,0 +1,2 @@
+// Bulk edit, History and undo: what the adapters may import.
+export { BulkService, type UndoRequest } from './service'
