@@ -208,7 +208,14 @@ describe('ChangeSetPage and its undo', () => {
 })
 
 describe('ChangeHistory on the profile page', () => {
-  function entry(id: number, changeSetId: number | null, label: string | null): AuditEntry {
+  /** An audit row with the change-set fields the change-set format adds to it. */
+  type Entry = AuditEntry & {
+    changeSet: number | null
+    changeSetKind: string | null
+    changeSetLabel: string | null
+  }
+
+  function entry(id: number, changeSetId: number | null, label: string | null): Entry {
     return {
       id,
       at: 1_780_000_000 + id,

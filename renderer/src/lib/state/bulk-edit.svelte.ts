@@ -21,6 +21,8 @@ export class BulkEdit extends JobRun<'bulk'> {
   step = $state<BulkStep>('choose')
   draft = $state<ActionDraft>(emptyDraft())
   /** The account's custom properties and their one type each (a set keeps an existing key's type). */
+  // Replaced whole when the vocabulary arrives, never changed in place: a plain Map in $state.raw.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   customTypes = $state.raw<ReadonlyMap<string, CustomPropertyType>>(new Map())
   check = $derived(checkDraft(this.draft, this.customTypes))
   preview = $state.raw<BulkPreview | null>(null)
@@ -45,6 +47,7 @@ export class BulkEdit extends JobRun<'bulk'> {
   async loadVocabulary(): Promise<void> {
     try {
       const vocabulary = await api.call('segments.vocabulary', {})
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole (see the field)
       this.customTypes = new Map(vocabulary.custom.map((c) => [c.key, c.type]))
     } catch {
       // the form still works: a custom key's type is then asked for

@@ -12,6 +12,8 @@ export function localDayStart(day: string): number | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
   if (!match) return undefined
   const [, year, month, date] = match.map(Number) as [number, number, number, number]
+  // a throwaway computation, never state: a plain Date, not a reactive SvelteDate
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   return Math.floor(new Date(year, month - 1, date).getTime() / 1000)
 }
 
