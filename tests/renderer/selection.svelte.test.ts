@@ -6,6 +6,7 @@ import userEvent from '@testing-library/user-event'
 import { createRawSnippet } from 'svelte'
 import { afterEach, describe, expect, it } from 'vitest'
 import SelectionBar from '../../renderer/src/components/bulk/SelectionBar.svelte'
+import ProfileRow from '../../renderer/src/components/people/ProfileRow.svelte'
 import { Selection } from '../../renderer/src/lib/state/selection.svelte'
 
 afterEach(() => cleanup())
@@ -187,5 +188,51 @@ describe('SelectionBar', () => {
     render(SelectionBar, { selection, total: 0, capped: false, actions })
     expect(screen.getByRole('button', { name: 'Select all 0 matching' }).hasAttribute('disabled')).toBe(true)
     expect(screen.getByRole('button', { name: 'Invert selection' }).hasAttribute('disabled')).toBe(true)
+  })
+})
+
+describe('ProfileRow with a checkbox', () => {
+  const profile = {
+    id: 'p7',
+    name: 'Ann Lee',
+    email: null,
+    identity: 'ann-7',
+    phone: null,
+    type: 'Identified' as const,
+    isTest: false,
+    lastSeen: null,
+  }
+
+  it('names its checkbox after the profile, says whether it is chosen, and passes Shift on', async () => {
+    const chosen: boolean[] = []
+    const { rerender } = render(ProfileRow, {
+      profile,
+      index: 3,
+      current: true,
+      onfocus: () => {},
+      selected: false,
+      onselect: (range: boolean) => chosen.push(range),
+    })
+    const box = screen.getByRole('checkbox', { name: 'Select Ann Lee' })
+    expect((box as HTMLInputElement).checked).toBe(false)
+    expect(box.getAttribute('tabindex')).toBe('0')
+    const user = userEvent.setup()
+    await user.click(box)
+    await user.keyboard('{Shift>}')
+    await user.click(box)
+    await user.keyboard('{/Shift}')
+    expect(chosen).toEqual([false, true])
+    // the selection decides the state: the row stays unticked while `selected` says so
+    expect((box as HTMLInputElement).checked).toBe(false)
+    await rerender({ selected: true })
+    expect((box as HTMLInputElement).checked).toBe(true)
+    // the link to the profile is still there, beside the checkbox (not around it)
+    const link = screen.getByRole('link', { name: /Ann Lee/ })
+    expect(link.contains(box)).toBe(false)
+  })
+
+  it('has no checkbox where rows cannot be chosen', () => {
+    render(ProfileRow, { profile, index: 0, current: true, onfocus: () => {} })
+    expect(screen.queryByRole('checkbox')).toBeNull()
   })
 })
