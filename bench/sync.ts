@@ -11,6 +11,7 @@ import { writeBenchResults } from './results-file'
 import { createBackend, type Backend } from '../electron/backend/adapters/ipc/create-backend'
 import { DATABASE_FILE } from '../electron/backend/core/platform/index'
 import { silentLogger } from '../electron/backend/core/platform/logger'
+import { openChangeSet } from '../electron/backend/core/changes/change-sets'
 import { ProfileChange } from '../electron/backend/core/profiles/profile-change'
 import { findProfileRowById, type ProfileRow } from '../electron/backend/core/profiles/profile-rows'
 import { ACCOUNT, PASSCODE } from '../test-support/sandbox-account'
@@ -47,6 +48,7 @@ async function prepare(dataDir: string, profiles: number): Promise<void> {
     const at = Math.floor(Date.now() / 1000)
     const plans = ['free', 'basic', 'pro', 'team']
     const cities = ['Berlin', 'Paris', 'Mumbai', 'São Paulo', 'Jakarta', 'Dubai']
+    const changeSet = openChangeSet(db, { kind: 'edit', actor: 'bench', label: 'bench: profiles changed' })
     for (let i = 0; i < ids.length; i += 5000) {
       db.transaction(() => {
         for (const id of ids.slice(i, i + 5000)) {
@@ -61,7 +63,7 @@ async function prepare(dataDir: string, profiles: number): Promise<void> {
             type: 'multi',
           })
           change.apply({ op: 'set', key: 'MSG-email', value: id % 3 !== 0 })
-          change.commit({ at, actor: 'bench', outbox: true })
+          change.commit({ at, actor: 'bench', outbox: true, changeSet })
         }
       }).immediate()
     }

@@ -32,7 +32,12 @@ import { nextMultiValue } from '../electron/backend/core/imports/profile-snapsho
 export class ProfileRowWriter implements PlanWriter {
   constructor(
     private readonly db: Db,
-    private readonly options: { at: number; actor: string; matchOn: readonly IdentitySetKey[] },
+    private readonly options: {
+      at: number
+      actor: string
+      changeSet: number | null
+      matchOn: readonly IdentitySetKey[]
+    },
   ) {}
 
   /** The identity set's lookups, straight against the database (each row sees the ones before it). */
@@ -153,7 +158,9 @@ export class ProfileRowWriter implements PlanWriter {
           break
       }
     }
-    const result = change.commit({ at: this.options.at, actor: this.options.actor, outbox: true })
+    const changeSet = this.options.changeSet
+    if (changeSet === null) throw new Error('The store path writes only into a change set.')
+    const result = change.commit({ at: this.options.at, actor: this.options.actor, outbox: true, changeSet })
     if (!result.changed) return { plan, outcome: 'unchanged', objectId: row.object_id }
     return {
       plan,

@@ -104,8 +104,8 @@ export interface BulkPreview {
 
 /** The job.finished summary of a `bulk` job. */
 export interface BulkSummary {
-  /** The change set the run wrote (History, `profile-desk undo`). */
-  changeSet: number
+  /** The change set the run wrote (History, `profile-desk undo`); null when it changed nothing. */
+  changeSet: number | null
   action: BulkActionName
   label: string
   matched: number
@@ -209,8 +209,8 @@ export interface UndoPreview {
 
 /** The job.finished summary of an `undo` job. */
 export interface UndoSummary {
-  /** The undo's own change set (undoable in turn). */
-  changeSet: number
+  /** The undo's own change set (undoable in turn); null when it changed nothing. */
+  changeSet: number | null
   /** The change set undone. */
   undid: number
   reverted: number

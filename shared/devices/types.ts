@@ -90,6 +90,8 @@ export interface ResolveResult {
   phonesRemoved: number
   dryRun: boolean
   changedProfiles: string[]
+  /** The change set the resolution wrote (one for the whole resolution); null in a dry run or when nothing changed. */
+  changeSet: number | null
 }
 
 /** The rule the app uses to say who receives, stated once for screens and the CLI. */

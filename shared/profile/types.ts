@@ -1,4 +1,5 @@
 // Profile shapes as they cross the IPC boundary. Dates are epoch seconds (numbers) everywhere.
+import type { ChangeSetKind } from '../changes/types'
 
 export type ProfileType = 'Anonymous' | 'Identified'
 
@@ -87,6 +88,10 @@ export interface AuditEntry {
   field: string | null
   oldValue: unknown
   newValue: unknown
+  /** The change set it belongs to (null: written before change sets existed) and its kind and label. */
+  changeSet: number | null
+  changeSetKind: ChangeSetKind | null
+  changeSetLabel: string | null
 }
 
 /** A profile named in a reply (a control-group exclusion holder, the holder of an identifier value). */

@@ -8,6 +8,7 @@ import {
   RESTRICTED_EVENT_NAMES,
   RESTRICTED_EVENT_TEXT,
 } from '../../shared/profile/restricted-events'
+import { openChangeSet } from '../../electron/backend/core/changes/change-sets'
 import { applyEvent } from '../../electron/backend/core/profiles/login'
 import { openHarness, type Harness } from '../../test-support/store-harness'
 
@@ -42,7 +43,8 @@ describe('restricted system events', () => {
 
   it('a restricted event that arrives from elsewhere (a pull) is stored and shown, never queued', async () => {
     const db = h.backend.context.db
-    const options = { at: 1_700_000_000, actor: 'sync (from server)', outbox: true }
+    const changeSet = openChangeSet(db, { kind: 'pull', actor: 'sync (from server)', label: 'test' })
+    const options = { at: 1_700_000_000, actor: 'sync (from server)', outbox: true, changeSet }
     db.transaction(() => {
       applyEvent(db, { deviceId: 'dev-2', name: 'App Launched', props: {}, ts: 1_700_000_000 }, options)
       applyEvent(db, { deviceId: 'dev-2', name: 'Charged', props: { Amount: 3 }, ts: 1_700_000_100 }, options)

@@ -71,6 +71,17 @@ it('an import killed with SIGKILL and run again resumes after its last batch and
     const done = interrupted?.rowsDone ?? 0
     expect(done).toBeGreaterThanOrEqual(KILL_AFTER)
     expect(done).toBeLessThan(ROWS)
+    // Its change set (core/changes) was left open by the killed process: the restart marked it interrupted.
+    const changeSetOf = (runId: number | undefined) =>
+      reopened.rows<{ change_set: number | null }>(
+        'SELECT change_set FROM import_runs WHERE id = ?',
+        runId,
+      )[0]?.change_set ?? null
+    const killedSet = changeSetOf(interrupted?.runId)
+    expect(killedSet).not.toBeNull()
+    expect(reopened.rows('SELECT state FROM change_sets WHERE id = ?', killedSet)).toEqual([
+      { state: 'interrupted' },
+    ])
 
     const again = await reopened.run('imports.start', { file: reopened.grant(file) })
     expect(again.summary.status).toBe('succeeded')
@@ -79,6 +90,20 @@ it('an import killed with SIGKILL and run again resumes after its last batch and
     )
     // The resumed run counts only the rows after the resume point.
     expect(again.summary.counts.rows).toBeLessThan(ROWS)
+    // ...and joined the interrupted run's change set: the whole import is one change set, now done.
+    expect(changeSetOf(again.runId)).toBe(killedSet)
+    const [joined] = reopened.rows<{ state: string; detail: string }>(
+      "SELECT state, detail FROM change_sets WHERE kind = 'import' AND id = ?",
+      killedSet,
+    )
+    expect(joined?.state).toBe('done')
+    expect(JSON.parse(joined?.detail ?? '{}')).toMatchObject({ runs: [interrupted?.runId, again.runId] })
+    expect(
+      reopened.rows(
+        "SELECT count(*) AS n FROM audit a JOIN import_runs r ON r.change_set = a.change_set WHERE r.file_name = 'moves.csv' AND a.change_set <> ?",
+        killedSet,
+      ),
+    ).toEqual([{ n: 0 }])
     const reference = await clean.run('imports.start', { file: clean.grant(file) })
     expect(reference.summary.counts).toMatchObject({ rows: ROWS, rejected: 200 })
     checkIntact(reopened)

@@ -37,7 +37,18 @@ function event(id: number): ProfileEvent {
 }
 
 function audit(id: number): AuditEntry {
-  return { id, at: id, actor: 'user', action: 'update', field: 'Name', oldValue: null, newValue: 'Ann' }
+  return {
+    id,
+    at: id,
+    actor: 'user',
+    action: 'update',
+    field: 'Name',
+    oldValue: null,
+    newValue: 'Ann',
+    changeSet: id,
+    changeSetKind: 'edit',
+    changeSetLabel: 'Edit of Ann',
+  }
 }
 
 let transport: FakeTransport

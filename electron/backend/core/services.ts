@@ -6,6 +6,8 @@ import { join } from 'node:path'
 import { BackupService, type BackupOptions } from './backup/backup-service'
 import { readDeliveryFromFile, restoreDataFolder } from './backup/restore-folder'
 import { BulkService } from './bulk/service'
+import { markInterruptedChangeSets } from './changes/change-sets'
+import { CHANGE_SET_MIGRATIONS } from './changes/migrations'
 import { finishInterruptedBulkLoad } from './db/bulk-load'
 import { openDatabase } from './db/connection'
 import { collectMigrations, type Migration } from './db/migrate'
@@ -50,6 +52,7 @@ export const MIGRATIONS = collectMigrations(
   SFTP_MIGRATIONS,
   DEVICE_MIGRATIONS,
   SEGMENT_MIGRATIONS,
+  CHANGE_SET_MIGRATIONS,
 )
 
 /** What a host gives the backend: where its data lives, and the parts tests or Electron replace. */
@@ -239,8 +242,8 @@ export function restoreClosedFolder(dataDir: string, backup: string, clock: () =
 /**
  * Start-up work, in this order: abandoned uploads swept (then hourly); a bulk load killed half-way
  * finished (its indexes rebuilt) before anything is served; the trigram index of profiles an import that
- * died left pending caught up in the background; runs a dead process left "running" marked
- * interrupted; sync's scheduler started (it runs only once a remote is configured and auto-sync is on)
+ * died left pending caught up in the background; runs and change sets a dead process left "running"
+ * (open) marked interrupted; sync's scheduler started (it runs only once a remote is configured and auto-sync is on)
  * and the SFTP scheduler when the ports ask for it.
  */
 function startUp(
@@ -253,6 +256,8 @@ function startUp(
   resumeTextIndexing(ctx)
   const notices: string[] = []
   const imports = markInterruptedRuns(ctx.db, ctx.clock())
+  // After the runs: an interrupted import's change set keeps what it wrote, and a resumed run reopens it.
+  markInterruptedChangeSets(ctx.db, Math.floor(ctx.clock() / 1000))
   if (imports > 0) {
     notices.push(
       `${imports === 1 ? 'An import was' : `${imports} imports were`} interrupted when Profile Desk last closed. ` +

@@ -6,6 +6,7 @@ import { AppError } from '../../../../shared/ipc/envelope'
 import { APP_VERSION } from '../../core/platform/index'
 import { registerDeviceCommands } from './commands/devices'
 import { registerBackupCommands } from './commands/backup'
+import { registerBulkCommands } from './commands/bulk'
 import { registerLogCommands } from './commands/logs'
 import { registerAboutCommand } from './commands/about'
 import { registerImportCommand } from './commands/imports'
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerDeviceCommands(program, deps)
   registerSegmentCommands(program, deps)
   registerBackupCommands(program, deps)
+  registerBulkCommands(program, deps)
   registerLogCommands(program, deps)
   registerAboutCommand(program, deps)
   return program

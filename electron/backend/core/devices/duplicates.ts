@@ -17,7 +17,9 @@ import {
 } from '../../../../shared/reachability/rules'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
+import { closeChangeSet, openChangeSet } from '../changes/change-sets'
 import { updateProfile } from '../profiles/profile-store'
+import { nowSeconds } from '../profiles/statements'
 import { findProfileRowById } from '../profiles/profile-rows'
 import { devicesOf } from './device-store'
 import { unpackCodes } from './schema'
@@ -173,8 +175,43 @@ export function resolveDuplicates(
     phonesRemoved: 0,
     dryRun: options.dryRun,
     changedProfiles: [],
+    changeSet: null,
   }
   const changed = new Set<string>()
+  // The whole resolution is one change set (undone as one); each group still commits on its own.
+  const changeSet = options.dryRun
+    ? null
+    : openChangeSet(ctx.db, {
+        kind: 'duplicate-id',
+        actor: ctx.actor,
+        label: 'Duplicate Platform ID resolution',
+        at: nowSeconds(ctx.clock),
+        detail: { kinds: options.kinds, ...(options.values === undefined ? {} : { values: options.values }) },
+      })
+  let state: 'done' | 'interrupted' = 'interrupted'
+  try {
+    resolveGroups(ctx, options, only, changeSet, result, changed)
+    state = 'done'
+  } finally {
+    // A failure keeps the groups committed before it: the change set says it stopped half-way.
+    if (changeSet !== null) {
+      const kept = closeChangeSet(ctx.db, changeSet, state, { at: nowSeconds(ctx.clock) })
+      result.changeSet = kept ? changeSet : null
+    }
+  }
+  result.changedProfiles = [...changed]
+  if (changed.size > 0) ctx.events.emit('profiles.changed', { ids: result.changedProfiles })
+  return result
+}
+
+function resolveGroups(
+  ctx: BackendContext,
+  options: { kinds: DuplicateKind[]; dryRun: boolean },
+  only: Set<string> | null,
+  changeSet: number | null,
+  result: ResolveResult,
+  changed: Set<string>,
+): void {
   for (const kind of options.kinds) {
     for (const group of allGroups(ctx.db, kind, only)) {
       result.groups += 1
@@ -186,7 +223,7 @@ export function resolveDuplicates(
       }
       if (kind === 'phone') {
         for (const loser of losers) {
-          updateProfile(ctx, loser.profileId, [{ op: 'unset', key: 'Phone' }])
+          updateProfile(ctx, loser.profileId, [{ op: 'unset', key: 'Phone' }], changeSet ?? undefined)
           result.phonesRemoved += 1
           changed.add(loser.profileId)
         }
@@ -207,6 +244,7 @@ export function resolveDuplicates(
                 ctx,
                 profile,
                 device,
+                changeSet as number,
                 'Duplicate Platform ID: kept on the holder seen most recently',
               )
               result.tokensRemoved += 1
@@ -217,7 +255,4 @@ export function resolveDuplicates(
         .immediate()
     }
   }
-  result.changedProfiles = [...changed]
-  if (changed.size > 0) ctx.events.emit('profiles.changed', { ids: result.changedProfiles })
-  return result
 }

@@ -6,7 +6,8 @@ import { AppError } from '../../../../shared/ipc/envelope'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { writeAudit } from '../profiles/audit'
-import { requireProfileRow, type ProfileRow } from '../profiles/profile-rows'
+import { withChangeSet } from '../changes/change-sets'
+import { describeProfile, requireProfileRow, type ProfileRow } from '../profiles/profile-rows'
 import { nowSeconds, prepared } from '../profiles/statements'
 import { clearToken, devicesOf, upsertDevice, type DeviceRow } from './device-store'
 import { reachabilityOfRow } from './reachability'
@@ -55,36 +56,9 @@ export function setToken(ctx: BackendContext, input: TokenInput): TokenChangeRes
   const result = db
     .transaction((): { view: ReachabilityView; changed: boolean; row: ProfileRow } => {
       const row = requireProfileRow(db, input.profileId)
-      const deviceId = input.deviceId?.trim() || row.object_id
-      const holder = prepared(db, 'SELECT profile_id FROM devices WHERE device_id = ?').get(deviceId) as
-        { profile_id: number } | undefined
-      if (holder !== undefined && holder.profile_id !== row.id) {
-        throw new AppError(
-          'conflict',
-          `Device "${deviceId}" belongs to another profile; give this profile's device id or leave it empty.`,
-        )
-      }
-      const at = nowSeconds(ctx.clock)
-      const old = devicesOf(db, row.id).find((d) => d.device_id === deviceId)
-      const write = upsertDevice(db, row.id, {
-        deviceId,
-        platform: input.platform,
-        pushToken: token,
-        tokenType: input.tokenType?.trim() || defaultTokenType(input.platform),
-        ...(old?.push_token === token ? {} : { tokenState: 'valid' as const }),
-        lastSeen: old?.last_seen ?? null,
-        source: 'hand',
-      })
-      if (write.tokenChanged) {
-        writeAudit(db, row.object_id, at, ctx.actor, {
-          action: 'device.token.set',
-          field: `device ${deviceId}`,
-          oldValue: old?.push_token ?? null,
-          newValue: token,
-        })
-        writeTokenOutbox(db, row.object_id, write.row, at)
-      }
-      return { view: reachabilityOfRow(db, row), changed: write.tokenChanged, row }
+      const label = `Push token set on ${describeProfile(row)}`
+      const start = { kind: 'token' as const, actor: ctx.actor, label, at: nowSeconds(ctx.clock) }
+      return withChangeSet(db, start, (changeSet) => writeToken(ctx, row, input, token, changeSet))
     })
     .immediate()
   if (result.changed) emit(ctx, result.row)
@@ -95,6 +69,46 @@ export function setToken(ctx: BackendContext, input: TokenInput): TokenChangeRes
       ? 'Token saved; sync sends it to CleverTap as a token record.'
       : 'That device already has this token: nothing changed.',
   }
+}
+
+function writeToken(
+  ctx: BackendContext,
+  row: ProfileRow,
+  input: TokenInput,
+  token: string,
+  changeSet: number,
+): { view: ReachabilityView; changed: boolean; row: ProfileRow } {
+  const db = ctx.db
+  const deviceId = input.deviceId?.trim() || row.object_id
+  const holder = prepared(db, 'SELECT profile_id FROM devices WHERE device_id = ?').get(deviceId) as
+    { profile_id: number } | undefined
+  if (holder !== undefined && holder.profile_id !== row.id) {
+    throw new AppError(
+      'conflict',
+      `Device "${deviceId}" belongs to another profile; give this profile's device id or leave it empty.`,
+    )
+  }
+  const at = nowSeconds(ctx.clock)
+  const old = devicesOf(db, row.id).find((d) => d.device_id === deviceId)
+  const write = upsertDevice(db, row.id, {
+    deviceId,
+    platform: input.platform,
+    pushToken: token,
+    tokenType: input.tokenType?.trim() || defaultTokenType(input.platform),
+    ...(old?.push_token === token ? {} : { tokenState: 'valid' as const }),
+    lastSeen: old?.last_seen ?? null,
+    source: 'hand',
+  })
+  if (write.tokenChanged) {
+    writeAudit(db, changeSet, row.object_id, at, ctx.actor, {
+      action: 'device.token.set',
+      field: `device ${deviceId}`,
+      oldValue: old?.push_token ?? null,
+      newValue: token,
+    })
+    writeTokenOutbox(db, row.object_id, write.row, at)
+  }
+  return { view: reachabilityOfRow(db, row), changed: write.tokenChanged, row }
 }
 
 /** Removes a device's token here: audited, remembered so a pull does not restore it, never pushed. */
@@ -108,7 +122,9 @@ export function removeToken(ctx: BackendContext, profileId: string, deviceId: st
         throw new AppError('not_found', `Profile "${profileId}" has no device "${deviceId}".`)
       }
       if (device.push_token === null) return { view: reachabilityOfRow(db, row), changed: false, row }
-      removeDeviceToken(ctx, row, device)
+      const label = `Push token removed from ${describeProfile(row)}`
+      const start = { kind: 'token' as const, actor: ctx.actor, label, at: nowSeconds(ctx.clock) }
+      withChangeSet(db, start, (changeSet) => removeDeviceToken(ctx, row, device, changeSet))
       return { view: reachabilityOfRow(db, row), changed: true, row }
     })
     .immediate()
@@ -125,11 +141,12 @@ export function removeDeviceToken(
   ctx: BackendContext,
   row: ProfileRow,
   device: DeviceRow,
+  changeSet: number,
   why?: string,
 ): void {
   const at = nowSeconds(ctx.clock)
   clearToken(ctx.db, device, at)
-  writeAudit(ctx.db, row.object_id, at, ctx.actor, {
+  writeAudit(ctx.db, changeSet, row.object_id, at, ctx.actor, {
     action: 'device.token.remove',
     field: `device ${device.device_id}`,
     oldValue: device.push_token,

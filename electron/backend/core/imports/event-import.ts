@@ -15,6 +15,7 @@ import { findIdentifierHolder } from '../profiles/identifiers'
 import { applyEvent, storeEvent, type WriteOptions } from '../profiles/login'
 import { newObjectId } from '../profiles/object-ids'
 import { ProfileChange } from '../profiles/profile-change'
+import { closeRunChangeSet, openRunChangeSet } from './run-change-set'
 import { findProfileRowById, type ProfileRow } from '../profiles/profile-rows'
 import { insertBareProfile } from '../profiles/profile-store'
 import { countProfiles } from '../profiles/search'
@@ -38,6 +39,8 @@ export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Pr
   const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
   const stage = `import_events_${spec.runId}`
   let status: ImportRunStatus = 'succeeded'
+  // One change set per run (run-change-set.ts); the events it inserts carry its id. None in a dry run.
+  const changeSet = spec.mode === 'import' ? openRunChangeSet(db, spec, null) : null
   try {
     db.exec(`DROP TABLE IF EXISTS temp.${stage};
       CREATE TEMP TABLE ${stage} (line INTEGER PRIMARY KEY, ts INTEGER NOT NULL, device TEXT, identity TEXT,
@@ -57,20 +60,13 @@ export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Pr
         FROM (SELECT line, row_number() OVER (PARTITION BY key ORDER BY line) AS n FROM temp.${stage}) AS o
         WHERE o.line = ${stage}.line`)
       db.exec(`CREATE INDEX temp.${stage}_order ON ${stage}(ts, line)`)
-      if (!(await applyEvents(db, spec, hooks, stage, report, counts))) status = 'cancelled'
+      if (!(await applyEvents(db, spec, hooks, stage, report, counts, changeSet))) status = 'cancelled'
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    finishRun(
-      db,
-      report.summary(
-        'failed',
-        { ...counts, rejected: report.rejected },
-        hooks.now(),
-        stats.encoding,
-        message,
-      ),
-    )
+    const failed = { ...counts, rejected: report.rejected }
+    finishRun(db, report.summary('failed', failed, hooks.now(), stats.encoding, message))
+    if (changeSet !== null) closeRunChangeSet(db, changeSet, 'failed', failed, spec.at)
     throw error instanceof AppError ? error : new AppError('internal', message)
   } finally {
     db.exec(`DROP TABLE IF EXISTS temp.${stage}`)
@@ -95,6 +91,7 @@ export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Pr
     null,
   )
   finishRun(db, summary)
+  if (changeSet !== null) closeRunChangeSet(db, changeSet, status, summary.counts, spec.at)
   return summary
 }
 
@@ -156,9 +153,11 @@ async function applyEvents(
   stage: string,
   report: RunReport,
   counts: EventImportCounts,
+  changeSet: number | null,
 ): Promise<boolean> {
   const write = spec.mode === 'import'
-  const options: WriteOptions = { at: spec.at, actor: spec.actor, outbox: true }
+  // A dry run writes nothing, so its options never reach a write (change set 0 is never stored).
+  const options: WriteOptions = { at: spec.at, actor: spec.actor, outbox: true, changeSet: changeSet ?? 0 }
   const total = (db.prepare(`SELECT count(*) AS n FROM temp.${stage}`).get() as { n: number }).n
   const page = db.prepare(
     `SELECT line, ts, device, identity, name, props, key FROM temp.${stage}
@@ -209,6 +208,7 @@ async function applyEvents(
             { deviceId: null, name: row.name, ts: row.ts, props },
             true,
             spec.at,
+            options.changeSet,
           )
         }
         remember.run(row.key)

@@ -45,6 +45,8 @@ export interface BatchOptions {
   actor: string
   /** False for the dry run: everything is resolved and counted, nothing is written. */
   write: boolean
+  /** The run's change set (core/changes); null in a dry run, which writes nothing. */
+  changeSet: number | null
   /** CleverTap IDs for profiles this import creates. */
   newObjectId: () => string
   /** The account's identity set when the run started: what a row with a new identity is matched on. */
@@ -286,6 +288,8 @@ export class ProfileBatchWriter implements PlanWriter {
   private write(commits: readonly Commit[]): void {
     const db = this.db
     const { at, actor } = this.options
+    const changeSet = this.options.changeSet
+    if (changeSet === null) throw new Error('An import writes only into a change set.')
     for (const [key, type] of this.newTypes) {
       prepared(db, 'INSERT OR IGNORE INTO custom_property_types (key, type) VALUES (?, ?)').run(key, type)
       this.types.set(key, type)
@@ -322,7 +326,7 @@ export class ProfileBatchWriter implements PlanWriter {
           'INSERT INTO identifiers (profile_id, kind, name, value, value_key, added_at) VALUES (?, ?, ?, ?, ?, ?)',
         ).run(id, i.kind, i.name, i.value, identifierValueKey(i.kind, i.value), at)
       }
-      writeImportAudit(db, profile.objectId, at, actor, created, diff)
+      writeImportAudit(db, changeSet, profile.objectId, at, actor, created, diff)
       if (Object.keys(diff.profileData).length > 0 || created) {
         writeProfileOutbox(
           db,
@@ -368,6 +372,7 @@ function rowColumns(
 /** One audit row per change: the changed fields with their old and new values. */
 function writeImportAudit(
   db: Db,
+  changeSet: number,
   objectId: string,
   at: number,
   actor: string,
@@ -385,8 +390,9 @@ function writeImportAudit(
   const names = created ? [] : Object.keys(newValues)
   prepared(
     db,
-    'INSERT INTO audit (object_id, at, actor, action, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   ).run(
+    changeSet,
     objectId,
     at,
     actor,

@@ -19,7 +19,9 @@ import { describeIdentitySet, type IdentitySetKey } from '../../../../shared/pro
 import { readIdentitySet } from '../profiles/identity-set'
 import { loadCustomTypes } from '../profiles/properties'
 import { streamCsvRows, windows1252Notice, type ParsedRow, type StreamStats } from './csv-reader'
+import { addChangeSetProfiles } from '../changes/change-sets'
 import { finishRun, recordProgress } from './import-runs'
+import { closeRunChangeSet, openRunChangeSet } from './run-change-set'
 import { findResumePoint, recordFileHash, resumeNotice } from './import-resume'
 import { FileKeys } from './file-keys'
 import { sequentialObjectIds } from './object-id-source'
@@ -53,17 +55,25 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
   const stats: StreamStats = { bytes: 0, blankLines: 0, encoding: spec.file.encoding, fallbackLine: null }
   let status: ImportRunStatus = 'succeeded'
   let scan: Scan | null = null
+  /** The run's change set (run-change-set.ts); none in a dry run. */
+  let changeSet: number | null = null
+  const closeChanges = (status: ImportRunStatus, final: unknown) => {
+    if (changeSet !== null) closeRunChangeSet(db, changeSet, status, final, spec.at, 'kept')
+  }
   try {
     const validator = new ProfileRowValidator(spec.mapping as ProfileImportMapping, spec.headers)
     scan = await scanKeys(db, spec, hooks, validator)
     if (scan === null) status = 'cancelled'
     else {
       const resume = spec.mode === 'import' ? findResumePoint(db, spec.runId, scan.hash, spec.mapping) : null
-      if (spec.mode === 'import') recordFileHash(db, spec.runId, scan.hash, resume)
+      if (spec.mode === 'import') {
+        recordFileHash(db, spec.runId, scan.hash, resume)
+        changeSet = openRunChangeSet(db, spec, resume?.runId ?? null)
+      }
       if (resume) report.notice(resumeNotice(resume))
       const deferText = spec.mode === 'import' && deferTextIndexOf(scan.rows)
       try {
-        const write = { deferText, resumeLine: resume?.line ?? 0 }
+        const write = { deferText, resumeLine: resume?.line ?? 0, changeSet }
         if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, write)))
           status = 'cancelled'
       } finally {
@@ -86,6 +96,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       message,
     )
     finishRun(db, summary)
+    closeChanges('failed', summary.counts)
     throw error instanceof AppError ? error : new AppError('internal', message)
   }
   scan?.tracker.close()
@@ -114,6 +125,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
   }
   const summary = report.summary(status, final, hooks.now(), stats.encoding, null)
   finishRun(db, summary)
+  closeChanges(status, final)
   return summary
 }
 
@@ -180,13 +192,21 @@ async function writeRows(
   report: RunReport,
   counts: ProfileImportCounts,
   stats: StreamStats,
-  indexes: { deferText: boolean; resumeLine: number },
+  indexes: { deferText: boolean; resumeLine: number; changeSet: number | null },
 ): Promise<boolean> {
   const write = spec.mode === 'import'
   // Read once per run: a change in Settings applies to the next import, never half-way through this one.
   const matchOn = readIdentitySet(db)
   const matched = { Email: 0, Phone: 0 }
-  const options = { at: spec.at, actor: spec.actor, write, newObjectId: sequentialObjectIds(), matchOn }
+  const changeSet = indexes.changeSet
+  const options = {
+    at: spec.at,
+    actor: spec.actor,
+    write,
+    changeSet,
+    newObjectId: sequentialObjectIds(),
+    matchOn,
+  }
   const writer: PlanWriter =
     write && hooks.writer
       ? hooks.writer(db, options)
@@ -224,6 +244,7 @@ async function writeRows(
     try {
       outcomes = writer.run(plans)
       tally(outcomes, cellsOf)
+      if (changeSet !== null) addChangeSetProfiles(db, changeSet, touchedProfiles(outcomes))
       recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected }, lastLine)
       db.exec('COMMIT')
     } catch (error) {
@@ -329,6 +350,13 @@ async function writeRows(
     reportSetMatches(report, matchOn, matched)
     return true
   }
+}
+
+/** How many profiles a batch's outcomes created or changed (each profile once). */
+function touchedProfiles(outcomes: readonly PlanOutcome[]): number {
+  const ids = new Set<string>()
+  for (const o of outcomes) if (o.outcome === 'created' || o.outcome === 'updated') ids.add(o.objectId)
+  return ids.size
 }
 
 /** Sleeps the calling thread (an import worker's, between batches: it has no event loop work to do). */

@@ -1,4 +1,6 @@
 // The audit log: one row per changed field (who, when, what, old -> new as JSON), kept after a delete.
+// Every row belongs to a change set (core/changes): the one change, job or run that wrote it.
+import type { ChangeSetKind } from '../../../../shared/changes/types'
 import type { AuditEntry } from '../../../../shared/profile/types'
 import type { Db } from '../db/connection'
 import { requireProfileRow } from './profile-rows'
@@ -11,11 +13,20 @@ export interface AuditWrite {
   newValue?: unknown
 }
 
-export function writeAudit(db: Db, objectId: string, at: number, actor: string, entry: AuditWrite): void {
+/** One audit row in the change set `changeSet` (required: no change is written outside a change set). */
+export function writeAudit(
+  db: Db,
+  changeSet: number,
+  objectId: string,
+  at: number,
+  actor: string,
+  entry: AuditWrite,
+): void {
   prepared(
     db,
-    'INSERT INTO audit (object_id, at, actor, action, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   ).run(
+    changeSet,
     objectId,
     at,
     actor,
@@ -34,6 +45,9 @@ interface AuditRow {
   field: string | null
   old_value: string | null
   new_value: string | null
+  change_set: number | null
+  change_set_kind: string | null
+  change_set_label: string | null
 }
 
 /** A profile's history, newest first. */
@@ -45,7 +59,10 @@ export function readHistory(
 ): { items: AuditEntry[]; total: number } {
   const rows = prepared(
     db,
-    'SELECT id, at, actor, action, field, old_value, new_value FROM audit WHERE object_id = ? ORDER BY id DESC LIMIT ? OFFSET ?',
+    `SELECT a.id, a.at, a.actor, a.action, a.field, a.old_value, a.new_value, a.change_set,
+       c.kind AS change_set_kind, c.label AS change_set_label
+     FROM audit a LEFT JOIN change_sets c ON c.id = a.change_set
+     WHERE a.object_id = ? ORDER BY a.id DESC LIMIT ? OFFSET ?`,
   ).all(objectId, limit, offset) as AuditRow[]
   const { total } = prepared(db, 'SELECT count(*) AS total FROM audit WHERE object_id = ?').get(objectId) as {
     total: number
@@ -60,6 +77,9 @@ export function readHistory(
       field: r.field,
       oldValue: r.old_value === null ? null : (JSON.parse(r.old_value) as unknown),
       newValue: r.new_value === null ? null : (JSON.parse(r.new_value) as unknown),
+      changeSet: r.change_set,
+      changeSetKind: r.change_set_kind as ChangeSetKind | null,
+      changeSetLabel: r.change_set_label,
     })),
   }
 }

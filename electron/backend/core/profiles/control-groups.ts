@@ -8,6 +8,7 @@ import {
 } from '../../../../shared/profile/types'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
+import { withChangeSet } from '../changes/change-sets'
 import { ProfileChange } from './profile-change'
 import { describeProfile, requireProfileRow, toHolder, type ProfileRow } from './profile-rows'
 import { buildDetail } from './profile-store'
@@ -47,9 +48,17 @@ export function setControlGroupExclusion(ctx: BackendContext, id: string, exclud
           )
         }
       }
-      const change = new ProfileChange(db, row)
-      change.excluded = excluded
-      const result = change.commit({ at: nowSeconds(ctx.clock), actor: ctx.actor, outbox: true })
+      const at = nowSeconds(ctx.clock)
+      const label = `${excluded ? 'Exclusion from' : 'Inclusion in'} control groups of ${describeProfile(row)}`
+      const result = withChangeSet(
+        db,
+        { kind: 'control-groups', actor: ctx.actor, label, at },
+        (changeSet) => {
+          const change = new ProfileChange(db, row)
+          change.excluded = excluded
+          return change.commit({ at, actor: ctx.actor, outbox: true, changeSet })
+        },
+      )
       return { detail: buildDetail(ctx, requireProfileRow(db, id)), changed: result.changed }
     })
     .immediate()

@@ -22,6 +22,7 @@ import { ProfileChange } from './profile-change'
 import { findProfileRow, findProfileRowById, type ProfileRow } from './profile-rows'
 import { insertBareProfile } from './profile-store'
 import { validationError } from './properties'
+import { withChangeSet } from '../changes/change-sets'
 import { nowSeconds, prepared } from './statements'
 
 export interface EventInput {
@@ -36,6 +37,8 @@ export interface EventInput {
 export interface WriteOptions {
   at: number
   actor: string
+  /** The change set the profile changes and the inserted events belong to (core/changes). */
+  changeSet: number
   /** False for sample data: local demo events are not sent anywhere. */
   outbox: boolean
 }
@@ -232,10 +235,11 @@ export function storeEvent(
   event: { deviceId: string | null; name: string; ts: number; props: Record<string, unknown> },
   outbox: boolean,
   at: number,
+  changeSet: number,
 ): number {
   const info = prepared(
     db,
-    'INSERT INTO events (profile_id, device_id, name, ts, props, anonymous) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO events (profile_id, device_id, name, ts, props, anonymous, change_set) VALUES (?, ?, ?, ?, ?, ?, ?)',
   ).run(
     profile.id,
     event.deviceId,
@@ -243,6 +247,7 @@ export function storeEvent(
     event.ts,
     JSON.stringify(event.props),
     profile.identified === 1 ? 0 : 1,
+    changeSet,
   )
   prepared(
     db,
@@ -281,6 +286,7 @@ export function applyEvent(
     { deviceId: input.deviceId, name: input.name, ts, props: input.props },
     options.outbox,
     options.at,
+    options.changeSet,
   )
   return {
     profileId: resolution.profile.object_id,
@@ -293,8 +299,11 @@ export function applyEvent(
 /** events.record: one event through the login rule, in one transaction. */
 export function recordEvent(ctx: BackendContext, input: EventInput): RecordEventResult {
   validateEventInput(input)
-  const options: WriteOptions = { at: nowSeconds(ctx.clock), actor: ctx.actor, outbox: true }
-  const { touched, ...result } = ctx.db.transaction(() => applyEvent(ctx.db, input, options)).immediate()
+  const at = nowSeconds(ctx.clock)
+  const start = { kind: 'event' as const, actor: ctx.actor, label: `Event ${input.name}`, at }
+  const { touched, ...result } = withChangeSet(ctx.db, start, (changeSet) =>
+    applyEvent(ctx.db, input, { at, actor: ctx.actor, outbox: true, changeSet }),
+  )
   ctx.events.emit('profiles.changed', { ids: [...new Set(touched)] })
   return result
 }

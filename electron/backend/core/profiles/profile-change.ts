@@ -37,6 +37,8 @@ import { prepared } from './statements'
 export interface CommitOptions {
   at: number
   actor: string
+  /** The change set its audit rows belong to (core/changes). */
+  changeSet: number
   /** False for local demo data (sample, seed): nothing to send to the remote API. */
   outbox: boolean
   /** The audit action recorded for identifier additions (e.g. 'login.became' from the login rule). */
@@ -178,8 +180,11 @@ export class ProfileChange {
 
     const objectId = this.row.object_id
     if (this.created)
-      writeAudit(db, objectId, options.at, options.actor, { action: 'profile.create', field: null })
-    for (const audit of audits) writeAudit(db, objectId, options.at, options.actor, audit)
+      writeAudit(db, options.changeSet, objectId, options.at, options.actor, {
+        action: 'profile.create',
+        field: null,
+      })
+    for (const audit of audits) writeAudit(db, options.changeSet, objectId, options.at, options.actor, audit)
 
     if (options.outbox && (Object.keys(profileData).length > 0 || this.created)) {
       const rootIdentity = diff.rootIdentity

@@ -5,6 +5,7 @@ import type { Identifier, ProfileDetail, PropertyValue } from '../../../../share
 import { deriveProfileType } from '../../../../shared/profile/identity'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
+import { withChangeSet } from '../changes/change-sets'
 import { writeAudit } from './audit'
 import { identifierLabel, loadIdentifiers, normaliseIdentifier, toIdentifier } from './identifiers'
 import { lookupProfileRow } from './lookup'
@@ -76,20 +77,29 @@ function emitChanged(ctx: BackendContext, ids: string[]): void {
   if (ids.length > 0) ctx.events.emit('profiles.changed', { ids })
 }
 
-/** Runs one change to one profile in an immediate transaction and returns the fresh detail. */
+/**
+ * Runs one change to one profile in an immediate transaction, as one change set (or as part of the open
+ * change set `into`), and returns the fresh detail.
+ */
 function mutate(
   ctx: BackendContext,
   objectId: string,
   edit: (change: ProfileChange, row: ProfileRow) => void,
+  into?: number,
 ): ProfileDetail {
   const db = ctx.db
   const { detail, changed } = db
     .transaction(() => {
       const row = requireProfileRow(db, objectId)
-      const change = new ProfileChange(db, row)
-      edit(change, row)
-      const result = change.commit({ at: nowSeconds(ctx.clock), actor: ctx.actor, outbox: true })
-      return { detail: buildDetail(ctx, requireProfileRow(db, objectId)), changed: result.changed }
+      const at = nowSeconds(ctx.clock)
+      const start = { kind: 'edit' as const, actor: ctx.actor, label: `Edit of ${describeProfile(row)}`, at }
+      const write = (changeSet: number) => {
+        const change = new ProfileChange(db, row)
+        edit(change, row)
+        const result = change.commit({ at, actor: ctx.actor, outbox: true, changeSet })
+        return { detail: buildDetail(ctx, requireProfileRow(db, objectId)), changed: result.changed }
+      }
+      return into === undefined ? withChangeSet(db, start, write) : write(into)
     })
     .immediate()
   if (changed) emitChanged(ctx, [objectId])
@@ -109,7 +119,10 @@ export function createProfile(
       const change = new ProfileChange(db, row, true)
       for (const identifier of identifiers) change.addIdentifier(identifier)
       for (const edit of request.changes) change.apply(edit)
-      change.commit({ at, actor: ctx.actor, outbox: true })
+      const start = { kind: 'edit' as const, actor: ctx.actor, label: 'New profile', at }
+      withChangeSet(db, start, (changeSet) =>
+        change.commit({ at, actor: ctx.actor, outbox: true, changeSet }),
+      )
       return buildDetail(ctx, findProfileRowById(db, row.id) as ProfileRow)
     })
     .immediate()
@@ -117,10 +130,21 @@ export function createProfile(
   return detail
 }
 
-export function updateProfile(ctx: BackendContext, id: string, changes: PropertyChange[]): ProfileDetail {
-  return mutate(ctx, id, (change) => {
-    for (const edit of changes) change.apply(edit)
-  })
+/** Sets and unsets properties: its own change set, or part of the open change set `into` (a bulk job, a resolution). */
+export function updateProfile(
+  ctx: BackendContext,
+  id: string,
+  changes: PropertyChange[],
+  into?: number,
+): ProfileDetail {
+  return mutate(
+    ctx,
+    id,
+    (change) => {
+      for (const edit of changes) change.apply(edit)
+    },
+    into,
+  )
 }
 
 export function addIdentifier(ctx: BackendContext, id: string, identifier: Identifier): ProfileDetail {
@@ -145,11 +169,19 @@ export function deleteProfile(ctx: BackendContext, id: string): { deleted: true 
   db.transaction(() => {
     const row = requireProfileRow(db, id)
     const at = nowSeconds(ctx.clock)
-    writeAudit(db, row.object_id, at, ctx.actor, {
-      action: 'profile.delete',
-      field: null,
-      oldValue: { name: row.name, identity: row.identity, email: row.email },
-    })
+    const start = {
+      kind: 'delete' as const,
+      actor: ctx.actor,
+      label: `Deletion of ${describeProfile(row)}`,
+      at,
+    }
+    withChangeSet(db, start, (changeSet) =>
+      writeAudit(db, changeSet, row.object_id, at, ctx.actor, {
+        action: 'profile.delete',
+        field: null,
+        oldValue: { name: row.name, identity: row.identity, email: row.email },
+      }),
+    )
     writeDeleteOutbox(
       db,
       {

@@ -28,7 +28,7 @@ interface FilterSql {
  * Filter terms; `prefix` '+' keeps SQLite from driving the scan by a filter's own index. `packed` reads a
  * channel's code from the packed `reach` key (reach_counts has no generated columns).
  */
-function filterSql(filters: ProfileFilters, prefix = '', packed = false): FilterSql {
+export function filterSql(filters: ProfileFilters, prefix = '', packed = false): FilterSql {
   const clauses: string[] = []
   const params: number[] = []
   if (filters.type !== undefined) {

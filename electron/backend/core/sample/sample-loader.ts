@@ -8,6 +8,7 @@ import type { JobHandle } from '../../../../shared/jobs/job-kinds'
 import type { CustomPropertyType, SampleLoadSummary } from '../../../../shared/profile/types'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
+import { closeChangeSet, openChangeSet } from '../changes/change-sets'
 import { applyEvent, type WriteOptions } from '../profiles/login'
 import { ProfileChange } from '../profiles/profile-change'
 import { findProfileRow } from '../profiles/profile-rows'
@@ -72,66 +73,79 @@ export async function loadSampleData(
       maxEvents: bulk ? 4 : 6,
     })
     const customKeys = db.transaction(() => usableCustomKeys(db)).immediate()
-    const writer = new SampleWriter(db, { checkConflicts: !bulk, at }, customKeys)
-    const saveIndex = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)')
-    const identities: string[] = []
-    let written = 0
-    let skipped = 0
-    let done = 0
-    let indexingSeconds = 0
-    if (bulk) beginBulkLoad(db, AUDIENCE_BULK_STRUCTURES)
+    // One change set for the whole load (each batch commits into it); closed below, deleted if empty.
+    const label = `Sample data: ${total.toLocaleString('en-US')} profiles`
+    const changeSet = openChangeSet(db, { kind: 'sample', actor: SAMPLE_ACTOR, label, at })
+    let state: 'done' | 'cancelled' | 'interrupted' = 'interrupted'
     try {
-      while (done < total && !options.signal?.aborted) {
-        const size = Math.min(bulk ? BULK_BATCH : SMALL_BATCH, total - done)
-        db.transaction(() => {
-          for (let i = 0; i < size; i++) {
-            const profile = generator.next()
-            if (writer.write(profile)) {
-              written += 1
-              if (profile.identity && identities.length < 200) identities.push(profile.identity)
-            } else skipped += 1
-          }
-          saveIndex.run(NEXT_INDEX_KEY, String(generator.nextIndex))
-        }).immediate()
-        done += size
-        options.progress?.('profiles', done, total)
-        await yieldToEventLoop()
+      const writer = new SampleWriter(
+        db,
+        { checkConflicts: !bulk, at, changeSet, actor: SAMPLE_ACTOR },
+        customKeys,
+      )
+      const saveIndex = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)')
+      const identities: string[] = []
+      let written = 0
+      let skipped = 0
+      let done = 0
+      let indexingSeconds = 0
+      if (bulk) beginBulkLoad(db, AUDIENCE_BULK_STRUCTURES)
+      try {
+        while (done < total && !options.signal?.aborted) {
+          const size = Math.min(bulk ? BULK_BATCH : SMALL_BATCH, total - done)
+          db.transaction(() => {
+            for (let i = 0; i < size; i++) {
+              const profile = generator.next()
+              if (writer.write(profile)) {
+                written += 1
+                if (profile.identity && identities.length < 200) identities.push(profile.identity)
+              } else skipped += 1
+            }
+            saveIndex.run(NEXT_INDEX_KEY, String(generator.nextIndex))
+          }).immediate()
+          done += size
+          options.progress?.('profiles', done, total)
+          await yieldToEventLoop()
+        }
+      } finally {
+        if (bulk) {
+          options.progress?.('indexing', done, total)
+          const indexing = performance.now()
+          finishBulkLoad(db, AUDIENCE_BULK_STRUCTURES)
+          indexingSeconds = Math.round((performance.now() - indexing) / 10) / 100
+        }
+      }
+      let scenarios = { scenario1: 0, scenario2: 0 }
+      if (!options.signal?.aborted && written > 0) {
+        scenarios = db
+          .transaction(() =>
+            replayLoginScenarios(
+              db,
+              generator,
+              identities,
+              { at, actor: SAMPLE_ACTOR, outbox: false, changeSet },
+              Math.min(50, Math.max(2, Math.round(total / 100))),
+            ),
+          )
+          .immediate()
+        db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(
+          NEXT_INDEX_KEY,
+          String(generator.nextIndex),
+        )
+      }
+      ctx.events.emit('profiles.changed', { ids: [], all: true })
+      state = options.signal?.aborted ? 'cancelled' : 'done'
+      return {
+        profiles: written,
+        skipped,
+        ...scenarios,
+        bulk,
+        cancelled: options.signal?.aborted ?? false,
+        seconds: Math.round((performance.now() - started) / 10) / 100,
+        indexingSeconds,
       }
     } finally {
-      if (bulk) {
-        options.progress?.('indexing', done, total)
-        const indexing = performance.now()
-        finishBulkLoad(db, AUDIENCE_BULK_STRUCTURES)
-        indexingSeconds = Math.round((performance.now() - indexing) / 10) / 100
-      }
-    }
-    let scenarios = { scenario1: 0, scenario2: 0 }
-    if (!options.signal?.aborted && written > 0) {
-      scenarios = db
-        .transaction(() =>
-          replayLoginScenarios(
-            db,
-            generator,
-            identities,
-            at,
-            Math.min(50, Math.max(2, Math.round(total / 100))),
-          ),
-        )
-        .immediate()
-      db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(
-        NEXT_INDEX_KEY,
-        String(generator.nextIndex),
-      )
-    }
-    ctx.events.emit('profiles.changed', { ids: [], all: true })
-    return {
-      profiles: written,
-      skipped,
-      ...scenarios,
-      bulk,
-      cancelled: options.signal?.aborted ?? false,
-      seconds: Math.round((performance.now() - started) / 10) / 100,
-      indexingSeconds,
+      closeChangeSet(db, changeSet, state, { at })
     }
   } finally {
     loading.delete(db)
@@ -148,10 +162,10 @@ function replayLoginScenarios(
   db: Db,
   generator: SampleGenerator,
   identities: readonly string[],
-  at: number,
+  options: WriteOptions,
   count: number,
 ): { scenario1: number; scenario2: number } {
-  const options: WriteOptions = { at, actor: SAMPLE_ACTOR, outbox: false }
+  const at = options.at
   let scenario1 = 0
   let scenario2 = 0
   for (let i = 0; i < count; i++) {

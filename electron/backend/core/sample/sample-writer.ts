@@ -1,6 +1,7 @@
 // Writes generated sample profiles straight into the tables (profile row, identifiers, events,
-// summaries), batch by batch inside the caller's transaction. Sample data is local demo data: it is not
-// a change anyone made and nothing to send to the remote API, so it writes no audit and no outbox rows.
+// summaries), batch by batch inside the caller's transaction. Sample data is local demo data, nothing to
+// send to the remote API (no outbox rows); each profile is one 'profile.create' entry of the load's change
+// set and its events carry that change set, so the load shows in History and can be undone as a whole.
 import { deriveProfileType } from '../../../../shared/profile/identity'
 import { foldText, phoneDigits } from '../../../../shared/profile/search-keys'
 import type { Identifier } from '../../../../shared/profile/types'
@@ -11,6 +12,9 @@ export interface WriterOptions {
   /** Check identities/emails against existing profiles (off for a bulk load into an empty database). */
   checkConflicts: boolean
   at: number
+  /** The load's change set (core/changes). */
+  changeSet: number
+  actor: string
 }
 
 export class SampleWriter {
@@ -18,6 +22,7 @@ export class SampleWriter {
   private readonly insertIdentifier
   private readonly insertEvent
   private readonly insertSummary
+  private readonly insertAudit
   private readonly holder
   private readonly customKeys: Set<string>
 
@@ -38,7 +43,11 @@ export class SampleWriter {
       "INSERT INTO identifiers (profile_id, kind, name, value, value_key, added_at) VALUES (?, ?, '', ?, ?, ?)",
     )
     this.insertEvent = db.prepare(
-      'INSERT INTO events (profile_id, device_id, name, ts, props, anonymous) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO events (profile_id, device_id, name, ts, props, anonymous, change_set) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    // The one audit row of a new profile (the change-set format: no per-field rows for initial values).
+    this.insertAudit = db.prepare(
+      "INSERT INTO audit (change_set, object_id, at, actor, action, field) VALUES (?, ?, ?, ?, 'profile.create', NULL)",
     )
     this.insertSummary = db.prepare(
       'INSERT INTO event_summaries (profile_id, name, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)',
@@ -105,6 +114,7 @@ export class SampleWriter {
         event.ts,
         JSON.stringify(event.props),
         identified ? 0 : 1,
+        this.options.changeSet,
       )
       const s = summaries.get(event.name)
       if (s) {
@@ -114,6 +124,8 @@ export class SampleWriter {
       } else summaries.set(event.name, { count: 1, first: event.ts, last: event.ts })
     }
     for (const [name, s] of summaries) this.insertSummary.run(id, name, s.count, s.first, s.last)
+    const { changeSet, at, actor } = this.options
+    this.insertAudit.run(changeSet, profile.objectId, at, actor)
     return true
   }
 }

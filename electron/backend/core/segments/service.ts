@@ -140,6 +140,44 @@ export class SegmentService {
   }
 
   /**
+   * Find People's question as segment definitions (all must hold): the saved segment of
+   * `filters.segmentId` if any, the type/test filters, and the search text (Name, Email or Identity
+   * contains it, or the Phone holds its digits). The reachability filter is not a segment condition: a
+   * caller that needs it filters the members by SQL (bulk edit's selection does).
+   */
+  searchDefinitions(query: string, filters: ProfileFilters): SegmentDefinition[] {
+    const { segmentId, type, test } = filters
+    const narrow: Condition[] = []
+    if (type !== undefined)
+      narrow.push({ type: 'property', property: { kind: 'type' }, op: 'eq', value: type })
+    if (test !== undefined)
+      narrow.push({ type: 'property', property: { kind: 'test' }, op: 'eq', value: test })
+    const definitions: SegmentDefinition[] = [
+      { version: SEGMENT_DEFINITION_VERSION, join: 'and', conditions: narrow },
+    ]
+    if (segmentId !== undefined) definitions.unshift(getSegment(this.ctx.db, segmentId).definition)
+    const text = query.trim()
+    if (text !== '') {
+      const digits = text.replace(/\D+/g, '')
+      const keys = ['Name', 'Email', 'Identity'].map((key): Condition => ({
+        type: 'property',
+        property: { kind: 'system', key },
+        op: 'contains',
+        value: text,
+      }))
+      if (digits.length > 0 && /^\+?[\d\s().-]+$/.test(text))
+        keys.push({
+          type: 'property',
+          property: { kind: 'system', key: 'Phone' },
+          op: 'contains',
+          value: digits,
+        })
+      definitions.push({ version: SEGMENT_DEFINITION_VERSION, join: 'or', conditions: keys })
+    }
+    return definitions
+  }
+
+  /**
    * Find People with a saved segment as a filter: the segment's members that also match the search text
    * (Name, Email or Identity contains it, or the Phone holds its digits) and the type/test filters, in
    * name order. The total is exact.
@@ -149,35 +187,7 @@ export class SegmentService {
     sort: SortField = 'name',
     direction: 'asc' | 'desc' = 'asc',
   ): Promise<SearchResult> {
-    const { segmentId, type, test } = req.filters
-    const saved = getSegment(this.ctx.db, segmentId as string).definition
-    const narrow: Condition[] = []
-    if (type !== undefined)
-      narrow.push({ type: 'property', property: { kind: 'type' }, op: 'eq', value: type })
-    if (test !== undefined)
-      narrow.push({ type: 'property', property: { kind: 'test' }, op: 'eq', value: test })
-    const query = req.query.trim()
-    const definitions: SegmentDefinition[] = [
-      saved,
-      { version: SEGMENT_DEFINITION_VERSION, join: 'and', conditions: narrow },
-    ]
-    if (query !== '') {
-      const digits = query.replace(/\D+/g, '')
-      const keys = ['Name', 'Email', 'Identity'].map((key): Condition => ({
-        type: 'property',
-        property: { kind: 'system', key },
-        op: 'contains',
-        value: query,
-      }))
-      if (digits.length > 0 && /^\+?[\d\s().-]+$/.test(query))
-        keys.push({
-          type: 'property',
-          property: { kind: 'system', key: 'Phone' },
-          op: 'contains',
-          value: digits,
-        })
-      definitions.push({ version: SEGMENT_DEFINITION_VERSION, join: 'or', conditions: keys })
-    }
+    const definitions = this.searchDefinitions(req.query, req.filters)
     const page = await this.queries.memberPage(definitions, this.ctx.clock(), {
       sort,
       direction,

@@ -10,6 +10,7 @@ import type {
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
 import { offsetPage } from '../db/offset-page'
+import { withChangeSet } from '../changes/change-sets'
 import { ProfileChange } from '../profiles/profile-change'
 import { findProfileRow } from '../profiles/profile-rows'
 import { loadCustomTypes } from '../profiles/properties'
@@ -239,6 +240,8 @@ export function resolveConflict(
   id: number,
   choice: 'mine' | 'theirs',
   at: number,
+  /** Who chose: the change set's actor (the audit rows stay the sync's, whose values they are). */
+  actor: string = SYNC_ACTOR,
 ): { conflict: SyncConflict; profileChanged: boolean } {
   let profileChanged = false
   db.transaction(() => {
@@ -261,13 +264,14 @@ export function resolveConflict(
     } else {
       const local = findProfileRow(db, row.object_id)
       if (local) {
-        const change = new ProfileChange(db, local)
-        applyWireValue(change, loadCustomTypes(db), row.field, theirs)
-        profileChanged = change.commit({
-          at: Math.floor(at / 1000),
-          actor: SYNC_ACTOR,
-          outbox: false,
-        }).changed
+        const atSeconds = Math.floor(at / 1000)
+        const label = `Conflict on ${row.field} resolved: the server's value taken`
+        const start = { kind: 'conflict' as const, actor, label, at: atSeconds }
+        profileChanged = withChangeSet(db, start, (changeSet) => {
+          const change = new ProfileChange(db, local)
+          applyWireValue(change, loadCustomTypes(db), row.field, theirs)
+          return change.commit({ at: atSeconds, actor: SYNC_ACTOR, outbox: false, changeSet }).changed
+        })
       }
       rewritePendingField(db, row.object_id, row.field, { drop: true })
     }

@@ -8,7 +8,8 @@ import { type RetryDeps, withRetries } from './backoff'
 import type { CleverTapClient, Failure, Outcome } from './client'
 import type { RetryPolicy } from './options'
 import type { Contact } from './push-session'
-import { reconcileRemoteProfile } from './reconcile'
+import { withChangeSet } from '../changes/change-sets'
+import { reconcileRemoteProfile, SYNC_ACTOR } from './reconcile'
 import { freshRunResult, type RunResult } from './runs'
 import type { PullFigures } from '../../../../shared/sync/types'
 import type { SyncBookkeeping } from './settings'
@@ -133,28 +134,37 @@ export async function runPull(context: PullContext): Promise<PullResult> {
     const { records, next } = page.value
     const touched: string[] = []
     const at = context.clock()
-    db.transaction(() => {
-      for (const record of records) {
-        const outcome = reconcileRemoteProfile(db, record, { at, types })
-        if (outcome.profileId !== null && outcome.result !== 'skipped') {
-          absorbPlatformInfo(db, outcome.profileId, record.platformInfo)
+    // Each page is one change set (kind 'pull'); a page that took nothing leaves none behind.
+    const pageChanges = {
+      kind: 'pull' as const,
+      actor: SYNC_ACTOR,
+      label: 'Values taken from CleverTap',
+      at: Math.floor(at / 1000),
+    }
+    db.transaction(() =>
+      withChangeSet(db, pageChanges, (changeSet) => {
+        for (const record of records) {
+          const outcome = reconcileRemoteProfile(db, record, { at, types, changeSet })
+          if (outcome.profileId !== null && outcome.result !== 'skipped') {
+            absorbPlatformInfo(db, outcome.profileId, record.platformInfo)
+          }
+          result[outcome.result] += 1
+          result.conflicts += outcome.newConflicts
+          if (outcome.notes.length > 0) {
+            result.rejected += outcome.result === 'skipped' ? 1 : 0
+            result.notes.push(...outcome.notes.slice(0, 3))
+          }
+          if ((outcome.result === 'created' || outcome.result === 'updated') && outcome.profileId) {
+            touched.push(outcome.profileId)
+          }
         }
-        result[outcome.result] += 1
-        result.conflicts += outcome.newConflicts
-        if (outcome.notes.length > 0) {
-          result.rejected += outcome.result === 'skipped' ? 1 : 0
-          result.notes.push(...outcome.notes.slice(0, 3))
-        }
-        if ((outcome.result === 'created' || outcome.result === 'updated') && outcome.profileId) {
-          touched.push(outcome.profileId)
-        }
-      }
-      const done = (context.bookkeeping().pullCursor?.done ?? 0) + records.length
-      // The checkpoint commits with the page: a crash never skips or repeats a page's effects.
-      context.saveBookkeeping({
-        pullCursor: next === null ? null : { cursor: next, startedAt, endpoint, done, query: queryKey },
-      })
-    }).immediate()
+        const done = (context.bookkeeping().pullCursor?.done ?? 0) + records.length
+        // The checkpoint commits with the page: a crash never skips or repeats a page's effects.
+        context.saveBookkeeping({
+          pullCursor: next === null ? null : { cursor: next, startedAt, endpoint, done, query: queryKey },
+        })
+      }),
+    ).immediate()
     result.records += records.length
     if (touched.length > 0) context.onProfilesChanged(touched, touched.length > 500)
     context.onProgress('downloading', result.records, null)

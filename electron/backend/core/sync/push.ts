@@ -12,7 +12,8 @@ import { PushPlanner, type Task } from './push-planner'
 import { runPool, TaskPool } from './push-pool'
 import { PushSession, type PushContext, type PushResult } from './push-session'
 import { sendDeletes, sendRecords } from './push-splitter'
-import { reconcileRemoteProfile } from './reconcile'
+import { withChangeSet } from '../changes/change-sets'
+import { reconcileRemoteProfile, SYNC_ACTOR } from './reconcile'
 import { countOutbox } from './status'
 
 /** The upload API allows 15 concurrent requests per account; the other APIs 3 (CLEVERTAP-API.md §0). */
@@ -99,8 +100,17 @@ async function precheck(session: PushSession): Promise<void> {
     result.checked += 1
     if (outcome.value === null) return
     const remote = outcome.value
+    const at = context.clock()
+    const start = {
+      kind: 'pull' as const,
+      actor: SYNC_ACTOR,
+      label: 'Values taken from CleverTap after a push',
+      at: Math.floor(at / 1000),
+    }
     const reconciled = db.transaction(() =>
-      reconcileRemoteProfile(db, remote, { at: context.clock(), localObjectId: objectId }),
+      withChangeSet(db, start, (changeSet) =>
+        reconcileRemoteProfile(db, remote, { at, localObjectId: objectId, changeSet }),
+      ),
     )()
     result.conflicts += reconciled.newConflicts
     result.notes.push(...reconciled.notes)

@@ -134,6 +134,8 @@ export function reconcileRemoteProfile(
   remote: RemoteProfile,
   options: {
     at: number
+    /** The change set the server's values are written in (a pull page's, a push read-back's). */
+    changeSet: number
     types?: Map<string, CustomPropertyType>
     /** The local profile the record was looked up for (a push's read-back): no other is matched or created. */
     localObjectId?: string
@@ -168,10 +170,11 @@ export function reconcileRemoteProfile(
         const row = insertBareProfile(db, objectIds[0] ?? newObjectId(), atSeconds)
         const change = new ProfileChange(db, row, true)
         applyValues(change, types, orderForApply([...theirs]), notes, label)
-        change.commit({ at: atSeconds, actor: SYNC_ACTOR, outbox: false })
+        change.commit({ at: atSeconds, actor: SYNC_ACTOR, outbox: false, changeSet: options.changeSet })
         return { result: 'created', profileId: row.object_id, newConflicts: 0, notes }
       }
-      return reconcileExisting(db, local, theirs, { at: options.at, atSeconds, types, notes, label })
+      const context = { at: options.at, atSeconds, types, notes, label, changeSet: options.changeSet }
+      return reconcileExisting(db, local, theirs, context)
     })()
   } catch (error) {
     if (!(error instanceof AppError)) throw error
@@ -196,6 +199,7 @@ function reconcileExisting(
     types: Map<string, CustomPropertyType>
     notes: string[]
     label: string
+    changeSet: number
   },
 ): ReconcileOutcome {
   const mine = localWireView(db, local, context.types)
@@ -226,7 +230,12 @@ function reconcileExisting(
   }
   const change = new ProfileChange(db, local)
   applyValues(change, context.types, orderForApply(toApply), context.notes, context.label)
-  const committed = change.commit({ at: context.atSeconds, actor: SYNC_ACTOR, outbox: false })
+  const committed = change.commit({
+    at: context.atSeconds,
+    actor: SYNC_ACTOR,
+    outbox: false,
+    changeSet: context.changeSet,
+  })
   return {
     result: committed.changed ? 'updated' : 'unchanged',
     profileId: local.object_id,

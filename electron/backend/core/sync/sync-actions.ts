@@ -124,7 +124,7 @@ export function chooseConflictSide(
   id: number,
   choice: 'mine' | 'theirs',
 ): SyncConflict {
-  const { conflict, profileChanged } = resolveConflict(ctx.db, id, choice, ctx.clock())
+  const { conflict, profileChanged } = resolveConflict(ctx.db, id, choice, ctx.clock(), ctx.actor)
   if (profileChanged) ctx.events.emit('profiles.changed', { ids: [conflict.profileId] })
   outboxChanged(service)
   return conflict

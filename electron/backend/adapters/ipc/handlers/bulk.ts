@@ -10,13 +10,18 @@ export type BulkHandlers = HandlersOf<
 export function createBulkHandlers({ bulk }: Services): BulkHandlers {
   return {
     'bulk.preview': (req) => bulk.preview(req.selection, req.action),
-    'bulk.start': (req) => bulk.start(req.selection, req.action),
+    'bulk.start': async (req) => ({ jobId: (await bulk.start(req.selection, req.action)).jobId }),
     'history.list': (req) =>
       bulk.history({ kind: req.kind, since: req.since, profile: req.profile }, req.offset, req.limit),
     'history.get': (req) => bulk.changeSet(req.id),
     'history.entries': (req) => bulk.entries(req.id, req.offset, req.limit),
     'undo.preview': (req) => bulk.undoPreview(req.changeSet),
-    'undo.start': (req) =>
-      bulk.undo({ changeSet: req.changeSet, onChanged: req.onChanged, reuploadDeleted: req.reuploadDeleted }),
+    'undo.start': (req) => ({
+      jobId: bulk.undo({
+        changeSet: req.changeSet,
+        onChanged: req.onChanged,
+        reuploadDeleted: req.reuploadDeleted,
+      }).jobId,
+    }),
   }
 }

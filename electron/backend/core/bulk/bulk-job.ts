@@ -1,0 +1,129 @@
+// The `bulk` job: waits while an import runs (its phase says so), opens one change set, writes the
+// selection in batches (one transaction each, the change set's profile count kept with it), reports
+// progress and stops between batches on cancel. A process killed half-way leaves whole batches and an
+// open change set, which the next start marks interrupted with the count it applied.
+import {
+  WAITING_PHASE,
+  type BulkAction,
+  type BulkSelection,
+  type BulkSummary,
+} from '../../../../shared/bulk/types'
+import { addChangeSetProfiles, closeChangeSet, openChangeSet } from '../changes/change-sets'
+import type { BackendContext } from '../context'
+import type { ImportService } from '../imports/import-service'
+import type { JobControl } from '../jobs/registry'
+import { loadCustomTypes } from '../profiles/properties'
+import { nowSeconds } from '../profiles/statements'
+import { actionLabel } from './actions'
+import { writeBatch } from './apply'
+import { blockedError, classify, exclusionLimit } from './preview'
+
+/** Profiles per transaction: big enough to amortise a commit, small enough for a prompt cancel. */
+export const BULK_BATCH = 5_000
+
+export interface BulkRun {
+  selection: BulkSelection
+  action: BulkAction
+  ids: Int32Array
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+}
+
+/** Waits while an import runs; returns the seconds waited (false when cancelled while waiting). */
+export async function waitForImports(imports: ImportService, control: JobControl): Promise<number | false> {
+  if (!imports.running) return 0
+  const started = performance.now()
+  control.progress(WAITING_PHASE, 0, null)
+  while (imports.running && !control.signal.aborted)
+    await Promise.race([imports.idle(), aborted(control.signal)])
+  if (control.signal.aborted) return false
+  return Math.round(performance.now() - started) / 1000
+}
+
+export async function runBulk(
+  ctx: BackendContext,
+  imports: ImportService,
+  run: BulkRun,
+  control: JobControl,
+): Promise<BulkSummary> {
+  const started = performance.now()
+  const { action, ids } = run
+  const label = actionLabel(action)
+  const total = Math.ceil(ids.length / BULK_BATCH)
+  const summary: BulkSummary = {
+    changeSet: null,
+    action: action.action,
+    label,
+    matched: ids.length,
+    changed: 0,
+    alreadyInState: 0,
+    refused: 0,
+    batches: { done: 0, total },
+    cancelled: false,
+    waitedSeconds: 0,
+    seconds: 0,
+  }
+  const waited = await waitForImports(imports, control)
+  if (waited === false) return { ...summary, cancelled: true, seconds: seconds(started) }
+  summary.waitedSeconds = waited
+  const db = ctx.db
+  const types = loadCustomTypes(db)
+  // The control-group limit is all or nothing: checked again now (an import or an edit may have
+  // excluded profiles meanwhile) and the (at most 20) profiles are written in one transaction.
+  const single = action.action === 'exclude'
+  if (single) {
+    const limit = exclusionLimit(db, action, classify(db, action, ids, types).willChange)
+    if (limit.blocked !== null) throw blockedError(limit.blocked, limit.view)
+  }
+  const changeSet = openChangeSet(db, {
+    kind: 'bulk',
+    actor: ctx.actor,
+    label: `${label} on ${ids.length.toLocaleString('en-US')} profile${ids.length === 1 ? '' : 's'}`,
+    detail: { action, selection: run.selection, matched: ids.length },
+    at: nowSeconds(ctx.clock),
+  })
+  summary.changeSet = changeSet
+  const size = single ? Math.max(1, ids.length) : BULK_BATCH
+  control.progress('applying', 0, ids.length)
+  let done = 0
+  for (let start = 0; start < ids.length; start += size) {
+    if (control.signal.aborted) {
+      summary.cancelled = true
+      break
+    }
+    const batch = [...ids.subarray(start, start + size)]
+    const at = nowSeconds(ctx.clock)
+    const result = db
+      .transaction(() => {
+        const written = writeBatch(ctx, action, batch, { changeSet, at, types })
+        addChangeSetProfiles(db, changeSet, written.changed)
+        return written
+      })
+      .immediate()
+    summary.changed += result.changed
+    summary.alreadyInState += result.same
+    summary.refused += result.refused
+    summary.batches.done++
+    done += batch.length
+    control.progress('applying', done, ids.length)
+    // Lets progress events, cancels and other requests through between batches.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  const kept = closeChangeSet(db, changeSet, summary.cancelled ? 'cancelled' : 'done', {
+    profiles: 'kept',
+    detail: { action, selection: run.selection, matched: ids.length, ...counts(summary) },
+  })
+  if (!kept) summary.changeSet = null
+  if (summary.changed > 0) ctx.events.emit('profiles.changed', { ids: [], all: true })
+  return { ...summary, seconds: seconds(started) }
+}
+
+function counts(s: BulkSummary) {
+  return { changed: s.changed, alreadyInState: s.alreadyInState, refused: s.refused, batches: s.batches }
+}
+
+function seconds(started: number): number {
+  return Math.round(performance.now() - started) / 1000
+}
