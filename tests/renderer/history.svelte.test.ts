@@ -208,14 +208,7 @@ describe('ChangeSetPage and its undo', () => {
 })
 
 describe('ChangeHistory on the profile page', () => {
-  /** An audit row with the change-set fields the change-set format adds to it. */
-  type Entry = AuditEntry & {
-    changeSet: number | null
-    changeSetKind: string | null
-    changeSetLabel: string | null
-  }
-
-  function entry(id: number, changeSetId: number | null, label: string | null): Entry {
+  function entry(id: number, changeSetId: number | null, label: string | null): AuditEntry {
     return {
       id,
       at: 1_780_000_000 + id,

@@ -23,15 +23,16 @@ export function resultText(summary: BulkSummary | null, status: string | null): 
     summary.refused > 0 ? `${formatCount(summary.refused)} refused` : null,
   ].filter((part) => part !== null)
   const tail = rest.length > 0 ? ` (${rest.join(', ')})` : ''
+  // a run that changed nothing wrote no change set (History lists none)
+  const changeSet = summary.changeSet === null ? '' : ` Change set #${summary.changeSet}.`
   if (summary.cancelled || status === 'cancelled') {
-    if (summary.changed === 0)
-      return `Cancelled before anything was written. Change set #${summary.changeSet}.`
+    if (summary.changed === 0) return `Cancelled before anything was written.${changeSet}`
     return (
       `Cancelled: ${formatCount(summary.batches.done)} of ${formatCount(summary.batches.total)} batches were ` +
-      `applied whole (${profiles(summary.changed)} changed), nothing of the rest. Change set #${summary.changeSet}.`
+      `applied whole (${profiles(summary.changed)} changed), nothing of the rest.${changeSet}`
     )
   }
   const waited =
     summary.waitedSeconds >= 1 ? ` It waited ${Math.round(summary.waitedSeconds)} s for an import.` : ''
-  return `${what}${tail}. Change set #${summary.changeSet}.${waited}`
+  return `${what}${tail}.${changeSet}${waited}`
 }

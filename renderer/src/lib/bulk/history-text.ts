@@ -45,5 +45,9 @@ export function undoResultText(summary: UndoSummary | null, status: string | nul
   ].filter((part) => part !== null)
   const head =
     summary.cancelled || status === 'cancelled' ? 'Cancelled part way: whole batches kept' : 'Undone'
-  return `${head}: ${parts.join(', ')}. The undo is change set #${summary.changeSet}, which can itself be undone.`
+  const own =
+    summary.changeSet === null
+      ? ' Nothing needed changing, so no change set was written.'
+      : ` The undo is change set #${summary.changeSet}, which can itself be undone.`
+  return `${head}: ${parts.join(', ')}.${own}`
 }
