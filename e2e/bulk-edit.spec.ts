@@ -97,9 +97,9 @@ test('select with shift-click, preview, apply, see it in History, undo: the old 
   // Undo, from the change set.
   await page.getByRole('button', { name: 'Undo this change set…' }).click()
   const undo = page.getByRole('dialog', { name: /Undo/ })
-  await expect(undo.getByText(/Puts back the values from before on 3 profiles/)).toBeVisible()
+  await expect(undo).toContainText('Puts back the values from before on 3 profiles')
   await undo.getByRole('button', { name: 'Undo', exact: true }).click()
-  await expect(undo.getByText(/Undone: 3 profiles reverted/)).toBeVisible({ timeout: 20_000 })
+  await expect(undo).toContainText('Undone: 3 profiles reverted', { timeout: 20_000 })
   await page.screenshot({ path: `${SHOTS}/bulk-05-undone.png`, fullPage: true })
   await undo.getByRole('button', { name: 'Close' }).click()
 
