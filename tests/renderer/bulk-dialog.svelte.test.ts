@@ -8,11 +8,10 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BulkPreview, BulkSummary } from '../../shared/bulk/types'
 import type { ProfileSummary } from '../../shared/profile/types'
-import { api } from '../../renderer/src/lib/api/client'
 import { BulkEdit } from '../../renderer/src/lib/state/bulk-edit.svelte'
-import { jobs } from '../../renderer/src/lib/state/jobs.svelte'
 import BulkDialog from '../../renderer/src/components/bulk/BulkDialog.svelte'
 import { FakeTransport } from '../../test-support/fake-transport'
+import { attachWithJobs } from './support/job-transport'
 
 function person(id: string, name: string): ProfileSummary {
   return {
@@ -61,13 +60,10 @@ let disconnect: () => void
 
 beforeEach(() => {
   transport = new FakeTransport()
-    .handle('jobs.list', () => ({ jobs: [] }))
-    .handle('jobs.cancel', () => ({ cancelled: true }))
     .handle('segments.vocabulary', () => ({ custom: [{ key: 'tags', type: 'multi' }], events: [] }))
     .handle('bulk.preview', () => PREVIEW)
     .handle('bulk.start', () => ({ jobId: 'job-1' }))
-  api.attach(transport)
-  disconnect = jobs.connect()
+  disconnect = attachWithJobs(transport)
 })
 
 afterEach(() => {

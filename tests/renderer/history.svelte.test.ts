@@ -7,13 +7,12 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ChangeSetSummary, UndoPreview } from '../../shared/bulk/types'
 import type { AuditEntry } from '../../shared/profile/types'
-import { api } from '../../renderer/src/lib/api/client'
 import { localDayStart } from '../../renderer/src/lib/state/change-history.svelte'
-import { jobs } from '../../renderer/src/lib/state/jobs.svelte'
 import ChangeHistory from '../../renderer/src/components/profile/ChangeHistory.svelte'
 import ChangeSetPage from '../../renderer/src/views/history/ChangeSetPage.svelte'
 import HistoryPage from '../../renderer/src/views/history/HistoryPage.svelte'
 import { FakeTransport } from '../../test-support/fake-transport'
+import { attachWithJobs } from './support/job-transport'
 
 function changeSet(id: number, more: Partial<ChangeSetSummary> = {}): ChangeSetSummary {
   return {
@@ -66,7 +65,6 @@ let disconnect: () => void
 
 beforeEach(() => {
   transport = new FakeTransport()
-    .handle('jobs.list', () => ({ jobs: [] }))
     .handle('history.list', () => ({
       items: [changeSet(9), changeSet(8, { kind: 'import', label: 'Import of a.csv' })],
       total: 2,
@@ -88,8 +86,7 @@ beforeEach(() => {
     }))
     .handle('undo.preview', () => UNDO_PREVIEW)
     .handle('undo.start', () => ({ jobId: 'undo-1' }))
-  api.attach(transport)
-  disconnect = jobs.connect()
+  disconnect = attachWithJobs(transport)
 })
 
 afterEach(() => {
