@@ -51,6 +51,7 @@ import {
 } from './sources'
 import type { ImportService } from '../imports/import-service'
 import { SpoolImporter } from './spool-import'
+import { sweepSpool } from './spool-sweep'
 
 export const SPOOL_FOLDER = 'sftp-spool'
 /** The job registry emits at most every 100 ms and only when called again: the last state is re-sent after this. */
@@ -125,10 +126,7 @@ export class SftpService {
     )
   }
 
-  /**
-   * Start-up work, run once by the composition root: runs a dead process left "running" are marked
-   * interrupted, and due sources start when the scheduler is on. Nothing new starts once the backend closes.
-   */
+  /** Start-up, once: dead runs marked interrupted, then their spool swept; due sources start. */
   start(): void {
     const ctx = this.ctx
     const interrupted = markInterruptedRuns(ctx.db, ctx.clock())
@@ -136,6 +134,8 @@ export class SftpService {
       ctx.logger.warn(
         `${interrupted} SFTP ${interrupted === 1 ? 'run was' : 'runs were'} interrupted and marked so.`,
       )
+    const swept = sweepSpool(ctx.db, join(ctx.dataDir, SPOOL_FOLDER))
+    if (swept > 0) ctx.logger.info(`Removed the downloaded files of ${swept} unfinished SFTP run(s).`)
     ctx.onClose(() => {
       this.closed = true
       this.scheduler.stop()
