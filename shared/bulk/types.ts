@@ -3,6 +3,7 @@
 import type { ProfileFilters } from '../profile/search'
 import type { ControlGroupHolder, CustomPropertyType, ProfileSummary, PropertyValue } from '../profile/types'
 import type { SegmentSource } from '../segments/types'
+import type { ChangeSetInfo, ChangeSetKind } from '../changes/types'
 
 /**
  * The profiles a bulk action works on. "All N matching" is sent as the question (search text and filters,
@@ -124,7 +125,15 @@ export interface BulkSummary {
 /** A job that waits for another (a bulk edit during an import) reports this phase until it starts. */
 export const WAITING_PHASE = 'waiting'
 
-/** Change sets (the one format of /work/notes/changesets.md): who, when, what, how many. */
+/** Change sets: the one format of shared/changes/types.ts (cs), re-exported for the bulk/History pages. */
+export type {
+  ChangeSetEntry as ChangeEntry,
+  ChangeSetInfo as ChangeSetSummary,
+  ChangeSetKind,
+  ChangeSetState,
+} from '../changes/types'
+
+/** Every change set kind, in the order History's kind filter offers them. */
 export const CHANGE_SET_KINDS = [
   'edit',
   'bulk',
@@ -132,44 +141,16 @@ export const CHANGE_SET_KINDS = [
   'pull',
   'conflict',
   'undo',
-  'duplicate-id',
-  'token',
-  'sample',
   'delete',
-] as const
-export type ChangeSetKind = (typeof CHANGE_SET_KINDS)[number]
-export type ChangeSetState = 'open' | 'done' | 'cancelled' | 'interrupted'
-
-export interface ChangeSetSummary {
-  id: number
-  kind: ChangeSetKind | (string & {})
-  actor: string
-  label: string
-  /** Epoch seconds. */
-  startedAt: number
-  finishedAt: number | null
-  state: ChangeSetState
-  /** Profiles it touched. */
-  profiles: number
-  /** The change set this one undoes (an undo). */
-  undoes: number | null
-  /** The latest undo of this change set. */
-  undoneBy: number | null
-}
-
-/** One entry of a change set: an audit row (a field's old → new, a profile created or deleted). */
-export interface ChangeEntry {
-  id: number
-  objectId: string
-  at: number
-  action: string
-  field: string | null
-  oldValue: unknown
-  newValue: unknown
-}
+  'event',
+  'token',
+  'control-groups',
+  'duplicate-id',
+  'sample',
+] as const satisfies readonly ChangeSetKind[]
 
 export interface HistoryFilter {
-  kind?: string
+  kind?: ChangeSetKind
   /** Epoch seconds: change sets started at or after. */
   since?: number
   /** A profile id or lookup key: change sets that touched it. */
@@ -187,7 +168,7 @@ export type UndoChoice = 'overwrite' | 'skip-changed'
 
 /** The reply to undo.preview: what the undo would do, and what the remote cannot take back. */
 export interface UndoPreview {
-  changeSet: ChangeSetSummary
+  changeSet: ChangeSetInfo
   /** null when it can be undone; else why not (still running, nothing recorded, …). */
   refusal: string | null
   /** Profiles the undo would revert. */

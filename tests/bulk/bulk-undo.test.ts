@@ -3,7 +3,7 @@
 // outbox grow; the person's choice for profiles changed since; a deleted profile comes back with its
 // events; the 21st control-group exclusion is refused all or nothing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { BulkSelection } from '../../shared/bulk/types'
+import type { BulkAction, BulkSelection } from '../../shared/bulk/types'
 import { openBackendHarness, type BackendHarness } from '../../test-support/backend'
 
 let h: BackendHarness
@@ -37,8 +37,8 @@ function state() {
   }
 }
 
-async function bulk(selection: BulkSelection, action: Parameters<BackendHarness['call']>[1] & object) {
-  const { jobId } = await h.call('bulk.start', { selection, action } as never)
+async function bulk(selection: BulkSelection, action: BulkAction) {
+  const { jobId } = await h.call('bulk.start', { selection, action })
   const finished = await h.finished(jobId)
   if (finished.kind !== 'bulk' || !finished.summary) throw new Error(JSON.stringify(finished))
   return finished.summary

@@ -10,7 +10,7 @@ import type {
   ChangeSetSummary,
   UndoPreview,
 } from '../../bulk/types'
-import { MAX_SELECTED_IDS } from '../../bulk/types'
+import { CHANGE_SET_KINDS, MAX_SELECTED_IDS } from '../../bulk/types'
 import type { JobHandle } from '../../jobs/job-kinds'
 import { CUSTOM_PROPERTY_TYPES } from '../../profile/types'
 import { channel } from '../channel'
@@ -78,7 +78,7 @@ export const bulkChannels = {
   'history.list': channel<{ items: ChangeSetSummary[]; total: number }>()(
     z
       .object({
-        kind: z.string().min(1).max(40).optional(),
+        kind: z.enum(CHANGE_SET_KINDS).optional(),
         since: z.number().int().min(0).optional(),
         profile: z.string().min(1).max(1024).optional(),
         ...paging,

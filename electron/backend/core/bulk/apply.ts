@@ -83,21 +83,23 @@ function writeCustomSetWise(
     db.prepare('INSERT OR IGNORE INTO custom_property_types (key, type) VALUES (?, ?)').run(action.key, type)
     target.types.set(action.key, type)
   }
-  const refused =
-    json === null
-      ? 0
-      : (
-          db
-            .prepare(`SELECT count(*) AS n FROM profiles WHERE ${inBatch} AND ${differs} AND NOT ${fits}`)
-            .get(params) as {
-            n: number
-          }
-        ).n
-  const where = `${inBatch} AND ${differs}${json === null ? '' : ` AND ${fits}`}`
+  // The rows that change are found once (one pass over the batch, the key's old value kept), then the
+  // audit rows, outbox records and the update read that small table.
+  db.exec(
+    'CREATE TEMP TABLE IF NOT EXISTS bulk_rows (id INTEGER PRIMARY KEY, object_id TEXT, identity TEXT, old TEXT, fits INTEGER)',
+  )
+  db.exec('DELETE FROM temp.bulk_rows')
+  db.prepare(
+    `INSERT INTO temp.bulk_rows (id, object_id, identity, old, fits)
+     SELECT id, object_id, identity, custom -> @path, ${json === null ? '1' : fits} FROM profiles WHERE ${inBatch} AND ${differs}`,
+  ).run(params)
+  const refused = (
+    db.prepare('SELECT count(*) AS n FROM temp.bulk_rows WHERE fits = 0').get() as { n: number }
+  ).n
   db.prepare(
     `INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value)
      SELECT @changeSet, object_id, @at, @actor, '${json === null ? 'property.unset' : 'property.set'}', @key,
-       coalesce(custom -> @path, 'null'), coalesce(@json, 'null') FROM profiles WHERE ${where}`,
+       coalesce(old, 'null'), coalesce(@json, 'null') FROM temp.bulk_rows WHERE fits = 1 ORDER BY id`,
   ).run(params)
   // The record ProfileChange writes: {type, objectId, identity?, profileData}, base = the old value.
   const data =
@@ -108,12 +110,14 @@ function writeCustomSetWise(
        CASE WHEN identity IS NULL
          THEN json_object('type', 'profile', 'objectId', object_id, 'profileData', ${data})
          ELSE json_object('type', 'profile', 'objectId', object_id, 'identity', identity, 'profileData', ${data}) END,
-       CASE WHEN (custom -> @path) IS NULL THEN NULL ELSE json_object(@key, custom -> @path) END,
-       @at FROM profiles WHERE ${where}`,
+       CASE WHEN old IS NULL THEN NULL ELSE json_object(@key, json(old)) END,
+       @at FROM temp.bulk_rows WHERE fits = 1 ORDER BY id`,
   ).run(params)
   const write = json === null ? 'json_remove(custom, @path)' : 'json_set(custom, @path, json(@json))'
   const changed = db
-    .prepare(`UPDATE profiles SET custom = ${write}, updated_at = @at WHERE ${where}`)
+    .prepare(
+      `UPDATE profiles SET custom = ${write}, updated_at = @at WHERE id IN (SELECT id FROM temp.bulk_rows WHERE fits = 1)`,
+    )
     .run(params).changes
   return { changed, same: ids.length - changed - refused, refused }
 }

@@ -67,10 +67,10 @@ export class BulkService {
     return listChangeSets(
       this.ctx.db,
       {
-        ...(filter.kind === undefined ? {} : { kind: filter.kind as ChangeSetSummary['kind'] & string }),
+        ...(filter.kind === undefined ? {} : { kind: filter.kind }),
         ...(filter.since === undefined ? {} : { since: filter.since }),
         ...(profile === undefined ? {} : { profile }),
-      } as Parameters<typeof listChangeSets>[1],
+      },
       { offset, limit },
     )
   }

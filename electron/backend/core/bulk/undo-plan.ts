@@ -58,7 +58,9 @@ export function changedSince(db: Db, id: number): Map<string, number[]> {
        WHERE a.id > @last AND a.change_set IS NOT @id AND a.change_set IS NOT NULL
          AND a.change_set NOT IN (${CANCELLED_OUT})
          AND EXISTS (SELECT 1 FROM audit b WHERE b.object_id = a.object_id AND b.change_set = @id
-           AND (b.field IS a.field OR b.field IS NULL OR a.field IS NULL))
+           AND (b.field IS a.field OR b.field IS NULL OR a.field IS NULL
+             OR instr(', ' || b.field || ', ', ', ' || a.field || ', ') > 0
+             OR instr(', ' || a.field || ', ', ', ' || b.field || ', ') > 0))
        ORDER BY a.id DESC`,
     )
     .all({ last: lastEntry(db, id), id }) as { object_id: string; change_set: number }[]
@@ -105,7 +107,7 @@ export function buildUndoPreview(db: Db, id: number): UndoPreview {
   )
   const removes = countOf(
     db,
-    "SELECT count(*) AS n FROM audit WHERE change_set = ? AND action = 'profile.create'",
+    "SELECT count(*) AS n FROM audit WHERE change_set = ? AND action IN ('profile.create', 'import.create')",
     id,
   )
   const restores = countOf(

@@ -31,6 +31,9 @@ export interface EntryRow {
   new_value: string | null
 }
 
+/** Audit actions that record a profile's creation (its undo removes the profile). */
+export const CREATIONS = ['profile.create', 'import.create']
+
 export type Reverted = 'reverted' | 'removed' | 'restored' | 'reuploaded' | 'unchanged' | { refused: string }
 
 function parse(text: string | null): unknown {
@@ -70,6 +73,56 @@ function restoreToken(ctx: BackendContext, row: ProfileRow, entry: EntryRow, tar
   })
 }
 
+/** Sets a property back to its old value (null: unsets it) through the single edit's path. */
+function setBack(
+  change: ProfileChange,
+  field: string,
+  old: unknown,
+  types: Map<string, CustomPropertyType>,
+): void {
+  if (old === null || old === undefined) change.apply({ op: 'unset', key: field })
+  else {
+    const custom = findSystemProperty(field) ? undefined : types.get(field)
+    change.apply({ op: 'set', key: field, value: old as PropertyValue, ...(custom ? { type: custom } : {}) })
+  }
+}
+
+/**
+ * An import's update is one audit row per profile holding every changed field's old and new value
+ * (imports/profile-batch-writer.ts): identifiers (Identity, FBID, GPID, a custom identifier the profile
+ * holds with the new value) are taken back and put back, the test flag reset, properties set back.
+ */
+function reverseImportUpdate(
+  change: ProfileChange,
+  old: Record<string, unknown>,
+  now: unknown,
+  types: Map<string, CustomPropertyType>,
+): void {
+  const news = (now ?? {}) as Record<string, unknown>
+  for (const [field, before] of Object.entries(old)) {
+    const after = news[field]
+    const kind = IDENTIFIER_FIELDS[field]
+    const heldCustom =
+      kind === undefined &&
+      after !== null &&
+      after !== undefined &&
+      change.identifiers.some((i) => i.kind === 'custom' && i.name === field && i.value === String(after))
+    if (kind !== undefined || heldCustom) {
+      if (after !== null && after !== undefined) {
+        const added = identifierOf(field, after)
+        if (
+          change.identifiers.some(
+            (i) => i.kind === added.kind && i.name === added.name && i.value === added.value,
+          )
+        )
+          change.removeIdentifier(added, describeProfile(change.row))
+      }
+      if (before !== null && before !== undefined) change.addIdentifier(identifierOf(field, before))
+    } else if (field === TEST_USER_KEY) change.isTest = before !== null && before !== undefined
+    else setBack(change, field, before, types)
+  }
+}
+
 /** Applies one entry's reverse to the working change (false: the entry is not a field change). */
 function reverseField(
   change: ProfileChange,
@@ -80,19 +133,9 @@ function reverseField(
   const field = entry.field ?? ''
   switch (entry.action) {
     case 'property.set':
-    case 'property.unset': {
-      if (old === null) change.apply({ op: 'unset', key: field })
-      else {
-        const custom = findSystemProperty(field) ? undefined : types.get(field)
-        change.apply({
-          op: 'set',
-          key: field,
-          value: old as PropertyValue,
-          ...(custom ? { type: custom } : {}),
-        })
-      }
+    case 'property.unset':
+      setBack(change, field, old, types)
       return true
-    }
     case 'test.mark':
     case 'test.unmark':
       change.isTest = old !== null
@@ -103,6 +146,9 @@ function reverseField(
       return true
     case 'identifier.remove':
       change.addIdentifier(identifierOf(field, old))
+      return true
+    case 'import.update':
+      reverseImportUpdate(change, old as Record<string, unknown>, parse(entry.new_value), types)
       return true
     default:
       if (entry.action === 'identifier.add' || entry.action.startsWith('login.')) {
@@ -179,7 +225,7 @@ export function revertProfile(
   target: BatchTarget,
   reupload: boolean,
 ): Reverted {
-  const created = entries.find((e) => e.action === 'profile.create')
+  const created = entries.find((e) => CREATIONS.includes(e.action))
   if (created) {
     const row = findProfileRow(ctx.db, objectId)
     if (row === undefined) return 'unchanged'

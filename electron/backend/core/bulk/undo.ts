@@ -52,36 +52,42 @@ function revertSetWise(ctx: BackendContext, id: number, objects: string[], targe
     )
     .all(id, batch) as { field: string }[]
   const written = new Set<string>()
+  db.exec(
+    'CREATE TEMP TABLE IF NOT EXISTS undo_rows (id INTEGER PRIMARY KEY, object_id TEXT, identity TEXT, now TEXT, old TEXT)',
+  )
   for (const { field } of fields) {
     const path = `$."${field.replace(/"/g, '\\"')}"`
     const params = { id, field, batch, path, at: target.at, actor: ctx.actor, changeSet: target.changeSet }
-    const from = `FROM profiles p JOIN (${firsts}) f ON f.object_id = p.object_id
-      WHERE (p.custom -> @path) IS NOT nullif(f.old_value, 'null')`
+    // The rows to revert, found once: their value now and the value before the change set.
+    db.exec('DELETE FROM temp.undo_rows')
+    db.prepare(
+      `INSERT INTO temp.undo_rows (id, object_id, identity, now, old)
+       SELECT p.id, p.object_id, p.identity, p.custom -> @path, nullif(f.old_value, 'null')
+       FROM profiles p JOIN (${firsts}) f ON f.object_id = p.object_id
+       WHERE (p.custom -> @path) IS NOT nullif(f.old_value, 'null')`,
+    ).run(params)
     db.prepare(
       `INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value)
-       SELECT @changeSet, p.object_id, @at, @actor,
-         CASE WHEN nullif(f.old_value, 'null') IS NULL THEN 'property.unset' ELSE 'property.set' END, @field,
-         coalesce(p.custom -> @path, 'null'), coalesce(f.old_value, 'null') ${from}`,
+       SELECT @changeSet, object_id, @at, @actor, CASE WHEN old IS NULL THEN 'property.unset' ELSE 'property.set' END,
+         @field, coalesce(now, 'null'), coalesce(old, 'null') FROM temp.undo_rows ORDER BY id`,
     ).run(params)
-    const data = `json_object(@field, CASE WHEN nullif(f.old_value, 'null') IS NULL THEN json('{"$delete":true}') ELSE json(f.old_value) END)`
+    const data = `json_object(@field, CASE WHEN old IS NULL THEN json('{"$delete":true}') ELSE json(old) END)`
     db.prepare(
       `INSERT INTO outbox (object_id, kind, payload, base, created_at)
-       SELECT p.object_id, 'profile',
-         CASE WHEN p.identity IS NULL
-           THEN json_object('type', 'profile', 'objectId', p.object_id, 'profileData', ${data})
-           ELSE json_object('type', 'profile', 'objectId', p.object_id, 'identity', p.identity, 'profileData', ${data}) END,
-         CASE WHEN (p.custom -> @path) IS NULL THEN NULL ELSE json_object(@field, p.custom -> @path) END,
-         @at ${from}`,
+       SELECT object_id, 'profile',
+         CASE WHEN identity IS NULL
+           THEN json_object('type', 'profile', 'objectId', object_id, 'profileData', ${data})
+           ELSE json_object('type', 'profile', 'objectId', object_id, 'identity', identity, 'profileData', ${data}) END,
+         CASE WHEN now IS NULL THEN NULL ELSE json_object(@field, json(now)) END,
+         @at FROM temp.undo_rows ORDER BY id`,
     ).run(params)
-    const rows = db
-      .prepare(
-        `UPDATE profiles AS p SET updated_at = @at, custom = CASE WHEN nullif(f.old_value, 'null') IS NULL
-           THEN json_remove(p.custom, @path) ELSE json_set(p.custom, @path, json(f.old_value)) END
-         FROM (${firsts}) f WHERE f.object_id = p.object_id AND (p.custom -> @path) IS NOT nullif(f.old_value, 'null')
-         RETURNING object_id`,
-      )
-      .all(params) as { object_id: string }[]
-    for (const row of rows) written.add(row.object_id)
+    db.prepare(
+      `UPDATE profiles AS p SET updated_at = @at, custom = CASE WHEN u.old IS NULL
+         THEN json_remove(p.custom, @path) ELSE json_set(p.custom, @path, json(u.old)) END
+       FROM temp.undo_rows u WHERE u.id = p.id`,
+    ).run(params)
+    for (const row of db.prepare('SELECT object_id FROM temp.undo_rows').all() as { object_id: string }[])
+      written.add(row.object_id)
   }
   return written
 }
@@ -208,8 +214,10 @@ export async function runUndo(
         const outcome = revertProfile(ctx, objectId, list, target, request.reuploadDeleted)
         if (outcome === 'removed') summary.removed++
         else if (outcome === 'restored') summary.restored++
-        else if (outcome === 'reuploaded') (summary.restored++, summary.reuploaded++)
-        else if (outcome === 'reverted') summary.reverted++
+        else if (outcome === 'reuploaded') {
+          summary.restored++
+          summary.reuploaded++
+        } else if (outcome === 'reverted') summary.reverted++
         else if (typeof outcome !== 'string') summary.skipped++
         if (typeof outcome === 'string' && outcome !== 'unchanged') touched++
       }

@@ -6,6 +6,7 @@ import { deriveProfileType } from '../../../../shared/profile/identity'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { withChangeSet } from '../changes/change-sets'
+import { snapshotProfile } from '../bulk/profile-snapshot'
 import { writeAudit } from './audit'
 import { identifierLabel, loadIdentifiers, normaliseIdentifier, toIdentifier } from './identifiers'
 import { lookupProfileRow } from './lookup'
@@ -179,7 +180,8 @@ export function deleteProfile(ctx: BackendContext, id: string): { deleted: true 
       writeAudit(db, changeSet, row.object_id, at, ctx.actor, {
         action: 'profile.delete',
         field: null,
-        oldValue: { name: row.name, identity: row.identity, email: row.email },
+        // The whole profile (row, identifiers, devices, events…): undo restores it from this.
+        oldValue: snapshotProfile(db, row.id),
       }),
     )
     writeDeleteOutbox(

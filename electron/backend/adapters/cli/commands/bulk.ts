@@ -2,7 +2,14 @@
 // from the shell. SELECTION is the segments grammar (../selection.ts) plus --id and --all. Exit 0 done,
 // 1 nothing matched / nothing done / refused, 2 bad input. `bulk` and `undo` print the change set's id.
 import type { Command } from 'commander'
-import type { BulkAction, BulkPreview, BulkSelection, UndoPreview } from '../../../../../shared/bulk/types'
+import {
+  CHANGE_SET_KINDS,
+  type BulkAction,
+  type BulkPreview,
+  type BulkSelection,
+  type ChangeSetKind,
+  type UndoPreview,
+} from '../../../../../shared/bulk/types'
 import { CUSTOM_PROPERTY_TYPES, type CustomPropertyType } from '../../../../../shared/profile/types'
 import { AppError } from '../../../../../shared/ipc/envelope'
 import type { Backend } from '../../ipc/create-backend'
@@ -135,6 +142,12 @@ async function runBulkCommand(b: Backend, io: CliIo, action: BulkAction, opts: B
   }
 }
 
+function kindOf(text: string): ChangeSetKind {
+  const kind = CHANGE_SET_KINDS.find((k) => k === text)
+  if (!kind) throw bad(`--kind must be one of ${CHANGE_SET_KINDS.join(', ')}`)
+  return kind
+}
+
 type ActionOf = (args: string[], opts: BulkOptions) => BulkAction
 
 const ACTIONS: { name: string; args: string; description: string; build: ActionOf }[] = [
@@ -250,7 +263,7 @@ export function registerBulkCommands(program: Command, deps: CommandDeps): void 
         const code = await withBackend(opts.dataDir, io, async (b) => {
           const since = opts.since === undefined ? undefined : parseSince(opts.since)
           const page = await b.call('history.list', {
-            ...(opts.kind === undefined ? {} : { kind: opts.kind }),
+            ...(opts.kind === undefined ? {} : { kind: kindOf(opts.kind) }),
             ...(since === undefined ? {} : { since }),
             ...(opts.profile === undefined ? {} : { profile: opts.profile }),
             offset: 0,

@@ -1,0 +1,148 @@
+// Bulk edit benchmark: a bulk set of a custom property on 100k profiles (every tenth) of a generated
+// database, end to end (bulk.start to job.finished: selection, rows, audit, outbox, change set), against a
+// bare SQL UPDATE of the same column on the same rows (the app's indexes and triggers in place) measured
+// in the same run; then the undo of that change set against the same bare UPDATE; then the push that
+// follows, planned by the sync engine's coalescing: it must be one record per profile.
+// Run: npm run bench -- bulk [--profiles N] [--rounds R] [--data-dir DIR]. Writes bench/results/bulk.json.
+import { rmSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { createBackend, type Backend } from '../electron/backend/adapters/ipc/create-backend'
+import { silentLogger } from '../electron/backend/core/platform/logger'
+import { planUnits } from '../electron/backend/core/sync/outbox-coalesce'
+import { readPendingChunk } from '../electron/backend/core/sync/outbox-queue'
+import { benchArgs } from './bench-args'
+import { writeBenchResults } from './results-file'
+
+const LIMIT_MS = 5_000
+const LIMIT_RATIO = 5
+const KEY = 'bench_plan'
+
+const { numbers, dataDir, keep } = benchArgs({ profiles: 1_000_000, rounds: 1 }, 'profile-desk-bench-bulk-')
+const backend: Backend = createBackend({
+  dataDir,
+  host: 'test',
+  logger: silentLogger,
+  sync: { autoSync: false },
+  backup: { scheduler: false },
+})
+const db = backend.context.db
+
+const lastSummaries = new Map<string, Record<string, unknown>>()
+backend.on('job.finished', (e) => lastSummaries.set(e.jobId, (e.summary ?? {}) as Record<string, unknown>))
+
+/** Starts a job and waits for it; its summary (the registry emitted job.finished before wait settles). */
+async function job(start: Promise<{ jobId: string }>): Promise<Record<string, unknown>> {
+  const { jobId } = await start
+  const info = await backend.context.jobs.wait(jobId)
+  if (info.status !== 'succeeded') throw new Error(`job ${jobId} ${info.status}`)
+  return lastSummaries.get(jobId) ?? {}
+}
+
+function timed<T>(work: () => T): { ms: number; value: T } {
+  const started = performance.now()
+  const value = work()
+  return { ms: Math.round(performance.now() - started), value }
+}
+
+async function timedAsync<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now()
+  const value = await work()
+  return { ms: Math.round(performance.now() - started), value }
+}
+
+try {
+  if ((await backend.call('app.info', {})).profileCount === 0) {
+    console.log(`generating ${numbers.profiles.toLocaleString('en')} sample profiles…`)
+    await job(backend.call('sample.load', { profiles: numbers.profiles }))
+  }
+  const profiles = (db.prepare('SELECT count(*) AS n FROM profiles').get() as { n: number }).n
+  // The selection: every tenth profile as test profiles (setup, not measured), chosen by Find People's
+  // "test profiles" filter, so the bulk's selection and the bare UPDATE's WHERE name the same rows.
+  db.exec('UPDATE profiles SET is_test = (id % 10 = 0) WHERE is_test IS NOT (id % 10 = 0)')
+  const selected = (db.prepare('SELECT count(*) AS n FROM profiles WHERE is_test = 1').get() as { n: number })
+    .n
+  const bare = (value: string | null) =>
+    timed(() =>
+      db
+        .prepare(
+          value === null
+            ? `UPDATE profiles SET custom = json_remove(custom, '$.${KEY}'), updated_at = ? WHERE is_test = 1`
+            : `UPDATE profiles SET custom = json_set(custom, '$.${KEY}', '${value}'), updated_at = ? WHERE is_test = 1`,
+        )
+        .run(Math.floor(Date.now() / 1000)),
+    ).ms
+  const rounds: Record<string, number>[] = []
+  for (let round = 0; round < numbers.rounds; round++) {
+    const bareSet = bare('bare')
+    bare(null)
+    const set = await timedAsync(() =>
+      job(
+        backend.call('bulk.start', {
+          selection: { kind: 'search', query: '', filters: { test: true } },
+          action: { action: 'set', key: KEY, value: 'gold', type: 'string' },
+        }),
+      ),
+    )
+    const changeSet = set.value.changeSet as number
+    const bareUndo = (() => {
+      const ms = bare('bare')
+      bare('gold')
+      return ms
+    })()
+    const undo = await timedAsync(() => job(backend.call('undo.start', { changeSet })))
+    rounds.push({
+      bareSetMs: bareSet,
+      bulkSetMs: set.ms,
+      bareUndoMs: bareUndo,
+      undoMs: undo.ms,
+      changed: set.value.changed as number,
+    })
+    console.log(
+      `round ${round + 1}: bulk set ${set.ms} ms (bare ${bareSet} ms), undo ${undo.ms} ms (bare ${bareUndo} ms), ${String(set.value.changed)} profiles`,
+    )
+  }
+  // The push that follows: the sync engine's own coalescing over every waiting entry.
+  const perProfile = new Map<string, number>()
+  const plan = timed(() => {
+    let after = 0
+    for (;;) {
+      const rows = readPendingChunk(db, after, 200_000)
+      if (rows.length === 0) break
+      after = rows[rows.length - 1]!.id
+      for (const unit of planUnits(rows, { installId: 'bench', idempotencyKeys: false }))
+        if (unit.kind === 'records')
+          perProfile.set(unit.objectId, (perProfile.get(unit.objectId) ?? 0) + unit.records.length)
+    }
+  })
+  const maxRecords = Math.max(0, ...perProfile.values())
+  const best = (k: string) => Math.min(...rounds.map((r) => r[k] as number))
+  const setMs = best('bulkSetMs')
+  const undoMs = best('undoMs')
+  const setRatio = Math.round((setMs / Math.max(1, best('bareSetMs'))) * 100) / 100
+  const undoRatio = Math.round((undoMs / Math.max(1, best('bareUndoMs'))) * 100) / 100
+  const report = {
+    profiles,
+    selected,
+    rounds,
+    bulkSet: { ms: setMs, ratio: setRatio, pass: setMs <= LIMIT_MS && setRatio <= LIMIT_RATIO },
+    undo: { ms: undoMs, ratio: undoRatio, pass: undoMs <= LIMIT_MS && undoRatio <= LIMIT_RATIO },
+    push: {
+      profiles: perProfile.size,
+      maxRecordsPerProfile: maxRecords,
+      planMs: plan.ms,
+      pass: maxRecords === 1,
+    },
+    limits: { ms: LIMIT_MS, ratio: LIMIT_RATIO },
+    load: loadavg().map((l) => Math.round(l * 100) / 100),
+  }
+  console.log(
+    `\nbulk set of ${selected.toLocaleString('en')} of ${profiles.toLocaleString('en')}: ${setMs} ms, ${setRatio}x bare (target <= ${LIMIT_MS} ms, <= ${LIMIT_RATIO}x) ${report.bulkSet.pass ? 'yes' : 'NO'}` +
+      `\nundo: ${undoMs} ms, ${undoRatio}x bare ${report.undo.pass ? 'yes' : 'NO'}` +
+      `\npush: ${perProfile.size.toLocaleString('en')} profiles waiting, at most ${maxRecords} record per profile ${report.push.pass ? 'yes' : 'NO'}` +
+      `\nload average ${report.load.join(' ')}`,
+  )
+  console.log(`written to ${writeBenchResults('bulk', report)}`)
+} finally {
+  await backend.close()
+  if (!keep) rmSync(dataDir, { recursive: true, force: true })
+}
