@@ -26,6 +26,7 @@ function changeSet(id: number, more: Partial<ChangeSetSummary> = {}): ChangeSetS
     profiles: 3,
     undoes: null,
     undoneBy: null,
+    detail: null,
     ...more,
   }
 }

@@ -1,6 +1,6 @@
 // The History page's state: change sets newest first, a page at a time, filtered by kind, a start day
 // and a profile; and one change set with its entries. Replies to an older filter are dropped (PagedList).
-import type { ChangeEntry, ChangeSetSummary, HistoryFilter } from '$shared/bulk/types'
+import type { ChangeEntry, ChangeSetKind, ChangeSetSummary, HistoryFilter } from '$shared/bulk/types'
 import { api, toApiError, type ApiError } from '../api/client'
 import { PagedList } from './paged-list.svelte'
 
@@ -18,7 +18,8 @@ export function localDayStart(day: string): number | undefined {
 }
 
 export class ChangeHistory {
-  kind = $state('')
+  /** A change set kind, or empty for any. */
+  kind = $state<ChangeSetKind | ''>('')
   /** YYYY-MM-DD or empty. */
   since = $state('')
   profile = $state('')
