@@ -23,6 +23,9 @@ export type Route =
   | { view: 'segment-members'; id: string }
   /** Backups: make one, download one (browser), restore one; the daily backup's settings. */
   | { view: 'backups' }
+  /** Change sets (edits, bulk actions, imports, pulls, undos), filterable; one opens with its entries. */
+  | { view: 'history' }
+  | { view: 'change-set'; id: number }
   /** Version, data folder, database size. */
   | { view: 'about' }
   | { view: 'not-found'; path: string }
@@ -45,6 +48,11 @@ export function parseRoute(hash: string): Route | null {
   if (section === 'imports' && rest.length === 0) return { view: 'imports' }
   if (section === 'backups' && rest.length === 0) return { view: 'backups' }
   if (section === 'about' && rest.length === 0) return { view: 'about' }
+  if (section === 'history') {
+    if (rest.length === 0) return { view: 'history' }
+    const id = rest.length === 1 && /^[1-9]\d{0,14}$/.test(rest[0] ?? '') ? Number(rest[0]) : null
+    return id === null ? { view: 'not-found', path } : { view: 'change-set', id }
+  }
   if (section === 'sources') {
     if (rest.length === 0) return { view: 'sources' }
     if (rest.length === 1 && rest[0] === 'new') return { view: 'source', id: null }
@@ -97,6 +105,10 @@ export function hrefFor(route: Route): string {
       return '#/backups'
     case 'about':
       return '#/about'
+    case 'history':
+      return '#/history'
+    case 'change-set':
+      return `#/history/${route.id}`
     case 'source':
       return route.id === null ? '#/sources/new' : `#/sources/${route.id}`
     case 'source-history':

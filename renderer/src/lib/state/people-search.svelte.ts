@@ -42,6 +42,8 @@ export class PeopleSearch {
   /** The query the shown items answer (the count and the empty states describe it, not the draft). */
   shownQuery = $state('')
   shownFiltered = $state(false)
+  /** The filters the shown items answer (a bulk action on "all matching" acts on this question). */
+  shownFilters = $state.raw<ProfileFilters>({})
 
   items = $derived(this.results.items)
   total = $derived(this.results.total)
@@ -100,6 +102,7 @@ export class PeopleSearch {
     }
     if ((await this.results.reload({ query, filters })) === null) return
     this.shownQuery = query
+    this.shownFilters = filters
     this.shownFiltered = Object.keys(filters).length > 0
   }
 
