@@ -79,9 +79,17 @@ describe('batched import (the database already holds profiles)', () => {
       const counts = summary?.counts as { new: number; updated: number }
       expect(counts.new + counts.updated).toBeGreaterThan(0)
       expect(counts.new).toBeLessThan(ROWS)
-      // Every profile written has its audit row and its outbox record; nothing half-written.
+      // Every profile written has its audit rows (one creation row for a new profile, a row per changed field
+      // for a changed one, all in the run's change set) and its outbox record; nothing half-written.
       expect(h.count('profiles')).toBe(before.profiles + counts.new)
-      expect(h.count('audit')).toBe(before.audit + counts.new + counts.updated)
+      const [written] = h.rows<{ profiles: number; created: number; all: number }>(
+        `SELECT count(DISTINCT object_id) AS profiles, count(*) FILTER (WHERE action = 'profile.create') AS created,
+           count(*) AS "all"
+         FROM audit WHERE change_set = (SELECT change_set FROM import_runs WHERE id = ?)`,
+        runId,
+      )
+      expect(written).toMatchObject({ profiles: counts.new + counts.updated, created: counts.new })
+      expect(h.count('audit')).toBe(before.audit + (written?.all ?? 0))
       expect(h.count('outbox')).toBe(before.outbox + counts.new + counts.updated)
       checkIntact(h)
     } finally {
