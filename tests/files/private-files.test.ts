@@ -89,7 +89,15 @@ describe.skipIf(process.platform === 'win32')('private files', () => {
     ]
     // A database an older version left behind, with its companions, all world-readable.
     const first = createBackend({ dataDir, host: 'test', logger: silentLogger })
+    // The spool folder belongs to a run a live process (this test's parent) is running: start-up sweeps the
+    // folders of runs that are not running, and tightens this one.
+    first.context.db
+      .prepare(
+        "INSERT INTO sftp_runs (id, source_name, trigger, status, started_at, pid) VALUES (1, 'drop', 'manual', 'running', 0, ?)",
+      )
+      .run(process.ppid)
     await first.close()
+    mkdirSync(spool, { recursive: true, mode: 0o755 }) // the first start swept it: no run was running then
     for (const file of files) {
       const path = join(dataDir, file)
       if (!existsSync(path)) writeFileSync(path, file.startsWith('profiles.db-') ? '' : 'x')
