@@ -17,6 +17,7 @@ import type { ProfileRow } from '../profiles/profile-rows'
 import { inferCustomType } from '../profiles/properties'
 import { propertyEdit } from './actions'
 import { snapshotProfile } from './profile-snapshot'
+import { setWiseOutboxSql } from './set-wise-outbox'
 
 export interface BatchResult {
   changed: number
@@ -105,13 +106,12 @@ function writeCustomSetWise(
   const data =
     json === null ? `json_object(@key, json('{"$delete":true}'))` : `json_object(@key, json(@json))`
   db.prepare(
-    `INSERT INTO outbox (object_id, kind, payload, base, created_at)
-     SELECT object_id, 'profile',
-       CASE WHEN identity IS NULL
-         THEN json_object('type', 'profile', 'objectId', object_id, 'profileData', ${data})
-         ELSE json_object('type', 'profile', 'objectId', object_id, 'identity', identity, 'profileData', ${data}) END,
-       CASE WHEN old IS NULL THEN NULL ELSE json_object(@key, json(old)) END,
-       @at FROM temp.bulk_rows WHERE fits = 1 ORDER BY id`,
+    setWiseOutboxSql(
+      'temp.bulk_rows',
+      data,
+      'CASE WHEN old IS NULL THEN NULL ELSE json_object(@key, json(old)) END',
+      'WHERE fits = 1',
+    ),
   ).run(params)
   const write = json === null ? 'json_remove(custom, @path)' : 'json_set(custom, @path, json(@json))'
   const changed = db

@@ -12,6 +12,7 @@ import { loadCustomTypes } from '../profiles/properties'
 import { nowSeconds } from '../profiles/statements'
 import type { BatchTarget } from './apply'
 import { changedSince, requireChangeSet, undoRefusal, UNSENT } from './undo-plan'
+import { setWiseOutboxSql } from './set-wise-outbox'
 import { revertProfile, type EntryRow } from './undo-revert'
 
 export interface UndoRequest {
@@ -75,13 +76,11 @@ function revertSetWise(ctx: BackendContext, id: number, objects: string[], targe
     ).run(params)
     const data = `json_object(@field, CASE WHEN old IS NULL THEN json('{"$delete":true}') ELSE json(old) END)`
     db.prepare(
-      `INSERT INTO outbox (object_id, kind, payload, base, created_at)
-       SELECT object_id, 'profile',
-         CASE WHEN identity IS NULL
-           THEN json_object('type', 'profile', 'objectId', object_id, 'profileData', ${data})
-           ELSE json_object('type', 'profile', 'objectId', object_id, 'identity', identity, 'profileData', ${data}) END,
-         CASE WHEN now IS NULL THEN NULL ELSE json_object(@field, json(now)) END,
-         @at FROM temp.undo_rows ORDER BY id`,
+      setWiseOutboxSql(
+        'temp.undo_rows',
+        data,
+        'CASE WHEN now IS NULL THEN NULL ELSE json_object(@field, json(now)) END',
+      ),
     ).run(params)
     db.prepare(
       `UPDATE profiles AS p SET updated_at = @at, custom = CASE WHEN u.old IS NULL
