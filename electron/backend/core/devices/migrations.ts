@@ -2,7 +2,8 @@
 // token state, app version and last seen; the packed reachability codes on profiles (five generated
 // columns read them); the outbox learns the `token` record kind. Version 31: the overview's age_counts;
 // 32: its zone/birth-date index. 34: devices per platform and control-group exclusions kept per type and
-// test, and the activity chart's runs found by start time (audience-counts.ts).
+// test, and the activity chart's runs found by start time (audience-counts.ts); the token hashes and phone
+// keys of Duplicate Platform ID groups kept (shared-values.ts).
 import type { Migration } from '../db/migrate'
 import { CHANNELS } from '../../../../shared/reachability/rules'
 import { AGE_COUNT_TRIGGERS, AGE_COUNTS_SQL, AGE_COUNTS_ZONE_INDEX_SQL, recountAges } from './age-counts'
@@ -19,6 +20,7 @@ import {
   REACH_TRIGGERS,
 } from './schema'
 import { addAudienceCounts } from './audience-counts'
+import { addSharedValues } from './shared-values'
 
 function upgradeDevices(db: Parameters<Migration['up']>[0]): void {
   db.exec(`
@@ -136,7 +138,13 @@ export const DEVICE_MIGRATIONS: readonly Migration[] = [
   {
     version: 34,
     description:
-      'overview: devices per platform and control-group exclusions kept per type and test; runs by start time',
-    up: addAudienceCounts,
+      'overview: devices per platform and control-group exclusions kept per type and test; runs by start ' +
+      'time; duplicates: shared token hashes and phone keys kept',
+    up(db) {
+      addAudienceCounts(db)
+      addSharedValues(db)
+    },
+    // Databases of main are at 50 (change sets) already: without this, user_version would skip it.
+    late: true,
   },
 ]

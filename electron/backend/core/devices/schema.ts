@@ -6,6 +6,7 @@ import type { Db } from '../db/connection'
 import { PROFILE_BULK_STRUCTURES } from '../profiles/schema'
 import { AGE_COUNT_TRIGGERS, recountAges } from './age-counts'
 import { AUDIENCE_COUNT_TRIGGERS, recountAudienceCounts } from './audience-counts'
+import { recountSharedValues, SHARED_VALUE_TRIGGERS } from './shared-values'
 import {
   CHANNELS,
   parsePlatform,
@@ -220,11 +221,13 @@ export const AUDIENCE_BULK_STRUCTURES: DeferredStructures = {
     INSERT_TRIGGER,
     ...COUNT_TRIGGERS,
     ...AGE_COUNT_TRIGGERS,
+    ...SHARED_VALUE_TRIGGERS,
   ],
   rebuildDerived(db) {
     PROFILE_BULK_STRUCTURES.rebuildDerived(db)
     fillMissingReach(db)
     recountAudience(db)
     recountAges(db)
+    recountSharedValues(db)
   },
 }
