@@ -89,8 +89,10 @@ export function tallyAudience(
   if (age.kind !== 'age') throw new Error('expected the age column')
   // Today per zone code (index code + 1; slot 0: no zone), the profile page's rule: unknown zones read UTC.
   const todays = [todayPacked(nowMs, null), ...age.zones.values.map((zone) => todayPacked(nowMs, zone))]
-  // Packed code → per-channel counts: a few hundred distinct packed values, unpacked once each.
-  const perPacked = new Map<number, number>()
+  // Profiles per packed value (five 3-bit codes: 2^15 values), unpacked once per value after the pass.
+  const perPacked = new Int32Array(1 << (REACH_BITS * CHANNELS.length))
+  // Bucket per whole age for the ages people have (a table read in the loop); others ask bucketOfAge.
+  const bucketOf = Int8Array.from({ length: 151 }, (_v, years) => bucketOfAge(years))
   const tally = {
     identified: 0,
     anonymous: 0,
@@ -109,7 +111,7 @@ export function tallyAudience(
     if (excluded[id] === 1) tally.excluded++
     const packed = reach[id] as number
     // A row without codes yet (a bulk load finishing) is left out of reachability, as reach_counts does.
-    if (packed === packed) perPacked.set(packed, (perPacked.get(packed) ?? 0) + 1)
+    if (packed === packed) perPacked[packed]!++
     const birth = age.birth[id] as number
     const explicit = age.explicit[id] as number
     const years =
@@ -118,7 +120,12 @@ export function tallyAudience(
         : explicit === explicit
           ? explicit
           : null
-    const bucket = years === null ? -1 : bucketOfAge(years)
+    const bucket =
+      years === null
+        ? -1
+        : (years | 0) === years && years >= 0 && years <= 150
+          ? (bucketOf[years] as number)
+          : bucketOfAge(years)
     if (bucket < 0) tally.unknownAge++
     else tally.ages[bucket]!++
     const packedDevices = devices[id] as number
@@ -135,12 +142,14 @@ export function tallyAudience(
       }
   }
   const perChannel = CHANNELS.map(() => REACH_CODES.map(() => 0))
-  for (const [packed, n] of perPacked)
+  perPacked.forEach((n, packed) => {
+    if (n === 0) return
     CHANNELS.forEach((_channel, c) => {
       const code = (packed >> (REACH_BITS * c)) & 7
       const row = perChannel[c] as number[]
       row[code] = (row[code] ?? 0) + n
     })
+  })
   return {
     ...tally,
     perChannel,
