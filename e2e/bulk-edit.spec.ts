@@ -1,6 +1,7 @@
 // Bulk edit and undo as a person does it (issue 14): in Find People tick a row and shift-click another to
 // choose a range, preview "set plan = gold", apply it as a job, find it on the History page, undo it, and
-// see the profiles' old value back on their profile page (and in the backend).
+// see the profiles' old value back on their profile page (and in the backend). Then, in a saved segment's
+// member list, choose all matching and mark them as test profiles in one bulk job.
 import { expect, test } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { startHost, type RunningHost } from '../test-support/web-host'
@@ -27,6 +28,7 @@ test.beforeAll(async () => {
       changes: [
         { op: 'set', key: 'Name', value: name },
         { op: 'set', key: 'plan', value: 'silver', type: 'string' },
+        { op: 'set', key: 'cohort', value: 'quillon', type: 'string' },
       ],
       identifiers: [{ kind: 'identity', value: `quillon-${index + 1}` }],
     })
@@ -113,4 +115,52 @@ test('select with shift-click, preview, apply, see it in History, undo: the old 
   await expect(custom).not.toContainText('gold')
   for (const index of [1, 2, 3, 4, 5]) expect([await planOf(`quillon-${index}`)]).toEqual(['silver'])
   await page.screenshot({ path: `${SHOTS}/bulk-06-old-value.png`, fullPage: true })
+})
+
+test("a segment's member list: choose all matching, mark them as test profiles, all and only they are", async ({
+  page,
+}) => {
+  const isTest = async (identity: string) =>
+    (await host.rpc<{ isTest: boolean }>('profiles.lookup', { key: identity })).isTest
+  const saved = await host.rpc<{ id: string }>('segments.save', {
+    name: 'Quillon cohort',
+    definition: {
+      version: 1,
+      join: 'and',
+      conditions: [
+        { type: 'property', property: { kind: 'custom', key: 'cohort' }, op: 'eq', value: 'quillon' },
+      ],
+    },
+  })
+  const testProfiles = async () =>
+    (await host.rpc<{ total: number }>('profiles.list', { filters: { test: true }, limit: 1 })).total
+  const testBefore = await testProfiles()
+  // The link carries the session token in its hash: open it, then go to the members' route.
+  await page.goto(host.url)
+  await page.evaluate((id) => (location.hash = `#/segments/${id}/members`), saved.id)
+  await expect(page.getByRole('heading', { level: 1, name: 'Members of “Quillon cohort”' })).toBeVisible()
+  await expect(page.getByRole('checkbox', { name: /^Select Quillon/ })).toHaveCount(NAMES.length)
+
+  // One tick, then all matching: the choice is the segment itself, not the rows on screen.
+  await page
+    .getByRole('checkbox', { name: /^Select Quillon/ })
+    .first()
+    .click()
+  await expect(page.getByText('1 profile selected')).toBeVisible()
+  await page.getByRole('button', { name: `Select all ${NAMES.length} matching` }).click()
+  await expect(page.getByText(`All ${NAMES.length} matching selected`)).toBeVisible()
+
+  await page.getByRole('button', { name: 'Mark as test…' }).click()
+  const dialog = page.getByRole('dialog', { name: new RegExp(`Bulk action on ${NAMES.length} profiles`) })
+  await dialog.getByRole('button', { name: 'Preview' }).click()
+  await expect(dialog.getByText(new RegExp(`${NAMES.length} profiles change`))).toBeVisible()
+  await dialog.getByRole('button', { name: `Apply to ${NAMES.length} profiles` }).click()
+  await expect(dialog.getByRole('link', { name: /Open change set #\d+/ })).toBeVisible({ timeout: 20_000 })
+  await page.screenshot({ path: `${SHOTS}/bulk-07-segment-members.png`, fullPage: true })
+  await dialog.getByRole('button', { name: 'Close' }).click()
+
+  for (const index of [1, 2, 3, 4, 5])
+    expect([index, await isTest(`quillon-${index}`)]).toEqual([index, true])
+  // Only the segment's members became test profiles: the count of test profiles grew by exactly them.
+  expect(await testProfiles()).toBe(testBefore + NAMES.length)
 })

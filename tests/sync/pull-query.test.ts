@@ -252,7 +252,8 @@ describe('profile-desk sync query / pull', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true })
     }
-  })
+    // Four CLI processes, each starting its own backend: on a loaded 2-core CI machine they took 30 s.
+  }, 120_000)
 })
 
 describe('the default on CleverTap’s own hosts', () => {
