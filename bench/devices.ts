@@ -1,4 +1,4 @@
-// `npm run bench -- devices [--profiles N] [--rounds R]`: see bench/devices/run.ts.
+// `npm run bench -- devices [--profiles N] [--rounds R] [--data-dir DIR]`: see bench/devices/run.ts.
 import { runDevicesBench } from './devices/run'
 
 await runDevicesBench('all')

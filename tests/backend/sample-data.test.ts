@@ -135,10 +135,23 @@ describe('sample data', () => {
     expect(
       h.rows("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' AND name = 'profiles_email_key'"),
     ).toEqual([{ n: 1 }])
-    // 6 profile triggers (text index, counts), 5 that keep the reachability codes and 5 that keep the
-    // overview's counts (core/devices), 3 that keep its age_counts, 4 that drop an import row hash when its
+    // 6 profile triggers (text index, counts), 5 that keep the reachability codes and 10 that keep the
+    // overview's counts (core/devices: 2 reach_counts, 5 platform_counts, 3 excluded_counts), 3 that keep
+    // its age_counts, 6 that keep the Duplicate Platform ID keys, 4 that drop an import row hash when its
     // profile changes elsewhere (core/imports/row-hashes.ts).
-    expect(h.rows("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'trigger'")).toEqual([{ n: 23 }])
+    expect(h.rows("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'trigger'")).toEqual([{ n: 34 }])
+    expect(h.rows('SELECT phone_key FROM shared_phones ORDER BY 1')).toEqual(
+      h.rows(
+        'SELECT phone_key FROM profiles WHERE phone_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1',
+      ),
+    )
+    // The kept counts recounted at the end of the load.
+    expect(h.rows('SELECT coalesce(sum(n), 0) AS n FROM platform_counts')).toEqual(
+      h.rows('SELECT count(*) AS n FROM devices'),
+    )
+    expect(h.rows('SELECT coalesce(sum(n), 0) AS n FROM excluded_counts')).toEqual(
+      h.rows('SELECT count(*) AS n FROM profiles WHERE cg_excluded = 1'),
+    )
     expect(h.rows('SELECT sum(n) AS n FROM age_counts')).toEqual([{ n: 20_000 + 100 }])
     expect(h.rows('SELECT sum(n) AS n FROM reach_counts')).toEqual([{ n: 20_000 + 100 }])
     // The reach insert trigger was dropped for the load: every new row got its codes in the final pass.

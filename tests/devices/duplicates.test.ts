@@ -119,6 +119,76 @@ describe('Duplicate Platform ID', () => {
     }
   })
 
+  it('keeps the shared token and phone keys equal to a recount through edits, moves and deletes', async () => {
+    h = openHarness()
+    const ids = await seed(80)
+    const db = h.backend.context.db
+    const kept = () => ({
+      tokens: h.rows('SELECT token_hash FROM shared_tokens ORDER BY 1'),
+      phones: h.rows('SELECT phone_key FROM shared_phones ORDER BY 1'),
+    })
+    const recount = () => ({
+      tokens: h.rows(
+        `SELECT token_hash FROM devices WHERE token_hash IS NOT NULL GROUP BY 1
+         HAVING count(DISTINCT profile_id) > 1 ORDER BY 1`,
+      ),
+      phones: h.rows(
+        'SELECT phone_key FROM profiles WHERE phone_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1',
+      ),
+    })
+    expect(kept()).toEqual(recount())
+    expect(kept().tokens.length).toBeGreaterThan(3)
+    const random = seeded(99)
+    // Any device as it is now (moves and deletes change who holds what).
+    const device = () => {
+      const devices = h.rows<{ id: number; device_id: string; object_id: string }>(
+        'SELECT d.id, d.device_id, p.object_id FROM devices d JOIN profiles p ON p.id = d.profile_id ORDER BY d.id',
+      )
+      return devices[Math.floor(random() * devices.length)] as (typeof devices)[number]
+    }
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 6; i++) {
+        const d = device()
+        // A new token on the device, a token removed, a device moved to another holder, a device deleted.
+        await h.call('devices.setToken', {
+          profileId: d.object_id,
+          deviceId: d.device_id,
+          platform: 'Android',
+          pushToken: `tok-${Math.floor(random() * 80)}`,
+        })
+        const r = device()
+        await h.call('devices.removeToken', { profileId: r.object_id, deviceId: r.device_id })
+        db.prepare(
+          'UPDATE devices SET profile_id = (SELECT id FROM profiles WHERE object_id = ?) WHERE id = ?',
+        ).run(ids[Math.floor(random() * ids.length)], device().id)
+        db.prepare('DELETE FROM devices WHERE id = ?').run(device().id)
+        const id = ids[Math.floor(random() * ids.length)] as string
+        await h.call('profiles.update', {
+          id,
+          changes:
+            random() < 0.3
+              ? [{ op: 'unset', key: 'Phone' }]
+              : [
+                  {
+                    op: 'set',
+                    key: 'Phone',
+                    value: `+4930000${String(Math.floor(random() * 12)).padStart(4, '0')}`,
+                  },
+                ],
+        })
+      }
+      // Deleted profiles take their devices and phones with them.
+      for (const id of ids.splice(0, 3)) await h.call('profiles.delete', { id })
+      expect(kept(), `round ${round}`).toEqual(recount())
+    }
+    for (const kind of ['token', 'phone'] as const) {
+      const report = await reportAll(kind, 5)
+      expect(new Map(report.map((g) => [g.value, g.holders.map((x) => x.profileId)]))).toEqual(
+        bruteForce(kind),
+      )
+    }
+  })
+
   it('resolves: the receiver keeps the token or phone; tokens removed locally, phones pushed as $delete', async () => {
     h = openHarness()
     await seed(60)

@@ -9,6 +9,23 @@ export interface Migration {
   version: number
   description: string
   up(db: Database.Database): void
+  /**
+   * Added below a version databases already have (its feature's range lies under another feature's
+   * later one: user_version alone would skip it). It runs on such a database too, once: the ones that
+   * ran are listed in schema_late_migrations.
+   */
+  late?: boolean
+}
+
+const LATE_LEDGER = 'schema_late_migrations'
+
+/** The late migrations already run on this database (none when it has no ledger yet). */
+function lateDone(db: Database.Database): Set<number> {
+  const exists = db
+    .prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?')
+    .get('table', LATE_LEDGER)
+  if (!exists) return new Set()
+  return new Set(db.prepare(`SELECT version FROM ${LATE_LEDGER}`).pluck().all() as number[])
 }
 
 /**
@@ -48,12 +65,21 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   const latest = latestVersion(migrations)
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > latest) throw newerDatabaseError(current, latest)
-  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version)
+  const done = migrations.some((m) => m.late) ? lateDone(db) : new Set<number>()
+  const pending = migrations
+    .filter((m) => m.version > current || (m.late === true && !done.has(m.version)))
+    .sort((a, b) => a.version - b.version)
   if (pending.length === 0) return
   db.transaction(() => {
     for (const m of pending) {
       m.up(db)
-      db.pragma(`user_version = ${m.version}`)
+      if (m.late) {
+        db.exec(`CREATE TABLE IF NOT EXISTS ${LATE_LEDGER} (version INTEGER PRIMARY KEY) STRICT`)
+        db.prepare(`INSERT OR IGNORE INTO ${LATE_LEDGER} (version) VALUES (?)`).run(m.version)
+      }
+      // A late migration below the current version leaves user_version where it is.
+      if (m.version > (db.pragma('user_version', { simple: true }) as number))
+        db.pragma(`user_version = ${m.version}`)
     }
   }).immediate()
 }

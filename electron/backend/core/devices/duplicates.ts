@@ -104,12 +104,10 @@ export function listDuplicates(
   const limit = options.limit ?? DUPLICATE_PAGE_SIZE
   if (options.kind === 'token') {
     const after = options.after === undefined || options.after === null ? -1 : Number(options.after)
-    // Walks the partial index devices_token in hash order: a page reads ~limit/share-of-duplicates entries.
+    // The kept shared_tokens (shared-values.ts) in hash order: a page reads `limit` keys, however few of
+    // all tokens are shared; the holders come from devices_token.
     const keys = db
-      .prepare(
-        `SELECT token_hash AS k FROM devices WHERE token_hash IS NOT NULL AND token_hash > ?
-         GROUP BY token_hash HAVING count(DISTINCT profile_id) > 1 ORDER BY token_hash LIMIT ?`,
-      )
+      .prepare('SELECT token_hash FROM shared_tokens WHERE token_hash > ? ORDER BY token_hash LIMIT ?')
       .pluck()
       .all(after, limit) as number[]
     if (keys.length === 0) return { groups: [], next: null }
@@ -126,10 +124,7 @@ export function listDuplicates(
   }
   const after = options.after ?? ''
   const keys = db
-    .prepare(
-      `SELECT phone_key AS k FROM profiles WHERE phone_key IS NOT NULL AND phone_key > ?
-       GROUP BY phone_key HAVING count(*) > 1 ORDER BY phone_key LIMIT ?`,
-    )
+    .prepare('SELECT phone_key FROM shared_phones WHERE phone_key > ? ORDER BY phone_key LIMIT ?')
     .pluck()
     .all(after, limit) as string[]
   if (keys.length === 0) return { groups: [], next: null }

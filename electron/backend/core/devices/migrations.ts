@@ -1,20 +1,26 @@
 // The devices feature's migrations: schema version 30: devices as a rowid table with platform, token,
 // token state, app version and last seen; the packed reachability codes on profiles (five generated
 // columns read them); the outbox learns the `token` record kind. Version 31: the overview's age_counts;
-// 32: its zone/birth-date index.
+// 32: its zone/birth-date index. 34: devices per platform and control-group exclusions kept per type and
+// test, and the activity chart's runs found by start time (audience-counts.ts); the token hashes and phone
+// keys of Duplicate Platform ID groups kept (shared-values.ts).
 import type { Migration } from '../db/migrate'
 import { CHANNELS } from '../../../../shared/reachability/rules'
 import { AGE_COUNT_TRIGGERS, AGE_COUNTS_SQL, AGE_COUNTS_ZONE_INDEX_SQL, recountAges } from './age-counts'
 import {
   COUNT_TABLES_SQL,
-  COUNT_TRIGGERS,
   DEVICE_INDEXES,
   fillMissingReach,
+  PLATFORM_COUNT_TRIGGERS_V30,
+  recountPlatformsV30,
+  recountReach,
   registerDeviceFunctions,
   REACH_BITS,
+  REACH_COUNT_TRIGGERS,
   REACH_TRIGGERS,
-  recountAudience,
 } from './schema'
+import { addAudienceCounts } from './audience-counts'
+import { addSharedValues } from './shared-values'
 
 function upgradeDevices(db: Parameters<Migration['up']>[0]): void {
   db.exec(`
@@ -64,8 +70,9 @@ function upgradeDevices(db: Parameters<Migration['up']>[0]): void {
   registerDeviceFunctions(db)
   fillMissingReach(db)
   db.exec(COUNT_TABLES_SQL)
-  recountAudience(db)
-  for (const trigger of COUNT_TRIGGERS) db.exec(trigger.sql)
+  recountReach(db)
+  recountPlatformsV30(db)
+  for (const trigger of [...REACH_COUNT_TRIGGERS, ...PLATFORM_COUNT_TRIGGERS_V30]) db.exec(trigger.sql)
 
   // The outbox (sync's version 3 table) gains the token kind: CleverTap's token upload record.
   const highWater = db
@@ -127,5 +134,17 @@ export const DEVICE_MIGRATIONS: readonly Migration[] = [
     up(db) {
       db.exec(AGE_COUNTS_ZONE_INDEX_SQL)
     },
+  },
+  {
+    version: 34,
+    description:
+      'overview: devices per platform and control-group exclusions kept per type and test; runs by start ' +
+      'time; duplicates: shared token hashes and phone keys kept',
+    up(db) {
+      addAudienceCounts(db)
+      addSharedValues(db)
+    },
+    // Databases of main are at 50 (change sets) already: without this, user_version would skip it.
+    late: true,
   },
 ]

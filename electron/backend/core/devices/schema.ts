@@ -5,6 +5,8 @@ import type { DeferredStructures, SqlObject } from '../db/bulk-load'
 import type { Db } from '../db/connection'
 import { PROFILE_BULK_STRUCTURES } from '../profiles/schema'
 import { AGE_COUNT_TRIGGERS, recountAges } from './age-counts'
+import { AUDIENCE_COUNT_TRIGGERS, recountAudienceCounts } from './audience-counts'
+import { recountSharedValues, SHARED_VALUE_TRIGGERS } from './shared-values'
 import {
   CHANNELS,
   parsePlatform,
@@ -122,7 +124,7 @@ export const REACH_TRIGGERS: readonly SqlObject[] = [
 
 /**
  * Counts the overview reads instead of scanning a million rows (like profile_counts): profiles per
- * (type, test, packed codes) and devices per platform, kept by these triggers, recounted after a bulk load.
+ * (type, test, packed codes), and (version 30's shape, replaced by version 34) devices per platform.
  */
 export const COUNT_TABLES_SQL = `
   CREATE TABLE reach_counts (
@@ -136,11 +138,9 @@ const countReach = (row: 'old' | 'new', delta: '+ 1' | '- 1') =>
   `INSERT INTO reach_counts (identified, is_test, reach, n)
      SELECT ${row}.identified, ${row}.is_test, ${row}.reach, ${delta === '+ 1' ? 1 : -1} WHERE ${row}.reach IS NOT NULL
      ON CONFLICT (identified, is_test, reach) DO UPDATE SET n = n ${delta};`
-const countPlatform = (row: 'old' | 'new', delta: '+ 1' | '- 1') =>
-  `INSERT INTO platform_counts (platform, n) VALUES (${row}.platform, ${delta === '+ 1' ? 1 : -1})
-     ON CONFLICT (platform) DO UPDATE SET n = n ${delta};`
 
-export const COUNT_TRIGGERS: readonly SqlObject[] = [
+/** reach_counts' triggers (its inserts come from profiles_reach_ai's update, which sets reach). */
+export const REACH_COUNT_TRIGGERS: readonly SqlObject[] = [
   {
     name: 'reach_counts_au',
     sql: `CREATE TRIGGER reach_counts_au AFTER UPDATE OF reach, identified, is_test ON profiles
@@ -151,30 +151,50 @@ export const COUNT_TRIGGERS: readonly SqlObject[] = [
     name: 'reach_counts_ad',
     sql: `CREATE TRIGGER reach_counts_ad AFTER DELETE ON profiles BEGIN ${countReach('old', '- 1')} END`,
   },
+]
+
+const countPlatformV30 = (row: 'old' | 'new', delta: '+ 1' | '- 1') =>
+  `INSERT INTO platform_counts (platform, n) VALUES (${row}.platform, ${delta === '+ 1' ? 1 : -1})
+     ON CONFLICT (platform) DO UPDATE SET n = n ${delta};`
+
+/** Version 30's devices per platform (no type/test split); replaced by version 34 (audience-counts.ts). */
+export const PLATFORM_COUNT_TRIGGERS_V30: readonly SqlObject[] = [
   {
     name: 'platform_counts_ai',
-    sql: `CREATE TRIGGER platform_counts_ai AFTER INSERT ON devices BEGIN ${countPlatform('new', '+ 1')} END`,
+    sql: `CREATE TRIGGER platform_counts_ai AFTER INSERT ON devices BEGIN ${countPlatformV30('new', '+ 1')} END`,
   },
   {
     name: 'platform_counts_ad',
-    sql: `CREATE TRIGGER platform_counts_ad AFTER DELETE ON devices BEGIN ${countPlatform('old', '- 1')} END`,
+    sql: `CREATE TRIGGER platform_counts_ad AFTER DELETE ON devices BEGIN ${countPlatformV30('old', '- 1')} END`,
   },
   {
     name: 'platform_counts_au',
     sql: `CREATE TRIGGER platform_counts_au AFTER UPDATE OF platform ON devices WHEN old.platform IS NOT new.platform
-      BEGIN ${countPlatform('old', '- 1')} ${countPlatform('new', '+ 1')} END`,
+      BEGIN ${countPlatformV30('old', '- 1')} ${countPlatformV30('new', '+ 1')} END`,
   },
 ]
 
-/** Sets both count tables from the tables themselves (after a bulk load, or the migration). */
-export function recountAudience(db: Db): void {
+/** The live count triggers: reach_counts, and version 34's platform and exclusion counts. */
+export const COUNT_TRIGGERS: readonly SqlObject[] = [...REACH_COUNT_TRIGGERS, ...AUDIENCE_COUNT_TRIGGERS]
+
+/** reach_counts from profiles. */
+export function recountReach(db: Db): void {
   db.exec(`DELETE FROM reach_counts;
     INSERT INTO reach_counts (identified, is_test, reach, n)
-      SELECT identified, is_test, reach, count(*) FROM profiles WHERE reach IS NOT NULL GROUP BY 1, 2, 3;
-    DELETE FROM platform_counts;
+      SELECT identified, is_test, reach, count(*) FROM profiles WHERE reach IS NOT NULL GROUP BY 1, 2, 3;`)
+}
+
+/** Version 30's platform_counts from devices (its migration only). */
+export function recountPlatformsV30(db: Db): void {
+  db.exec(`DELETE FROM platform_counts;
     INSERT INTO platform_counts (platform, n) SELECT platform, count(*) FROM devices GROUP BY platform;`)
 }
 
+/** Sets every count table the overview reads from the tables themselves (after a bulk load). */
+export function recountAudience(db: Db): void {
+  recountReach(db)
+  recountAudienceCounts(db)
+}
 /** The token index (Duplicate Platform ID groups): a 52-bit hash of the token, regrouped by the real token. */
 export const DEVICE_INDEXES: readonly SqlObject[] = [
   {
@@ -201,11 +221,13 @@ export const AUDIENCE_BULK_STRUCTURES: DeferredStructures = {
     INSERT_TRIGGER,
     ...COUNT_TRIGGERS,
     ...AGE_COUNT_TRIGGERS,
+    ...SHARED_VALUE_TRIGGERS,
   ],
   rebuildDerived(db) {
     PROFILE_BULK_STRUCTURES.rebuildDerived(db)
     fillMissingReach(db)
     recountAudience(db)
     recountAges(db)
+    recountSharedValues(db)
   },
 }

@@ -8,6 +8,7 @@ import type { Condition, DefinitionItem, SegmentDefinition } from '../../../../s
 import type { ItemCount } from '../../../../shared/segments/types'
 import { definitionProblems, describeProblems } from '../../../../shared/segments/validate'
 import type { Db } from '../db/connection'
+import { tallyAudience, type AudienceTally } from '../devices/segment-audience'
 import { accountTimeZone } from './dates'
 import { behaviourMask, propertyMask, type EvalContext } from './evaluate'
 import { combine, popcount } from './masks'
@@ -181,6 +182,18 @@ export class SegmentEngine {
     let n = 0
     for (let id = 0; id < mask.length; id++) if (mask[id]) ids[n++] = id
     return ids
+  }
+
+  /**
+   * The overview's numbers over the members, in one pass over the mask and the snapshot's columns
+   * (devices/segment-audience.ts): nothing but the tally crosses to the caller.
+   */
+  audience(definitions: readonly SegmentDefinition[], nowMs: number): AudienceTally {
+    const { mask } = this.evaluate(definitions, nowMs, false)
+    const devicesOf = this.db.prepare(
+      'SELECT platform, count(*) FROM devices WHERE profile_id = ? GROUP BY 1',
+    )
+    return tallyAudience(this.snapshot, mask, nowMs, (id) => devicesOf.raw().all(id) as [string, number][])
   }
 
   /**

@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads'
 import { AppError, isErrorCode } from '../../../../shared/ipc/envelope'
 import type { SegmentDefinition } from '../../../../shared/segments/definition'
+import type { AudienceTally } from '../devices/segment-audience'
 import type { Logger } from '../platform/logger'
 import { workerLaunch } from '../platform/worker-launch'
 import { SegmentEngine, type CountResult } from './engine'
@@ -24,6 +25,8 @@ export interface SegmentQueries {
     page: MemberPageRequest,
   ): Promise<{ ids: number[]; total: number }>
   memberIds(definitions: SegmentDefinition[], nowMs: number): Promise<Int32Array>
+  /** The overview's numbers over the members (counted where the members are known). */
+  audience(definitions: SegmentDefinition[], nowMs: number): Promise<AudienceTally>
   /** profiles.changed, forwarded in order. */
   changed(ids: string[], all: boolean): void
   close(): Promise<void>
@@ -86,6 +89,9 @@ export class InlineQueries implements SegmentQueries {
   }
   async memberIds(definitions: SegmentDefinition[], nowMs: number) {
     return this.open.memberIds(definitions, nowMs)
+  }
+  async audience(definitions: SegmentDefinition[], nowMs: number) {
+    return this.open.audience(definitions, nowMs)
   }
   changed(ids: string[], all: boolean): void {
     this.engine?.snapshot.changed(ids, all)
@@ -189,6 +195,13 @@ export class WorkerQueries implements SegmentQueries {
       await this.ask({ type: 'ids', ticket: ++this.ticket, definitions, nowMs }),
       'ids',
     ).ids
+  }
+
+  async audience(definitions: SegmentDefinition[], nowMs: number) {
+    return WorkerQueries.unwrap(
+      await this.ask({ type: 'audience', ticket: ++this.ticket, definitions, nowMs }),
+      'audience',
+    ).tally
   }
 
   changed(ids: string[], all: boolean): void {

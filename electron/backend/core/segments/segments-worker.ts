@@ -34,6 +34,12 @@ function handle(message: ToWorker): void {
           ticket: message.ticket,
           ids: engine.memberIds(message.definitions, message.nowMs),
         })
+      case 'audience':
+        return reply({
+          type: 'audience',
+          ticket: message.ticket,
+          tally: engine.audience(message.definitions, message.nowMs),
+        })
     }
   } catch (error) {
     if (error instanceof Superseded)

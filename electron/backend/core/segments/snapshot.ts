@@ -104,13 +104,16 @@ export class Snapshot {
   /**
    * What any change to profiles moves, read from indexes (about a millisecond): how many there are, the
    * highest id, the latest update (every write to a profile stamps updated_at) and its trigger-kept counts.
+   * A device change stamps no profile: the highest device id and the devices' kept counts (per platform,
+   * and the reachability codes a token change moves) catch it for the columns that read devices.
    */
   private fingerprint(): string {
     return JSON.stringify(
       this.db
         .prepare(
           `SELECT (SELECT max(id) FROM profiles), (SELECT max(updated_at) FROM profiles),
-                  (SELECT group_concat(n) FROM profile_counts)`,
+                  (SELECT group_concat(n) FROM profile_counts), (SELECT max(id) FROM devices),
+                  (SELECT group_concat(n) FROM platform_counts), (SELECT group_concat(n) FROM reach_counts)`,
         )
         .raw()
         .get(),

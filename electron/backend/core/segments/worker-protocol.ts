@@ -2,6 +2,7 @@
 // the worker applies every change announced before a request arrives before it answers that request.
 import type { SortField } from '../../../../shared/profile/search'
 import type { SegmentDefinition } from '../../../../shared/segments/definition'
+import type { AudienceTally } from '../devices/segment-audience'
 import type { CountResult } from './engine'
 
 export interface WorkerSetup {
@@ -29,10 +30,12 @@ export type ToWorker =
     }
   | { type: 'page'; ticket: number; definitions: SegmentDefinition[]; nowMs: number; page: MemberPageRequest }
   | { type: 'ids'; ticket: number; definitions: SegmentDefinition[]; nowMs: number }
+  | { type: 'audience'; ticket: number; definitions: SegmentDefinition[]; nowMs: number }
   | { type: 'changed'; ids: string[]; all: boolean }
 
 export type WorkerReply =
   | { type: 'count'; ticket: number; result: CountResult | 'superseded' }
   | { type: 'page'; ticket: number; ids: number[]; total: number }
   | { type: 'ids'; ticket: number; ids: Int32Array }
+  | { type: 'audience'; ticket: number; tally: AudienceTally }
   | { type: 'failed'; ticket: number; error: { code: string; message: string; details?: unknown } }
