@@ -13,13 +13,26 @@ import type { BackendContext } from '../context'
 import type { ImportService } from '../imports/import-service'
 import type { JobControl } from '../jobs/registry'
 import { loadCustomTypes } from '../profiles/properties'
+import type { CustomPropertyType } from '../../../../shared/profile/types'
 import { nowSeconds } from '../profiles/statements'
 import { actionLabel } from './actions'
-import { writeBatch } from './apply'
+import { setWiseKey, writeBatch } from './apply'
 import { blockedError, classify, exclusionLimit } from './preview'
 
 /** Profiles per transaction: big enough to amortise a commit, small enough for a prompt cancel. */
 export const BULK_BATCH = 5_000
+/**
+ * Profiles per transaction of a set-wise write (a custom property set/unset, apply.ts): a batch is a few
+ * statements, so a bigger one costs no more per profile and saves commits, each of which rewrites the
+ * index pages the batches share (audit_object, outbox_object, profiles_updated); ~1 s at 1M profiles.
+ */
+export const SET_WISE_BATCH = 25_000
+
+/** The batch size of an action (the control-group exclusion is one transaction: all or nothing). */
+function batchSize(action: BulkAction, count: number, types: Map<string, CustomPropertyType>): number {
+  if (action.action === 'exclude') return Math.max(1, count)
+  return setWiseKey(action, types) ? SET_WISE_BATCH : BULK_BATCH
+}
 
 export interface BulkRun {
   selection: BulkSelection
@@ -51,7 +64,6 @@ export async function runBulk(
   const started = performance.now()
   const { action, ids } = run
   const label = actionLabel(action)
-  const total = Math.ceil(ids.length / BULK_BATCH)
   const summary: BulkSummary = {
     changeSet: null,
     action: action.action,
@@ -60,7 +72,10 @@ export async function runBulk(
     changed: 0,
     alreadyInState: 0,
     refused: 0,
-    batches: { done: 0, total },
+    batches: {
+      done: 0,
+      total: Math.ceil(ids.length / batchSize(action, ids.length, loadCustomTypes(ctx.db))),
+    },
     cancelled: false,
     waitedSeconds: 0,
     seconds: 0,
@@ -85,7 +100,8 @@ export async function runBulk(
     at: nowSeconds(ctx.clock),
   })
   summary.changeSet = changeSet
-  const size = single ? Math.max(1, ids.length) : BULK_BATCH
+  const size = batchSize(action, ids.length, types)
+  summary.batches.total = Math.ceil(ids.length / size)
   control.progress('applying', 0, ids.length)
   let done = 0
   for (let start = 0; start < ids.length; start += size) {
