@@ -57,17 +57,23 @@ function revertField(
       'CASE WHEN now IS NULL THEN NULL ELSE json_object(@field, json(now)) END',
     ),
   ).run(params)
-  // By rowid from the temp table: an UPDATE … FROM would scan every profile for each batch.
-  const written = db
+  // By rowid from the temp table (an UPDATE … FROM would scan every profile for each batch); the rows
+  // whose key goes away need no per-row value, so they are a statement of their own.
+  const removed = db
     .prepare(
-      `UPDATE profiles SET updated_at = @at, custom = (SELECT CASE WHEN u.old IS NULL
-         THEN json_remove(profiles.custom, @path) ELSE json_set(profiles.custom, @path, json(u.old)) END
-         FROM temp.undo_rows u WHERE u.id = profiles.id)
-       WHERE id IN (SELECT id FROM temp.undo_rows)`,
+      `UPDATE profiles SET updated_at = @at, custom = json_remove(custom, @path)
+       WHERE id IN (SELECT id FROM temp.undo_rows WHERE old IS NULL)`,
+    )
+    .run(params).changes
+  const setBack = db
+    .prepare(
+      `UPDATE profiles SET updated_at = @at,
+         custom = json_set(custom, @path, json((SELECT u.old FROM temp.undo_rows u WHERE u.id = profiles.id)))
+       WHERE id IN (SELECT id FROM temp.undo_rows WHERE old IS NOT NULL)`,
     )
     .run(params).changes
   db.exec('INSERT OR IGNORE INTO temp.undo_touched (id) SELECT id FROM temp.undo_rows')
-  return written
+  return removed + setBack
 }
 
 /** The profile's value of the field now, the value before the change set; only rows that differ. */

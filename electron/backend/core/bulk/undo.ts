@@ -7,6 +7,8 @@ import type { UndoChoice, UndoSummary } from '../../../../shared/bulk/types'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { addChangeSetProfiles, closeChangeSet, openChangeSet } from '../changes/change-sets'
 import type { BackendContext } from '../context'
+import type { Db } from '../db/connection'
+import { withOneCheckpoint } from '../db/one-checkpoint'
 import type { JobControl } from '../jobs/registry'
 import { loadCustomTypes } from '../profiles/properties'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
@@ -194,6 +196,17 @@ async function undoPerProfile(run: UndoRun, objects: string[]): Promise<void> {
   }
 }
 
+/** The profiles (CleverTap IDs) the change set touched, but those the undo skips. */
+function objectsOf(db: Db, id: number, skip: Map<string, number[]>): string[] {
+  const rows = db
+    .prepare(
+      `SELECT object_id FROM audit WHERE change_set = @id
+       UNION SELECT p.object_id FROM events e JOIN profiles p ON p.id = e.profile_id WHERE e.change_set = @id`,
+    )
+    .all({ id }) as { object_id: string }[]
+  return rows.map((r) => r.object_id).filter((o) => !skip.has(o))
+}
+
 export async function runUndo(
   ctx: BackendContext,
   request: UndoRequest,
@@ -230,20 +243,11 @@ export async function runUndo(
   const types = loadCustomTypes(db)
   const run: UndoRun = { ctx, request, control, changeSet, types, summary }
   const plan = wholeSetWiseUndo(db, id, info.kind, types)
-  if (plan !== null) await undoWholeSetWise(run, plan, skip.keys())
-  else {
-    const objects = (
-      db
-        .prepare(
-          `SELECT object_id FROM audit WHERE change_set = @id
-           UNION SELECT p.object_id FROM events e JOIN profiles p ON p.id = e.profile_id WHERE e.change_set = @id`,
-        )
-        .all({ id }) as { object_id: string }[]
-    )
-      .map((r) => r.object_id)
-      .filter((o) => !skip.has(o))
-    await undoPerProfile(run, objects)
-  }
+  // One checkpoint at the end: the batches share index pages that each checkpoint would copy again.
+  await withOneCheckpoint(db, async () => {
+    if (plan !== null) await undoWholeSetWise(run, plan, skip.keys())
+    else await undoPerProfile(run, objectsOf(db, id, skip))
+  })
   const kept = closeChangeSet(db, changeSet, summary.cancelled ? 'cancelled' : 'done', { profiles: 'kept' })
   if (!kept) summary.changeSet = null
   else if (!summary.cancelled)
