@@ -1,8 +1,8 @@
 // Writing one batch of a bulk action inside the caller's transaction, into the job's change set. Each
 // profile goes through the single edit's path (ProfileChange: row, audit rows, one outbox record); a set
-// or unset of a custom property that is not a date is written set-wise instead (three statements per
-// batch that write the same rows, audit and outbox records ProfileChange would), which is what makes
-// 100k profiles take seconds rather than minutes.
+// or unset of a custom property that is not a date is written set-wise instead (a few statements per
+// batch that write the same rows and audit rows ProfileChange would, and the import's keyed outbox
+// record), which is what makes 100k profiles take seconds rather than minutes.
 import type { BulkAction } from '../../../../shared/bulk/types'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { findSystemProperty, LIMITS } from '../../../../shared/profile/catalogue'
@@ -17,7 +17,7 @@ import type { ProfileRow } from '../profiles/profile-rows'
 import { inferCustomType } from '../profiles/properties'
 import { propertyEdit } from './actions'
 import { snapshotProfile } from './profile-snapshot'
-import { setWiseOutboxSql } from './set-wise-outbox'
+import { jsonPathOf, setWiseOutboxSql } from './set-wise-outbox'
 
 export interface BatchResult {
   changed: number
@@ -45,11 +45,6 @@ export function setWiseKey(
   return type === 'date' ? null : { key: action.key, type }
 }
 
-/** A JSON path for one key (quoted, so keys with spaces or brackets are one step). */
-function pathOf(key: string): string {
-  return `$."${key.replace(/"/g, '\\"')}"`
-}
-
 /**
  * A set or unset of one custom property on the batch's profiles, set-wise: the audit rows and outbox
  * records are written from the rows before the update, then the rows are updated; a profile already
@@ -63,7 +58,7 @@ function writeCustomSetWise(
   target: BatchTarget,
 ): BatchResult {
   const db = ctx.db
-  const path = pathOf(action.key)
+  const path = jsonPathOf(action.key)
   const json = action.action === 'set' ? JSON.stringify(action.value) : null
   const batch = JSON.stringify(ids)
   const inBatch = 'id IN (SELECT value FROM json_each(@batch))'
@@ -97,18 +92,17 @@ function writeCustomSetWise(
   const refused = (
     db.prepare('SELECT count(*) AS n FROM temp.bulk_rows WHERE fits = 0').get() as { n: number }
   ).n
+  // Audit and outbox rows go in CleverTap ID order, so their object_id indexes take them in key order.
   db.prepare(
     `INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value)
      SELECT @changeSet, object_id, @at, @actor, '${json === null ? 'property.unset' : 'property.set'}', @key,
-       coalesce(old, 'null'), coalesce(@json, 'null') FROM temp.bulk_rows WHERE fits = 1 ORDER BY id`,
+       coalesce(old, 'null'), coalesce(@json, 'null') FROM temp.bulk_rows WHERE fits = 1 ORDER BY object_id`,
   ).run(params)
-  // The record ProfileChange writes: {type, objectId, identity?, profileData}, base = the old value.
-  const data =
-    json === null ? `json_object(@key, json('{"$delete":true}'))` : `json_object(@key, json(@json))`
+  // The keyed record an import writes (the value is read at push time), base = the old value.
   db.prepare(
     setWiseOutboxSql(
       'temp.bulk_rows',
-      data,
+      'json_array(@key)',
       'CASE WHEN old IS NULL THEN NULL ELSE json_object(@key, json(old)) END',
       'WHERE fits = 1',
     ),

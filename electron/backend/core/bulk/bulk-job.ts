@@ -9,17 +9,31 @@ import {
   type BulkSummary,
 } from '../../../../shared/bulk/types'
 import { addChangeSetProfiles, closeChangeSet, openChangeSet } from '../changes/change-sets'
+import { withOneCheckpoint } from '../db/one-checkpoint'
 import type { BackendContext } from '../context'
 import type { ImportService } from '../imports/import-service'
 import type { JobControl } from '../jobs/registry'
 import { loadCustomTypes } from '../profiles/properties'
+import type { CustomPropertyType } from '../../../../shared/profile/types'
 import { nowSeconds } from '../profiles/statements'
 import { actionLabel } from './actions'
-import { writeBatch } from './apply'
+import { setWiseKey, writeBatch } from './apply'
 import { blockedError, classify, exclusionLimit } from './preview'
 
 /** Profiles per transaction: big enough to amortise a commit, small enough for a prompt cancel. */
 export const BULK_BATCH = 5_000
+/**
+ * Profiles per transaction of a set-wise write (a custom property set/unset, apply.ts): a batch is a few
+ * statements, so a bigger one costs no more per profile and saves commits, each of which rewrites the
+ * index pages the batches share (audit_object, outbox_object, profiles_updated); ~2 s at 1M profiles.
+ */
+export const SET_WISE_BATCH = 50_000
+
+/** The batch size of an action (the control-group exclusion is one transaction: all or nothing). */
+function batchSize(action: BulkAction, count: number, types: Map<string, CustomPropertyType>): number {
+  if (action.action === 'exclude') return Math.max(1, count)
+  return setWiseKey(action, types) ? SET_WISE_BATCH : BULK_BATCH
+}
 
 export interface BulkRun {
   selection: BulkSelection
@@ -51,7 +65,6 @@ export async function runBulk(
   const started = performance.now()
   const { action, ids } = run
   const label = actionLabel(action)
-  const total = Math.ceil(ids.length / BULK_BATCH)
   const summary: BulkSummary = {
     changeSet: null,
     action: action.action,
@@ -60,7 +73,10 @@ export async function runBulk(
     changed: 0,
     alreadyInState: 0,
     refused: 0,
-    batches: { done: 0, total },
+    batches: {
+      done: 0,
+      total: Math.ceil(ids.length / batchSize(action, ids.length, loadCustomTypes(ctx.db))),
+    },
     cancelled: false,
     waitedSeconds: 0,
     seconds: 0,
@@ -85,32 +101,36 @@ export async function runBulk(
     at: nowSeconds(ctx.clock),
   })
   summary.changeSet = changeSet
-  const size = single ? Math.max(1, ids.length) : BULK_BATCH
+  const size = batchSize(action, ids.length, types)
+  summary.batches.total = Math.ceil(ids.length / size)
   control.progress('applying', 0, ids.length)
   let done = 0
-  for (let start = 0; start < ids.length; start += size) {
-    if (control.signal.aborted) {
-      summary.cancelled = true
-      break
+  // One checkpoint at the end: the batches share index pages that each checkpoint would copy again.
+  await withOneCheckpoint(db, async () => {
+    for (let start = 0; start < ids.length; start += size) {
+      if (control.signal.aborted) {
+        summary.cancelled = true
+        break
+      }
+      const batch = [...ids.subarray(start, start + size)]
+      const at = nowSeconds(ctx.clock)
+      const result = db
+        .transaction(() => {
+          const written = writeBatch(ctx, action, batch, { changeSet, at, types })
+          addChangeSetProfiles(db, changeSet, written.changed)
+          return written
+        })
+        .immediate()
+      summary.changed += result.changed
+      summary.alreadyInState += result.same
+      summary.refused += result.refused
+      summary.batches.done++
+      done += batch.length
+      control.progress('applying', done, ids.length)
+      // Lets progress events, cancels and other requests through between batches.
+      await new Promise((resolve) => setImmediate(resolve))
     }
-    const batch = [...ids.subarray(start, start + size)]
-    const at = nowSeconds(ctx.clock)
-    const result = db
-      .transaction(() => {
-        const written = writeBatch(ctx, action, batch, { changeSet, at, types })
-        addChangeSetProfiles(db, changeSet, written.changed)
-        return written
-      })
-      .immediate()
-    summary.changed += result.changed
-    summary.alreadyInState += result.same
-    summary.refused += result.refused
-    summary.batches.done++
-    done += batch.length
-    control.progress('applying', done, ids.length)
-    // Lets progress events, cancels and other requests through between batches.
-    await new Promise((resolve) => setImmediate(resolve))
-  }
+  })
   const kept = closeChangeSet(db, changeSet, summary.cancelled ? 'cancelled' : 'done', {
     profiles: 'kept',
     detail: { action, selection: run.selection, matched: ids.length, ...counts(summary) },

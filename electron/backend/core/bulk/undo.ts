@@ -1,19 +1,31 @@
 // The `undo` job: reverts a change set's profiles in batches into a change set of its own (kind 'undo',
 // audited, pushed, undoable in turn), honouring the person's choice for profiles changed since; removes
 // the events the change set inserted (their unsent upload records too: a sent one is never sent again).
-// Custom non-date property entries are reverted set-wise (as the bulk set wrote them); the rest per profile.
+// Custom non-date property entries are reverted set-wise (undo-set-wise.ts); a change set made only of
+// them (a bulk set/unset) is walked by ranges of its audit rows with no per-profile work; the rest per profile.
 import type { UndoChoice, UndoSummary } from '../../../../shared/bulk/types'
 import { AppError } from '../../../../shared/ipc/envelope'
-import { findSystemProperty } from '../../../../shared/profile/catalogue'
 import { addChangeSetProfiles, closeChangeSet, openChangeSet } from '../changes/change-sets'
 import type { BackendContext } from '../context'
+import type { Db } from '../db/connection'
+import { withOneCheckpoint } from '../db/one-checkpoint'
 import type { JobControl } from '../jobs/registry'
 import { loadCustomTypes } from '../profiles/properties'
+import type { CustomPropertyType } from '../../../../shared/profile/types'
+import { SET_WISE_BATCH } from './bulk-job'
 import { nowSeconds } from '../profiles/statements'
 import type { BatchTarget } from './apply'
 import { changedSince, requireChangeSet, undoRefusal, UNSENT } from './undo-plan'
-import { setWiseOutboxSql } from './set-wise-outbox'
 import { revertProfile, type EntryRow } from './undo-revert'
+import {
+  nextRangeEnd,
+  revertObjectsSetWise,
+  revertRangeSetWise,
+  setSkipped,
+  setWiseField,
+  wholeSetWiseUndo,
+  type SetWiseUndo,
+} from './undo-set-wise'
 
 export interface UndoRequest {
   changeSet: number
@@ -41,73 +53,14 @@ export function checkUndo(ctx: BackendContext, request: UndoRequest): void {
   }
 }
 
-/** Reverts `objects`' custom property entries set-wise (one field at a time); returns the profiles written. */
-function revertSetWise(ctx: BackendContext, id: number, objects: string[], target: BatchTarget): Set<string> {
-  const db = ctx.db
-  const batch = JSON.stringify(objects)
-  // The oldest entry per (profile, field) holds the value before the change set.
-  const firsts = `SELECT object_id, field, old_value FROM audit WHERE id IN (
-      SELECT min(id) FROM audit WHERE +change_set = @id AND field = @field
-        AND object_id IN (SELECT value FROM json_each(@batch)) GROUP BY object_id)`
-  const fields = db
-    .prepare(
-      'SELECT DISTINCT field FROM audit WHERE +change_set = ? AND object_id IN (SELECT value FROM json_each(?))',
-    )
-    .all(id, batch) as { field: string }[]
-  const written = new Set<string>()
-  db.exec(
-    'CREATE TEMP TABLE IF NOT EXISTS undo_rows (id INTEGER PRIMARY KEY, object_id TEXT, identity TEXT, now TEXT, old TEXT)',
-  )
-  for (const { field } of fields) {
-    const path = `$."${field.replace(/"/g, '\\"')}"`
-    const params = { id, field, batch, path, at: target.at, actor: ctx.actor, changeSet: target.changeSet }
-    // The rows to revert, found once: their value now and the value before the change set.
-    db.exec('DELETE FROM temp.undo_rows')
-    db.prepare(
-      `INSERT INTO temp.undo_rows (id, object_id, identity, now, old)
-       SELECT p.id, p.object_id, p.identity, p.custom -> @path, nullif(f.old_value, 'null')
-       FROM profiles p JOIN (${firsts}) f ON f.object_id = p.object_id
-       WHERE (p.custom -> @path) IS NOT nullif(f.old_value, 'null')`,
-    ).run(params)
-    db.prepare(
-      `INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value)
-       SELECT @changeSet, object_id, @at, @actor, CASE WHEN old IS NULL THEN 'property.unset' ELSE 'property.set' END,
-         @field, coalesce(now, 'null'), coalesce(old, 'null') FROM temp.undo_rows ORDER BY id`,
-    ).run(params)
-    const data = `json_object(@field, CASE WHEN old IS NULL THEN json('{"$delete":true}') ELSE json(old) END)`
-    db.prepare(
-      setWiseOutboxSql(
-        'temp.undo_rows',
-        data,
-        'CASE WHEN now IS NULL THEN NULL ELSE json_object(@field, json(now)) END',
-      ),
-    ).run(params)
-    db.prepare(
-      `UPDATE profiles AS p SET updated_at = @at, custom = CASE WHEN u.old IS NULL
-         THEN json_remove(p.custom, @path) ELSE json_set(p.custom, @path, json(u.old)) END
-       FROM temp.undo_rows u WHERE u.id = p.id`,
-    ).run(params)
-    for (const row of db.prepare('SELECT object_id FROM temp.undo_rows').all() as { object_id: string }[])
-      written.add(row.object_id)
-  }
-  return written
-}
-
 /** Profiles of the batch whose entries are all custom non-date property changes (set-wise reversible). */
-function setWiseObjects(
-  ctx: BackendContext,
-  entries: Map<string, EntryRow[]>,
-  target: BatchTarget,
-): string[] {
+function setWiseObjects(entries: Map<string, EntryRow[]>, target: BatchTarget): string[] {
   return [...entries]
     .filter(([, list]) =>
       list.every(
         (e) =>
           (e.action === 'property.set' || e.action === 'property.unset') &&
-          e.field !== null &&
-          !findSystemProperty(e.field) &&
-          target.types.has(e.field) &&
-          target.types.get(e.field) !== 'date',
+          setWiseField(e.field, target.types),
       ),
     )
     .map(([objectId]) => objectId)
@@ -147,6 +100,113 @@ function removeEvents(ctx: BackendContext, id: number, profileIds: number[]): nu
   return events.length
 }
 
+/** What a batch loop of the undo needs: the request, the change sets, the summary it fills. */
+interface UndoRun {
+  ctx: BackendContext
+  request: UndoRequest
+  control: JobControl
+  changeSet: number
+  types: Map<string, CustomPropertyType>
+  summary: UndoSummary
+}
+
+function target(run: UndoRun): BatchTarget {
+  return { changeSet: run.changeSet, at: nowSeconds(run.ctx.clock), types: run.types }
+}
+
+/** Lets progress events, cancels and other requests through between batches. */
+const yieldTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+/** A change set of custom property sets/unsets only: reverted in ranges of its audit rows, set-wise. */
+async function undoWholeSetWise(run: UndoRun, plan: SetWiseUndo, skip: Iterable<string>): Promise<void> {
+  const { ctx, control, summary } = run
+  const db = ctx.db
+  const id = run.request.changeSet
+  setSkipped(db, skip)
+  const total = (db.prepare('SELECT count(*) AS n FROM audit WHERE change_set = ?').get(id) as { n: number })
+    .n
+  control.progress('undoing', 0, total)
+  let after = 0
+  let done = 0
+  for (;;) {
+    if (control.signal.aborted) {
+      summary.cancelled = true
+      break
+    }
+    const end = nextRangeEnd(db, id, after, SET_WISE_BATCH)
+    if (end === null) break
+    db.transaction(() => {
+      const touched = revertRangeSetWise(ctx, id, plan, { after, end }, target(run))
+      summary.reverted += touched
+      addChangeSetProfiles(db, run.changeSet, touched)
+    }).immediate()
+    done = Math.min(total, done + SET_WISE_BATCH)
+    after = end
+    control.progress('undoing', done, total)
+    await yieldTurn()
+  }
+}
+
+/** Any other change set: per batch of profiles, their entries read and reverted one profile at a time. */
+async function undoPerProfile(run: UndoRun, objects: string[]): Promise<void> {
+  const { ctx, control, summary, request } = run
+  const db = ctx.db
+  const id = request.changeSet
+  const entriesOf = db.prepare(
+    'SELECT id, object_id, action, field, old_value, new_value FROM audit WHERE +change_set = ? AND object_id IN (SELECT value FROM json_each(?)) ORDER BY id DESC',
+  )
+  control.progress('undoing', 0, objects.length)
+  for (let start = 0; start < objects.length; start += BATCH) {
+    if (control.signal.aborted) {
+      summary.cancelled = true
+      break
+    }
+    const batch = objects.slice(start, start + BATCH)
+    const to = target(run)
+    db.transaction(() => {
+      const entries = new Map<string, EntryRow[]>()
+      for (const row of entriesOf.all(id, JSON.stringify(batch)) as EntryRow[])
+        entries.set(row.object_id, [...(entries.get(row.object_id) ?? []), row])
+      const simple = setWiseObjects(entries, to)
+      const written = revertObjectsSetWise(ctx, id, simple, to)
+      summary.reverted += written.size
+      for (const objectId of simple) entries.delete(objectId)
+      let touched = written.size
+      for (const [objectId, list] of entries) {
+        const outcome = revertProfile(ctx, objectId, list, to, request.reuploadDeleted)
+        if (outcome === 'removed') summary.removed++
+        else if (outcome === 'restored') summary.restored++
+        else if (outcome === 'reuploaded') {
+          summary.restored++
+          summary.reuploaded++
+        } else if (outcome === 'reverted') summary.reverted++
+        else if (typeof outcome !== 'string') summary.skipped++
+        if (typeof outcome === 'string' && outcome !== 'unchanged') touched++
+      }
+      const profileIds = (
+        db
+          .prepare('SELECT id FROM profiles WHERE object_id IN (SELECT value FROM json_each(?))')
+          .all(JSON.stringify(batch)) as { id: number }[]
+      ).map((r) => r.id)
+      removeEvents(ctx, id, profileIds)
+      addChangeSetProfiles(db, run.changeSet, touched)
+    }).immediate()
+    control.progress('undoing', Math.min(objects.length, start + BATCH), objects.length)
+    await yieldTurn()
+  }
+}
+
+/** The profiles (CleverTap IDs) the change set touched, but those the undo skips. */
+function objectsOf(db: Db, id: number, skip: Map<string, number[]>): string[] {
+  const rows = db
+    .prepare(
+      `SELECT object_id FROM audit WHERE change_set = @id
+       UNION SELECT p.object_id FROM events e JOIN profiles p ON p.id = e.profile_id WHERE e.change_set = @id`,
+    )
+    .all({ id }) as { object_id: string }[]
+  return rows.map((r) => r.object_id).filter((o) => !skip.has(o))
+}
+
 export async function runUndo(
   ctx: BackendContext,
   request: UndoRequest,
@@ -171,16 +231,6 @@ export async function runUndo(
     cancelled: false,
     seconds: 0,
   }
-  const objects = (
-    db
-      .prepare(
-        `SELECT object_id FROM audit WHERE change_set = @id
-         UNION SELECT p.object_id FROM events e JOIN profiles p ON p.id = e.profile_id WHERE e.change_set = @id`,
-      )
-      .all({ id }) as { object_id: string }[]
-  )
-    .map((r) => r.object_id)
-    .filter((o) => !skip.has(o))
   const changeSet = openChangeSet(db, {
     kind: 'undo',
     actor: ctx.actor,
@@ -191,48 +241,13 @@ export async function runUndo(
   })
   summary.changeSet = changeSet
   const types = loadCustomTypes(db)
-  const entriesOf = db.prepare(
-    'SELECT id, object_id, action, field, old_value, new_value FROM audit WHERE +change_set = ? AND object_id IN (SELECT value FROM json_each(?)) ORDER BY id DESC',
-  )
-  control.progress('undoing', 0, objects.length)
-  for (let start = 0; start < objects.length; start += BATCH) {
-    if (control.signal.aborted) {
-      summary.cancelled = true
-      break
-    }
-    const batch = objects.slice(start, start + BATCH)
-    const target: BatchTarget = { changeSet, at: nowSeconds(ctx.clock), types }
-    db.transaction(() => {
-      const entries = new Map<string, EntryRow[]>()
-      for (const row of entriesOf.all(id, JSON.stringify(batch)) as EntryRow[])
-        entries.set(row.object_id, [...(entries.get(row.object_id) ?? []), row])
-      const simple = setWiseObjects(ctx, entries, target)
-      const written = revertSetWise(ctx, id, simple, target)
-      summary.reverted += written.size
-      for (const objectId of simple) entries.delete(objectId)
-      let touched = written.size
-      for (const [objectId, list] of entries) {
-        const outcome = revertProfile(ctx, objectId, list, target, request.reuploadDeleted)
-        if (outcome === 'removed') summary.removed++
-        else if (outcome === 'restored') summary.restored++
-        else if (outcome === 'reuploaded') {
-          summary.restored++
-          summary.reuploaded++
-        } else if (outcome === 'reverted') summary.reverted++
-        else if (typeof outcome !== 'string') summary.skipped++
-        if (typeof outcome === 'string' && outcome !== 'unchanged') touched++
-      }
-      const profileIds = (
-        db
-          .prepare('SELECT id FROM profiles WHERE object_id IN (SELECT value FROM json_each(?))')
-          .all(JSON.stringify(batch)) as { id: number }[]
-      ).map((r) => r.id)
-      removeEvents(ctx, id, profileIds)
-      addChangeSetProfiles(db, changeSet, touched)
-    }).immediate()
-    control.progress('undoing', Math.min(objects.length, start + BATCH), objects.length)
-    await new Promise((resolve) => setImmediate(resolve))
-  }
+  const run: UndoRun = { ctx, request, control, changeSet, types, summary }
+  const plan = wholeSetWiseUndo(db, id, info.kind, types)
+  // One checkpoint at the end: the batches share index pages that each checkpoint would copy again.
+  await withOneCheckpoint(db, async () => {
+    if (plan !== null) await undoWholeSetWise(run, plan, skip.keys())
+    else await undoPerProfile(run, objectsOf(db, id, skip))
+  })
   const kept = closeChangeSet(db, changeSet, summary.cancelled ? 'cancelled' : 'done', { profiles: 'kept' })
   if (!kept) summary.changeSet = null
   else if (!summary.cancelled)

@@ -1,0 +1,204 @@
+// Undoing custom (non-date) property entries set-wise, as the bulk set wrote them: per field, the rows to
+// revert go into a temp table (their value now and the value before the change set), then one audit
+// INSERT, one keyed outbox INSERT and one UPDATE by rowid read it. A change set made only of such
+// entries (a bulk set/unset) is walked in ranges of its audit rows, with no per-profile work at all.
+import type { CustomPropertyType } from '../../../../shared/profile/types'
+import { findSystemProperty } from '../../../../shared/profile/catalogue'
+import type { BackendContext } from '../context'
+import type { Db } from '../db/connection'
+import type { BatchTarget } from './apply'
+import { jsonPathOf, setWiseOutboxSql } from './set-wise-outbox'
+
+/** Whether an audit field is a custom property the set-wise path reverts (not a system key, not a date). */
+export function setWiseField(field: string | null, types: Map<string, CustomPropertyType>): boolean {
+  return field !== null && !findSystemProperty(field) && types.has(field) && types.get(field) !== 'date'
+}
+
+function prepareTemp(db: Db): void {
+  db.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS undo_rows (id INTEGER PRIMARY KEY, object_id TEXT, identity TEXT, now TEXT, old TEXT);
+     CREATE TEMP TABLE IF NOT EXISTS undo_touched (id INTEGER PRIMARY KEY);`,
+  )
+}
+
+/**
+ * Reverts one field on the rows `fill` selects: (profile id, object_id, identity, value now, value
+ * before), only rows whose value differs. Writes the audit rows (CleverTap ID order, so audit_object
+ * takes them in key order), keyed outbox records and the profile rows; adds the profiles to
+ * temp.undo_touched. Returns the rows written.
+ */
+function revertField(
+  ctx: BackendContext,
+  field: string,
+  target: BatchTarget,
+  fill: string,
+  extra: Record<string, unknown>,
+): number {
+  const db = ctx.db
+  const params = {
+    ...extra,
+    field,
+    path: jsonPathOf(field),
+    at: target.at,
+    actor: ctx.actor,
+    changeSet: target.changeSet,
+  }
+  db.exec('DELETE FROM temp.undo_rows')
+  db.prepare(`INSERT INTO temp.undo_rows (id, object_id, identity, now, old) ${fill}`).run(params)
+  db.prepare(
+    `INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value)
+     SELECT @changeSet, object_id, @at, @actor, CASE WHEN old IS NULL THEN 'property.unset' ELSE 'property.set' END,
+       @field, coalesce(now, 'null'), coalesce(old, 'null') FROM temp.undo_rows ORDER BY object_id`,
+  ).run(params)
+  db.prepare(
+    setWiseOutboxSql(
+      'temp.undo_rows',
+      'json_array(@field)',
+      'CASE WHEN now IS NULL THEN NULL ELSE json_object(@field, json(now)) END',
+    ),
+  ).run(params)
+  // By rowid from the temp table (an UPDATE … FROM would scan every profile for each batch); the rows
+  // whose key goes away need no per-row value, so they are a statement of their own.
+  const removed = db
+    .prepare(
+      `UPDATE profiles SET updated_at = @at, custom = json_remove(custom, @path)
+       WHERE id IN (SELECT id FROM temp.undo_rows WHERE old IS NULL)`,
+    )
+    .run(params).changes
+  const setBack = db
+    .prepare(
+      `UPDATE profiles SET updated_at = @at,
+         custom = json_set(custom, @path, json((SELECT u.old FROM temp.undo_rows u WHERE u.id = profiles.id)))
+       WHERE id IN (SELECT id FROM temp.undo_rows WHERE old IS NOT NULL)`,
+    )
+    .run(params).changes
+  db.exec('INSERT OR IGNORE INTO temp.undo_touched (id) SELECT id FROM temp.undo_rows')
+  return removed + setBack
+}
+
+/** The profile's value of the field now, the value before the change set; only rows that differ. */
+const NOW_AND_OLD = `p.id, p.object_id, p.identity, p.custom -> @path, nullif(f.old_value, 'null')`
+const DIFFERS = `(p.custom -> @path) IS NOT nullif(f.old_value, 'null')`
+
+/**
+ * Reverts `objects`' custom property entries of change set `id` set-wise (one field at a time), for a
+ * change set that also holds other entries; returns the CleverTap IDs written.
+ */
+export function revertObjectsSetWise(
+  ctx: BackendContext,
+  id: number,
+  objects: string[],
+  target: BatchTarget,
+): Set<string> {
+  const db = ctx.db
+  const batch = JSON.stringify(objects)
+  prepareTemp(db)
+  db.exec('DELETE FROM temp.undo_touched')
+  const fields = db
+    .prepare(
+      'SELECT DISTINCT field FROM audit WHERE +change_set = ? AND object_id IN (SELECT value FROM json_each(?))',
+    )
+    .all(id, batch) as { field: string }[]
+  // The oldest entry per (profile, field) holds the value before the change set.
+  const firsts = `SELECT object_id, field, old_value FROM audit WHERE id IN (
+      SELECT min(id) FROM audit WHERE +change_set = @id AND field = @field
+        AND object_id IN (SELECT value FROM json_each(@batch)) GROUP BY object_id)`
+  for (const { field } of fields)
+    revertField(
+      ctx,
+      field,
+      target,
+      `SELECT ${NOW_AND_OLD} FROM profiles p JOIN (${firsts}) f ON f.object_id = p.object_id WHERE ${DIFFERS}`,
+      { id, batch },
+    )
+  const rows = db
+    .prepare('SELECT p.object_id FROM temp.undo_touched t JOIN profiles p ON p.id = t.id')
+    .all() as { object_id: string }[]
+  return new Set(rows.map((r) => r.object_id))
+}
+
+/** A change set the undo can revert whole set-wise: its fields, and whether a profile may have 2 entries of one. */
+export interface SetWiseUndo {
+  fields: string[]
+  repeats: boolean
+}
+
+/**
+ * The set-wise plan when every entry of change set `id` is a set/unset of a custom non-date property and
+ * it inserted no events (a bulk set or unset); null otherwise. A bulk change set holds at most one entry
+ * per profile and field (each profile is in one batch); other kinds may hold more.
+ */
+export function wholeSetWiseUndo(
+  db: Db,
+  id: number,
+  kind: string,
+  types: Map<string, CustomPropertyType>,
+): SetWiseUndo | null {
+  const groups = db.prepare('SELECT DISTINCT action, field FROM audit WHERE change_set = ?').all(id) as {
+    action: string
+    field: string | null
+  }[]
+  if (groups.length === 0) return null
+  const simple = groups.every(
+    (g) => (g.action === 'property.set' || g.action === 'property.unset') && setWiseField(g.field, types),
+  )
+  if (!simple) return null
+  const events = db.prepare('SELECT EXISTS (SELECT 1 FROM events WHERE change_set = ?) AS n').get(id) as {
+    n: number
+  }
+  if (events.n === 1) return null
+  return { fields: [...new Set(groups.map((g) => g.field as string))], repeats: kind !== 'bulk' }
+}
+
+/** The profiles the undo leaves alone (skipped: changed since), for the whole-set path's queries. */
+export function setSkipped(db: Db, objectIds: Iterable<string>): void {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS undo_skip (object_id TEXT PRIMARY KEY)')
+  db.exec('DELETE FROM temp.undo_skip')
+  const insert = db.prepare('INSERT OR IGNORE INTO temp.undo_skip (object_id) VALUES (?)')
+  for (const objectId of objectIds) insert.run(objectId)
+}
+
+/** The last audit id of the range of `size` entries of change set `id` after `after` (null: none left). */
+export function nextRangeEnd(db: Db, id: number, after: number, size: number): number | null {
+  const end = db
+    .prepare('SELECT id FROM audit WHERE change_set = ? AND id > ? ORDER BY id LIMIT 1 OFFSET ?')
+    .get(id, after, size - 1) as { id: number } | undefined
+  if (end !== undefined) return end.id
+  const last = db
+    .prepare('SELECT max(id) AS id FROM audit WHERE change_set = ? AND id > ?')
+    .get(id, after) as {
+    id: number | null
+  }
+  return last.id
+}
+
+/**
+ * Reverts the entries of change set `id` with audit ids in (after, end], skipping temp.undo_skip's
+ * profiles (setSkipped first); returns the profiles written.
+ */
+export function revertRangeSetWise(
+  ctx: BackendContext,
+  id: number,
+  plan: SetWiseUndo,
+  range: { after: number; end: number },
+  target: BatchTarget,
+): number {
+  const db = ctx.db
+  prepareTemp(db)
+  db.exec('DELETE FROM temp.undo_touched')
+  // CROSS JOIN keeps the change set's rows outside: each is one lookup on profiles_object_id.
+  const oldest = plan.repeats
+    ? `AND f.id = (SELECT min(b.id) FROM audit b WHERE b.object_id = f.object_id AND +b.change_set = @id AND b.field = @field)`
+    : ''
+  for (const field of plan.fields)
+    revertField(
+      ctx,
+      field,
+      target,
+      `SELECT ${NOW_AND_OLD} FROM audit f CROSS JOIN profiles p ON p.object_id = f.object_id
+       WHERE f.change_set = @id AND f.id > @after AND f.id <= @end AND f.field = @field ${oldest}
+         AND f.object_id NOT IN (SELECT object_id FROM temp.undo_skip) AND ${DIFFERS}`,
+      { id, after: range.after, end: range.end },
+    )
+  return (db.prepare('SELECT count(*) AS n FROM temp.undo_touched').get() as { n: number }).n
+}
