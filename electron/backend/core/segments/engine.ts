@@ -15,6 +15,7 @@ import { combine, popcount } from './masks'
 import { NameOrder } from './name-order'
 import { Snapshot } from './snapshot'
 import { evaluateBySql } from './sql-fallback'
+import { keyedText } from './text-keys'
 
 /** Thrown between conditions when a newer count request has arrived. */
 export class Superseded extends Error {}
@@ -87,7 +88,7 @@ export class SegmentEngine {
       }
     }
     const { customTypes, zone } = this.settings
-    return { snapshot: this.snapshot, customTypes, nowMs, zone }
+    return { db: this.db, snapshot: this.snapshot, customTypes, nowMs, zone }
   }
 
   private check(definitions: readonly SegmentDefinition[], ctx: EvalContext): void {
@@ -156,7 +157,7 @@ export class SegmentEngine {
       for (const item of definition.conditions)
         for (const c of item.type === 'group' ? item.conditions : [item])
           if (c.type === 'behaviour') events.push(c.event)
-          else sources.push(planProperty(c, ctx).source)
+          else if (!keyedText(c)) sources.push(planProperty(c, ctx).source)
     return this.snapshot.ready(sources, events)
   }
 

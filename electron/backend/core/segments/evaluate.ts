@@ -18,8 +18,12 @@ import { columnSource, jsonPath, type ColumnSource } from './column-sources'
 import { dayRange, lastDaysStart } from './dates'
 import { complement } from './masks'
 import type { Column, Dictionary, Snapshot } from './snapshot'
+import { keyedMask, keyedText } from './text-keys'
+import type { Db } from '../db/connection'
 
 export interface EvalContext {
+  /** The engine's read connection (for what is answered from indexes). */
+  db: Db
   snapshot: Snapshot
   customTypes: ReadonlyMap<string, CustomPropertyType>
   nowMs: number
@@ -212,6 +216,12 @@ export function planProperty(condition: PropertyCondition, ctx: EvalContext): Pr
 }
 
 export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Uint8Array {
+  // Name and Email contains / starts with: from their keys' indexes, no column of every name is read.
+  const keyed = keyedText(condition)
+  if (keyed) {
+    const mask = keyedMask(ctx.db, keyed, new Uint8Array(ctx.snapshot.capacity))
+    return keyed.negated ? complement(mask) : mask
+  }
   const plan = planProperty(condition, ctx)
   const mask = positiveMask(plan, ctx)
   return plan.negated ? complement(mask) : mask

@@ -23,6 +23,7 @@ import {
 } from './evaluate'
 import { alignedSize } from './masks'
 import { listItems, packedBirth } from './snapshot'
+import { keyedSql, keyedText } from './text-keys'
 
 type RowTest = (...values: unknown[]) => boolean
 
@@ -74,6 +75,12 @@ class Compiler {
   }
 
   private property(c: Extract<Condition, { type: 'property' }>): string {
+    const keyed = keyedText(c)
+    if (keyed) {
+      const { sql, params } = keyedSql(keyed)
+      this.params.push(...params)
+      return sql
+    }
     const plan = planProperty(c, this.ctx)
     this.tests.push(rowTest(plan, this.ctx.nowMs))
     this.params.push(...plan.source.params)
