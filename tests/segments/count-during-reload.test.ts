@@ -3,6 +3,7 @@
 // answer comes from SQL, right, with nothing loaded on the request's path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SegmentDefinition } from '../../shared/segments/definition'
+import type { ColumnSource } from '../../electron/backend/core/segments/column-sources'
 import { SegmentEngine } from '../../electron/backend/core/segments/engine'
 import { openReadConnection } from '../../electron/backend/core/segments/read-connection'
 import { openHarness, type Harness } from '../../test-support/store-harness'
@@ -101,5 +102,28 @@ describe('a count while the snapshot loads', () => {
       profiles: 5,
       items: [{ count: 4 }, { count: 4 }],
     })
+  })
+
+  it('forgets a column whose load fails, so the others still load', () => {
+    warmAll()
+    engine.snapshot.changed([], true)
+    const broken: ColumnSource = {
+      id: 'custom:broken',
+      kind: 'num',
+      sql: 'SELECT id, no_such_column AS v FROM profiles',
+      params: [],
+      subsetSql: 'SELECT id, no_such_column AS v FROM profiles WHERE id IN (SELECT value FROM json_each(?))',
+      rangeSql: 'SELECT id, no_such_column AS v FROM profiles WHERE id > ? AND id <= ?',
+      expr: 'no_such_column',
+    }
+    expect(engine.count(definition, h.now(), false).total).toBe(3)
+    expect(engine.snapshot.ready([broken], [])).toBe(false)
+    // The exists mask, then the broken column (queued first after it) fails once and is dropped.
+    expect(engine.warmStep()).toBe(true)
+    expect(() => {
+      for (let i = 0; i < 10; i++) engine.warmStep()
+    }).toThrow(/no_such_column/)
+    warmAll()
+    expect(loaded()).toEqual(['custom:plan'])
   })
 })

@@ -110,8 +110,15 @@ export class Snapshot {
     const [key, load] = this.pending.entries().next().value ?? []
     if (key !== undefined && load) {
       const to = load.cursor + LOAD_CHUNK
-      const rows = this.db.prepare(load.source.rangeSql).raw()
-      this.fill(load.column, rows.iterate(...load.source.params, load.cursor, to) as Iterable<unknown[]>)
+      try {
+        const rows = this.db.prepare(load.source.rangeSql).raw()
+        this.fill(load.column, rows.iterate(...load.source.params, load.cursor, to) as Iterable<unknown[]>)
+      } catch (error) {
+        // A load that fails is forgotten (the next question asks again), so it never holds up the rest.
+        this.pending.delete(key)
+        this.wanted.delete(key)
+        throw error
+      }
       load.cursor = to
       if (to >= this.capacity) {
         this.pending.delete(key)
@@ -123,7 +130,13 @@ export class Snapshot {
     const [name, events] = this.pendingEvents.entries().next().value ?? []
     if (name === undefined || !events) return false
     const to = Math.min(events.cursor + EVENT_CHUNK, events.upTo)
-    appendEvents(events.column, this.db, 'AND id <= ? AND name = ?', [events.cursor, to, name])
+    try {
+      appendEvents(events.column, this.db, 'AND id <= ? AND name = ?', [events.cursor, to, name])
+    } catch (error) {
+      this.pendingEvents.delete(name)
+      this.wantedEvents.delete(name)
+      throw error
+    }
     events.cursor = to
     if (to >= events.upTo) {
       this.pendingEvents.delete(name)
