@@ -158,24 +158,20 @@ describe('LiveCount', () => {
   const asked = () => transport.requestsOf('segments.count')
   const seqOf = (index: number) => asked()[index]!.seq
 
-  it('waits for a pause in typing, then asks once for the last definition', () => {
-    const count = new LiveCount(50)
+  it('asks on every edit at once, with no timer in front (stale replies are dropped instead)', () => {
+    const count = new LiveCount()
     count.ask(withName('a'), true)
-    vi.advanceTimersByTime(20)
-    count.ask(withName('an'), true)
-    vi.advanceTimersByTime(49)
-    expect(asked()).toEqual([])
-    vi.advanceTimersByTime(1)
     expect(asked()).toHaveLength(1)
-    expect(asked()[0]!.definition).toEqual(withName('an'))
+    count.ask(withName('an'), true)
+    expect(asked().map((r) => r.definition)).toEqual([withName('a'), withName('an')])
+    expect(seqOf(1)).toBeGreaterThan(seqOf(0))
+    expect(vi.getTimerCount()).toBe(0)
   })
 
   it('drops an older count that arrives after a newer one, and shows per-condition counts after the total', async () => {
-    const count = new LiveCount(10)
+    const count = new LiveCount()
     count.ask(withName('a'), true)
-    vi.advanceTimersByTime(10)
     count.ask(withName('an'), true)
-    vi.advanceTimersByTime(10)
     const [older, newer] = replies
     expect(seqOf(1)).toBeGreaterThan(seqOf(0))
     // Numbered by this count alone, under its own client id (the backend judges each client apart).
@@ -202,16 +198,14 @@ describe('LiveCount', () => {
   })
 
   it('a reply the backend marks superseded, or one for an edit since, is never shown', async () => {
-    const count = new LiveCount(10)
+    const count = new LiveCount()
     count.ask(withName('a'), true)
-    vi.advanceTimersByTime(10)
     count.ask(withName('ab'), false) // now has a problem: nothing is asked, the old reply is not wanted
     replies[0]!.resolve(counted(seqOf(0), 5))
     await transport.settled()
     expect(count.total).toBeNull()
     expect(count.blocked).toBe(true)
     count.ask(withName('abc'), true)
-    vi.advanceTimersByTime(10)
     replies[1]!.resolve({ seq: seqOf(1), status: 'superseded' })
     await transport.settled()
     expect(count.total).toBeNull()

@@ -19,6 +19,8 @@ import {
   type SegmentDefinition,
   type ValueType,
 } from '../../shared/segments/definition'
+import { SegmentEngine } from '../../electron/backend/core/segments/engine'
+import { openReadConnection } from '../../electron/backend/core/segments/read-connection'
 import { openHarness, START, type Harness } from '../../test-support/store-harness'
 
 vi.setConfig({ testTimeout: 600_000 })
@@ -26,6 +28,8 @@ vi.setConfig({ testTimeout: 600_000 })
 const ZONE = 'America/New_York'
 const faker = new Faker({ locale: [en, base], seed: 1212 })
 let h: Harness
+/** The engine in the worker's mode, never given time to load: every answer comes from SQL. */
+let sqlOnly: SegmentEngine
 
 interface Person {
   detail: ProfileDetail
@@ -358,6 +362,10 @@ async function compare(definition: SegmentDefinition): Promise<void> {
       people.filter((p) => itemHolds(p, item)).length,
     ),
   )
+  // The SQL fallback (an engine whose snapshot never loads) answers the same.
+  const bySql = sqlOnly.count(definition, h.now(), true)
+  expect(bySql.total, `${label} by SQL`).toBe(expected.length)
+  expect(bySql.items, `${label} by SQL`).toEqual(reply.items)
   const page = await h.call('segments.members', { source: { definition }, limit: 500 })
   expect(page.items.map((m) => m.id).sort(), label).toEqual(expected.map((p) => p.detail.id).sort())
 }
@@ -368,8 +376,10 @@ beforeAll(async () => {
   await makeEvents(260)
   h.advance(START - h.now())
   await loadPeople()
+  sqlOnly = new SegmentEngine(openReadConnection(h.backend.context.db.name), 4000, true)
 })
 afterAll(async () => {
+  sqlOnly.close()
   await h.close()
 })
 

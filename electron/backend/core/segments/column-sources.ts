@@ -19,9 +19,17 @@ export interface ColumnSource {
   params: unknown[]
   /** The same with `AND <id column> IN (SELECT value FROM json_each(?))` for a set of ids. */
   subsetSql: string
+  /** The same for ids in (?, ?] (the background load reads a column in chunks of ids). */
+  rangeSql: string
+  /**
+   * The value(s) as SQL over one row of `profiles` (the SQL fallback's test arguments; Age: its four
+   * inputs), using `params` in order.
+   */
+  expr: string
 }
 
 const IDS_IN = 'IN (SELECT value FROM json_each(?))'
+const IN_RANGE = '> ? AND id <= ?'
 
 function fromProfiles(id: string, kind: ColumnKind, expr: string, params: unknown[] = []): ColumnSource {
   return {
@@ -30,6 +38,8 @@ function fromProfiles(id: string, kind: ColumnKind, expr: string, params: unknow
     sql: `SELECT id, ${expr} AS v FROM profiles`,
     params,
     subsetSql: `SELECT id, ${expr} AS v FROM profiles WHERE id ${IDS_IN}`,
+    rangeSql: `SELECT id, ${expr} AS v FROM profiles WHERE id ${IN_RANGE}`,
+    expr,
   }
 }
 
@@ -64,6 +74,8 @@ export function columnSource(
           sql: `${base} GROUP BY profile_id`,
           params: [],
           subsetSql: `${base} AND profile_id ${IDS_IN} GROUP BY profile_id`,
+          rangeSql: `${base} AND profile_id > ? AND profile_id <= ? GROUP BY profile_id`,
+          expr: `(SELECT min(value) FROM identifiers WHERE kind = '${identifierKind}' AND profile_id = profiles.id)`,
         }
       }
       if (system.column) return fromProfiles(id, kind, system.column)
@@ -79,6 +91,7 @@ export function columnSource(
     case 'age': {
       // The inputs of the shared profileAge: DOB, else a custom `birthday` date, else Age; the zone.
       const birthday = customTypes.get('birthday') === 'date' ? "json_extract(custom, '$.birthday')" : 'NULL'
+      const inputs = `dob, ${birthday}, age, timezone`
       const cols = `id, dob, ${birthday} AS birthday, age, timezone AS tz`
       return {
         id: 'age',
@@ -86,6 +99,8 @@ export function columnSource(
         sql: `SELECT ${cols} FROM profiles`,
         params: [],
         subsetSql: `SELECT ${cols} FROM profiles WHERE id ${IDS_IN}`,
+        rangeSql: `SELECT ${cols} FROM profiles WHERE id ${IN_RANGE}`,
+        expr: inputs,
       }
     }
     case 'type':

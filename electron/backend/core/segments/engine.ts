@@ -10,13 +10,23 @@ import { definitionProblems, describeProblems } from '../../../../shared/segment
 import type { Db } from '../db/connection'
 import { tallyAudience, type AudienceTally } from '../devices/segment-audience'
 import { accountTimeZone } from './dates'
-import { behaviourMask, propertyMask, type EvalContext } from './evaluate'
+import type { ColumnSource } from './column-sources'
+import { behaviourMask, planProperty, propertyMask, type EvalContext } from './evaluate'
 import { combine, popcount } from './masks'
 import { NameOrder } from './name-order'
 import { Snapshot } from './snapshot'
+import { evaluateBySql } from './sql-fallback'
+import { keyedText } from './text-keys'
 
 /** Thrown between conditions when a newer count request has arrived. */
 export class Superseded extends Error {}
+
+/** A question's mask (existing profiles only), its items' own counts, and whether SQL answered it. */
+interface Evaluated {
+  mask: Uint8Array
+  items?: ItemCount[]
+  bySql?: boolean
+}
 
 export interface CountResult {
   total: number
@@ -37,8 +47,13 @@ export class SegmentEngine {
     readonly db: Db,
     /** Below this many members a page sorts them directly instead of walking the sort's index. */
     private readonly smallSegment = 4000,
+    /**
+     * The worker's mode: the snapshot loads in chunks between requests (warmStep), and until what a
+     * question needs is loaded it is answered by SQL (sql-fallback.ts), never by waiting for the load.
+     */
+    background = false,
   ) {
-    this.snapshot = new Snapshot(db)
+    this.snapshot = new Snapshot(db, background)
     this.nameOrder = new NameOrder(db)
   }
 
@@ -50,6 +65,7 @@ export class SegmentEngine {
    */
   warmStep(): boolean {
     // No refresh here: a commit is noticed by the next request (or announced), which moves the version.
+    if (this.snapshot.background && this.snapshot.step()) return true
     return this.nameOrder.step(this.snapshot.profilesVersion)
   }
 
@@ -73,7 +89,7 @@ export class SegmentEngine {
       }
     }
     const { customTypes, zone } = this.settings
-    return { snapshot: this.snapshot, customTypes, nowMs, zone }
+    return { db: this.db, snapshot: this.snapshot, customTypes, nowMs, zone }
   }
 
   private check(definitions: readonly SegmentDefinition[], ctx: EvalContext): void {
@@ -114,7 +130,7 @@ export class SegmentEngine {
     nowMs: number,
     perItem: boolean,
     stale: () => boolean = () => false,
-  ): { mask: Uint8Array; items?: ItemCount[] } {
+  ): Evaluated {
     this.snapshot.refresh()
     // The member list asks right after the count of the same definition: the mask is kept for it.
     const key = `${Math.floor(nowMs / 60_000)}:${JSON.stringify(definitions)}`
@@ -122,25 +138,42 @@ export class SegmentEngine {
     // A count always counts (each keystroke is a new question); pages and ids reuse the count's mask.
     if (!perItem && cached && cached.key === key && cached.generation === this.snapshot.generation)
       return cached.result
-    const result = this.compute(definitions, nowMs, perItem, stale)
+    const ctx = this.context(nowMs)
+    this.check(definitions, ctx)
+    let result: Evaluated
+    if (this.snapshot.background && !this.loaded(definitions, ctx)) {
+      // One statement cannot stop half-way: a newer question is looked for before it starts.
+      if (stale()) throw new Superseded()
+      result = { ...evaluateBySql(this.db, definitions, ctx, perItem), bySql: true }
+    } else result = this.compute(definitions, ctx, perItem, stale)
     this.last = { key, generation: this.snapshot.generation, result }
     return result
+  }
+
+  /** Whether the snapshot holds everything the definitions read (what it lacks is queued to load). */
+  private loaded(definitions: readonly SegmentDefinition[], ctx: EvalContext): boolean {
+    const sources: ColumnSource[] = []
+    const events: string[] = []
+    for (const definition of definitions)
+      for (const item of definition.conditions)
+        for (const c of item.type === 'group' ? item.conditions : [item])
+          if (c.type === 'behaviour') events.push(c.event)
+          else if (!keyedText(c)) sources.push(planProperty(c, ctx).source)
+    return this.snapshot.ready(sources, events)
   }
 
   private last: {
     key: string
     generation: number
-    result: { mask: Uint8Array; items?: ItemCount[] }
+    result: Evaluated
   } | null = null
 
   private compute(
     definitions: readonly SegmentDefinition[],
-    nowMs: number,
+    ctx: EvalContext,
     perItem: boolean,
     stale: () => boolean,
-  ): { mask: Uint8Array; items?: ItemCount[] } {
-    const ctx = this.context(nowMs)
-    this.check(definitions, ctx)
+  ): Evaluated {
     const { exists } = this.snapshot
     const items: ItemCount[] = []
     // Every item's mask is its own fresh array, so the first one becomes the running result (no fill pass).
@@ -165,8 +198,11 @@ export class SegmentEngine {
   }
 
   count(definition: SegmentDefinition, nowMs: number, perItem: boolean, stale?: () => boolean): CountResult {
-    const { mask, items } = this.evaluate([definition], nowMs, perItem, stale)
-    const profiles = this.snapshot.profileCount()
+    const { mask, items, bySql } = this.evaluate([definition], nowMs, perItem, stale)
+    // While the exists mask loads, the table says how many profiles there are.
+    const profiles = bySql
+      ? (this.db.prepare('SELECT count(*) FROM profiles').pluck().get() as number)
+      : this.snapshot.profileCount()
     // One top-level condition keeps as many as the whole.
     const total =
       items?.length === 1 && definition.conditions[0]?.type !== 'group'

@@ -14,12 +14,16 @@ import type {
   PropertyCondition,
   Scalar,
 } from '../../../../shared/segments/definition'
-import { columnSource, jsonPath } from './column-sources'
+import { columnSource, jsonPath, type ColumnSource } from './column-sources'
 import { dayRange, lastDaysStart } from './dates'
 import { complement } from './masks'
 import type { Column, Dictionary, Snapshot } from './snapshot'
+import { keyedMask, keyedText } from './text-keys'
+import type { Db } from '../db/connection'
 
 export interface EvalContext {
+  /** The engine's read connection (for what is answered from indexes). */
+  db: Db
   snapshot: Snapshot
   customTypes: ReadonlyMap<string, CustomPropertyType>
   nowMs: number
@@ -28,7 +32,7 @@ export interface EvalContext {
 }
 
 /** A test of one stored value; the complement operators are derived from their positive twin. */
-type Test<T> = (value: T) => boolean
+export type Test<T> = (value: T) => boolean
 
 const NEGATED: Partial<Record<Operator, Operator>> = {
   neq: 'eq',
@@ -41,7 +45,7 @@ function asList(value: ConditionValue | undefined): Scalar[] {
 }
 
 /** A test over folded text for a positive text operator. */
-function textTest(op: Operator, value: ConditionValue | undefined): Test<string> {
+export function textTest(op: Operator, value: ConditionValue | undefined): Test<string> {
   const wanted = asList(value).map((v) => foldText(String(v)))
   const first = wanted[0] ?? ''
   switch (op) {
@@ -74,7 +78,7 @@ function passingCodes(dict: Dictionary, test: Test<string> | null): Uint8Array {
  * comparison in the loops over a million profiles instead of a closure per operator. NaN ("none")
  * fails every comparison.
  */
-interface NumRange {
+export interface NumRange {
   lo: number
   hi: number
   loOpen: boolean
@@ -84,13 +88,13 @@ interface NumRange {
 
 const EVERY: NumRange = { lo: -Infinity, hi: Infinity, loOpen: false, hiOpen: false, list: null }
 
-function inRange(r: NumRange, v: number): boolean {
+export function inRange(r: NumRange, v: number): boolean {
   if (r.list !== null) return r.list.includes(v)
   return v >= r.lo && v <= r.hi && !(r.loOpen && v === r.lo) && !(r.hiOpen && v === r.hi)
 }
 
 /** The range of a numeric or date test; dates are calendar days of `date` ([start, end) instants). */
-function numericRange(op: Operator, value: ConditionValue | undefined, date: string | null): NumRange {
+export function numericRange(op: Operator, value: ConditionValue | undefined, date: string | null): NumRange {
   const list = asList(value)
   const range = (lo: number, hi: number, loOpen = false, hiOpen = false): NumRange => ({
     lo,
@@ -176,9 +180,21 @@ function ageMask(
   return mask
 }
 
-export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Uint8Array {
-  const negated = NEGATED[condition.op]
-  if (negated) return complement(propertyMask({ ...condition, op: negated }, ctx))
+/**
+ * What a property condition tests, whatever holds the values: the column it reads, the positive test
+ * (text: over folded values, null = any value; numbers, dates and Age: a range) and whether the answer is
+ * its complement. The snapshot's masks and the SQL fallback (sql-fallback.ts) both run it.
+ */
+export interface PropertyPlan {
+  source: ColumnSource
+  negated: boolean
+  text: Test<string> | null
+  range: NumRange
+}
+
+export function planProperty(condition: PropertyCondition, ctx: EvalContext): PropertyPlan {
+  const negatedTo = NEGATED[condition.op]
+  if (negatedTo) return { ...planProperty({ ...condition, op: negatedTo }, ctx), negated: true }
   // Reachability is stored as the shared rules' code per channel: an answer stands for one code or several.
   const reach = condition.property.kind === 'reachable' && condition.op === 'eq'
   const op = reach ? 'in' : condition.op
@@ -189,18 +205,41 @@ export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Ui
       : reach
         ? codesFor(condition.value as ReachFilterAnswer)
         : condition.value
-  const column = ctx.snapshot.column(columnSource(condition.property, ctx.customTypes))
+  const source = columnSource(condition.property, ctx.customTypes)
+  const textual = source.kind === 'text' || source.kind === 'multi'
+  return {
+    source,
+    negated: false,
+    text: textual && op !== 'exists' ? textTest(op, value) : null,
+    range: textual ? EVERY : numericRange(op, value, source.kind === 'age' ? null : dateZone(condition, ctx)),
+  }
+}
+
+export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Uint8Array {
+  // Name and Email contains / starts with: from their keys' indexes, no column of every name is read.
+  const keyed = keyedText(condition)
+  if (keyed) {
+    const mask = keyedMask(ctx.db, keyed, new Uint8Array(ctx.snapshot.capacity))
+    return keyed.negated ? complement(mask) : mask
+  }
+  const plan = planProperty(condition, ctx)
+  const mask = positiveMask(plan, ctx)
+  return plan.negated ? complement(mask) : mask
+}
+
+function positiveMask(plan: PropertyPlan, ctx: EvalContext): Uint8Array {
+  const column = ctx.snapshot.column(plan.source)
   const mask = new Uint8Array(ctx.snapshot.capacity)
   switch (column.kind) {
     case 'text': {
-      const pass = passingCodes(column.dict, op === 'exists' ? null : textTest(op, value))
+      const pass = passingCodes(column.dict, plan.text)
       const codes = column.codes
       for (let id = 0; id < mask.length; id++) mask[id] = pass[(codes[id] as number) + 1] as number
       return mask
     }
     case 'multi': {
-      const exists = op === 'exists'
-      const pass = passingCodes(column.dict, exists ? null : textTest(op, value))
+      const exists = plan.text === null
+      const pass = passingCodes(column.dict, plan.text)
       for (let id = 0; id < mask.length; id++) {
         const items = column.items[id]
         if (items === undefined) continue
@@ -210,10 +249,10 @@ export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Ui
       return mask
     }
     case 'age':
-      return ageMask(mask, column, numericRange(op, value, null), ctx.nowMs)
+      return ageMask(mask, column, plan.range, ctx.nowMs)
     default: {
       const values = column.values
-      const r = numericRange(op, value, dateZone(condition, ctx))
+      const r = plan.range
       if (r.list !== null) {
         for (let id = 0; id < mask.length; id++) mask[id] = inRange(r, values[id] as number) ? 1 : 0
         return mask
@@ -229,7 +268,7 @@ export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Ui
 }
 
 /** A test of an event property's value; the condition's value decides whether it compares numbers or text. */
-function eventValueTest(where: EventPropertyCondition): Test<unknown> {
+export function eventValueTest(where: EventPropertyCondition): Test<unknown> {
   const negated = NEGATED[where.op]
   if (negated) {
     const positive = eventValueTest({ ...where, op: negated })
@@ -247,7 +286,7 @@ function eventValueTest(where: EventPropertyCondition): Test<unknown> {
 }
 
 /** The test run once per distinct value (event properties repeat: currencies, plans, product ids). */
-function remembered(test: Test<unknown>): Test<unknown> {
+export function remembered(test: Test<unknown>): Test<unknown> {
   const seen = new Map<unknown, boolean>()
   return (value) => {
     let answer = seen.get(value)

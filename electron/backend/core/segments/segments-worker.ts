@@ -8,7 +8,7 @@ import type { ToWorker, WorkerReply, WorkerSetup } from './worker-protocol'
 
 const setup = workerData as WorkerSetup
 const latest = new Int32Array(setup.latest)
-const engine = new SegmentEngine(openReadConnection(setup.databaseFile))
+const engine = new SegmentEngine(openReadConnection(setup.databaseFile), undefined, true)
 
 function reply(message: WorkerReply): void {
   parentPort?.postMessage(message, message.type === 'ids' ? [message.ids.buffer as ArrayBuffer] : [])

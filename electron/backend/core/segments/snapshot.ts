@@ -1,65 +1,19 @@
 // The columnar snapshot the segment engine counts on (docs/memo: a typed array per property, loaded
 // lazily by one query, indexed by the profile's internal id). It is a derived cache: edits re-read their
 // rows, a bulk change drops it, and PRAGMA data_version catches a commit nobody announced.
-import { foldText } from '../../../../shared/profile/search-keys'
-import { packDate } from '../../../../shared/profile/identity'
-import { utcDateOf } from '../../../../shared/profile/validators-dates'
 import type { Db } from '../db/connection'
 import type { ColumnSource } from './column-sources'
+import { appendEvents, emptyEvents, type EventColumn } from './event-columns'
 import { alignedSize } from './masks'
+import { Dictionary, grownFloat64, grownInt32, multiItems, packedBirth, type Column } from './column-store'
 
-/** Dictionary-coded strings: one code per distinct value, compared folded over the distinct values. */
-export class Dictionary {
-  readonly values: string[] = []
-  readonly folded: string[] = []
-  private readonly codes = new Map<string, number>()
-  code(value: string): number {
-    let code = this.codes.get(value)
-    if (code === undefined) {
-      code = this.values.length
-      this.codes.set(value, code)
-      this.values.push(value)
-      this.folded.push(foldText(value))
-    }
-    return code
-  }
-}
+export type { EventColumn } from './event-columns'
+export { Dictionary, listItems, packedBirth, type Column } from './column-store'
 
-export type Column =
-  | { kind: 'num'; values: Float64Array }
-  | { kind: 'text'; codes: Int32Array; dict: Dictionary }
-  | { kind: 'multi'; items: (Int32Array | undefined)[]; dict: Dictionary }
-  /** Age inputs: birth date packed (0: none), explicit Age (NaN: none), the profile's zone code (-1: none). */
-  | { kind: 'age'; birth: Int32Array; explicit: Float64Array; zone: Int32Array; zones: Dictionary }
-
-/** One event name's events: owner (internal profile id) and time, in id order; more are appended. */
-export interface EventColumn {
-  profile: Int32Array
-  ts: Float64Array
-  length: number
-  lastId: number
-  /** Event-property values by key, parallel to the events (loaded on first use). */
-  props: Map<string, unknown[]>
-}
-
-function grownInt32(old: Int32Array, size: number, fill: number): Int32Array {
-  const next = new Int32Array(size).fill(fill)
-  next.set(old)
-  return next
-}
-
-function grownFloat64(old: Float64Array, size: number): Float64Array {
-  const next = new Float64Array(size).fill(NaN)
-  next.set(old)
-  return next
-}
-
-function multiItems(raw: unknown, dict: Dictionary): Int32Array | undefined {
-  if (typeof raw !== 'string') return undefined
-  const parsed: unknown = raw.startsWith('[') ? JSON.parse(raw) : [raw]
-  if (!Array.isArray(parsed) || parsed.length === 0) return undefined
-  return Int32Array.from(parsed.filter((v) => typeof v === 'string').map((v) => dict.code(v)))
-}
+/** Profiles per chunk of a background load (about 10–30 ms of reading at 1M). */
+const LOAD_CHUNK = 50_000
+/** Event ids per chunk of a background load of one event name. */
+const EVENT_CHUNK = 200_000
 
 export class Snapshot {
   /** 1 where a profile with this internal id exists. */
@@ -78,7 +32,23 @@ export class Snapshot {
   /** Loaded event names that may have new events (appended on their next use). */
   private staleEvents = new Set<string>()
 
-  constructor(private readonly db: Db) {}
+  /**
+   * Background mode (the worker): the snapshot is (re)loaded in chunks by `step()` between requests and
+   * `ready()` says whether a question can be answered from it; without it (the command line) columns
+   * load whole when first asked for.
+   */
+  constructor(
+    private readonly db: Db,
+    readonly background = false,
+  ) {}
+
+  /** Columns and event names asked for since the start: a dropped snapshot loads them again. */
+  private readonly wanted = new Map<string, ColumnSource>()
+  private readonly wantedEvents = new Set<string>()
+  /** Background loads under way: the exists mask, columns and event names, each up to its cursor. */
+  private existsCursor: number | null = null
+  private readonly pending = new Map<string, { source: ColumnSource; column: Column; cursor: number }>()
+  private readonly pendingEvents = new Map<string, { column: EventColumn; cursor: number; upTo: number }>()
 
   /**
    * Before each request: a commit we were not told of drops the profile columns, unless it left the
@@ -97,6 +67,84 @@ export class Snapshot {
     this.seenVersion = version
     this.announced = false
     if (this.capacity === 0) this.loadExists()
+  }
+
+  /**
+   * Whether every column and event name listed is loaded and the exists mask whole (background mode);
+   * what is missing is queued for `step()`.
+   */
+  ready(sources: readonly ColumnSource[], events: readonly string[]): boolean {
+    let ready = this.capacity > 0 && this.existsCursor === null
+    for (const source of sources) {
+      this.wanted.set(source.id, source)
+      if (this.columns.has(source.id)) continue
+      ready = false
+      if (this.capacity > 0 && !this.pending.has(source.id))
+        this.pending.set(source.id, { source, column: this.empty(source.kind), cursor: 0 })
+    }
+    for (const name of events) {
+      this.wantedEvents.add(name)
+      if (this.events.has(name)) continue
+      ready = false
+      if (!this.pendingEvents.has(name)) this.queueEvents(name)
+    }
+    return ready
+  }
+
+  private queueEvents(name: string): void {
+    const upTo = (this.db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0
+    this.pendingEvents.set(name, { column: emptyEvents(), cursor: 0, upTo })
+  }
+
+  /** One chunk of a background load (ids or events by id range); true while more is to do. */
+  step(): boolean {
+    if (this.capacity === 0) this.loadExists()
+    if (this.existsCursor !== null) {
+      const from = this.existsCursor
+      const to = from + LOAD_CHUNK
+      const ids = this.db.prepare('SELECT id FROM profiles WHERE id > ? AND id <= ?').pluck()
+      for (const id of ids.iterate(from, to) as Iterable<number>) if (id < this.capacity) this.exists[id] = 1
+      this.existsCursor = to >= this.capacity ? null : to
+      return true
+    }
+    const [key, load] = this.pending.entries().next().value ?? []
+    if (key !== undefined && load) {
+      const to = load.cursor + LOAD_CHUNK
+      try {
+        const rows = this.db.prepare(load.source.rangeSql).raw()
+        this.fill(load.column, rows.iterate(...load.source.params, load.cursor, to) as Iterable<unknown[]>)
+      } catch (error) {
+        // A load that fails is forgotten (the next question asks again), so it never holds up the rest.
+        this.pending.delete(key)
+        this.wanted.delete(key)
+        throw error
+      }
+      load.cursor = to
+      if (to >= this.capacity) {
+        this.pending.delete(key)
+        this.columns.set(key, load.column)
+        this.sources.set(key, load.source)
+      }
+      return true
+    }
+    const [name, events] = this.pendingEvents.entries().next().value ?? []
+    if (name === undefined || !events) return false
+    const to = Math.min(events.cursor + EVENT_CHUNK, events.upTo)
+    try {
+      appendEvents(events.column, this.db, 'AND id <= ? AND name = ?', [events.cursor, to, name])
+    } catch (error) {
+      this.pendingEvents.delete(name)
+      this.wantedEvents.delete(name)
+      throw error
+    }
+    events.cursor = to
+    if (to >= events.upTo) {
+      this.pendingEvents.delete(name)
+      this.events.set(name, events.column)
+      // Events stored while it loaded are appended on its first use.
+      this.staleEvents.add(name)
+    }
+    return true
   }
 
   private print = ''
@@ -133,11 +181,18 @@ export class Snapshot {
       .pluck()
       .all(JSON.stringify(objectIds)) as number[]
     // A deleted profile is no longer found by its CleverTap ID: the exists mask is read again whole.
-    if (rows.length < objectIds.length) this.loadExists()
+    if (rows.length < objectIds.length) this.loadExists(true)
     const top = Math.max(0, ...rows)
     if (top >= this.capacity) this.grow(top + 1)
     for (const id of rows) this.exists[id] = 1
-    for (const [key, column] of this.columns) this.reload(key, column, rows)
+    for (const [key, column] of this.columns) this.reload(this.sources.get(key), column, rows)
+    // Columns half loaded: the rows below their cursor were read already; the rest will be.
+    for (const load of this.pending.values())
+      this.reload(
+        load.source,
+        load.column,
+        rows.filter((id) => id <= load.cursor),
+      )
   }
 
   dropAll(): void {
@@ -149,18 +204,34 @@ export class Snapshot {
     this.profilesVersion++
     this.columns.clear()
     this.sources.clear()
+    this.pending.clear()
+    this.pendingEvents.clear()
+    this.existsCursor = null
     this.capacity = 0
     this.exists = new Uint8Array(0)
   }
 
-  private loadExists(): void {
+  /**
+   * The exists mask read again: whole here, or (background mode) from an empty mask in chunks by
+   * `step()`, with every column and event name asked for since the start queued behind it.
+   */
+  private loadExists(again = false): void {
     this.print = this.fingerprint()
     const max = (this.db.prepare('SELECT max(id) FROM profiles').pluck().get() as number | null) ?? 0
     const exists = new Uint8Array(alignedSize(Math.max(this.capacity, max + 1)))
-    for (const id of this.db.prepare('SELECT id FROM profiles').pluck().iterate() as Iterable<number>)
-      exists[id] = 1
+    if (!this.background)
+      for (const id of this.db.prepare('SELECT id FROM profiles').pluck().iterate() as Iterable<number>)
+        exists[id] = 1
     if (exists.length > this.capacity) this.grow(exists.length)
     this.exists = exists
+    if (!this.background) return
+    this.existsCursor = 0
+    if (again) return
+    for (const [id, source] of this.wanted)
+      if (!this.columns.has(id) && !this.pending.has(id))
+        this.pending.set(id, { source, column: this.empty(source.kind), cursor: 0 })
+    for (const name of this.wantedEvents)
+      if (!this.events.has(name) && !this.pendingEvents.has(name)) this.queueEvents(name)
   }
 
   private grow(wanted: number): void {
@@ -168,7 +239,7 @@ export class Snapshot {
     const exists = new Uint8Array(size)
     exists.set(this.exists)
     this.exists = exists
-    for (const column of this.columns.values()) {
+    for (const column of [...this.columns.values(), ...[...this.pending.values()].map((l) => l.column)]) {
       if (column.kind === 'num') column.values = grownFloat64(column.values, size)
       else if (column.kind === 'text') column.codes = grownInt32(column.codes, size, -1)
       else if (column.kind === 'age') {
@@ -248,17 +319,15 @@ export class Snapshot {
       case 'age':
         for (const [id, dob, birthday, age, tz] of rows as Iterable<[number, ...unknown[]]>) {
           if (id >= capacity) continue
-          const birth = typeof dob === 'number' ? dob : birthday
-          column.birth[id] = typeof birth === 'number' ? packDate(utcDateOf(birth)) : 0
+          column.birth[id] = packedBirth(dob, birthday)
           column.explicit[id] = typeof age === 'number' ? age : NaN
           column.zone[id] = typeof tz === 'string' && tz !== '' ? column.zones.code(tz) : -1
         }
     }
   }
 
-  private reload(key: string, column: Column, ids: number[]): void {
-    const source = this.sources.get(key)
-    if (!source) return
+  private reload(source: ColumnSource | undefined, column: Column, ids: number[]): void {
+    if (!source || ids.length === 0) return
     for (const id of ids) {
       if (column.kind === 'num') column.values[id] = NaN
       else if (column.kind === 'text') column.codes[id] = -1
@@ -284,31 +353,8 @@ export class Snapshot {
     if (column && !this.staleEvents.has(name)) return column
     this.staleEvents.delete(name)
     column?.props.clear()
-    column ??= {
-      profile: new Int32Array(1024),
-      ts: new Float64Array(1024),
-      length: 0,
-      lastId: 0,
-      props: new Map(),
-    }
-    const rows = this.db
-      .prepare('SELECT id, profile_id, ts FROM events WHERE name = ? AND id > ? ORDER BY id')
-      .raw()
-      .iterate(name, column.lastId) as Iterable<[number, number, number]>
-    for (const [id, profile, ts] of rows) {
-      if (column.length === column.profile.length) {
-        const profiles = new Int32Array(column.length * 2)
-        profiles.set(column.profile)
-        const times = new Float64Array(column.length * 2)
-        times.set(column.ts)
-        column.profile = profiles
-        column.ts = times
-      }
-      column.profile[column.length] = profile
-      column.ts[column.length] = ts
-      column.length++
-      column.lastId = id
-    }
+    column ??= emptyEvents()
+    appendEvents(column, this.db, 'AND name = ?', [column.lastId, name])
     this.events.set(name, column)
     return column
   }

@@ -1,13 +1,10 @@
-// The builder's live count: asks for the total a moment after the last edit, then for each condition's
-// own count. Every request carries this page's own client id and a sequence number; a reply to anything
+// The builder's live count: asks for the total on every edit (no debounce: stale replies are dropped and
+// the backend skips superseded questions), then for each condition's own count. Every request carries this page's own client id and a sequence number; a reply to anything
 // but the newest request is dropped, so a slow count never paints over a newer one (the backend also
 // answers `superseded`, judging each client by its own newest request only).
 import type { SegmentDefinition } from '$shared/segments/definition'
 import type { ItemCount } from '$shared/segments/types'
 import { api, toApiError, type ApiError } from '../api/client'
-
-/** Long enough to let a burst of keys through as one question, short enough to feel instant. */
-export const COUNT_DEBOUNCE_MS = 50
 
 export class LiveCount {
   /** The question now asked (the definition as JSON); `answered` is the one whose total is shown. */
@@ -27,28 +24,17 @@ export class LiveCount {
   readonly #client = crypto.randomUUID()
   #seq = 0
   #latest = 0
-  #timer: ReturnType<typeof setTimeout> | null = null
-  readonly #debounceMs: number
 
-  constructor(debounceMs = COUNT_DEBOUNCE_MS) {
-    this.#debounceMs = debounceMs
-  }
-
-  /** Asks for the count of `definition` (after the debounce); `countable` false when it has problems. */
+  /** Asks for the count of `definition` now; `countable` false when it has problems. */
   ask(definition: SegmentDefinition, countable: boolean): void {
     const key = JSON.stringify(definition)
     if (key === this.asked && countable === !this.blocked) return
     this.asked = key
     this.blocked = !countable
-    this.#cancelTimer()
     // Whatever is in flight answers an older question now.
     const seq = this.#nextSeq()
     this.#latest = seq
-    if (!countable) return
-    this.#timer = setTimeout(() => {
-      this.#timer = null
-      void this.#count(seq, definition, key)
-    }, this.#debounceMs)
+    if (countable) void this.#count(seq, definition, key)
   }
 
   /** The count of one condition on its own (top-level item, or a condition of a group); null when unknown. */
@@ -60,7 +46,6 @@ export class LiveCount {
   }
 
   dispose(): void {
-    this.#cancelTimer()
     this.#latest = this.#nextSeq()
   }
 
@@ -101,10 +86,5 @@ export class LiveCount {
     } catch (error) {
       if (seq === this.#latest || this.asked === key) this.error = toApiError(error)
     }
-  }
-
-  #cancelTimer(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer)
-    this.#timer = null
   }
 }
