@@ -25,12 +25,19 @@ export interface AudienceTally {
 
 const IDS_IN = 'IN (SELECT value FROM json_each(?))'
 
-const profilesSource = (id: string, kind: ColumnSource['kind'], columns: string): ColumnSource => ({
+const profilesSource = (
+  id: string,
+  kind: ColumnSource['kind'],
+  columns: string,
+  expr: string,
+): ColumnSource => ({
   id,
   kind,
   sql: `SELECT id, ${columns} FROM profiles`,
   params: [],
   subsetSql: `SELECT id, ${columns} FROM profiles WHERE id ${IDS_IN}`,
+  rangeSql: `SELECT id, ${columns} FROM profiles WHERE id > ? AND id <= ?`,
+  expr,
 })
 
 /**
@@ -51,9 +58,14 @@ export const AUDIENCE_SOURCES = {
   type: columnSource({ kind: 'type' }, new Map()),
   test: columnSource({ kind: 'test' }, new Map()),
   excluded: columnSource({ kind: 'excluded' }, new Map()),
-  reach: profilesSource('overview:reach', 'num', 'reach AS v'),
+  reach: profilesSource('overview:reach', 'num', 'reach AS v', 'reach'),
   // Age's inputs without the custom `birthday`: the overview's rule is age_counts' (DOB, else Age).
-  age: profilesSource('overview:age', 'age', 'dob, NULL AS birthday, age, timezone AS tz'),
+  age: profilesSource(
+    'overview:age',
+    'age',
+    'dob, NULL AS birthday, age, timezone AS tz',
+    'dob, NULL, age, timezone',
+  ),
   devices: {
     id: 'overview:devices',
     kind: 'num',
@@ -61,6 +73,9 @@ export const AUDIENCE_SOURCES = {
     params: [],
     subsetSql: `SELECT profile_id AS id, ${devicesExpr} AS v FROM devices WHERE profile_id ${IDS_IN}
       GROUP BY profile_id`,
+    rangeSql: `SELECT profile_id AS id, ${devicesExpr} AS v FROM devices
+      WHERE profile_id > ? AND profile_id <= ? GROUP BY profile_id`,
+    expr: `(SELECT ${devicesExpr} FROM devices WHERE profile_id = profiles.id)`,
   },
 } satisfies Record<string, ColumnSource>
 
