@@ -93,20 +93,25 @@ describe('file keys', () => {
     const dir = mkdtempSync(join(tmpdir(), 'profile-desk-keys-'))
     const db = openDatabase(join(dir, 'profiles.db'), { migrations: MIGRATIONS })
     try {
-      const keys = new FileKeys(db, 7)
+      const keys = new FileKeys(7)
       const rows = Array.from({ length: 200_000 }, (_, i) => ({ key: `u${i}`, line: i + 2 }))
       keys.recordAll(rows.slice(0, 100_000))
       keys.recordAll([...rows.slice(100_000), { key: 'u17', line: 500_000 }])
       expect(keys.lines('u17')).toEqual({ first: 19, last: 500_000 })
       expect(keys.lines('u199999')).toEqual({ first: 200_001, last: 200_001 })
       expect(keys.lines('nobody')).toBeNull()
-      // The table is a temporary one: nothing of it is in the profile database.
-      expect(
-        db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'import_keys%'").get(),
-      ).toEqual({
-        n: 0,
-      })
-      expect(db.prepare('SELECT count(*) AS n FROM temp.import_keys_7').get()).toEqual({ n: 200_000 })
+      expect(keys.size).toBe(200_000)
+      // The keys are in a temporary database of their own: nothing of them is in the profile database,
+      // nor in its connection's temp schema (which an import worker keeps in memory).
+      for (const schema of ['main', 'temp']) {
+        expect(
+          db
+            .prepare(
+              `SELECT count(*) AS n FROM ${schema}.sqlite_master WHERE name LIKE 'import_keys%' OR name LIKE 'import_pending%'`,
+            )
+            .get(),
+        ).toEqual({ n: 0 })
+      }
       // What pass 2 gathers for a repeated key waits on disk until that key's last line.
       keys.putPending('u17', { plan: { ops: ['first'] }, cells: ['u17', 'A'] })
       keys.putPending('u17', { plan: { ops: ['first', 'second'] }, cells: ['u17', 'B'] })
@@ -116,9 +121,8 @@ describe('file keys', () => {
       expect(keys.takeAllPending()).toEqual([{ plan: { ops: ['other'] }, cells: ['u18', 'C'] }])
       expect(keys.takeAllPending()).toEqual([])
       keys.close()
-      expect(
-        db.prepare("SELECT count(*) AS n FROM temp.sqlite_master WHERE name = 'import_keys_7'").get(),
-      ).toEqual({ n: 0 })
+      keys.close()
+      expect(() => keys.lines('u17')).toThrow(/not open/)
     } finally {
       db.close()
       rmSync(dir, { recursive: true, force: true })

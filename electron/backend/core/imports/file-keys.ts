@@ -4,7 +4,10 @@
 // of heap, so an import's memory stays the same whatever the size of the file. Pass 2 also parks here
 // what it has merged for a repeated key until that key's last line (a file whose identities all repeat
 // far apart would otherwise hold half of its rows in memory).
-import type { Db } from '../db/connection'
+// The table is in a private temporary database of its own connection (SQLite deletes the file when it is
+// closed, or at once if the process dies), not in the import connection's temp schema: that connection
+// keeps its temporary storage in memory (import-connection.ts), which must stay small.
+import Database from 'better-sqlite3'
 
 export class FileKeys<Pending = unknown> {
   private readonly table: string
@@ -15,19 +18,21 @@ export class FileKeys<Pending = unknown> {
   private readonly unpark
   private readonly forget
 
-  constructor(
-    private readonly db: Db,
-    runId: number,
-  ) {
-    this.table = `temp.import_keys_${Math.trunc(runId)}`
-    this.pendingTable = `temp.import_pending_${Math.trunc(runId)}`
-    db.exec(`DROP TABLE IF EXISTS ${this.table}`)
-    db.exec(`DROP TABLE IF EXISTS ${this.pendingTable}`)
+  /** A private temporary on-disk database (the empty file name), deleted when closed. */
+  private readonly db = new Database('')
+
+  constructor(runId: number) {
+    this.table = `import_keys_${Math.trunc(runId)}`
+    this.pendingTable = `import_pending_${Math.trunc(runId)}`
+    const db = this.db
+    // Nothing here outlives the connection: no journal to keep, no need to sync.
+    db.pragma('journal_mode = MEMORY')
+    db.pragma('synchronous = OFF')
     db.exec(
       `CREATE TABLE ${this.table} (key TEXT PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL) WITHOUT ROWID`,
     )
     db.exec(`CREATE TABLE ${this.pendingTable} (key TEXT PRIMARY KEY, entry TEXT NOT NULL) WITHOUT ROWID`)
-    db.pragma('temp.cache_size = -4096')
+    db.pragma('cache_size = -4096')
     this.upsert = db.prepare(
       `INSERT INTO ${this.table} (key, first, last) VALUES (?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET last = excluded.last`,
@@ -67,8 +72,13 @@ export class FileKeys<Pending = unknown> {
     return (this.forget.all() as { entry: string }[]).map((r) => JSON.parse(r.entry) as Pending)
   }
 
+  /** How many keys are recorded. */
+  get size(): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM ${this.table}`).get() as { n: number }).n
+  }
+
+  /** Closes the connection: SQLite deletes its temporary file. Safe to call twice. */
   close(): void {
-    this.db.exec(`DROP TABLE IF EXISTS ${this.table}`)
-    this.db.exec(`DROP TABLE IF EXISTS ${this.pendingTable}`)
+    if (this.db.open) this.db.close()
   }
 }

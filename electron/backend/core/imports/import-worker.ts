@@ -5,6 +5,7 @@ import { AppError } from '../../../../shared/ipc/envelope'
 import { openDatabase } from '../db/connection'
 import { registerDeviceFunctions } from '../devices/schema'
 import { runEventImport } from './event-import'
+import { tuneImportConnection } from './import-connection'
 import { runProfileImport } from './profile-import'
 import type { RunSpec } from './run-report'
 import type { FromWorker, ToWorker } from './worker-protocol'
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const db = openDatabase(input.databaseFile, { expectVersion: input.schemaVersion }, [
     registerDeviceFunctions,
   ])
-  db.pragma(`cache_size = -${input.cacheKib}`)
+  tuneImportConnection(db, input.cacheKib)
   try {
     const hooks = {
       signal: controller.signal,

@@ -148,7 +148,7 @@ async function scanKeys(
   hooks: RunHooks,
   validator: ProfileRowValidator,
 ): Promise<Scan | null> {
-  const tracker = new FileKeys<QueuedPlan>(db, spec.runId)
+  const tracker = new FileKeys<QueuedPlan>(spec.runId)
   const hash = createHash('sha256')
   const stats: StreamStats = {
     bytes: 0,
