@@ -32,6 +32,23 @@ export const ROW_HASH_SCHEMA = `
     BEGIN DELETE FROM import_row_hashes WHERE profile_id = old.profile_id; END;
 `
 
+/**
+ * Schema 33 (in the devices range: it needs the devices table of schema 30): a profile file's push token
+ * column writes the profile's own device, so a device change made elsewhere (a token removed by hand, a
+ * pull, the login rule moving a device) makes the profile's hash stale too. No insert trigger: a device
+ * row the row's token would create does not exist only if a later change deleted it (the delete trigger).
+ */
+export const ROW_HASH_DEVICE_TRIGGERS = `
+  CREATE TRIGGER import_row_hashes_device_update
+    AFTER UPDATE OF profile_id, platform, push_token, token_type ON devices
+    BEGIN
+      DELETE FROM import_row_hashes WHERE profile_id = new.profile_id;
+      DELETE FROM import_row_hashes WHERE profile_id = old.profile_id;
+    END;
+  CREATE TRIGGER import_row_hashes_device_delete AFTER DELETE ON devices
+    BEGIN DELETE FROM import_row_hashes WHERE profile_id = old.profile_id; END;
+`
+
 /** A row's hash and the identity it is looked up by. */
 export interface RowHash {
   identity: string
