@@ -136,9 +136,9 @@ describe('sample data', () => {
       h.rows("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' AND name = 'profiles_email_key'"),
     ).toEqual([{ n: 1 }])
     // 6 profile triggers (text index, counts), 5 that keep the reachability codes and 5 that keep the
-    // overview's counts (core/devices), 3 that keep its age_counts, 6 that drop an import row hash when its
-    // profile or one of its devices changes elsewhere (core/imports/row-hashes.ts).
-    expect(h.rows("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'trigger'")).toEqual([{ n: 25 }])
+    // overview's counts (core/devices), 3 that keep its age_counts, 4 that drop an import row hash when its
+    // profile changes elsewhere (core/imports/row-hashes.ts).
+    expect(h.rows("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'trigger'")).toEqual([{ n: 23 }])
     expect(h.rows('SELECT sum(n) AS n FROM age_counts')).toEqual([{ n: 20_000 + 100 }])
     expect(h.rows('SELECT sum(n) AS n FROM reach_counts')).toEqual([{ n: 20_000 + 100 }])
     // The reach insert trigger was dropped for the load: every new row got its codes in the final pass.

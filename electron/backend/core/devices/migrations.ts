@@ -1,9 +1,8 @@
 // The devices feature's migrations: schema version 30: devices as a rowid table with platform, token,
 // token state, app version and last seen; the packed reachability codes on profiles (five generated
 // columns read them); the outbox learns the `token` record kind. Version 31: the overview's age_counts;
-// 32: its zone/birth-date index. 33: a device change drops the import row hash of its profile.
+// 32: its zone/birth-date index.
 import type { Migration } from '../db/migrate'
-import { ROW_HASH_DEVICE_TRIGGERS } from '../imports/row-hashes'
 import { CHANNELS } from '../../../../shared/reachability/rules'
 import { AGE_COUNT_TRIGGERS, AGE_COUNTS_SQL, AGE_COUNTS_ZONE_INDEX_SQL, recountAges } from './age-counts'
 import {
@@ -127,14 +126,6 @@ export const DEVICE_MIGRATIONS: readonly Migration[] = [
     description: 'overview: age_counts by zone and birth date, so the histogram reads ranges and never sorts',
     up(db) {
       db.exec(AGE_COUNTS_ZONE_INDEX_SQL)
-    },
-  },
-  {
-    version: 33,
-    description:
-      "imports: a device change (token, platform, holder) makes its profile's import row hash stale",
-    up(db) {
-      db.exec(ROW_HASH_DEVICE_TRIGGERS)
     },
   },
 ]

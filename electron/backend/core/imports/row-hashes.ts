@@ -3,7 +3,10 @@
 // the header and the account's custom property types (import_row_hashes, schema 12). Triggers delete a
 // profile's hash whenever anything else changes the profile (its row or its identifiers), so a stored
 // hash equal to a row's hash means the row was applied to the profile exactly as it stands: applying it
-// again changes nothing, and the row is counted unchanged before any validation, diff or JSON. Only rows
+// again changes nothing, and the row is counted unchanged before any validation, diff or JSON. A device
+// change counts too (a profile file's push_token column writes the profile's device): the reachability
+// triggers (devices/schema.ts) update the profile's row whenever a device's holder, platform, token or
+// state changes or a device is deleted, and that update drops the hash. Only rows
 // with an identity that occurs once in the file take this path (a repeated identity's rows are merged).
 import { createHash, hash as oneShotHash } from 'node:crypto'
 import type { ProfileImportMapping } from '../../../../shared/ipc/channels/imports'
@@ -29,23 +32,6 @@ export const ROW_HASH_SCHEMA = `
   CREATE TRIGGER import_row_hashes_identifier_insert AFTER INSERT ON identifiers
     BEGIN DELETE FROM import_row_hashes WHERE profile_id = new.profile_id; END;
   CREATE TRIGGER import_row_hashes_identifier_delete AFTER DELETE ON identifiers
-    BEGIN DELETE FROM import_row_hashes WHERE profile_id = old.profile_id; END;
-`
-
-/**
- * Schema 33 (in the devices range: it needs the devices table of schema 30): a profile file's push token
- * column writes the profile's own device, so a device change made elsewhere (a token removed by hand, a
- * pull, the login rule moving a device) makes the profile's hash stale too. No insert trigger: a device
- * row the row's token would create does not exist only if a later change deleted it (the delete trigger).
- */
-export const ROW_HASH_DEVICE_TRIGGERS = `
-  CREATE TRIGGER import_row_hashes_device_update
-    AFTER UPDATE OF profile_id, platform, push_token, token_type ON devices
-    BEGIN
-      DELETE FROM import_row_hashes WHERE profile_id = new.profile_id;
-      DELETE FROM import_row_hashes WHERE profile_id = old.profile_id;
-    END;
-  CREATE TRIGGER import_row_hashes_device_delete AFTER DELETE ON devices
     BEGIN DELETE FROM import_row_hashes WHERE profile_id = old.profile_id; END;
 `
 
