@@ -127,6 +127,8 @@ describe('a profile file with push_token and platform', () => {
 
   it('counts the same file again unchanged and queues nothing; a changed token is one record', async () => {
     await importFile('people.csv', FILE)
+    // Each row keeps its content hash (device columns included): the same row again is a lookup.
+    expect(h.count('import_row_hashes')).toBe(4)
     const outbox = h.count('outbox')
     const again = await importFile('people.csv', FILE)
     expect(again.summary.counts).toMatchObject({ rows: 4, new: 0, updated: 0, unchanged: 4 })
