@@ -7,14 +7,18 @@
 // write lock every 100 ms): a generated 1,000,000-row file (~2% dirty rows) into an empty database, the
 // same file again (nothing changes), and the file with every tenth row's plan and lifetime value changed.
 // Each pass's clock runs until the run is finished, the indexes and trigram table included.
-// Run: npm run bench -- import [--rows N] [--seed S] [--baseline-runs N]. Writes bench/results/import.json.
+// The file has a push_token column and a platform column (~65% of rows hold a token): the import writes
+// those profiles' devices in the same batches, and the floor's index half rebuilds the devices indexes over
+// the device rows the first pass produced. `--devices without` drops both columns (no device rows).
+// Run: npm run bench -- import [--rows N] [--seed S] [--baseline-runs N] [--devices with|without].
+// Writes bench/results/import.json (import-without-devices.json for `--devices without`).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { GENERATOR_VERSION, generateProfiles } from '../test-support/generate-profiles'
+import { GENERATOR_VERSION, generateProfiles, type DeviceColumns } from '../test-support/generate-profiles'
 import { servePass, type ServePassResult } from './import/serve-pass'
 
 /** Targets as ratios to the floor (issue 11), and the absolute ones kept from issue 3. */
@@ -26,15 +30,22 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     seed: { type: 'string', default: '42' },
     'baseline-runs': { type: 'string', default: '3' },
+    devices: { type: 'string', default: 'with' },
   },
 })
 const rows = Number(values.rows)
 const seed = Number(values.seed)
+if (values.devices !== 'with' && values.devices !== 'without')
+  throw new Error(`--devices is "with" or "without", not "${values.devices}"`)
+/** The generator's device columns: push_token and platform, or neither. */
+const devices: DeviceColumns = values.devices === 'with' ? 'platform' : 'none'
 
 interface IndexFloor {
   indexSeconds: number
   ftsSeconds: number
   perIndex: Record<string, number>
+  /** Device rows in the database the first pass produced (the devices indexes were rebuilt over them). */
+  deviceRows: number
 }
 
 function run(
@@ -59,11 +70,11 @@ function run(
 async function dataFile(count: number, s: number, changeEvery = 0): Promise<string> {
   const dir = join(root, 'bench', 'data')
   mkdirSync(dir, { recursive: true })
-  const variant = changeEvery > 0 ? `-c${changeEvery}` : ''
+  const variant = `${changeEvery > 0 ? `-c${changeEvery}` : ''}${devices === 'token' ? '' : `-d${devices}`}`
   const path = join(dir, `profiles-${count}-s${s}${variant}-v${GENERATOR_VERSION}.csv`)
   if (!existsSync(path)) {
     process.stdout.write(`generating ${path} …\n`)
-    await generateProfiles(count, s, path, changeEvery)
+    await generateProfiles(count, s, path, changeEvery, devices)
   }
   return path
 }
@@ -125,7 +136,9 @@ await build()
 const file = await dataFile(rows, seed)
 const changedFile = await dataFile(rows, seed, 10)
 const bytes = statSync(file).size
-process.stdout.write(`file: ${file} (${rows} rows, ${bytes} bytes); load average ${load()}\n`)
+process.stdout.write(
+  `file: ${file} (${rows} rows, ${bytes} bytes, device columns: ${devices}); load average ${load()}\n`,
+)
 
 const baselines: number[] = []
 let baselineRows = 0
@@ -194,6 +207,7 @@ const lines: string[] = ['', `floor = ${floorSeconds.toFixed(2)} s:`]
 lines.push(`  sqlite3 .import (median of ${baselines.length})  ${sqliteSeconds.toFixed(2)} s`)
 for (const [name, seconds] of Object.entries(floor.perIndex))
   lines.push(`  index ${name.padEnd(28)} ${seconds.toFixed(2)} s`)
+lines.push(`  (devices indexes over ${floor.deviceRows} device rows the import wrote)`)
 lines.push(`  trigram table (profiles_fts rebuild) ${floor.ftsSeconds.toFixed(2)} s`)
 lines.push(
   '',
@@ -222,7 +236,7 @@ process.stdout.write(`\ntargets: ${JSON.stringify(verdicts)}\nload average at th
 
 mkdirSync(join(root, 'bench', 'results'), { recursive: true })
 writeFileSync(
-  join(root, 'bench', 'results', 'import.json'),
+  join(root, 'bench', 'results', devices === 'none' ? 'import-without-devices.json' : 'import.json'),
   `${JSON.stringify(
     {
       at: new Date().toISOString(),
@@ -230,11 +244,13 @@ writeFileSync(
       loadAverageAtEnd: loadavg(),
       rows,
       seed,
+      deviceColumns: devices,
       fileBytes: bytes,
       floor: {
         seconds: r2(floorSeconds),
         sqliteImport: { seconds: r2(sqliteSeconds), runs: baselines.map(r2), rows: baselineRows },
         indexSeconds: r2(floor.indexSeconds),
+        deviceRows: floor.deviceRows,
         ftsSeconds: r2(floor.ftsSeconds),
         perIndex: Object.fromEntries(
           Object.entries(floor.perIndex).map(([n, s]) => [n, Math.round(s * 1000) / 1000]),

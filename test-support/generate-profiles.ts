@@ -3,11 +3,17 @@
 // emails and empty identities (rejected), phones without + (warnings), quoted commas, newlines and
 // quotes, emoji names. Seeded (sfc32): the same seed and row count give the same bytes. Identities do not
 // depend on the seed, so another seed is an update of the same people.
-// Run: node --import tsx test-support/generate-profiles.ts --rows N [--seed S] [--change-every N] --out FILE
+// `devices`: 'token' (the default: the push_token column alone, read as the profile's device token),
+// 'platform' (a platform column beside it, filled where there is a token) or 'none' (no push_token column).
+// Run: node --import tsx test-support/generate-profiles.ts --rows N [--seed S] [--change-every N]
+//   [--devices token|platform|none] --out FILE
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
+import { DEVICE_COLUMNS, headerOf, withDevices, type DeviceColumns } from './generated-devices'
+
+export { DEVICE_COLUMNS, type DeviceColumns }
 
 export const GENERATOR_VERSION = 1
 
@@ -267,6 +273,7 @@ export async function generateProfiles(
   seed: number,
   out: string,
   changeEvery = 0,
+  devices: DeviceColumns = 'token',
 ): Promise<GeneratedCounts> {
   const rnd = sfc32(seed)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T
@@ -287,7 +294,7 @@ export async function generateProfiles(
     emoji: 0,
   }
   const stream = createWriteStream(out)
-  let buffer = `${HEADER.join(',')}\n`
+  let buffer = `${headerOf(devices).join(',')}\n`
   for (let i = 0; i < rows; i++) {
     const accented = rnd() < 0.1
     const first = accented ? pick(FIRST_ACCENTED) : pick(FIRST)
@@ -348,7 +355,7 @@ export async function generateProfiles(
       cells[13] = cells[13] === 'premium' ? 'enterprise' : 'premium'
       cells[15] = (Number(cells[15]) + 1).toFixed(2)
     }
-    buffer += `${cells.map(quote).join(',')}\n`
+    buffer += `${withDevices(cells, devices).map(quote).join(',')}\n`
     if (buffer.length > 1 << 20) {
       counts.bytes += Buffer.byteLength(buffer)
       if (!stream.write(buffer)) await once(stream, 'drain')
@@ -368,14 +375,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       seed: { type: 'string', default: '42' },
       out: { type: 'string' },
       'change-every': { type: 'string', default: '0' },
+      devices: { type: 'string', default: 'token' },
     },
   })
+  const devices = values.devices as DeviceColumns
+  if (!DEVICE_COLUMNS.includes(devices)) throw new Error(`--devices is one of ${DEVICE_COLUMNS.join(', ')}`)
   if (!values.out) throw new Error('--out FILE is required')
   const counts = await generateProfiles(
     Number(values.rows),
     Number(values.seed),
     values.out,
     Number(values['change-every']),
+    devices,
   )
   console.log(JSON.stringify(counts))
 }

@@ -28,6 +28,7 @@ import type {
 import type { ServiceOptions } from '../electron/backend/core/imports/import-service'
 import type { RowPlan } from '../electron/backend/core/imports/profile-plan'
 import { nextMultiValue } from '../electron/backend/core/imports/profile-snapshot'
+import { checkPlanDevice, planDevice, writePlanDevice } from '../electron/backend/core/imports/plan-device'
 
 export class ProfileRowWriter implements PlanWriter {
   constructor(
@@ -160,8 +161,13 @@ export class ProfileRowWriter implements PlanWriter {
     }
     const changeSet = this.options.changeSet
     if (changeSet === null) throw new Error('The store path writes only into a change set.')
-    const result = change.commit({ at: this.options.at, actor: this.options.actor, outbox: true, changeSet })
-    if (!result.changed) return { plan, outcome: 'unchanged', objectId: row.object_id }
+    const device = planDevice(plan, row.object_id)
+    const check = device === null ? null : checkPlanDevice(db, device, row.id, true)
+    if (check?.problem) throw new AppError('validation', check.problem, { value: device?.pushToken })
+    const { at, actor } = this.options
+    const result = change.commit({ at, actor, outbox: true, changeSet })
+    if (device !== null && check?.changes) writePlanDevice(db, row, device, { changeSet, actor, at, created })
+    if (!result.changed && !check?.changes) return { plan, outcome: 'unchanged', objectId: row.object_id }
     return {
       plan,
       outcome: created ? 'created' : 'updated',

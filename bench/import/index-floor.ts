@@ -20,6 +20,7 @@ if (!file || !existsSync(file)) throw new Error(`--db must name an existing data
 const db = new Database(file)
 const perIndex: Record<string, number> = {}
 let ftsSeconds: number | undefined
+let deviceRows: number | undefined
 try {
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
@@ -31,6 +32,7 @@ try {
     )
     .all(...TABLES) as { name: string; sql: string }[]
   if (indexes.length === 0) throw new Error('no index on the profile tables: is this an app database?')
+  deviceRows = (db.prepare('SELECT count(*) AS n FROM devices').get() as { n: number }).n
   db.exec('BEGIN')
   try {
     for (const index of indexes) {
@@ -48,6 +50,6 @@ try {
 } finally {
   db.close()
 }
-if (ftsSeconds === undefined) throw new Error('the trigram rebuild was not timed')
+if (ftsSeconds === undefined || deviceRows === undefined) throw new Error('the trigram rebuild was not timed')
 const indexSeconds = Object.values(perIndex).reduce((sum, s) => sum + s, 0)
-process.stdout.write(`${JSON.stringify({ indexSeconds, ftsSeconds, perIndex })}\n`)
+process.stdout.write(`${JSON.stringify({ indexSeconds, ftsSeconds, perIndex, deviceRows })}\n`)

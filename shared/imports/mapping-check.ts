@@ -60,16 +60,35 @@ export function describeTarget(target: ProfileColumnTarget | EventColumnTarget):
       return 'the timestamp'
     case 'eventProperty':
       return `the event property "${target.key}" (${target.type})`
+    case 'pushToken':
+      return 'the push token'
+    case 'platform':
+      return 'the platform'
+    case 'tokenType':
+      return 'the token type'
+    case 'appVersion':
+      return 'the app version'
   }
 }
 
 export const NO_PROFILE_KEY =
   'No column is mapped to Identity or objectId: profiles are matched by one of them (a column named "identity" is usual).'
 export const NO_EVENT_NAME = 'No column is mapped to the event name (e.g. "evtName").'
+/** Device columns (push token, platform, token type, app version): read as one device per row. */
+const DEVICE_KINDS: ReadonlySet<string> = new Set(['pushToken', 'platform', 'tokenType', 'appVersion'])
+export const isDeviceTarget = (target: ProfileColumnTarget | EventColumnTarget): boolean =>
+  DEVICE_KINDS.has(target.kind)
+
 export const NO_EVENT_KEY =
   'No column is mapped to the device id (objectId) or the identity: events need one of them.'
 
 type Entry = ImportMapping['columns'][number]
+
+/** A device column that means nothing without a push token column. */
+function withoutToken(kind: string): string {
+  const what = kind === 'platform' ? 'the platform' : 'the token type'
+  return `A column is mapped to ${what}, but none to the push token: ${what} is stored with a device's token (map the token column too, or leave this one out).`
+}
 
 /** The problem of one entry's target on its own (its key, its property, its operation), or null. */
 function targetProblem(
@@ -104,6 +123,9 @@ function targetProblem(
     }
     if (of.target.kind === 'identity' || of.target.kind === 'objectId') {
       return `Column "${label}": the identity columns take no operations.`
+    }
+    if (isDeviceTarget(of.target)) {
+      return `Column "${label}": the device columns (push token, platform, token type) take no operations.`
     }
   }
   return null
@@ -179,7 +201,11 @@ export function checkMapping(
       )
     }
   }
-  const targets = new Set(mapping.columns.map((c) => c.target.kind))
+  const targets = new Set<string>(mapping.columns.map((c) => c.target.kind))
+  const needsToken = mapping.kind === 'profiles' ? ['platform', 'tokenType'] : ['tokenType']
+  for (const kind of needsToken) {
+    if (targets.has(kind) && !targets.has('pushToken')) problems.push(withoutToken(kind))
+  }
   if (mapping.kind === 'profiles') {
     if (!targets.has('identity') && !targets.has('objectId')) problems.push(NO_PROFILE_KEY)
   } else {

@@ -52,6 +52,12 @@ export type ProfileColumnTarget =
   | { kind: 'custom'; key: string; type: CustomPropertyType }
   /** `<column>.operation`: $set/$add/$remove/$delete for the named column, row by row. */
   | { kind: 'operation'; of: string }
+  /** A push token of the profile's own device (its CleverTap ID): pushed as a `token` record. */
+  | { kind: 'pushToken' }
+  /** The platform of that device (Android, iOS, Web, Other); read with the token. */
+  | { kind: 'platform' }
+  /** The token's type (fcm, apns, webpush, …); by default from the platform. */
+  | { kind: 'tokenType' }
   | { kind: 'ignore' }
 
 export const EVENT_PROPERTY_TYPES = ['string', 'number', 'boolean', 'date'] as const
@@ -65,6 +71,11 @@ export type EventColumnTarget =
   | { kind: 'eventName' }
   | { kind: 'timestamp' }
   | { kind: 'eventProperty'; key: string; type: EventPropertyType }
+  /** Device columns: the event's device gets them (newest event wins) and is last seen at its time. */
+  | { kind: 'platform' }
+  | { kind: 'pushToken' }
+  | { kind: 'tokenType' }
+  | { kind: 'appVersion' }
   | { kind: 'ignore' }
 
 export interface ProfileColumnMapping {

@@ -180,13 +180,22 @@ export function describeAnswer(answer: ProfileAnswer | DeviceAnswer): string {
   return answer.reachable ? 'Reachable' : `Profile not reachable: ${REASON_LABELS[answer.reason]}`
 }
 
-/** Normalises a platform as the pull, CSV files and people write it ("android", "ios", "web", …). */
-export function parsePlatform(text: string | null | undefined): Platform | null {
-  if (text === null || text === undefined) return null
+/**
+ * A platform as people and files write it ("android", "ios", "iPhone", "web", "other", …), or null when it
+ * is none of them: CSV imports refuse such a value rather than guess.
+ */
+export function knownPlatform(text: string): Platform | null {
   const folded = text.trim().toLowerCase()
-  if (folded === '') return null
   if (folded === 'android') return 'Android'
   if (folded === 'ios' || folded === 'iphone' || folded === 'ipad') return 'iOS'
   if (folded === 'web' || folded === 'browser') return 'Web'
-  return 'Other'
+  if (folded === 'other') return 'Other'
+  return null
+}
+
+/** Normalises a platform as the pull and people write it; an unknown one is 'Other' (null: none given). */
+export function parsePlatform(text: string | null | undefined): Platform | null {
+  if (text === null || text === undefined) return null
+  if (text.trim() === '') return null
+  return knownPlatform(text) ?? 'Other'
 }

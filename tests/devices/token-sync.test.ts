@@ -1,6 +1,9 @@
 // Tokens over real HTTP: the sandbox takes CleverTap token records (from the official `clevertap` client
 // too), keeps their state and returns them in platformInfo; a token set here is pushed and pulled back
 // into another data folder; a token removed here stays removed when the next pull brings it again.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import CleverTap from 'clevertap'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ACCOUNT, PASSCODE, openApp, startSandbox, type Sandbox } from '../../test-support/sync-harness'
@@ -134,5 +137,36 @@ describe('tokens through sync', () => {
     const final = await elsewhere.call('devices.reachability', { id: created.id })
     expect(final.devices[0]?.pushToken).toBeNull()
     expect(await platformInfo(s, created.id)).toMatchObject([{ push_token: 'fcm-rt-1' }])
+  })
+
+  it('pushes a token imported from a profile CSV and pulls it back elsewhere', async () => {
+    process.env.PROFILE_DESK_IMPORT_THREADING = 'in-thread'
+    const folder = mkdtempSync(join(tmpdir(), 'token-csv-'))
+    cleanups.push(async () => {
+      delete process.env.PROFILE_DESK_IMPORT_THREADING
+      rmSync(folder, { recursive: true, force: true })
+    })
+    const s = await sandbox()
+    const here = app()
+    await here.configure(s)
+    const path = join(folder, 'people.csv')
+    writeFileSync(path, 'identity,Name,push_token,platform\ncsv-1,Imported,apns-csv-1,iOS\n')
+    const file = here.backend.grantFile(path, 'dialog').handle
+    const { jobId } = await here.call('imports.start', { file, kind: 'profiles' })
+    expect((await here.finished(jobId)).status).toBe('succeeded')
+    const { id } = await here.call('profiles.lookup', { key: 'csv-1' })
+    await here.pushUntilDone()
+    expect(await platformInfo(s, id)).toEqual([
+      { platform: 'iOS', push_token: 'apns-csv-1', token_type: 'apns', token_state: 'valid', objectId: id },
+    ])
+
+    const elsewhere = app()
+    await elsewhere.configure(s)
+    await elsewhere.run('sync.pull')
+    const view = await elsewhere.call('devices.reachability', { id })
+    expect(view.devices).toMatchObject([
+      { deviceId: id, platform: 'iOS', pushToken: 'apns-csv-1', source: 'pull' },
+    ])
+    expect(view.channels.find((c) => c.channel === 'mobilepush')?.code).toBe('reachable')
   })
 })

@@ -65,7 +65,10 @@ describe('batched import (the database already holds profiles)', () => {
     process.env.PROFILE_DESK_IMPORT_THREADING = 'worker'
     const h = await withExisting(join(dir, 'cancel-batched'))
     try {
-      const before = { profiles: h.count('profiles'), audit: h.count('audit'), outbox: h.count('outbox') }
+      const records = (kind: string) =>
+        h.rows<{ n: number }>('SELECT count(*) AS n FROM outbox WHERE kind = ?', kind)[0]?.n ?? 0
+      const before = { profiles: h.count('profiles'), audit: h.count('audit'), outbox: records('profile') }
+      const tokensBefore = records('token')
       const { jobId, runId } = await h.call('imports.start', { file: h.grant(file) })
       await waitForImporting(h, jobId, 'importing')
       expect(await h.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
@@ -90,7 +93,11 @@ describe('batched import (the database already holds profiles)', () => {
       )
       expect(written).toMatchObject({ profiles: counts.new + counts.updated, created: counts.new })
       expect(h.count('audit')).toBe(before.audit + (written?.all ?? 0))
-      expect(h.count('outbox')).toBe(before.outbox + counts.new + counts.updated)
+      expect(records('profile')).toBe(before.outbox + counts.new + counts.updated)
+      // The file's push_token column: a written row with a new or changed token also queued its token record.
+      const tokens = records('token') - tokensBefore
+      expect(tokens).toBeGreaterThan(0)
+      expect(tokens).toBeLessThanOrEqual(counts.new + counts.updated)
       checkIntact(h)
     } finally {
       await h.close()

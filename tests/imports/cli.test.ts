@@ -71,6 +71,31 @@ describe('profile-desk import', () => {
     expect(unknown.stderr).toBe('error: No saved mapping named "nope". Saved mappings: crm.\n')
   }, 120_000)
 
+  it('takes push_token and platform through a saved mapping; reachability then shows the device', async () => {
+    const path = file('tokens.csv', 'identity,token,OS\ntk1,fcm-cli-1,android\n')
+    const saved = await cli(['import', path, '--save-mapping', 'tokens', '--json', '--data-dir', dataDir])
+    expect(JSON.parse(saved.stdout)).toMatchObject({
+      status: 'succeeded',
+      counts: { new: 1 },
+      mapping: {
+        columns: [
+          { target: { kind: 'identity' } },
+          { target: { kind: 'pushToken' } },
+          { target: { kind: 'platform' } },
+        ],
+      },
+    })
+    const changed = file('tokens.csv', 'identity,token,OS\ntk1,fcm-cli-2,android\n')
+    const again = await cli(['import', changed, '--mapping', 'tokens', '--json', '--data-dir', dataDir])
+    expect(JSON.parse(again.stdout)).toMatchObject({ mappingName: 'tokens', counts: { updated: 1 } })
+    const reach = await cli(['reachability', 'tk1', '--json', '--data-dir', dataDir])
+    expect(reach.code).toBe(0)
+    const view = JSON.parse(reach.stdout) as {
+      devices: { platform: string; pushToken: string; source: string }[]
+    }
+    expect(view.devices).toMatchObject([{ platform: 'Android', pushToken: 'fcm-cli-2', source: 'import' }])
+  }, 120_000)
+
   it('imports events with --events', async () => {
     const path = file(
       'events.csv',

@@ -42,6 +42,10 @@ export const profileColumnTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('custom'), key, type: z.enum(CUSTOM_PROPERTY_TYPES) }).strict(),
   /** `<column>.operation`: $set/$add/$remove/$delete for the named column, row by row. */
   z.object({ kind: z.literal('operation'), of: key }).strict(),
+  /** The push token, platform and token type of the profile's own device. */
+  z.object({ kind: z.literal('pushToken') }).strict(),
+  z.object({ kind: z.literal('platform') }).strict(),
+  z.object({ kind: z.literal('tokenType') }).strict(),
   z.object({ kind: z.literal('ignore') }).strict(),
 ]) satisfies z.ZodType<ProfileColumnTarget>
 
@@ -53,6 +57,11 @@ export const eventColumnTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('eventName') }).strict(),
   z.object({ kind: z.literal('timestamp') }).strict(),
   z.object({ kind: z.literal('eventProperty'), key, type: z.enum(EVENT_PROPERTY_TYPES) }).strict(),
+  /** Device columns of the event's device. */
+  z.object({ kind: z.literal('platform') }).strict(),
+  z.object({ kind: z.literal('pushToken') }).strict(),
+  z.object({ kind: z.literal('tokenType') }).strict(),
+  z.object({ kind: z.literal('appVersion') }).strict(),
   z.object({ kind: z.literal('ignore') }).strict(),
 ]) satisfies z.ZodType<EventColumnTarget>
 

@@ -47,6 +47,10 @@ export interface DeviceInput {
 
 export interface DeviceWrite {
   created: boolean
+  /** False when the device already was as the input says (nothing written). */
+  changed: boolean
+  /** The token it had before. */
+  previousToken: string | null
   /** The token is new or different: it goes to CleverTap as a token record. */
   tokenChanged: boolean
   row: DeviceRow
@@ -80,27 +84,24 @@ function isRemoved(db: Db, deviceId: string, token: string): boolean {
   )
 }
 
-/**
- * Creates or updates one device of a profile. A token removed here earlier is not taken back from the
- * server (`source: 'pull'`); set by hand or imported again, it is the person's choice and is kept.
- */
-export function upsertDevice(db: Db, profileId: number, input: DeviceInput): DeviceWrite {
-  const old = findDevice(db, input.deviceId)
+type DeviceValues = Omit<DeviceRow, 'id'>
+
+/** What a device becomes when `input` is written over `old` (none: a new device), and whether its token changes. */
+function nextDevice(
+  db: Db,
+  old: DeviceRow | undefined,
+  profileId: number,
+  input: DeviceInput,
+): { values: DeviceValues; tokenChanged: boolean } {
   let token = input.pushToken === undefined ? (old?.push_token ?? null) : input.pushToken
   if (token !== null) token = token.trim() === '' ? null : token.trim()
   if (token !== null && input.source === 'pull' && isRemoved(db, input.deviceId, token)) {
     token = old?.push_token ?? null
   }
-  if (token !== null && input.source !== 'pull') {
-    prepared(db, 'DELETE FROM removed_tokens WHERE device_id = ? AND push_token = ?').run(
-      input.deviceId,
-      token,
-    )
-  }
   const tokenChanged = token !== null && token !== (old?.push_token ?? null)
   const keep = <T>(value: T | undefined, stored: T | null | undefined): T | null =>
     value === undefined ? (stored ?? null) : value
-  const values = {
+  const values: DeviceValues = {
     device_id: input.deviceId,
     profile_id: profileId,
     platform: input.platform ?? old?.platform ?? 'Other',
@@ -119,19 +120,55 @@ export function upsertDevice(db: Db, profileId: number, input: DeviceInput): Dev
         : Math.max(input.lastSeen, old?.last_seen ?? 0),
     source: input.source,
   }
+  return { values, tokenChanged }
+}
+
+/** The stored columns `values` changes (where it was written from aside): none means nothing to write. */
+function changedColumns(old: DeviceRow, values: DeviceValues): (keyof DeviceValues)[] {
+  return (Object.keys(values) as (keyof DeviceValues)[]).filter(
+    (name) => name !== 'source' && values[name] !== old[name],
+  )
+}
+
+/** Whether writing `input` would change the stored device (or create it): a dry run's and a batch's check. */
+export function deviceWouldChange(db: Db, profileId: number, input: DeviceInput): boolean {
+  const old = findDevice(db, input.deviceId)
+  return old === undefined || changedColumns(old, nextDevice(db, old, profileId, input).values).length > 0
+}
+
+/**
+ * Creates or updates one device of a profile. A token removed here earlier is not taken back from the
+ * server (`source: 'pull'`); set by hand or imported again, it is the person's choice and is kept. Only
+ * the columns that change are written, so the reachability triggers fire only when a fact of theirs does.
+ */
+export function upsertDevice(db: Db, profileId: number, input: DeviceInput): DeviceWrite {
+  const old = findDevice(db, input.deviceId)
+  const { values, tokenChanged } = nextDevice(db, old, profileId, input)
+  if (values.push_token !== null && input.source !== 'pull') {
+    prepared(db, 'DELETE FROM removed_tokens WHERE device_id = ? AND push_token = ?').run(
+      input.deviceId,
+      values.push_token,
+    )
+  }
+  if (old !== undefined) {
+    const changed = changedColumns(old, values)
+    const previousToken = old.push_token
+    if (changed.length === 0) return { created: false, changed: false, previousToken, tokenChanged, row: old }
+    const row = prepared(
+      db,
+      `UPDATE devices SET ${[...changed, 'source'].map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id RETURNING *`,
+    ).get({ ...values, id: old.id }) as DeviceRow
+    return { created: false, changed: true, previousToken, tokenChanged, row }
+  }
   const row = prepared(
     db,
     `INSERT INTO devices (device_id, profile_id, platform, push_token, token_type, token_state, token_hash,
        app_version, os_version, make, model, last_seen, source)
      VALUES (@device_id, @profile_id, @platform, @push_token, @token_type, @token_state, @token_hash,
        @app_version, @os_version, @make, @model, @last_seen, @source)
-     ON CONFLICT (device_id) DO UPDATE SET profile_id = excluded.profile_id, platform = excluded.platform,
-       push_token = excluded.push_token, token_type = excluded.token_type, token_state = excluded.token_state,
-       token_hash = excluded.token_hash, app_version = excluded.app_version, os_version = excluded.os_version,
-       make = excluded.make, model = excluded.model, last_seen = excluded.last_seen, source = excluded.source
      RETURNING *`,
   ).get(values) as DeviceRow
-  return { created: old === undefined, tokenChanged, row }
+  return { created: true, changed: true, previousToken: null, tokenChanged, row }
 }
 
 /** Clears a device's token and remembers the removal (a pull will not bring it back). */

@@ -7,9 +7,21 @@ import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
 import { writeAudit } from '../profiles/audit'
 import { withChangeSet } from '../changes/change-sets'
-import { describeProfile, requireProfileRow, type ProfileRow } from '../profiles/profile-rows'
+import {
+  describeProfile,
+  findProfileRowById,
+  requireProfileRow,
+  type ProfileRow,
+} from '../profiles/profile-rows'
 import { nowSeconds, prepared } from '../profiles/statements'
-import { clearToken, devicesOf, upsertDevice, type DeviceRow } from './device-store'
+import {
+  clearToken,
+  devicesOf,
+  upsertDevice,
+  type DeviceInput,
+  type DeviceRow,
+  type DeviceWrite,
+} from './device-store'
 import { reachabilityOfRow } from './reachability'
 
 /** CleverTap's token record: `{"type":"token","tokenData":{"id","type"},"objectId"}`. */
@@ -41,6 +53,49 @@ export function writeTokenOutbox(db: Db, profileObjectId: string, device: Device
     db,
     'INSERT INTO outbox (object_id, kind, payload, base, created_at) VALUES (?, ?, ?, NULL, ?)',
   ).run(profileObjectId, 'token', JSON.stringify(record), at)
+}
+
+/**
+ * Why `deviceId` cannot take a token for the profile `profileId`: the device belongs to another profile
+ * (a device moves between profiles only by the login rule). Null when it is free or the profile's own.
+ */
+export function deviceHeldElsewhere(db: Db, deviceId: string, profileId: number | null): string | null {
+  const holder = prepared(
+    db,
+    'SELECT p.object_id FROM devices d JOIN profiles p ON p.id = d.profile_id WHERE d.device_id = ?',
+  ).get(deviceId) as { object_id: string } | undefined
+  if (holder === undefined) return null
+  const own = profileId === null ? undefined : findProfileRowById(db, profileId)
+  return own?.object_id === holder.object_id
+    ? null
+    : `Device "${deviceId}" belongs to another profile (${holder.object_id}): its push token is set on that profile.`
+}
+
+/**
+ * Inside the caller's transaction and change set: writes a device as a source (the page, a CSV file)
+ * gives it. A new or changed token is audited (unless the profile is new: its creation entry stands for
+ * it) and queued as a token record, as the profile page does. Null when nothing changed.
+ */
+export function writeDevice(
+  db: Db,
+  row: Pick<ProfileRow, 'id' | 'object_id'>,
+  input: DeviceInput,
+  options: { changeSet: number; actor: string; at: number; audit: boolean },
+): DeviceWrite | null {
+  const write = upsertDevice(db, row.id, input)
+  if (!write.changed) return null
+  if (write.tokenChanged) {
+    if (options.audit) {
+      writeAudit(db, options.changeSet, row.object_id, options.at, options.actor, {
+        action: 'device.token.set',
+        field: `device ${input.deviceId}`,
+        oldValue: write.previousToken,
+        newValue: write.row.push_token,
+      })
+    }
+    writeTokenOutbox(db, row.object_id, write.row, options.at)
+  }
+  return write
 }
 
 function emit(ctx: BackendContext, row: ProfileRow): void {
@@ -90,25 +145,21 @@ function writeToken(
   }
   const at = nowSeconds(ctx.clock)
   const old = devicesOf(db, row.id).find((d) => d.device_id === deviceId)
-  const write = upsertDevice(db, row.id, {
-    deviceId,
-    platform: input.platform,
-    pushToken: token,
-    tokenType: input.tokenType?.trim() || defaultTokenType(input.platform),
-    ...(old?.push_token === token ? {} : { tokenState: 'valid' as const }),
-    lastSeen: old?.last_seen ?? null,
-    source: 'hand',
-  })
-  if (write.tokenChanged) {
-    writeAudit(db, changeSet, row.object_id, at, ctx.actor, {
-      action: 'device.token.set',
-      field: `device ${deviceId}`,
-      oldValue: old?.push_token ?? null,
-      newValue: token,
-    })
-    writeTokenOutbox(db, row.object_id, write.row, at)
-  }
-  return { view: reachabilityOfRow(db, row), changed: write.tokenChanged, row }
+  const write = writeDevice(
+    db,
+    row,
+    {
+      deviceId,
+      platform: input.platform,
+      pushToken: token,
+      tokenType: input.tokenType?.trim() || defaultTokenType(input.platform),
+      ...(old?.push_token === token ? {} : { tokenState: 'valid' as const }),
+      lastSeen: old?.last_seen ?? null,
+      source: 'hand',
+    },
+    { changeSet, actor: ctx.actor, at, audit: true },
+  )
+  return { view: reachabilityOfRow(db, row), changed: write?.tokenChanged ?? false, row }
 }
 
 /** Removes a device's token here: audited, remembered so a pull does not restore it, never pushed. */

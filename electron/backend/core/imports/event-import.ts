@@ -21,7 +21,9 @@ import { insertBareProfile } from '../profiles/profile-store'
 import { countProfiles } from '../profiles/search'
 import { streamCsvRows, windows1252Notice, type StreamStats } from './csv-reader'
 import { eventKey, EventRowValidator, type StagedEvent } from './event-rows'
+import { applyEventDevice } from './event-device'
 import { finishRun, recordProgress } from './import-runs'
+import type { DeviceCells } from './device-cells'
 import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
 
 export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Promise<ImportSummary> {
@@ -44,7 +46,7 @@ export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Pr
   try {
     db.exec(`DROP TABLE IF EXISTS temp.${stage};
       CREATE TEMP TABLE ${stage} (line INTEGER PRIMARY KEY, ts INTEGER NOT NULL, device TEXT, identity TEXT,
-        name TEXT NOT NULL, props TEXT NOT NULL, key TEXT NOT NULL)`)
+        name TEXT NOT NULL, props TEXT NOT NULL, key TEXT NOT NULL, dev TEXT)`)
     const validator = new EventRowValidator(spec.mapping as EventImportMapping, spec.headers.length, spec.at)
     if (!validator.hasTimestamp) {
       report.notice(
@@ -107,7 +109,7 @@ async function stageEvents(
   stats: StreamStats,
 ): Promise<boolean> {
   const insert = db.prepare(
-    `INSERT INTO temp.${stage} (line, ts, device, identity, name, props, key) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO temp.${stage} (line, ts, device, identity, name, props, key, dev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   let header = true
   for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
@@ -125,7 +127,8 @@ async function stageEvents(
     }
     db.transaction(() => {
       for (const e of valid) {
-        insert.run(e.line, e.ts, e.deviceId, e.identity, e.name, JSON.stringify(e.props), eventKey(e))
+        const dev = e.device === null ? null : JSON.stringify(e.device)
+        insert.run(e.line, e.ts, e.deviceId, e.identity, e.name, JSON.stringify(e.props), eventKey(e), dev)
       }
     })()
     hooks.progress('reading', stats.bytes, spec.file.bytes)
@@ -143,6 +146,8 @@ interface StageRow {
   name: string
   props: string
   key: string
+  /** The device columns' values as JSON (device-cells.ts), or null when none is mapped. */
+  dev: string | null
 }
 
 /** Pass 2: the events in timestamp order, through the login rule, batch by batch. */
@@ -160,7 +165,7 @@ async function applyEvents(
   const options: WriteOptions = { at: spec.at, actor: spec.actor, outbox: true, changeSet: changeSet ?? 0 }
   const total = (db.prepare(`SELECT count(*) AS n FROM temp.${stage}`).get() as { n: number }).n
   const page = db.prepare(
-    `SELECT line, ts, device, identity, name, props, key FROM temp.${stage}
+    `SELECT line, ts, device, identity, name, props, key, dev FROM temp.${stage}
      WHERE ts > @ts OR (ts = @ts AND line > @line) ORDER BY ts, line LIMIT @limit`,
   )
   const known = db.prepare('SELECT 1 FROM imported_events WHERE key = ?').pluck()
@@ -187,6 +192,7 @@ async function applyEvents(
           continue
         }
         const props = JSON.parse(row.props) as Record<string, unknown>
+        let placed: ProfileRow | null = null
         if (row.device !== null) {
           const result = applyEvent(
             db,
@@ -202,14 +208,28 @@ async function applyEvents(
           if (result.login === 'became') counts.loginsBecame++
           else if (result.login === 'switched') counts.loginsSwitched++
         } else {
+          placed = identifiedProfile(db, row.identity as string, options)
           storeEvent(
             db,
-            identifiedProfile(db, row.identity as string, options),
+            placed,
             { deviceId: null, name: row.name, ts: row.ts, props },
             true,
             spec.at,
             options.changeSet,
           )
+        }
+        if (row.dev !== null) {
+          const cells = JSON.parse(row.dev) as DeviceCells
+          const held = applyEventDevice(db, row.device, placed, cells, row.ts, options)
+          if (held !== null)
+            report.warn([
+              {
+                line: row.line,
+                column: null,
+                value: null,
+                reason: `${held} The event was imported without its device columns.`,
+              },
+            ])
         }
         remember.run(row.key)
         counts.imported++

@@ -13,6 +13,7 @@ import { toDollarDate } from '../../../../shared/profile/validators-dates'
 import { validateEventInput } from '../profiles/login'
 import type { ParsedRow } from './csv-reader'
 import { parseDateCell } from './date-formats'
+import { DeviceColumns, type DeviceCells } from './device-cells'
 
 export interface StagedEvent {
   line: number
@@ -21,6 +22,8 @@ export interface StagedEvent {
   identity: string | null
   name: string
   props: Record<string, unknown>
+  /** The device columns' values (all null when empty); null when the mapping has no device column. */
+  device: DeviceCells | null
 }
 
 export type EventVerdict = { ok: true; event: StagedEvent } | { ok: false; problem: RowProblem }
@@ -33,6 +36,7 @@ export class EventRowValidator {
   private readonly nameIndex: number
   private readonly tsIndex: number
   private readonly tsFormat: DateFormat
+  private readonly device: DeviceColumns
   private readonly props: {
     index: number
     key: string
@@ -46,6 +50,7 @@ export class EventRowValidator {
     private readonly defaultTs: number,
   ) {
     const find = (kind: string) => mapping.columns.find((c) => c.target.kind === kind)
+    this.device = new DeviceColumns(mapping)
     this.deviceIndex = find('deviceId')?.index ?? -1
     this.identityIndex = find('identity')?.index ?? -1
     this.nameIndex = find('eventName')?.index ?? -1
@@ -144,6 +149,8 @@ export class EventRowValidator {
         props[p.key] = toDollarDate(parsed.seconds)
       } else props[p.key] = value
     }
+    const device = this.device.read(cells)
+    if (!device.ok) return reject(device.column, device.value, device.reason)
     const event: StagedEvent = {
       line: row.line,
       ts,
@@ -151,6 +158,9 @@ export class EventRowValidator {
       identity: identity === '' ? null : identity,
       name,
       props,
+      device: this.device.mapped
+        ? (device.device ?? { pushToken: null, platform: null, tokenType: null, appVersion: null })
+        : null,
     }
     try {
       validateEventInput({

@@ -23,6 +23,11 @@ export function normaliseHeader(header: string): string {
     .trim()
 }
 
+/** Headers of device columns, the same in profile and event files. */
+const TOKEN_NAMES = ['push_token', 'push token', 'token', 'fcm_token', 'apns_token', 'device_token']
+const PLATFORM_NAMES = ['platform', 'os', 'device platform']
+const TOKEN_TYPE_NAMES = ['token_type', 'push token type']
+
 const PROFILE_ALIASES: Readonly<Record<string, ProfileColumnTarget>> = (() => {
   const table: Record<string, ProfileColumnTarget> = {}
   const add = (target: ProfileColumnTarget, names: string[]) => {
@@ -55,6 +60,9 @@ const PROFILE_ALIASES: Readonly<Record<string, ProfileColumnTarget>> = (() => {
   for (const channel of ['email', 'push', 'sms', 'whatsapp']) {
     add({ kind: 'system', key: `MSG-${channel}` }, [`msg-${channel}`, `msg ${channel}`])
   }
+  add({ kind: 'pushToken' }, TOKEN_NAMES)
+  add({ kind: 'platform' }, PLATFORM_NAMES)
+  add({ kind: 'tokenType' }, TOKEN_TYPE_NAMES)
   return table
 })()
 
@@ -75,6 +83,10 @@ const EVENT_ALIASES: Readonly<Record<string, EventColumnTarget>> = (() => {
   add({ kind: 'identity' }, ['identity', 'user id', 'userid', 'customer id'])
   add({ kind: 'eventName' }, ['evtName', 'event name', 'event', 'eventname'])
   add({ kind: 'timestamp' }, ['ts', 'timestamp', 'time', 'event time', 'datetime', 'date', 'event date'])
+  add({ kind: 'pushToken' }, TOKEN_NAMES)
+  add({ kind: 'platform' }, PLATFORM_NAMES)
+  add({ kind: 'tokenType' }, TOKEN_TYPE_NAMES)
+  add({ kind: 'appVersion' }, ['app_version', 'app version', 'appversion'])
   return table
 })()
 
@@ -205,6 +217,8 @@ export function proposeProfileMapping(
   customTypes: ReadonlyMap<string, CustomPropertyType>,
 ): Proposal<ProfileImportMapping> {
   const taken = new Set<string>()
+  // A platform or token type column is a device's only beside a token column (else a property, as before).
+  const hasToken = headers.some((h) => PROFILE_ALIASES[normaliseHeader(h)]?.kind === 'pushToken')
   const { columns, mapped } = proposeColumns<ProfileColumnTarget>(
     headers,
     rows,
@@ -225,7 +239,8 @@ export function proposeProfileMapping(
         if (of !== undefined) target = { kind: 'operation', of: of.trim() }
         else note = `"${header}" names a column "${operationOf}" the file does not have: left out`
       } else {
-        const alias = PROFILE_ALIASES[normaliseHeader(header)]
+        let alias: ProfileColumnTarget | undefined = PROFILE_ALIASES[normaliseHeader(header)]
+        if (!hasToken && (alias?.kind === 'platform' || alias?.kind === 'tokenType')) alias = undefined
         const system = findSystemProperty(header)
         if (alias) target = alias
         else if (system)

@@ -23,6 +23,8 @@ import type { ProfileRow } from '../profiles/profile-rows'
 import { propertyColumns, readPropertyState } from '../profiles/properties'
 import { prepared } from '../profiles/statements'
 import { claimKey, prefetchBatch } from './batch-lookup'
+import type { DeviceInput } from '../devices/device-store'
+import { checkPlanDevice, planDevice, writePlanDevice } from './plan-device'
 import { matchOnIdentitySet, setKeysOf, type SetLookup } from './identity-set-match'
 import type { RowPlan } from './profile-plan'
 import {
@@ -81,6 +83,8 @@ interface Commit {
   created: boolean
   diff: SnapshotDiff
   after: ProfileSnapshot
+  /** The row's push token for the profile's own device, when it changes the device (plan-device.ts). */
+  device: DeviceInput | null
 }
 
 export class ProfileBatchWriter implements PlanWriter {
@@ -254,7 +258,16 @@ export class ProfileBatchWriter implements PlanWriter {
         continue
       }
       const created = profile.isNew
-      if (diff.fields.length === 0 && !created) {
+      let device = planDevice(plan, profile.objectId)
+      if (device !== null) {
+        const check = checkPlanDevice(this.db, device, profile.id, plan.objectId !== null)
+        if (check.problem !== null) {
+          reject(null, device.pushToken ?? null, check.problem)
+          continue
+        }
+        if (!check.changes) device = null
+      }
+      if (diff.fields.length === 0 && !created && device === null) {
         outcomes.push({ plan, outcome: 'unchanged', objectId: profile.objectId })
         continue
       }
@@ -265,7 +278,7 @@ export class ProfileBatchWriter implements PlanWriter {
       index(profile, after, true)
       profile.current = after
       profile.isNew = false
-      commits.push({ profile, created, diff, after })
+      commits.push({ profile, created, diff, after, device })
       outcomes.push({
         plan,
         outcome: created ? 'created' : 'updated',
@@ -296,7 +309,13 @@ export class ProfileBatchWriter implements PlanWriter {
       this.types.set(key, type)
     }
     this.newTypes.clear()
-    for (const { profile, created, diff, after } of commits) {
+    for (const { profile, created, diff, after, device } of commits) {
+      // A row that changes only its token leaves the profile's row, audit and outbox alone.
+      if (device !== null && !created && diff.fields.length === 0) {
+        const row = { id: profile.id as number, object_id: profile.objectId }
+        writePlanDevice(db, row, device, { changeSet, actor, at, created })
+        continue
+      }
       const columns = rowColumns(after, at, profile.row)
       if (profile.id === null) {
         const values: (string | number | null)[] = [profile.objectId, at]
@@ -341,6 +360,8 @@ export class ProfileBatchWriter implements PlanWriter {
         }
         writeKeyedProfileOutbox(db, record, created ? null : diff.base, at)
       }
+      if (device !== null)
+        writePlanDevice(db, { id, object_id: objectId }, device, { changeSet, actor, at, created })
     }
   }
 }

@@ -27,6 +27,7 @@ import {
 } from '../../../../shared/profile/validators'
 import type { ParsedRow } from './csv-reader'
 import { parseDateCell } from './date-formats'
+import { DeviceColumns, type DeviceCells } from './device-cells'
 
 export type PlanOp =
   | { op: 'set'; key: string; value: PropertyValue; custom: CustomPropertyType | null }
@@ -44,6 +45,8 @@ export interface RowPlan {
   identity: string | null
   objectId: string | null
   ops: PlanOp[]
+  /** The push token of the profile's own device (its CleverTap ID), with its platform and type. */
+  device?: DeviceCells & { pushToken: string }
 }
 
 export type RowVerdict =
@@ -135,9 +138,11 @@ export class ProfileRowValidator {
   private readonly identityIndex: number
   private readonly objectIdIndex: number
   private readonly columns: ValueColumn[]
+  private readonly device: DeviceColumns
 
   constructor(mapping: ProfileImportMapping, headers: readonly string[]) {
     this.headerCount = headers.length
+    this.device = new DeviceColumns(mapping)
     this.identityIndex = mapping.columns.find((c) => c.target.kind === 'identity')?.index ?? -1
     this.objectIdIndex = mapping.columns.find((c) => c.target.kind === 'objectId')?.index ?? -1
     const operationOf = new Map<string, number>()
@@ -247,6 +252,10 @@ export class ProfileRowValidator {
         })
       } else if (problem !== null) return rejected(row, column.header, cell, problem, warnings)
     }
+    const device = this.device.read(cells)
+    if (!device.ok) return rejected(row, device.column, device.value, device.reason, warnings)
+    // A platform alone is no device here: a profile file's device columns describe a push token.
+    const token = device.device?.pushToken ?? null
     return {
       ok: true,
       warnings,
@@ -257,6 +266,7 @@ export class ProfileRowValidator {
         identity: identity === '' ? null : identity,
         objectId: objectId === '' ? null : objectId,
         ops,
+        ...(token === null ? {} : { device: { ...(device.device as DeviceCells), pushToken: token } }),
       },
     }
   }
@@ -362,5 +372,6 @@ export function mergePlans(earlier: RowPlan, later: RowPlan): RowPlan {
     identity: later.identity ?? earlier.identity,
     objectId: later.objectId ?? earlier.objectId,
     ops: [...earlier.ops, ...later.ops],
+    ...(later.device === undefined && earlier.device !== undefined ? { device: earlier.device } : {}),
   }
 }

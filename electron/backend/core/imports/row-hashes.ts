@@ -3,7 +3,10 @@
 // the header and the account's custom property types (import_row_hashes, schema 12). Triggers delete a
 // profile's hash whenever anything else changes the profile (its row or its identifiers), so a stored
 // hash equal to a row's hash means the row was applied to the profile exactly as it stands: applying it
-// again changes nothing, and the row is counted unchanged before any validation, diff or JSON. Only rows
+// again changes nothing, and the row is counted unchanged before any validation, diff or JSON. A device
+// change counts too (a profile file's push_token column writes the profile's device): the reachability
+// triggers (devices/schema.ts) update the profile's row whenever a device's holder, platform, token or
+// state changes or a device is deleted, and that update drops the hash. Only rows
 // with an identity that occurs once in the file take this path (a repeated identity's rows are merged).
 import { createHash, hash as oneShotHash } from 'node:crypto'
 import type { ProfileImportMapping } from '../../../../shared/ipc/channels/imports'

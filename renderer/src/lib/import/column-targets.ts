@@ -26,6 +26,13 @@ const SYSTEM_OPTIONS: ChoiceOption[] = SYSTEM_PROPERTIES.filter((p) => p.key !==
   label: p.label === p.key ? p.key : `${p.label} (${p.key})`,
 }))
 
+/** A device's push token and what goes with it: pushed to CleverTap as a token record. */
+const DEVICE_OPTIONS: ChoiceOption[] = [
+  { value: 'pushToken', label: 'Push token' },
+  { value: 'platform', label: 'Platform (Android, iOS, Web, Other)' },
+  { value: 'tokenType', label: 'Token type (fcm, apns, webpush…)' },
+]
+
 export function choiceGroups(kind: ImportKind, hasOperation: boolean): ChoiceGroup[] {
   if (kind === 'events') {
     return [
@@ -39,6 +46,10 @@ export function choiceGroups(kind: ImportKind, hasOperation: boolean): ChoiceGro
           { value: 'eventProperty', label: 'Event property…' },
         ],
       },
+      {
+        label: 'Device (of the event)',
+        options: [...DEVICE_OPTIONS, { value: 'appVersion', label: 'App version' }],
+      },
       { label: 'Other', options: [{ value: IGNORE, label: 'Leave out' }] },
     ]
   }
@@ -51,6 +62,7 @@ export function choiceGroups(kind: ImportKind, hasOperation: boolean): ChoiceGro
       ],
     },
     { label: 'System property', options: SYSTEM_OPTIONS },
+    { label: "Device (the profile's own)", options: DEVICE_OPTIONS },
     {
       label: 'Other',
       options: [
@@ -81,6 +93,10 @@ export function describeChoice(choice: TargetChoice): string {
     deviceId: 'the device id',
     eventName: 'the event name',
     timestamp: 'the event time',
+    pushToken: 'the push token',
+    platform: 'the platform',
+    tokenType: 'the token type',
+    appVersion: 'the app version',
   }
   return named[choice] ?? choice
 }

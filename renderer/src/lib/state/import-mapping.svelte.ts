@@ -145,7 +145,10 @@ export class MappingDraft {
       case 'identity':
         return { kind: 'identity' }
       case 'objectId':
-        return { kind: 'objectId' }
+      case 'pushToken':
+      case 'platform':
+      case 'tokenType':
+        return { kind: draft.choice }
       case 'custom':
         return { kind: 'custom', key: draft.customKey, type: draft.customType }
       case 'operation':
@@ -161,6 +164,10 @@ export class MappingDraft {
       case 'identity':
       case 'eventName':
       case 'timestamp':
+      case 'pushToken':
+      case 'platform':
+      case 'tokenType':
+      case 'appVersion':
         return { kind: draft.choice }
       case 'eventProperty':
         return { kind: 'eventProperty', key: draft.customKey, type: draft.eventType }
