@@ -36,7 +36,15 @@ it('imports a file whose every identity repeats far apart, in the worker, each p
     // Every accepted identity's second row is reported as a repeat of its first.
     expect(counts.duplicates).toBe(counts.new)
     expect(h.count('profiles')).toBe(counts.new)
-    expect(h.count('outbox')).toBe(counts.new)
+    // One profile record per profile, and one token record per device token the file's push_token
+    // column gave (each profile's token once, though its row came twice).
+    const kinds = h.rows<{ kind: string; n: number }>('SELECT kind, count(*) AS n FROM outbox GROUP BY kind')
+    const tokens = h.rows<{ n: number }>('SELECT count(*) AS n FROM devices WHERE push_token IS NOT NULL')
+    expect(tokens[0]!.n).toBeGreaterThan(ROWS * 0.5)
+    expect(kinds).toEqual([
+      { kind: 'profile', n: counts.new },
+      { kind: 'token', n: tokens[0]!.n },
+    ])
   } finally {
     await h.close()
     delete process.env.PROFILE_DESK_IMPORT_THREADING
