@@ -1,6 +1,7 @@
 // Test harness for imports: a real backend on a real SQLite file in a temp dir, files written beside it
 // (outside the data folder, as a person's files are), handles granted for them as Electron's main process
 // does after its file dialog, and helpers that run a dry run or an import as the wizard would.
+import { afterEach, beforeAll, beforeEach } from 'vitest'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,4 +61,22 @@ export function openImportHarness(options: { dataDir?: string; actor?: string } 
       rmSync(filesDir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * The set-up most import tests share: imports run in the test's thread, and each test gets a fresh
+ * harness, closed after it. `use` receives each new harness (e.g. `(opened) => (h = opened)`).
+ */
+export function eachTestImportHarness(use: (harness: ImportHarness) => void): void {
+  let current: ImportHarness | undefined
+  beforeAll(() => {
+    process.env.PROFILE_DESK_IMPORT_THREADING = 'in-thread'
+  })
+  beforeEach(() => {
+    current = openImportHarness()
+    use(current)
+  })
+  afterEach(async () => {
+    await current?.close()
+  })
 }

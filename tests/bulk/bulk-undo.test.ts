@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BulkAction, BulkSelection } from '../../shared/bulk/types'
 import { openBackendHarness, type BackendHarness } from '../../test-support/backend'
+import { loadSample as loadSampleInto, bulkJob, undoJob } from '../../test-support/bulk-jobs'
 
 let h: BackendHarness
 beforeEach(() => {
@@ -16,10 +17,7 @@ afterEach(async () => {
 
 const ALL: BulkSelection = { kind: 'search', query: '', filters: {} }
 
-async function loadSample(profiles: number): Promise<void> {
-  const { jobId } = await h.call('sample.load', { profiles })
-  expect((await h.finished(jobId)).status).toBe('succeeded')
-}
+const loadSample = (profiles: number) => loadSampleInto(h, profiles)
 
 /** The state an undo must give back: every table a bulk change or its undo writes, but updated_at. */
 function state() {
@@ -37,19 +35,8 @@ function state() {
   }
 }
 
-async function bulk(selection: BulkSelection, action: BulkAction) {
-  const { jobId } = await h.call('bulk.start', { selection, action })
-  const finished = await h.finished(jobId)
-  if (finished.kind !== 'bulk' || !finished.summary) throw new Error(JSON.stringify(finished))
-  return finished.summary
-}
-
-async function undo(changeSet: number, onChanged?: 'overwrite' | 'skip-changed') {
-  const { jobId } = await h.call('undo.start', { changeSet, ...(onChanged ? { onChanged } : {}) })
-  const finished = await h.finished(jobId)
-  if (finished.kind !== 'undo' || !finished.summary) throw new Error(JSON.stringify(finished))
-  return finished.summary
-}
+const bulk = (selection: BulkSelection, action: BulkAction) => bulkJob(h, selection, action)
+const undo = (changeSet: number, onChanged?: 'overwrite' | 'skip-changed') => undoJob(h, changeSet, onChanged)
 
 describe('bulk set then undo', () => {
   it('returns the database exactly to its earlier state, while the audit trail and the outbox grow', async () => {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BulkAction, BulkSelection } from '../../shared/bulk/types'
 import { readPendingChunk } from '../../electron/backend/core/sync/outbox-queue'
 import { openBackendHarness, type BackendHarness } from '../../test-support/backend'
+import { loadSample as loadSampleInto, bulkJob, undoJob } from '../../test-support/bulk-jobs'
 
 let h: BackendHarness
 beforeEach(() => {
@@ -18,24 +19,9 @@ afterEach(async () => {
 
 const ALL: BulkSelection = { kind: 'search', query: '', filters: {} }
 
-async function loadSample(profiles: number): Promise<void> {
-  const { jobId } = await h.call('sample.load', { profiles })
-  expect((await h.finished(jobId)).status).toBe('succeeded')
-}
-
-async function bulk(action: BulkAction) {
-  const { jobId } = await h.call('bulk.start', { selection: ALL, action })
-  const finished = await h.finished(jobId)
-  if (finished.kind !== 'bulk' || !finished.summary) throw new Error(JSON.stringify(finished))
-  return finished.summary
-}
-
-async function undo(changeSet: number) {
-  const { jobId } = await h.call('undo.start', { changeSet })
-  const finished = await h.finished(jobId)
-  if (finished.kind !== 'undo' || !finished.summary) throw new Error(JSON.stringify(finished))
-  return finished.summary
-}
+const loadSample = (profiles: number) => loadSampleInto(h, profiles)
+const bulk = (action: BulkAction) => bulkJob(h, ALL, action)
+const undo = (changeSet: number) => undoJob(h, changeSet)
 
 function profiles() {
   return h

@@ -1,20 +1,12 @@
 // Device columns of a profile CSV (issue 13): a push_token column with a platform writes the profile's own
 // device in the row's batch, pushes a new or changed token as a `token` record (as the profile page does),
 // re-imports nothing unchanged, and refuses a platform nobody knows with a Failure Description.
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { checkMapping } from '../../shared/imports/mapping-check'
-import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
+import { eachTestImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
-beforeAll(() => {
-  process.env.PROFILE_DESK_IMPORT_THREADING = 'in-thread'
-})
-beforeEach(() => {
-  h = openImportHarness()
-})
-afterEach(async () => {
-  await h.close()
-})
+eachTestImportHarness((opened) => (h = opened))
 
 const tokenRecords = () =>
   h

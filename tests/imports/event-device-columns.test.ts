@@ -1,19 +1,11 @@
 // Device columns of an events CSV (issue 13): each event's device is last seen at the newest event's time
 // and takes platform, app version and push token from its newest row, whatever the file order; a new
 // token is one `token` record; a bad platform rejects the row with a Failure Description.
-import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
+import { expect, it } from 'vitest'
+import { eachTestImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
-beforeAll(() => {
-  process.env.PROFILE_DESK_IMPORT_THREADING = 'in-thread'
-})
-beforeEach(() => {
-  h = openImportHarness()
-})
-afterEach(async () => {
-  await h.close()
-})
+eachTestImportHarness((opened) => (h = opened))
 
 // Not in timestamp order: the newest row of dev-a comes first.
 const EVENTS = [

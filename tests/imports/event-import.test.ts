@@ -1,19 +1,11 @@
 // Events CSV through the login rule (PRODUCT.md §2) in timestamp order, whatever the file order:
 // Scenario 1 (a new identity: the anonymous device profile becomes the user's) and Scenario 2 (a known
 // identity: the device moves to it; earlier anonymous events stay behind, shown greyed, never counted).
-import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
+import { expect, it } from 'vitest'
+import { eachTestImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
-beforeAll(() => {
-  process.env.PROFILE_DESK_IMPORT_THREADING = 'in-thread'
-})
-beforeEach(() => {
-  h = openImportHarness()
-})
-afterEach(async () => {
-  await h.close()
-})
+eachTestImportHarness((opened) => (h = opened))
 
 // Deliberately not in timestamp order: the login rows come first in the file.
 const EVENTS = [

@@ -1,24 +1,16 @@
 // The account's identity set decides what a profile row with a new identity is matched on: Identity
 // alone; Identity then Email (the default); Identity, Email, then Phone. Both write paths (the batch
 // writer and the store's own row path) place every row the same way; the setting has its channels.
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ImportSummary } from '../../shared/ipc/channels/imports'
 import type { IdentitySetKey } from '../../shared/profile/identity-set'
 import { ImportService } from '../../electron/backend/core/imports/import-service'
 import { writePath } from '../../test-support/profile-row-writer'
 import { fullPayloadText, ProfileViews } from '../../electron/backend/core/sync/keyed-outbox'
-import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
+import { eachTestImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
-beforeAll(() => {
-  process.env.PROFILE_DESK_IMPORT_THREADING = 'in-thread'
-})
-beforeEach(() => {
-  h = openImportHarness()
-})
-afterEach(async () => {
-  await h.close()
-})
+eachTestImportHarness((opened) => (h = opened))
 
 /** Profiles already there: two without an Identity (known by email, by phone) and one that has one. */
 async function seed(): Promise<{ walkIn: string; caller: string; owner: string }> {

@@ -2,25 +2,17 @@
 // rejected-rows CSV and history; upserts, no-ops, repeated identities, operations and dates.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type {
   ImportPreview,
   ProfileColumnMapping,
   ProfileImportCounts,
 } from '../../shared/ipc/channels/imports'
 import { fullPayloadText, ProfileViews } from '../../electron/backend/core/sync/keyed-outbox'
-import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
+import { eachTestImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
-beforeAll(() => {
-  process.env.PROFILE_DESK_IMPORT_THREADING = 'in-thread'
-})
-beforeEach(() => {
-  h = openImportHarness()
-})
-afterEach(async () => {
-  await h.close()
-})
+eachTestImportHarness((opened) => (h = opened))
 
 /** The preview's proposed columns of a profile file. */
 const columnsOf = (preview: ImportPreview) => preview.mapping.columns as ProfileColumnMapping[]

@@ -1,20 +1,12 @@
 // Wizard and SFTP imports share the backend's one ImportService: an SFTP file arriving while a wizard
 // import runs waits its turn and then imports, instead of failing or running alongside it.
-import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { ImportService } from '../../electron/backend/core/imports/import-service'
 import { SpoolImporter } from '../../electron/backend/core/sftp/spool-import'
-import { openImportHarness, type ImportHarness } from '../../test-support/import-harness'
+import { eachTestImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
-beforeAll(() => {
-  process.env.PROFILE_DESK_IMPORT_THREADING = 'in-thread'
-})
-beforeEach(() => {
-  h = openImportHarness()
-})
-afterEach(async () => {
-  await h.close()
-})
+eachTestImportHarness((opened) => (h = opened))
 
 function csv(prefix: string, rows: number): string {
   const lines = ['identity,Name']
