@@ -21,7 +21,7 @@ describe('collectMigrations', () => {
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
       .pluck()
       .all()
-    expect(tables).toEqual(['a', 'b', 'c'])
+    expect(tables).toEqual(['a', 'b', 'c', 'schema_migrations'])
     db.close()
   })
 
@@ -57,6 +57,44 @@ describe('collectMigrations', () => {
     expect(ran).toEqual([34, 50])
     expect(fresh.pragma('user_version', { simple: true })).toBe(50)
     fresh.close()
+  })
+
+  it('runs a migration added later below the version a database has, with no flag, once it keeps the ledger', () => {
+    const ran: number[] = []
+    const counted = (m: Migration): Migration => ({
+      ...m,
+      up: (db) => {
+        ran.push(m.version)
+        m.up(db)
+      },
+    })
+    const db = new Database(':memory:')
+    migrate(db, collectMigrations([step(1, 'a')], [step(50, 'c')]))
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([
+      1, 50,
+    ])
+    // Imports' range lies under change sets': a new 13 still runs on this database at 50, once.
+    const later = collectMigrations([step(1, 'a'), counted(step(13, 'imports_new'))], [step(50, 'c')])
+    migrate(db, later)
+    migrate(db, later)
+    expect(ran).toEqual([13])
+    expect(db.pragma('user_version', { simple: true })).toBe(50)
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([
+      1, 13, 50,
+    ])
+    db.close()
+  })
+
+  it('takes a database from before the ledger as having run every version up to its user_version', () => {
+    const db = new Database(':memory:')
+    db.exec('CREATE TABLE a (id INTEGER); CREATE TABLE c (id INTEGER)')
+    db.pragma('user_version = 50')
+    // 1 and 50 ran (user_version says so) and are not run again; they enter the ledger.
+    migrate(db, collectMigrations([step(1, 'a')], [step(50, 'c')]))
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([
+      1, 50,
+    ])
+    db.close()
   })
 
   it('refuses a version claimed twice', () => {

@@ -1,7 +1,7 @@
 // The migration runner. Each feature owns its migrations (core/<feature>/migrations.ts, global version
 // numbers); the composition root collects them here, where they are checked (every version once, in
-// ascending order), tracked with PRAGMA user_version and run in one transaction at start-up. A database
-// written by a newer version is refused.
+// ascending order), recorded in the schema_migrations ledger (PRAGMA user_version keeps the highest) and
+// run in one transaction at start-up. A database written by a newer version is refused.
 import type Database from 'better-sqlite3'
 import { AppError } from '../../../../shared/ipc/envelope'
 
@@ -10,22 +10,37 @@ export interface Migration {
   description: string
   up(db: Database.Database): void
   /**
-   * Added below a version databases already have (its feature's range lies under another feature's
-   * later one: user_version alone would skip it). It runs on such a database too, once: the ones that
-   * ran are listed in schema_late_migrations.
+   * Added below the version of databases made before the migration ledger existed (its feature's range
+   * lies under another feature's later one). Such a database's user_version says every version up to it
+   * ran; this one did not. Databases with the ledger need no flag: any version missing from it runs.
    */
   late?: boolean
 }
 
-const LATE_LEDGER = 'schema_late_migrations'
+/**
+ * The versions that ran on a database, one row each. Features own version ranges, so a migration can be
+ * added below a version a database already has (imports' 13 after change sets' 50): user_version alone
+ * would skip it; the ledger does not.
+ */
+const LEDGER = 'schema_migrations'
 
-/** The late migrations already run on this database (none when it has no ledger yet). */
-function lateDone(db: Database.Database): Set<number> {
-  const exists = db
-    .prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?')
-    .get('table', LATE_LEDGER)
-  if (!exists) return new Set()
-  return new Set(db.prepare(`SELECT version FROM ${LATE_LEDGER}`).pluck().all() as number[])
+/**
+ * The versions that ran: the ledger's, or for a database from before it, user_version's but the `late`
+ * ones (`inLedger` false: the ledger is still to be written).
+ */
+function ranVersions(
+  db: Database.Database,
+  migrations: readonly Migration[],
+  current: number,
+): { ran: Set<number>; inLedger: boolean } {
+  const inLedger = db.prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?').get('table', LEDGER)
+  if (inLedger)
+    return {
+      ran: new Set(db.prepare(`SELECT version FROM ${LEDGER}`).pluck().all() as number[]),
+      inLedger: true,
+    }
+  const ran = new Set(migrations.filter((m) => m.version <= current && !m.late).map((m) => m.version))
+  return { ran, inLedger: false }
 }
 
 /**
@@ -65,19 +80,17 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   const latest = latestVersion(migrations)
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > latest) throw newerDatabaseError(current, latest)
-  const done = migrations.some((m) => m.late) ? lateDone(db) : new Set<number>()
-  const pending = migrations
-    .filter((m) => m.version > current || (m.late === true && !done.has(m.version)))
-    .sort((a, b) => a.version - b.version)
-  if (pending.length === 0) return
+  const { ran, inLedger } = ranVersions(db, migrations, current)
+  const pending = migrations.filter((m) => !ran.has(m.version)).sort((a, b) => a.version - b.version)
+  if (pending.length === 0 && inLedger) return
   db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${LEDGER} (version INTEGER PRIMARY KEY) STRICT`)
+    const record = db.prepare(`INSERT OR IGNORE INTO ${LEDGER} (version) VALUES (?)`)
+    for (const version of ran) record.run(version)
     for (const m of pending) {
       m.up(db)
-      if (m.late) {
-        db.exec(`CREATE TABLE IF NOT EXISTS ${LATE_LEDGER} (version INTEGER PRIMARY KEY) STRICT`)
-        db.prepare(`INSERT OR IGNORE INTO ${LATE_LEDGER} (version) VALUES (?)`).run(m.version)
-      }
-      // A late migration below the current version leaves user_version where it is.
+      record.run(m.version)
+      // A migration below the current version (added later in a lower range) leaves user_version be.
       if (m.version > (db.pragma('user_version', { simple: true }) as number))
         db.pragma(`user_version = ${m.version}`)
     }

@@ -144,7 +144,8 @@ export const DEVICE_MIGRATIONS: readonly Migration[] = [
       addAudienceCounts(db)
       addSharedValues(db)
     },
-    // Databases of main are at 50 (change sets) already: without this, user_version would skip it.
+    // Databases from before the migration ledger are at 50 (change sets) already: their user_version
+    // would say that 34 ran.
     late: true,
   },
 ]
