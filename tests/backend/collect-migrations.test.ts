@@ -97,6 +97,20 @@ describe('collectMigrations', () => {
     db.close()
   })
 
+  it('takes a late migration listed by a build from before the ledger as run, and does not run it again', () => {
+    const db = new Database(':memory:')
+    // What that build left: user_version 50, the late 34 run and listed in schema_late_migrations.
+    db.exec('CREATE TABLE a (id INTEGER); CREATE TABLE late_table (id INTEGER); CREATE TABLE c (id INTEGER)')
+    db.exec('CREATE TABLE schema_late_migrations (version INTEGER PRIMARY KEY) STRICT')
+    db.exec('INSERT INTO schema_late_migrations VALUES (34)')
+    db.pragma('user_version = 50')
+    migrate(db, collectMigrations([step(1, 'a'), { ...step(34, 'late_table'), late: true }], [step(50, 'c')]))
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([
+      1, 34, 50,
+    ])
+    db.close()
+  })
+
   it('refuses a version claimed twice', () => {
     expect(() => collectMigrations([step(1, 'a'), step(10, 'b')], [step(10, 'c')])).toThrow(
       /Two migrations claim schema version 10/,

@@ -23,6 +23,8 @@ export interface Migration {
  * would skip it; the ledger does not.
  */
 const LEDGER = 'schema_migrations'
+/** Where builds before the ledger listed the late migrations they ran. */
+const LATE_TABLE = 'schema_late_migrations'
 
 /**
  * The versions that ran: the ledger's, or for a database from before it, user_version's but the `late`
@@ -40,6 +42,13 @@ function ranVersions(
       inLedger: true,
     }
   const ran = new Set(migrations.filter((m) => m.version <= current && !m.late).map((m) => m.version))
+  // Builds between the late flag and this ledger recorded the late migrations they ran in a table of
+  // their own; those ran too (running 34 again would fail on the tables it made).
+  const lateTable = db
+    .prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?')
+    .get('table', LATE_TABLE)
+  if (lateTable)
+    for (const v of db.prepare(`SELECT version FROM ${LATE_TABLE}`).pluck().all() as number[]) ran.add(v)
   return { ran, inLedger: false }
 }
 
