@@ -1,8 +1,8 @@
 // The set-wise paths of a bulk set and of its undo on a real backend and SQLite file: profiles that held
 // the key as a string, as another type, or not at all come back exactly (custom JSON text included);
-// the outbox gets the import's keyed records, which sync expands to the profile's current value; an edit
-// of several custom keys on the profile page is undone the same way, and so is an unset (its key comes
-// back as the last key of the JSON object).
+// the outbox gets the import's keyed records, which sync expands to the profile's current value (the
+// undo's superseding the bulk set's unsent ones); an edit of several custom keys on the profile page is
+// undone the same way, and so is an unset (its key comes back as the last key of the JSON object).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BulkAction, BulkSelection } from '../../shared/bulk/types'
 import { readPendingChunk } from '../../electron/backend/core/sync/outbox-queue'
@@ -91,7 +91,8 @@ describe('bulk set then undo, set-wise', () => {
     const undone = await undo(set.changeSet as number)
     expect(undone).toMatchObject({ reverted: n, skipped: 0, cancelled: false })
     expect(profiles()).toEqual(before)
-    expect(h.count('outbox')).toBe(outbox0 + 2 * n)
+    // Nothing was pushed: the undo's keyed record supersedes the bulk set's (one record per profile).
+    expect(h.count('outbox')).toBe(outbox0 + n)
     const entries = h.rows<{ action: string; n: number }>(
       'SELECT action, count(*) AS n FROM audit WHERE change_set = ? GROUP BY action ORDER BY action',
       undone.changeSet,
@@ -105,7 +106,11 @@ describe('bulk set then undo, set-wise', () => {
       expect(pushed.get(objectId)).toEqual({
         plan: old === null ? { $delete: true } : (JSON.parse(old) as unknown),
       })
-    for (const record of lastRecords().values()) expect(record.base).toEqual({ plan: 'gold' })
+    // ... and keeps its base: the value the server still holds, the one before the bulk set.
+    for (const [objectId, record] of lastRecords()) {
+      const old = held.get(objectId)
+      expect(record.base).toEqual(old === null ? null : { plan: JSON.parse(old as string) as unknown })
+    }
   })
 
   it('undoes a profile page edit of several custom keys set-wise, and an unset the same way', async () => {
