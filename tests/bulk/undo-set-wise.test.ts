@@ -91,8 +91,9 @@ describe('bulk set then undo, set-wise', () => {
     const undone = await undo(set.changeSet as number)
     expect(undone).toMatchObject({ reverted: n, skipped: 0, cancelled: false })
     expect(profiles()).toEqual(before)
+    expect(h.count('outbox')).toBe(outbox0 + 2 * n)
     // Nothing was pushed: the undo's keyed record supersedes the bulk set's (one record per profile).
-    expect(h.count('outbox')).toBe(outbox0 + n)
+    expect(readPendingChunk(h.backend.context.db, 0, 100_000)).toHaveLength(n)
     const entries = h.rows<{ action: string; n: number }>(
       'SELECT action, count(*) AS n FROM audit WHERE change_set = ? GROUP BY action ORDER BY action',
       undone.changeSet,
@@ -145,5 +146,25 @@ describe('bulk set then undo, set-wise', () => {
     expect(unset.changed).toBeGreaterThan(0)
     await undo(unset.changeSet as number)
     expect(parsed()).toEqual(before)
+  })
+
+  it('carries the keys and base of the newer unsent keyed record it supersedes into the undo’s record', async () => {
+    await loadSample(20)
+    const n = h.count('profiles')
+    const plan = await bulk({ action: 'set', key: 'zz_plan', value: 'gold', type: 'string' })
+    await bulk({ action: 'set', key: 'zz_tier', value: 'b', type: 'string' })
+    const pending0 = readPendingChunk(h.backend.context.db, 0, 100_000).length
+    const undone = await undoJob(h, plan.changeSet as number, 'overwrite')
+    expect(undone).toMatchObject({ reverted: n, cancelled: false })
+    // The zz_tier record (each profile's newest) is superseded: one record per profile still waits for it.
+    expect(readPendingChunk(h.backend.context.db, 0, 100_000)).toHaveLength(pending0)
+    for (const [objectId, record] of lastRecords()) {
+      expect(record.payload).toMatchObject({ type: 'profile', objectId, keys: ['zz_tier', 'zz_plan'] })
+      // zz_tier keeps its base (no value before); zz_plan gets its value before the undo.
+      expect(record.base).toEqual({ zz_plan: 'gold' })
+    }
+    expect(new Set([...pushedData().values()].map((d) => JSON.stringify(d)))).toEqual(
+      new Set([JSON.stringify({ zz_tier: 'b', zz_plan: { $delete: true } })]),
+    )
   })
 })
