@@ -167,4 +167,20 @@ describe('bulk set then undo, set-wise', () => {
       new Set([JSON.stringify({ zz_tier: 'b', zz_plan: { $delete: true } })]),
     )
   })
+
+  it('refuses a new key on a profile already at the custom key limit, and takes it one key below', async () => {
+    await loadSample(3)
+    const [full, below] = h.rows<{ id: number }>('SELECT id FROM profiles ORDER BY id LIMIT 2')
+    const keys = (n: number) =>
+      JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1])))
+    h.rows('UPDATE profiles SET custom = ? WHERE id = ? RETURNING id', keys(256), full!.id)
+    h.rows('UPDATE profiles SET custom = ? WHERE id = ? RETURNING id', keys(255), below!.id)
+    const n = h.count('profiles')
+    const set = await bulk({ action: 'set', key: 'zz_new', value: 'x', type: 'string' })
+    expect(set).toMatchObject({ changed: n - 1, refused: 1 })
+    const held = h.rows<{ id: number; v: string | null }>(
+      "SELECT id, custom ->> '$.zz_new' AS v FROM profiles",
+    )
+    expect(held.filter((r) => r.v === null).map((r) => r.id)).toEqual([full!.id])
+  })
 })
