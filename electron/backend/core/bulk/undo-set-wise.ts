@@ -56,6 +56,11 @@ function revertField(
   }
   db.exec('DELETE FROM temp.undo_rows')
   db.prepare(`INSERT INTO temp.undo_rows (id, object_id, identity, now, old, prior_id) ${fill}`).run(params)
+  // Only an unsent keyed record is superseded; checked once here, the statements below trust prior_id.
+  db.exec(
+    `UPDATE temp.undo_rows SET prior_id = NULL WHERE prior_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = undo_rows.prior_id AND ${SUPERSEDED})`,
+  )
   db.prepare(
     `INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value)
      SELECT @changeSet, object_id, @at, @actor, CASE WHEN old IS NULL THEN 'property.unset' ELSE 'property.set' END,
@@ -72,7 +77,7 @@ function revertField(
     setWiseOutboxSql(
       `(SELECT u.object_id, coalesce(o.payload ->> '$.identity', u.identity) AS identity, u.now,
           o.payload -> '$.keys' AS prior_keys, o.base AS prior_base
-        FROM temp.undo_rows u LEFT JOIN outbox o ON o.id = u.prior_id AND ${SUPERSEDED})`,
+        FROM temp.undo_rows u LEFT JOIN outbox o ON o.id = u.prior_id)`,
       `json(CASE WHEN prior_keys IS NULL THEN json_array(@field) WHEN ${held} THEN prior_keys
          ELSE json_insert(prior_keys, '$[#]', @field) END)`,
       `CASE WHEN prior_keys IS NULL THEN ${own} WHEN ${held} THEN prior_base
@@ -80,8 +85,7 @@ function revertField(
     ),
   ).run(params)
   db.exec(
-    `INSERT OR IGNORE INTO outbox_done (id)
-     SELECT o.id FROM temp.undo_rows u JOIN outbox o ON o.id = u.prior_id AND ${SUPERSEDED}`,
+    'INSERT OR IGNORE INTO outbox_done (id) SELECT prior_id FROM temp.undo_rows WHERE prior_id IS NOT NULL ORDER BY prior_id',
   )
   // By rowid from the temp table (an UPDATE … FROM would scan every profile for each batch); the rows
   // whose key goes away need no per-row value, so they are a statement of their own.
