@@ -27,7 +27,7 @@ const NOW_AND_OLD = `p.id, p.object_id, p.identity, p.custom -> @path, nullif(f.
 function prepareTemp(db: Db): void {
   db.exec(
     `CREATE TEMP TABLE IF NOT EXISTS undo_rows (id INTEGER PRIMARY KEY, object_id TEXT, identity TEXT, now TEXT, old TEXT,
-       prior_id INTEGER);
+       prior_id INTEGER, prior_keys TEXT, prior_base TEXT, prior_identity TEXT);
      CREATE TEMP TABLE IF NOT EXISTS undo_touched (id INTEGER PRIMARY KEY);`,
   )
 }
@@ -56,10 +56,12 @@ function revertField(
   }
   db.exec('DELETE FROM temp.undo_rows')
   db.prepare(`INSERT INTO temp.undo_rows (id, object_id, identity, now, old, prior_id) ${fill}`).run(params)
-  // Only an unsent keyed record is superseded; checked once here, the statements below trust prior_id.
+  // Only an unsent keyed record is superseded (prior_keys set): read once here, each payload parsed once.
   db.exec(
-    `UPDATE temp.undo_rows SET prior_id = NULL WHERE prior_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = undo_rows.prior_id AND ${SUPERSEDED})`,
+    `UPDATE temp.undo_rows SET (prior_keys, prior_base, prior_identity) =
+       (SELECT o.payload -> '$.keys', o.base, o.payload ->> '$.identity' FROM outbox o
+        WHERE o.id = undo_rows.prior_id AND ${SUPERSEDED})
+     WHERE prior_id IS NOT NULL`,
   )
   db.prepare(
     `INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value)
@@ -71,13 +73,13 @@ function revertField(
   // record's keys, base (what the server holds) and identity; a key it did not name gets the value now
   // as its base. The superseded record is marked done, like the moot ones the push reads: a push that
   // already read it sends it, and the undo's record (values read at push time) still goes after it.
-  const held = 'EXISTS (SELECT 1 FROM json_each(prior_keys) WHERE value = @field)'
+  // The bulk set's record names just this key: a text comparison, before looking through the list.
+  const held = `(prior_keys = json_array(@field) OR EXISTS (SELECT 1 FROM json_each(prior_keys) WHERE value = @field))`
   const own = 'CASE WHEN now IS NULL THEN NULL ELSE json_object(@field, json(now)) END'
   db.prepare(
     setWiseOutboxSql(
-      `(SELECT u.object_id, coalesce(o.payload ->> '$.identity', u.identity) AS identity, u.now,
-          o.payload -> '$.keys' AS prior_keys, o.base AS prior_base
-        FROM temp.undo_rows u LEFT JOIN outbox o ON o.id = u.prior_id)`,
+      `(SELECT object_id, coalesce(prior_identity, identity) AS identity, now, prior_keys, prior_base
+        FROM temp.undo_rows)`,
       `json(CASE WHEN prior_keys IS NULL THEN json_array(@field) WHEN ${held} THEN prior_keys
          ELSE json_insert(prior_keys, '$[#]', @field) END)`,
       `CASE WHEN prior_keys IS NULL THEN ${own} WHEN ${held} THEN prior_base
@@ -85,7 +87,7 @@ function revertField(
     ),
   ).run(params)
   db.exec(
-    'INSERT OR IGNORE INTO outbox_done (id) SELECT prior_id FROM temp.undo_rows WHERE prior_id IS NOT NULL ORDER BY prior_id',
+    'INSERT OR IGNORE INTO outbox_done (id) SELECT prior_id FROM temp.undo_rows WHERE prior_keys IS NOT NULL ORDER BY prior_id',
   )
   // By rowid from the temp table (an UPDATE … FROM would scan every profile for each batch); the rows
   // whose key goes away need no per-row value, so they are a statement of their own.
