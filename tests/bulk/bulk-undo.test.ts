@@ -45,6 +45,7 @@ describe('bulk set then undo', () => {
     const before = state()
     const audit0 = h.count('audit')
     const outbox0 = h.count('outbox')
+    const waiting0 = h.count('outbox') - h.count('outbox_done')
 
     const preview = await h.call('bulk.preview', {
       selection: ALL,
@@ -71,6 +72,10 @@ describe('bulk set then undo', () => {
     expect(state()).toEqual(before)
     expect(h.count('audit')).toBe(audit0 + 2 * n)
     expect(h.count('outbox')).toBe(outbox0 + 2 * n)
+    // The undo's record supersedes the bulk set's unsent one: one record per profile waits to be pushed.
+    expect(h.rows('SELECT count(*) AS n FROM outbox WHERE id NOT IN (SELECT id FROM outbox_done)')).toEqual([
+      { n: waiting0 + n },
+    ])
     expect((await h.call('history.get', { id: set.changeSet as number })).undoneBy).toBe(undone.changeSet)
 
     // The undo is a change set of its own: undoing it brings the bulk change back.

@@ -57,4 +57,38 @@ describe('undo of an import run', () => {
     const undo = await h.call('history.get', { id: finished.summary.changeSet as number })
     expect(undo).toMatchObject({ kind: 'undo', undoes: changeSet, profiles: 3 })
   })
+
+  it('restores last_seen exactly when it removes the events an import added', async () => {
+    await h.call('profiles.create', { identifiers: [{ kind: 'identity', value: 'u1' }] })
+    const earlier = h.file('earlier.csv', 'identity,evtName,ts\nu1,App Opened,1700000000\n')
+    expect(
+      (await h.run('imports.start', { file: h.grant(earlier), kind: 'events' })).summary.counts,
+    ).toMatchObject({
+      imported: 1,
+    })
+    const before = {
+      ...state(),
+      summaries: h.rows('SELECT * FROM event_summaries ORDER BY profile_id, name'),
+    }
+    expect(before.profiles.map((p) => p.last_seen)).toEqual([1700000000])
+
+    const later = h.file(
+      'later.csv',
+      'identity,evtName,ts\nu1,Charged,1700000900\nu1,App Opened,1700000500\n',
+    )
+    expect(
+      (await h.run('imports.start', { file: h.grant(later), kind: 'events' })).summary.counts,
+    ).toMatchObject({
+      imported: 2,
+    })
+    expect(h.rows('SELECT last_seen FROM profiles')).toEqual([{ last_seen: 1700000900 }])
+    const { items } = await h.call('history.list', { kind: 'import' })
+    const { jobId } = await h.call('undo.start', { changeSet: items[0]!.id })
+    const finished = await h.finished(jobId)
+    if (finished.kind !== 'undo' || !finished.summary) throw new Error(JSON.stringify(finished))
+    expect({
+      ...state(),
+      summaries: h.rows('SELECT * FROM event_summaries ORDER BY profile_id, name'),
+    }).toEqual(before)
+  })
 })

@@ -1,8 +1,8 @@
 // The set-wise paths of a bulk set and of its undo on a real backend and SQLite file: profiles that held
 // the key as a string, as another type, or not at all come back exactly (custom JSON text included);
-// the outbox gets the import's keyed records, which sync expands to the profile's current value; an edit
-// of several custom keys on the profile page is undone the same way, and so is an unset (its key comes
-// back as the last key of the JSON object).
+// the outbox gets the import's keyed records, which sync expands to the profile's current value (the
+// undo's superseding the bulk set's unsent ones); an edit of several custom keys on the profile page is
+// undone the same way, and so is an unset (its key comes back as the last key of the JSON object).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BulkAction, BulkSelection } from '../../shared/bulk/types'
 import { readPendingChunk } from '../../electron/backend/core/sync/outbox-queue'
@@ -92,6 +92,8 @@ describe('bulk set then undo, set-wise', () => {
     expect(undone).toMatchObject({ reverted: n, skipped: 0, cancelled: false })
     expect(profiles()).toEqual(before)
     expect(h.count('outbox')).toBe(outbox0 + 2 * n)
+    // Nothing was pushed: the undo's keyed record supersedes the bulk set's (one record per profile).
+    expect(readPendingChunk(h.backend.context.db, 0, 100_000)).toHaveLength(n)
     const entries = h.rows<{ action: string; n: number }>(
       'SELECT action, count(*) AS n FROM audit WHERE change_set = ? GROUP BY action ORDER BY action',
       undone.changeSet,
@@ -105,7 +107,11 @@ describe('bulk set then undo, set-wise', () => {
       expect(pushed.get(objectId)).toEqual({
         plan: old === null ? { $delete: true } : (JSON.parse(old) as unknown),
       })
-    for (const record of lastRecords().values()) expect(record.base).toEqual({ plan: 'gold' })
+    // ... and keeps its base: the value the server still holds, the one before the bulk set.
+    for (const [objectId, record] of lastRecords()) {
+      const old = held.get(objectId)
+      expect(record.base).toEqual(old === null ? null : { plan: JSON.parse(old as string) as unknown })
+    }
   })
 
   it('undoes a profile page edit of several custom keys set-wise, and an unset the same way', async () => {
@@ -140,5 +146,41 @@ describe('bulk set then undo, set-wise', () => {
     expect(unset.changed).toBeGreaterThan(0)
     await undo(unset.changeSet as number)
     expect(parsed()).toEqual(before)
+  })
+
+  it('carries the keys and base of the newer unsent keyed record it supersedes into the undo’s record', async () => {
+    await loadSample(20)
+    const n = h.count('profiles')
+    const plan = await bulk({ action: 'set', key: 'zz_plan', value: 'gold', type: 'string' })
+    await bulk({ action: 'set', key: 'zz_tier', value: 'b', type: 'string' })
+    const pending0 = readPendingChunk(h.backend.context.db, 0, 100_000).length
+    const undone = await undoJob(h, plan.changeSet as number, 'overwrite')
+    expect(undone).toMatchObject({ reverted: n, cancelled: false })
+    // The zz_tier record (each profile's newest) is superseded: one record per profile still waits for it.
+    expect(readPendingChunk(h.backend.context.db, 0, 100_000)).toHaveLength(pending0)
+    for (const [objectId, record] of lastRecords()) {
+      expect(record.payload).toMatchObject({ type: 'profile', objectId, keys: ['zz_tier', 'zz_plan'] })
+      // zz_tier keeps its base (no value before); zz_plan gets its value before the undo.
+      expect(record.base).toEqual({ zz_plan: 'gold' })
+    }
+    expect(new Set([...pushedData().values()].map((d) => JSON.stringify(d)))).toEqual(
+      new Set([JSON.stringify({ zz_tier: 'b', zz_plan: { $delete: true } })]),
+    )
+  })
+
+  it('refuses a new key on a profile already at the custom key limit, and takes it one key below', async () => {
+    await loadSample(3)
+    const [full, below] = h.rows<{ id: number }>('SELECT id FROM profiles ORDER BY id LIMIT 2')
+    const keys = (n: number) =>
+      JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1])))
+    h.rows('UPDATE profiles SET custom = ? WHERE id = ? RETURNING id', keys(256), full!.id)
+    h.rows('UPDATE profiles SET custom = ? WHERE id = ? RETURNING id', keys(255), below!.id)
+    const n = h.count('profiles')
+    const set = await bulk({ action: 'set', key: 'zz_new', value: 'x', type: 'string' })
+    expect(set).toMatchObject({ changed: n - 1, refused: 1 })
+    const held = h.rows<{ id: number; v: string | null }>(
+      "SELECT id, custom ->> '$.zz_new' AS v FROM profiles",
+    )
+    expect(held.filter((r) => r.v === null).map((r) => r.id)).toEqual([full!.id])
   })
 })

@@ -14,9 +14,20 @@ export function setWiseField(field: string | null, types: Map<string, CustomProp
   return field !== null && !findSystemProperty(field) && types.has(field) && types.get(field) !== 'date'
 }
 
+/** An outbox entry `o` the undo's record supersedes: an unsent, unrefused keyed profile record. */
+const SUPERSEDED = `o.kind = 'profile' AND o.state = 'pending' AND json_type(o.payload, '$.keys') = 'array'
+  AND o.id NOT IN (SELECT id FROM outbox_done)`
+
+/**
+ * The profile's value of the field now, the value before the change set (only rows that differ), and
+ * the id of its newest outbox entry (the undo's record may supersede it).
+ */
+const NOW_AND_OLD = `p.id, p.object_id, p.identity, p.custom -> @path, nullif(f.old_value, 'null'),
+  (SELECT max(o.id) FROM outbox o WHERE o.object_id = p.object_id)`
 function prepareTemp(db: Db): void {
   db.exec(
-    `CREATE TEMP TABLE IF NOT EXISTS undo_rows (id INTEGER PRIMARY KEY, object_id TEXT, identity TEXT, now TEXT, old TEXT);
+    `CREATE TEMP TABLE IF NOT EXISTS undo_rows (id INTEGER PRIMARY KEY, object_id TEXT, identity TEXT, now TEXT, old TEXT,
+       prior_id INTEGER, prior_keys TEXT, prior_base TEXT, prior_identity TEXT);
      CREATE TEMP TABLE IF NOT EXISTS undo_touched (id INTEGER PRIMARY KEY);`,
   )
 }
@@ -44,19 +55,40 @@ function revertField(
     changeSet: target.changeSet,
   }
   db.exec('DELETE FROM temp.undo_rows')
-  db.prepare(`INSERT INTO temp.undo_rows (id, object_id, identity, now, old) ${fill}`).run(params)
+  db.prepare(`INSERT INTO temp.undo_rows (id, object_id, identity, now, old, prior_id) ${fill}`).run(params)
+  // Only an unsent keyed record is superseded (prior_keys set): read once here, each payload parsed once.
+  db.exec(
+    `UPDATE temp.undo_rows SET (prior_keys, prior_base, prior_identity) =
+       (SELECT o.payload -> '$.keys', o.base, o.payload ->> '$.identity' FROM outbox o
+        WHERE o.id = undo_rows.prior_id AND ${SUPERSEDED})
+     WHERE prior_id IS NOT NULL`,
+  )
   db.prepare(
     `INSERT INTO audit (change_set, object_id, at, actor, action, field, old_value, new_value)
      SELECT @changeSet, object_id, @at, @actor, CASE WHEN old IS NULL THEN 'property.unset' ELSE 'property.set' END,
        @field, coalesce(now, 'null'), coalesce(old, 'null') FROM temp.undo_rows ORDER BY object_id`,
   ).run(params)
+  // The undo's keyed record supersedes the profile's newest entry when that is an unsent keyed record
+  // (the bulk set's, when neither was pushed), so the push sends the profile once: it carries that
+  // record's keys, base (what the server holds) and identity; a key it did not name gets the value now
+  // as its base. The superseded record is marked done, like the moot ones the push reads: a push that
+  // already read it sends it, and the undo's record (values read at push time) still goes after it.
+  // The bulk set's record names just this key: a text comparison, before looking through the list.
+  const held = `(prior_keys = json_array(@field) OR EXISTS (SELECT 1 FROM json_each(prior_keys) WHERE value = @field))`
+  const own = 'CASE WHEN now IS NULL THEN NULL ELSE json_object(@field, json(now)) END'
   db.prepare(
     setWiseOutboxSql(
-      'temp.undo_rows',
-      'json_array(@field)',
-      'CASE WHEN now IS NULL THEN NULL ELSE json_object(@field, json(now)) END',
+      `(SELECT object_id, coalesce(prior_identity, identity) AS identity, now, prior_keys, prior_base
+        FROM temp.undo_rows)`,
+      `json(CASE WHEN prior_keys IS NULL THEN json_array(@field) WHEN ${held} THEN prior_keys
+         ELSE json_insert(prior_keys, '$[#]', @field) END)`,
+      `CASE WHEN prior_keys IS NULL THEN ${own} WHEN ${held} THEN prior_base
+         ELSE nullif(json_patch(coalesce(${own}, '{}'), coalesce(prior_base, '{}')), '{}') END`,
     ),
   ).run(params)
+  db.exec(
+    'INSERT OR IGNORE INTO outbox_done (id) SELECT prior_id FROM temp.undo_rows WHERE prior_keys IS NOT NULL ORDER BY prior_id',
+  )
   // By rowid from the temp table (an UPDATE … FROM would scan every profile for each batch); the rows
   // whose key goes away need no per-row value, so they are a statement of their own.
   const removed = db
@@ -76,8 +108,6 @@ function revertField(
   return removed + setBack
 }
 
-/** The profile's value of the field now, the value before the change set; only rows that differ. */
-const NOW_AND_OLD = `p.id, p.object_id, p.identity, p.custom -> @path, nullif(f.old_value, 'null')`
 const DIFFERS = `(p.custom -> @path) IS NOT nullif(f.old_value, 'null')`
 
 /**

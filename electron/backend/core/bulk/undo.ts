@@ -66,7 +66,10 @@ function setWiseObjects(entries: Map<string, EntryRow[]>, target: BatchTarget): 
     .map(([objectId]) => objectId)
 }
 
-/** Deletes the events the change set inserted on these profiles, with their unsent upload records. */
+/**
+ * Deletes the events the change set inserted on these profiles, with their unsent upload records; their
+ * event summaries and last_seen are worked out again from the events left.
+ */
 function removeEvents(ctx: BackendContext, id: number, profileIds: number[]): number {
   const db = ctx.db
   const events = db
@@ -96,6 +99,11 @@ function removeEvents(ctx: BackendContext, id: number, profileIds: number[]): nu
       `INSERT INTO event_summaries (profile_id, name, count, first_seen, last_seen)
        SELECT profile_id, name, count(*), min(ts), max(ts) FROM events WHERE profile_id = ? GROUP BY name`,
     ).run(profileId)
+    // last_seen is the newest event's time (profiles/login.ts storeEvent raises it): the newest left.
+    db.prepare(
+      `UPDATE profiles SET last_seen = (SELECT max(last_seen) FROM event_summaries WHERE profile_id = @id)
+       WHERE id = @id AND last_seen IS NOT (SELECT max(last_seen) FROM event_summaries WHERE profile_id = @id)`,
+    ).run({ id: profileId })
   }
   return events.length
 }
