@@ -31,11 +31,14 @@ import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec }
 import { catchUpTextIndex, deferTextIndexOf } from './index-upkeep'
 import { closeTextIndexRanges, openTextIndexRange } from './text-index-catchup'
 import { recordRowHashes, UnchangedRows } from './row-hashes'
+import { ReimportSpool } from './reimport-spool'
 
 const MIN_BATCH = 50
 /** A batch's plans and snapshots live in memory until it is written: these bound them. */
 const MAX_BATCH = 2_000
 const MAX_BATCH_CELLS = 500_000
+/** Rows read back from the spool at a time (about a file chunk's worth). */
+const SPOOL_CHUNK_ROWS = 2_000
 
 interface QueuedPlan {
   plan: RowPlan
@@ -76,7 +79,10 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       if (resume) report.notice(resumeNotice(resume))
       const deferText = spec.mode === 'import' && deferTextIndexOf(scan.rows)
       try {
-        const write = { deferText, resumeLine: resume?.line ?? 0, changeSet }
+        // A re-import whose pass 1 settled its unchanged rows reads only the other rows back (reimport-spool.ts).
+        const fromSpool = scan.spool.usable(scan, resume !== null)
+        if (!fromSpool) scan.tracker.dropSpool()
+        const write = { deferText, resumeLine: resume?.line ?? 0, changeSet, fromSpool }
         if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, write)))
           status = 'cancelled'
       } finally {
@@ -139,6 +145,10 @@ interface Scan {
   hash: string
   /** Rows placed by objectId alone: they can change a profile whose identity a later row names. */
   objectIdRows: number
+  /** Rows pass 1 settled unchanged, and the others kept for pass 2. */
+  spool: ReimportSpool
+  /** What reading the file found (blank lines, encoding), for a pass 2 that does not read it. */
+  stats: StreamStats
 }
 
 /** Pass 1: counts rows, hashes the file and records the first and last line of every identity. Null when cancelled. */
@@ -161,8 +171,10 @@ async function scanKeys(
   let rows = 0
   let objectIdRows = 0
   try {
+    const spool = new ReimportSpool(db, spec, tracker)
     for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
       const keys: { key: string; line: number }[] = []
+      const data: ParsedRow[] = []
       for (const row of chunk) {
         if (header) {
           checkHeader(row.cells, spec.headers, spec.file.name)
@@ -170,11 +182,13 @@ async function scanKeys(
           continue
         }
         rows++
+        data.push(row)
         const key = validator.keyOf(row.cells)
         if (key !== null) keys.push({ key, line: row.line })
         if (key?.startsWith('o:')) objectIdRows++
       }
       tracker.recordAll(keys)
+      spool.take(data)
       hooks.progress('reading', stats.bytes, spec.file.bytes)
       await yieldToEventLoop()
       if (hooks.signal.aborted) {
@@ -182,11 +196,12 @@ async function scanKeys(
         return null
       }
     }
+    delete stats.hash
+    return { tracker, rows, hash: hash.digest('hex'), objectIdRows, spool, stats }
   } catch (error) {
     tracker.close()
     throw error
   }
-  return { tracker, rows, hash: hash.digest('hex'), objectIdRows }
 }
 
 /** Pass 2: validates every row and writes (or, in a dry run, resolves) them batch by batch. False when cancelled. */
@@ -199,7 +214,7 @@ async function writeRows(
   report: RunReport,
   counts: ProfileImportCounts,
   stats: StreamStats,
-  indexes: { deferText: boolean; resumeLine: number; changeSet: number | null },
+  indexes: { deferText: boolean; resumeLine: number; changeSet: number | null; fromSpool: boolean },
 ): Promise<boolean> {
   const write = spec.mode === 'import'
   // Read once per run: a change in Settings applies to the next import, never half-way through this one.
@@ -316,8 +331,20 @@ async function writeRows(
 
   async function readAndQueue(): Promise<boolean> {
     let sliceStart = performance.now()
-    for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
-      unchanged.lookUp(chunk, indexes.resumeLine)
+    const fromSpool = indexes.fromSpool
+    if (fromSpool) {
+      // Pass 1 read the file: its findings stand, and the rows it settled are counted here.
+      Object.assign(stats, scan.stats)
+      counts.rows += scan.spool.settled
+      counts.unchanged += scan.spool.settled
+      header = false
+    }
+    const source = fromSpool
+      ? tracker.spooledChunks(SPOOL_CHUNK_ROWS)
+      : streamCsvRows(spec.file.path, spec.layout, stats)
+    for await (const chunk of source) {
+      // Spooled rows were all found changed (or not hashable) in pass 1: only their hashes are needed.
+      unchanged.lookUp(chunk, indexes.resumeLine, !fromSpool)
       for (const row of chunk) {
         if (header) {
           checkHeader(row.cells, spec.headers, spec.file.name)
