@@ -1,9 +1,9 @@
-// A profile import (or its dry run), start to finish. Pass 1 streams the file once to count rows and find
-// identities that repeat; pass 2 validates every row and hands the plans, in batches sized to a time
-// budget, to the batch writer: one immediate transaction per batch in an import, reads only in a dry
-// run. Rows of a repeated identity are merged in file order and written once, at the last of them, so
-// running the same file again changes nothing. Every batch is its own short transaction (sized to a time
-// budget, so an edit on another connection gets the write lock between batches); a large import's new
+// A profile import (or its dry run), start to finish. Pass 1 streams the file once to count rows, find
+// identities that repeat and settle rows already applied (reimport-spool.ts); pass 2 validates the other
+// rows (read back from the spool, or from the file again) and hands the plans to the batch writer: one
+// immediate transaction per batch, sized to a time budget so an edit on another connection gets the write
+// lock between batches (reads only in a dry run). Rows of a repeated identity are merged in file order and
+// written once, at the last of them, so running the same file again changes nothing. A large import's new
 // profiles join the trigram index after its last batch, in short chunks (text-index-catchup.ts). Cancel
 // stops between batches and keeps the committed ones; an interrupted run resumes (import-resume.ts).
 import { createHash } from 'node:crypto'
@@ -15,30 +15,35 @@ import type {
 } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
-import { describeIdentitySet, type IdentitySetKey } from '../../../../shared/profile/identity-set'
 import { readIdentitySet } from '../profiles/identity-set'
 import { loadCustomTypes } from '../profiles/properties'
 import { streamCsvRows, windows1252Notice, type ParsedRow, type StreamStats } from './csv-reader'
 import { addChangeSetProfiles } from '../changes/change-sets'
 import { finishRun, recordProgress } from './import-runs'
-import { closeRunChangeSet, openRunChangeSet } from './run-change-set'
+import { closeRunChangeSet, openRunChangeSet, touchedProfiles } from './run-change-set'
 import { findResumePoint, recordFileHash, resumeNotice } from './import-resume'
 import { FileKeys } from './file-keys'
 import { sequentialObjectIds } from './object-id-source'
 import { ProfileBatchWriter, type PlanOutcome, type PlanWriter } from './profile-batch-writer'
 import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
-import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
+import {
+  checkHeader,
+  pauseThread,
+  reportSetMatches,
+  RunReport,
+  yieldToEventLoop,
+  type RunHooks,
+  type RunSpec,
+} from './run-report'
 import { catchUpTextIndex, deferTextIndexOf } from './index-upkeep'
 import { closeTextIndexRanges, openTextIndexRange } from './text-index-catchup'
-import { recordRowHashes, UnchangedRows } from './row-hashes'
+import { recordRowHashes, UnchangedRows, writtenHashes } from './row-hashes'
 import { ReimportSpool } from './reimport-spool'
 
 const MIN_BATCH = 50
 /** A batch's plans and snapshots live in memory until it is written: these bound them. */
 const MAX_BATCH = 2_000
 const MAX_BATCH_CELLS = 500_000
-/** Rows read back from the spool at a time (about a file chunk's worth). */
-const SPOOL_CHUNK_ROWS = 2_000
 
 interface QueuedPlan {
   plan: RowPlan
@@ -79,10 +84,8 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       if (resume) report.notice(resumeNotice(resume))
       const deferText = spec.mode === 'import' && deferTextIndexOf(scan.rows)
       try {
-        // A re-import whose pass 1 settled its unchanged rows reads only the other rows back (reimport-spool.ts).
-        const fromSpool = scan.spool.usable(scan, resume !== null)
-        if (!fromSpool) scan.tracker.dropSpool()
-        const write = { deferText, resumeLine: resume?.line ?? 0, changeSet, fromSpool }
+        scan.spool.decide(scan, resume !== null)
+        const write = { deferText, resumeLine: resume?.line ?? 0, changeSet }
         if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, write)))
           status = 'cancelled'
       } finally {
@@ -214,7 +217,7 @@ async function writeRows(
   report: RunReport,
   counts: ProfileImportCounts,
   stats: StreamStats,
-  indexes: { deferText: boolean; resumeLine: number; changeSet: number | null; fromSpool: boolean },
+  indexes: { deferText: boolean; resumeLine: number; changeSet: number | null },
 ): Promise<boolean> {
   const write = spec.mode === 'import'
   // Read once per run: a change in Settings applies to the next import, never half-way through this one.
@@ -245,7 +248,8 @@ async function writeRows(
   let queue: QueuedPlan[] = []
   // Small at first: the first batch's lock time is not known yet.
   let batchSize = 200
-  let header = true
+  // Spooled rows are data rows only; the file read again starts with its header.
+  let header = !scan.spool.inUse
   /** The line of the last row read: once its batch commits, every row up to it is written. */
   let lastLine = 0
   /** Rows before the resume point, read again but written by the interrupted run. */
@@ -268,13 +272,7 @@ async function writeRows(
     try {
       const outcomes = writer.run(plans)
       tally(outcomes, cellsOf)
-      recordRowHashes(
-        db,
-        outcomes.flatMap((o) => {
-          const hash = o.outcome === 'rejected' ? undefined : hashOf.get(o.plan)
-          return hash === undefined || o.outcome === 'rejected' ? [] : [{ objectId: o.objectId, hash }]
-        }),
-      )
+      recordRowHashes(db, writtenHashes(outcomes, hashOf))
       if (changeSet !== null) addChangeSetProfiles(db, changeSet, touchedProfiles(outcomes))
       recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected }, lastLine)
       db.exec('COMMIT')
@@ -331,17 +329,10 @@ async function writeRows(
 
   async function readAndQueue(): Promise<boolean> {
     let sliceStart = performance.now()
-    const fromSpool = indexes.fromSpool
-    if (fromSpool) {
-      // Pass 1 read the file: its findings stand, and the rows it settled are counted here.
-      Object.assign(stats, scan.stats)
-      counts.rows += scan.spool.settled
-      counts.unchanged += scan.spool.settled
-      header = false
-    }
-    const source = fromSpool
-      ? tracker.spooledChunks(SPOOL_CHUNK_ROWS)
-      : streamCsvRows(spec.file.path, spec.layout, stats)
+    const fromSpool = scan.spool.inUse
+    const source = scan.spool.rows(stats, counts, scan.stats, () =>
+      streamCsvRows(spec.file.path, spec.layout, stats),
+    )
     for await (const chunk of source) {
       // Spooled rows were all found changed (or not hashable) in pass 1: only their hashes are needed.
       unchanged.lookUp(chunk, indexes.resumeLine, !fromSpool)
@@ -403,34 +394,4 @@ async function writeRows(
     reportSetMatches(report, matchOn, matched)
     return true
   }
-}
-
-/** How many profiles a batch's outcomes created or changed (each profile once). */
-function touchedProfiles(outcomes: readonly PlanOutcome[]): number {
-  const ids = new Set<string>()
-  for (const o of outcomes) if (o.outcome === 'created' || o.outcome === 'updated') ids.add(o.objectId)
-  return ids.size
-}
-
-/** Sleeps the calling thread (an import worker's, between batches: it has no event loop work to do). */
-function pauseThread(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-}
-
-/** Says how many rows with a new identity the identity set placed on an existing profile. */
-function reportSetMatches(
-  report: RunReport,
-  matchOn: readonly IdentitySetKey[],
-  matched: Record<'Email' | 'Phone', number>,
-): void {
-  const total = matched.Email + matched.Phone
-  if (total === 0) return
-  const by = (['Email', 'Phone'] as const)
-    .filter((key) => matched[key] > 0)
-    .map((key) => `${matched[key]} by ${key}`)
-    .join(', ')
-  report.notice(
-    `${total} ${total === 1 ? 'row' : 'rows'} with a new identity matched an existing profile without an identity (${by}): ` +
-      `the identity set (${describeIdentitySet(matchOn)}; Settings) matches rows on those identifiers, so the profile took the row's identity.`,
-  )
 }

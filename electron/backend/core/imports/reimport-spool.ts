@@ -6,10 +6,10 @@
 // changed rows. The settling holds only if no identity repeats in the file, no row is placed by objectId
 // and the run is not a resume; otherwise (or when too many rows are spooled to be worth it) pass 2
 // parses the file as before.
-import type { ProfileImportMapping } from '../../../../shared/ipc/channels/imports'
+import type { ProfileImportCounts, ProfileImportMapping } from '../../../../shared/ipc/channels/imports'
 import type { Db } from '../db/connection'
 import { loadCustomTypes } from '../profiles/properties'
-import type { ParsedRow } from './csv-reader'
+import type { ParsedRow, StreamStats } from './csv-reader'
 import type { FileKeys } from './file-keys'
 import { UnchangedRows } from './row-hashes'
 import type { RunSpec } from './run-report'
@@ -17,6 +17,8 @@ import type { RunSpec } from './run-report'
 /** Spooling stops once more than this share of the rows read (and at least MIN_GIVE_UP rows) is spooled. */
 const GIVE_UP_SHARE = 0.5
 const MIN_GIVE_UP = 20_000
+/** Rows read back from the spool at a time (about a file chunk's worth). */
+const SPOOL_CHUNK_ROWS = 2_000
 
 export class ReimportSpool {
   private readonly unchanged: UnchangedRows
@@ -24,6 +26,8 @@ export class ReimportSpool {
   settled = 0
   private read = 0
   private abandoned: boolean
+  /** Decided once pass 1 has seen every row (decide()). */
+  inUse = false
 
   constructor(
     db: Db,
@@ -61,8 +65,26 @@ export class ReimportSpool {
     }
   }
 
-  /** Whether pass 2 may read the spool instead of the file (after pass 1 has seen every row). */
-  usable(file: { objectIdRows: number }, resuming: boolean): boolean {
-    return !this.abandoned && !resuming && file.objectIdRows === 0 && !this.keys.repeats
+  /** After pass 1: whether pass 2 reads the spool instead of the file (if not, the spool is dropped). */
+  decide(file: { objectIdRows: number }, resuming: boolean): void {
+    this.inUse = !this.abandoned && !resuming && file.objectIdRows === 0 && !this.keys.repeats
+    if (!this.inUse) this.keys.dropSpool()
+  }
+
+  /**
+   * Pass 2's rows: the spooled ones (the rows pass 1 settled counted now, and what its reading of the
+   * file found kept), or the file read again (header first).
+   */
+  rows(
+    stats: StreamStats,
+    counts: ProfileImportCounts,
+    pass1: StreamStats,
+    readFile: () => AsyncIterable<ParsedRow[]>,
+  ): Iterable<ParsedRow[]> | AsyncIterable<ParsedRow[]> {
+    if (!this.inUse) return readFile()
+    Object.assign(stats, pass1)
+    counts.rows += this.settled
+    counts.unchanged += this.settled
+    return this.keys.spooledChunks(SPOOL_CHUNK_ROWS)
   }
 }

@@ -14,6 +14,8 @@ import type { CustomPropertyType } from '../../../../shared/profile/types'
 import type { Db } from '../db/connection'
 import { prepared } from '../profiles/statements'
 import type { ParsedRow } from './csv-reader'
+import type { PlanOutcome } from './profile-batch-writer'
+import type { RowPlan } from './profile-plan'
 
 /** Bytes of the sha256 digest kept: a false "unchanged" needs a 128-bit collision. */
 const HASH_BYTES = 16
@@ -122,6 +124,17 @@ export function storedHashes(
   ).all(list) as { identity: string; objectId: string; hash: Buffer }[]
   for (const row of rows) found.set(row.identity, { objectId: row.objectId, hash: row.hash })
   return found
+}
+
+/** The hashes of a batch's rows that set their profiles (rejected rows and merged plans keep none). */
+export function writtenHashes(
+  outcomes: readonly PlanOutcome[],
+  hashOf: ReadonlyMap<RowPlan, Buffer>,
+): { objectId: string; hash: Buffer }[] {
+  return outcomes.flatMap((o) => {
+    const hash = o.outcome === 'rejected' ? undefined : hashOf.get(o.plan)
+    return hash === undefined || o.outcome === 'rejected' ? [] : [{ objectId: o.objectId, hash }]
+  })
 }
 
 /**
