@@ -97,3 +97,32 @@ it('rows of a repeated identity are validated every time', async () => {
   // The two rows of r1 are merged, so they are validated; w1 occurs once and is a lookup.
   expect(validate).toHaveBeenCalledTimes(2)
 })
+
+it('a re-import parses its file once: pass 2 reads back only the rows pass 1 could not settle', async () => {
+  const broken = (content: string) => `${content}u900,Too Few Cells\n`
+  expect(await importFile('a.csv', broken(people(500)))).toMatchObject({ new: 500, rejected: 1 })
+  const keyOf = vi.spyOn(ProfileRowValidator.prototype, 'keyOf')
+  const validate = vi.spyOn(ProfileRowValidator.prototype, 'validate')
+  const again = await h.run('imports.start', { file: h.grant(h.file('a.csv', broken(people(500)))) })
+  expect(again.summary.counts).toMatchObject({ rows: 501, unchanged: 500, rejected: 1 })
+  // The rejected row is spooled and reported again, with its own line.
+  expect(again.summary.rejections.map((r) => r.line)).toEqual([502])
+  expect(validate).toHaveBeenCalledTimes(1)
+  // Pass 1 reads each row's key once; pass 2 parses nothing again (the old way read every key twice).
+  expect(keyOf).toHaveBeenCalledTimes(501 + 1)
+  keyOf.mockClear()
+  validate.mockClear()
+  const changed = people(500, (i) => (i % 10 === 0 ? 'gold' : 'free'))
+  expect(await importFile('b.csv', changed)).toMatchObject({ rows: 500, updated: 50, unchanged: 450 })
+  expect(keyOf).toHaveBeenCalledTimes(500 + 50)
+  expect(validate).toHaveBeenCalledTimes(50)
+  expect(h.count("profiles WHERE json_extract(custom, '$.plan') = 'gold'")).toBe(50)
+})
+
+it('a re-import whose identities repeat reads the file again in pass 2', async () => {
+  const file = `${HEADER}r1,First,r1@example.com,free\nr1,Second,,\nw1,Once,w1@example.com,free\n`
+  await importFile('d.csv', file)
+  const keyOf = vi.spyOn(ProfileRowValidator.prototype, 'keyOf')
+  expect(await importFile('d.csv', file)).toMatchObject({ rows: 3, unchanged: 2 })
+  expect(keyOf.mock.calls.length).toBeGreaterThanOrEqual(6)
+})

@@ -1,9 +1,9 @@
-// A profile import (or its dry run), start to finish. Pass 1 streams the file once to count rows and find
-// identities that repeat; pass 2 validates every row and hands the plans, in batches sized to a time
-// budget, to the batch writer: one immediate transaction per batch in an import, reads only in a dry
-// run. Rows of a repeated identity are merged in file order and written once, at the last of them, so
-// running the same file again changes nothing. Every batch is its own short transaction (sized to a time
-// budget, so an edit on another connection gets the write lock between batches); a large import's new
+// A profile import (or its dry run), start to finish. Pass 1 streams the file once to count rows, find
+// identities that repeat and settle rows already applied (reimport-spool.ts); pass 2 validates the other
+// rows (read back from the spool, or from the file again) and hands the plans to the batch writer: one
+// immediate transaction per batch, sized to a time budget so an edit on another connection gets the write
+// lock between batches (reads only in a dry run). Rows of a repeated identity are merged in file order and
+// written once, at the last of them, so running the same file again changes nothing. A large import's new
 // profiles join the trigram index after its last batch, in short chunks (text-index-catchup.ts). Cancel
 // stops between batches and keeps the committed ones; an interrupted run resumes (import-resume.ts).
 import { createHash } from 'node:crypto'
@@ -15,22 +15,30 @@ import type {
 } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
 import type { Db } from '../db/connection'
-import { describeIdentitySet, type IdentitySetKey } from '../../../../shared/profile/identity-set'
 import { readIdentitySet } from '../profiles/identity-set'
 import { loadCustomTypes } from '../profiles/properties'
 import { streamCsvRows, windows1252Notice, type ParsedRow, type StreamStats } from './csv-reader'
 import { addChangeSetProfiles } from '../changes/change-sets'
 import { finishRun, recordProgress } from './import-runs'
-import { closeRunChangeSet, openRunChangeSet } from './run-change-set'
+import { closeRunChangeSet, openRunChangeSet, touchedProfiles } from './run-change-set'
 import { findResumePoint, recordFileHash, resumeNotice } from './import-resume'
 import { FileKeys } from './file-keys'
 import { sequentialObjectIds } from './object-id-source'
 import { ProfileBatchWriter, type PlanOutcome, type PlanWriter } from './profile-batch-writer'
 import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
-import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
+import {
+  checkHeader,
+  pauseThread,
+  reportSetMatches,
+  RunReport,
+  yieldToEventLoop,
+  type RunHooks,
+  type RunSpec,
+} from './run-report'
 import { catchUpTextIndex, deferTextIndexOf } from './index-upkeep'
 import { closeTextIndexRanges, openTextIndexRange } from './text-index-catchup'
-import { recordRowHashes, UnchangedRows } from './row-hashes'
+import { recordRowHashes, UnchangedRows, writtenHashes } from './row-hashes'
+import { ReimportSpool } from './reimport-spool'
 
 const MIN_BATCH = 50
 /** A batch's plans and snapshots live in memory until it is written: these bound them. */
@@ -76,6 +84,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       if (resume) report.notice(resumeNotice(resume))
       const deferText = spec.mode === 'import' && deferTextIndexOf(scan.rows)
       try {
+        scan.spool.decide(scan, resume !== null)
         const write = { deferText, resumeLine: resume?.line ?? 0, changeSet }
         if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, write)))
           status = 'cancelled'
@@ -139,6 +148,10 @@ interface Scan {
   hash: string
   /** Rows placed by objectId alone: they can change a profile whose identity a later row names. */
   objectIdRows: number
+  /** Rows pass 1 settled unchanged, and the others kept for pass 2. */
+  spool: ReimportSpool
+  /** What reading the file found (blank lines, encoding), for a pass 2 that does not read it. */
+  stats: StreamStats
 }
 
 /** Pass 1: counts rows, hashes the file and records the first and last line of every identity. Null when cancelled. */
@@ -161,8 +174,10 @@ async function scanKeys(
   let rows = 0
   let objectIdRows = 0
   try {
+    const spool = new ReimportSpool(db, spec, tracker)
     for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
       const keys: { key: string; line: number }[] = []
+      const data: ParsedRow[] = []
       for (const row of chunk) {
         if (header) {
           checkHeader(row.cells, spec.headers, spec.file.name)
@@ -170,11 +185,13 @@ async function scanKeys(
           continue
         }
         rows++
+        data.push(row)
         const key = validator.keyOf(row.cells)
         if (key !== null) keys.push({ key, line: row.line })
         if (key?.startsWith('o:')) objectIdRows++
       }
       tracker.recordAll(keys)
+      spool.take(data)
       hooks.progress('reading', stats.bytes, spec.file.bytes)
       await yieldToEventLoop()
       if (hooks.signal.aborted) {
@@ -182,11 +199,12 @@ async function scanKeys(
         return null
       }
     }
+    delete stats.hash
+    return { tracker, rows, hash: hash.digest('hex'), objectIdRows, spool, stats }
   } catch (error) {
     tracker.close()
     throw error
   }
-  return { tracker, rows, hash: hash.digest('hex'), objectIdRows }
 }
 
 /** Pass 2: validates every row and writes (or, in a dry run, resolves) them batch by batch. False when cancelled. */
@@ -230,7 +248,8 @@ async function writeRows(
   let queue: QueuedPlan[] = []
   // Small at first: the first batch's lock time is not known yet.
   let batchSize = 200
-  let header = true
+  // Spooled rows are data rows only; the file read again starts with its header.
+  let header = !scan.spool.inUse
   /** The line of the last row read: once its batch commits, every row up to it is written. */
   let lastLine = 0
   /** Rows before the resume point, read again but written by the interrupted run. */
@@ -253,13 +272,7 @@ async function writeRows(
     try {
       const outcomes = writer.run(plans)
       tally(outcomes, cellsOf)
-      recordRowHashes(
-        db,
-        outcomes.flatMap((o) => {
-          const hash = o.outcome === 'rejected' ? undefined : hashOf.get(o.plan)
-          return hash === undefined || o.outcome === 'rejected' ? [] : [{ objectId: o.objectId, hash }]
-        }),
-      )
+      recordRowHashes(db, writtenHashes(outcomes, hashOf))
       if (changeSet !== null) addChangeSetProfiles(db, changeSet, touchedProfiles(outcomes))
       recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected }, lastLine)
       db.exec('COMMIT')
@@ -316,8 +329,13 @@ async function writeRows(
 
   async function readAndQueue(): Promise<boolean> {
     let sliceStart = performance.now()
-    for await (const chunk of streamCsvRows(spec.file.path, spec.layout, stats)) {
-      unchanged.lookUp(chunk, indexes.resumeLine)
+    const fromSpool = scan.spool.inUse
+    const source = scan.spool.rows(stats, counts, scan.stats, () =>
+      streamCsvRows(spec.file.path, spec.layout, stats),
+    )
+    for await (const chunk of source) {
+      // Spooled rows were all found changed (or not hashable) in pass 1: only their hashes are needed.
+      unchanged.lookUp(chunk, indexes.resumeLine, !fromSpool)
       for (const row of chunk) {
         if (header) {
           checkHeader(row.cells, spec.headers, spec.file.name)
@@ -376,34 +394,4 @@ async function writeRows(
     reportSetMatches(report, matchOn, matched)
     return true
   }
-}
-
-/** How many profiles a batch's outcomes created or changed (each profile once). */
-function touchedProfiles(outcomes: readonly PlanOutcome[]): number {
-  const ids = new Set<string>()
-  for (const o of outcomes) if (o.outcome === 'created' || o.outcome === 'updated') ids.add(o.objectId)
-  return ids.size
-}
-
-/** Sleeps the calling thread (an import worker's, between batches: it has no event loop work to do). */
-function pauseThread(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-}
-
-/** Says how many rows with a new identity the identity set placed on an existing profile. */
-function reportSetMatches(
-  report: RunReport,
-  matchOn: readonly IdentitySetKey[],
-  matched: Record<'Email' | 'Phone', number>,
-): void {
-  const total = matched.Email + matched.Phone
-  if (total === 0) return
-  const by = (['Email', 'Phone'] as const)
-    .filter((key) => matched[key] > 0)
-    .map((key) => `${matched[key]} by ${key}`)
-    .join(', ')
-  report.notice(
-    `${total} ${total === 1 ? 'row' : 'rows'} with a new identity matched an existing profile without an identity (${by}): ` +
-      `the identity set (${describeIdentitySet(matchOn)}; Settings) matches rows on those identifiers, so the profile took the row's identity.`,
-  )
 }

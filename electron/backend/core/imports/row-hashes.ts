@@ -14,6 +14,8 @@ import type { CustomPropertyType } from '../../../../shared/profile/types'
 import type { Db } from '../db/connection'
 import { prepared } from '../profiles/statements'
 import type { ParsedRow } from './csv-reader'
+import type { PlanOutcome } from './profile-batch-writer'
+import type { RowPlan } from './profile-plan'
 
 /** Bytes of the sha256 digest kept: a false "unchanged" needs a 128-bit collision. */
 const HASH_BYTES = 16
@@ -88,22 +90,51 @@ export class RowHasher {
 
 /** A profile's stored hash, with what else the fast path must check. */
 export interface StoredHash {
+  /** '' when not asked for (no row of the file is placed by objectId). */
   objectId: string
   hash: Buffer
 }
 
-/** The stored hashes of the profiles these identities name, one query, the identities in key order. */
-export function storedHashes(db: Db, identities: readonly string[]): Map<string, StoredHash> {
+/**
+ * The stored hashes of the profiles these identities name, one query, the identities in key order. The
+ * profiles' object ids only when asked: that join is a third B-tree lookup a row.
+ */
+export function storedHashes(
+  db: Db,
+  identities: readonly string[],
+  withObjectIds = true,
+): Map<string, StoredHash> {
   const found = new Map<string, StoredHash>()
   if (identities.length === 0) return found
+  const list = JSON.stringify([...identities].sort())
+  const where = `WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind = 'identity' AND i.name = ''`
+  if (!withObjectIds) {
+    const rows = prepared(
+      db,
+      `SELECT i.value AS identity, h.hash FROM identifiers i
+       JOIN import_row_hashes h ON h.profile_id = i.profile_id ${where}`,
+    ).all(list) as { identity: string; hash: Buffer }[]
+    for (const row of rows) found.set(row.identity, { objectId: '', hash: row.hash })
+    return found
+  }
   const rows = prepared(
     db,
     `SELECT i.value AS identity, p.object_id AS objectId, h.hash FROM identifiers i
-     JOIN import_row_hashes h ON h.profile_id = i.profile_id JOIN profiles p ON p.id = i.profile_id
-     WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind = 'identity' AND i.name = ''`,
-  ).all(JSON.stringify([...identities].sort())) as { identity: string; objectId: string; hash: Buffer }[]
+     JOIN import_row_hashes h ON h.profile_id = i.profile_id JOIN profiles p ON p.id = i.profile_id ${where}`,
+  ).all(list) as { identity: string; objectId: string; hash: Buffer }[]
   for (const row of rows) found.set(row.identity, { objectId: row.objectId, hash: row.hash })
   return found
+}
+
+/** The hashes of a batch's rows that set their profiles (rejected rows and merged plans keep none). */
+export function writtenHashes(
+  outcomes: readonly PlanOutcome[],
+  hashOf: ReadonlyMap<RowPlan, Buffer>,
+): { objectId: string; hash: Buffer }[] {
+  return outcomes.flatMap((o) => {
+    const hash = o.outcome === 'rejected' ? undefined : hashOf.get(o.plan)
+    return hash === undefined || o.outcome === 'rejected' ? [] : [{ objectId: o.objectId, hash }]
+  })
 }
 
 /**
@@ -150,16 +181,26 @@ export class UnchangedRows {
     this.anyStored = prepared(db, 'SELECT 1 FROM import_row_hashes LIMIT 1').get() !== undefined
   }
 
-  /** Hashes the chunk's rows past the resume line and reads the stored hashes of their profiles. */
-  lookUp(chunk: readonly ParsedRow[], resumeLine: number): void {
+  /** True when some profile kept a row hash when the run started (the file may be one imported before). */
+  get anyKept(): boolean {
+    return this.anyStored
+  }
+
+  /**
+   * Hashes the chunk's rows past the resume line and reads the stored hashes of their profiles (unless
+   * `readStored` is false: rows pass 1 already found changed need only their hashes).
+   */
+  lookUp(chunk: readonly ParsedRow[], resumeLine: number, readStored = true): void {
     this.hashes = new Map()
     for (const row of chunk) {
       if (row.line <= resumeLine) continue
       const hash = this.hasher.hashOf(row)
       if (hash) this.hashes.set(row, hash)
     }
-    if (!this.anyStored) return
-    this.stored = storedHashes(this.db, [...new Set([...this.hashes.values()].map((h) => h.identity))])
+    this.stored = new Map()
+    if (!this.anyStored || !readStored) return
+    const identities = [...new Set([...this.hashes.values()].map((h) => h.identity))]
+    this.stored = storedHashes(this.db, identities, this.file.objectIdRows > 0)
   }
 
   hashOf(row: ParsedRow): RowHash | undefined {

@@ -5,6 +5,7 @@ import type { ImportRunStatus } from '../../../../shared/ipc/channels/imports'
 import type { ChangeSetState } from '../../../../shared/changes/types'
 import { closeChangeSet, openChangeSet, reopenChangeSet } from '../changes/change-sets'
 import type { Db } from '../db/connection'
+import type { PlanOutcome } from './profile-batch-writer'
 import type { RunSpec } from './run-report'
 
 /** What an import change set's detail holds. */
@@ -73,4 +74,11 @@ export function closeRunChangeSet(
   if (row === undefined) return
   const detail = { ...(JSON.parse(row.detail) as ImportChangeSetDetail), counts }
   closeChangeSet(db, id, STATE_OF[status], { ...(profiles === undefined ? {} : { profiles }), detail, at })
+}
+
+/** How many profiles a batch's outcomes created or changed (each profile once). */
+export function touchedProfiles(outcomes: readonly PlanOutcome[]): number {
+  const ids = new Set<string>()
+  for (const o of outcomes) if (o.outcome === 'created' || o.outcome === 'updated') ids.add(o.objectId)
+  return ids.size
 }

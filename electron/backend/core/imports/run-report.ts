@@ -12,6 +12,7 @@ import type {
   RowProblem,
 } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
+import { describeIdentitySet, type IdentitySetKey } from '../../../../shared/profile/identity-set'
 import type { CsvLayout } from './csv-reader'
 import type { PlanWriterFactory } from './profile-batch-writer'
 import { RejectedRowsFile } from './rejected-rows'
@@ -137,4 +138,27 @@ export function checkHeader(cells: readonly string[], expected: readonly string[
       `${fileName} changed since it was read: its header row is different now. Preview it again.`,
     )
   }
+}
+
+/** Says how many rows with a new identity the identity set placed on an existing profile. */
+export function reportSetMatches(
+  report: RunReport,
+  matchOn: readonly IdentitySetKey[],
+  matched: Record<'Email' | 'Phone', number>,
+): void {
+  const total = matched.Email + matched.Phone
+  if (total === 0) return
+  const by = (['Email', 'Phone'] as const)
+    .filter((key) => matched[key] > 0)
+    .map((key) => `${matched[key]} by ${key}`)
+    .join(', ')
+  report.notice(
+    `${total} ${total === 1 ? 'row' : 'rows'} with a new identity matched an existing profile without an identity (${by}): ` +
+      `the identity set (${describeIdentitySet(matchOn)}; Settings) matches rows on those identifiers, so the profile took the row's identity.`,
+  )
+}
+
+/** Sleeps the calling thread (an import worker's, between batches: it has no event loop work to do). */
+export function pauseThread(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
