@@ -48,6 +48,18 @@ export function csvLines(rows: readonly (readonly string[])[]): string {
   return out
 }
 
+/**
+ * A test of a block of lines joined by CRLF, each of `width` cells joined by commas: true when every cell
+ * is empty or plain, i.e. when csvLines would write exactly these lines. No plain cell holds a comma or a
+ * line break, so the cells are the parts between them. Every character the test looks for is ASCII, so it
+ * answers the same for UTF-8 bytes read as Latin-1 (an export tests a page SQLite joined, as bytes).
+ */
+export function plainBlockTest(width: number): RegExp {
+  const cell = `(?:${PLAIN_CELL.source.slice(1, -1)})?`
+  const line = `${cell}(?:,${cell}){${Math.max(0, width - 1)}}`
+  return new RegExp(`^${line}(?:\r\n${line})*$`)
+}
+
 /** Rows are buffered and written in blocks of about this many characters. */
 const FLUSH_CHARS = 256 * 1024
 
@@ -74,6 +86,22 @@ export class CsvFileWriter {
   writeRows(rows: readonly (readonly string[])[]): void {
     this.push(csvLines(rows))
     this.rows += rows.length
+  }
+
+  /**
+   * `rows` records already in CSV form, joined by CRLF: text (csvLines' output) or UTF-8 bytes (records
+   * plainBlockTest passed, as SQLite joined them).
+   */
+  writeBlock(block: string | Uint8Array, rows: number): void {
+    if (rows === 0) return
+    if (typeof block === 'string') this.push(`${block}\r\n`)
+    else {
+      this.flush()
+      if (this.fd === null) throw new Error(`${this.path} is already closed.`)
+      writeSync(this.fd, block)
+      this.push('\r\n')
+    }
+    this.rows += rows
   }
 
   flush(): void {

@@ -11,11 +11,12 @@ import type { Db } from '../db/connection'
 import { tallyAudience, type AudienceTally } from '../devices/segment-audience'
 import { accountTimeZone } from './dates'
 import type { ColumnSource } from './column-sources'
-import { behaviourMask, planProperty, propertyMask, type EvalContext } from './evaluate'
-import { combine, popcount } from './masks'
+import { behaviourMask, planProperty, propertyCount, propertyMask, type EvalContext } from './evaluate'
+import { combine, MaskPool, popcount } from './masks'
 import { NameOrder } from './name-order'
 import { Snapshot } from './snapshot'
 import { evaluateBySql } from './sql-fallback'
+import { Tallies } from './tallies'
 import { keyedText } from './text-keys'
 
 /** Thrown between conditions when a newer count request has arrived. */
@@ -55,9 +56,12 @@ export class SegmentEngine {
   ) {
     this.snapshot = new Snapshot(db, background)
     this.nameOrder = new NameOrder(db)
+    this.tallies = new Tallies(this.snapshot)
   }
 
   private readonly nameOrder: NameOrder
+  private readonly pool = new MaskPool()
+  private readonly tallies: Tallies
 
   /**
    * One chunk of background upkeep (the name order member pages walk); true while more is to do. The
@@ -89,7 +93,15 @@ export class SegmentEngine {
       }
     }
     const { customTypes, zone } = this.settings
-    return { db: this.db, snapshot: this.snapshot, customTypes, nowMs, zone }
+    return {
+      db: this.db,
+      snapshot: this.snapshot,
+      customTypes,
+      nowMs,
+      zone,
+      pool: this.pool,
+      tallies: this.tallies,
+    }
   }
 
   private check(definitions: readonly SegmentDefinition[], ctx: EvalContext): void {
@@ -119,9 +131,12 @@ export class SegmentEngine {
       const one = this.conditionMask(condition, ctx)
       perCondition?.push(popcount(one, this.snapshot.exists))
       if (mask === null) mask = one
-      else combine(mask, one, item.join)
+      else {
+        combine(mask, one, item.join)
+        this.pool.give(one)
+      }
     }
-    return mask ?? new Uint8Array(this.snapshot.capacity).fill(item.join === 'and' ? 1 : 0)
+    return mask ?? this.pool.take(this.snapshot.capacity, false).fill(item.join === 'and' ? 1 : 0)
   }
 
   /** The mask of every definition ANDed, existing profiles only; items counted on their own when asked. */
@@ -146,6 +161,8 @@ export class SegmentEngine {
       if (stale()) throw new Superseded()
       result = { ...evaluateBySql(this.db, definitions, ctx, perItem), bySql: true }
     } else result = this.compute(definitions, ctx, perItem, stale)
+    // The mask it replaces is read by nobody now (callers use a mask before asking again).
+    if (cached && cached.result.mask !== result.mask) this.pool.give(cached.result.mask)
     this.last = { key, generation: this.snapshot.generation, result }
     return result
   }
@@ -176,7 +193,8 @@ export class SegmentEngine {
   ): Evaluated {
     const { exists } = this.snapshot
     const items: ItemCount[] = []
-    // Every item's mask is its own fresh array, so the first one becomes the running result (no fill pass).
+    // Every item's mask is its own array, so the first one becomes the running result (no fill pass);
+    // the others go back to the pool once combined.
     let mask: Uint8Array | null = null
     for (const definition of definitions) {
       let whole: Uint8Array | null = null
@@ -186,18 +204,33 @@ export class SegmentEngine {
         const one = this.itemMask(item, ctx, conditions, stale)
         if (perItem) items.push({ count: popcount(one, exists), ...(conditions ? { conditions } : {}) })
         if (whole === null) whole = one
-        else combine(whole, one, definition.join)
+        else {
+          combine(whole, one, definition.join)
+          this.pool.give(one)
+        }
       }
       if (whole === null) continue
       if (mask === null) mask = whole
-      else combine(mask, whole, 'and')
+      else {
+        combine(mask, whole, 'and')
+        this.pool.give(whole)
+      }
     }
-    if (mask === null) mask = exists.slice()
-    else combine(mask, exists, 'and')
+    if (mask === null) {
+      mask = this.pool.take(exists.length, false)
+      mask.set(exists)
+    } else combine(mask, exists, 'and')
     return perItem ? { mask, items } : { mask }
   }
 
   count(definition: SegmentDefinition, nowMs: number, perItem: boolean, stale?: () => boolean): CountResult {
+    const tallied = this.tallied(definition, nowMs)
+    if (tallied !== null)
+      return {
+        total: tallied,
+        profiles: this.snapshot.profileCount(),
+        ...(perItem ? { items: [{ count: tallied }] } : {}),
+      }
     const { mask, items, bySql } = this.evaluate([definition], nowMs, perItem, stale)
     // While the exists mask loads, the table says how many profiles there are.
     const profiles = bySql
@@ -209,6 +242,20 @@ export class SegmentEngine {
         ? items[0]!.count
         : popcount(mask, mask)
     return { total, profiles, ...(items ? { items } : {}) }
+  }
+
+  /**
+   * The count of a definition of one property condition (the common shapes) from the kept tallies, with
+   * no mask; null when it needs one (or the snapshot has not loaded its column yet: SQL answers).
+   */
+  private tallied(definition: SegmentDefinition, nowMs: number): number | null {
+    const only = definition.conditions.length === 1 ? definition.conditions[0] : undefined
+    if (only?.type !== 'property') return null
+    this.snapshot.refresh()
+    const ctx = this.context(nowMs)
+    this.check([definition], ctx)
+    if (this.snapshot.background && !this.loaded([definition], ctx)) return null
+    return propertyCount(only, ctx)
   }
 
   /** Members' internal ids in id order. */

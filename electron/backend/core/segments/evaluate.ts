@@ -2,7 +2,6 @@
 // text compared folded over the distinct values, numbers and dates by range, Age from the shared rule,
 // behaviour by counting the events stored on each profile. Negations (not equals, does not contain,
 // does not exist, did not) are exact complements: a profile without the property "does not equal" x.
-import { ageFromPacked, todayPacked } from '../../../../shared/profile/identity'
 import { foldText } from '../../../../shared/profile/search-keys'
 import { codesFor, type ReachFilterAnswer } from '../../../../shared/reachability/filter'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
@@ -16,8 +15,9 @@ import type {
 } from '../../../../shared/segments/definition'
 import { columnSource, jsonPath, type ColumnSource } from './column-sources'
 import { dayRange, lastDaysStart } from './dates'
-import { complement } from './masks'
-import type { Column, Dictionary, Snapshot } from './snapshot'
+import { complement, type MaskPool } from './masks'
+import type { Dictionary, Snapshot } from './snapshot'
+import type { NumTally, Tallies } from './tallies'
 import { keyedMask, keyedText } from './text-keys'
 import type { Db } from '../db/connection'
 
@@ -29,6 +29,10 @@ export interface EvalContext {
   nowMs: number
   /** The account's time zone: dates of conditions are its calendar days. */
   zone: string
+  /** Where masks come from (and go back to once read). */
+  pool: MaskPool
+  /** Ages and per-value counts kept for the snapshot's generation. */
+  tallies: Tallies
 }
 
 /** A test of one stored value; the complement operators are derived from their positive twin. */
@@ -160,26 +164,6 @@ function dateZone(condition: PropertyCondition, ctx: EvalContext): string | null
   return property.kind === 'system' ? 'UTC' : ctx.zone
 }
 
-/** Age by the shared rule (ageFromPacked, today read in the profile's zone), else the explicit Age. */
-function ageMask(
-  mask: Uint8Array,
-  column: Extract<Column, { kind: 'age' }>,
-  r: NumRange,
-  nowMs: number,
-): Uint8Array {
-  const todays = Int32Array.from(column.zones.values.map((zone) => todayPacked(nowMs, zone)))
-  const utcToday = todayPacked(nowMs, 'UTC')
-  const { birth, zone, explicit } = column
-  for (let id = 0; id < mask.length; id++) {
-    const b = birth[id] as number
-    const z = zone[id] as number
-    const age =
-      b !== 0 ? ageFromPacked(b, z < 0 ? utcToday : (todays[z] as number)) : (explicit[id] as number)
-    mask[id] = inRange(r, age) ? 1 : 0
-  }
-  return mask
-}
-
 /**
  * What a property condition tests, whatever holds the values: the column it reads, the positive test
  * (text: over folded values, null = any value; numbers, dates and Age: a range) and whether the answer is
@@ -219,7 +203,7 @@ export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Ui
   // Name and Email contains / starts with: from their keys' indexes, no column of every name is read.
   const keyed = keyedText(condition)
   if (keyed) {
-    const mask = keyedMask(ctx.db, keyed, new Uint8Array(ctx.snapshot.capacity))
+    const mask = keyedMask(ctx.db, keyed, ctx.pool.take(ctx.snapshot.capacity))
     return keyed.negated ? complement(mask) : mask
   }
   const plan = planProperty(condition, ctx)
@@ -229,15 +213,17 @@ export function propertyMask(condition: PropertyCondition, ctx: EvalContext): Ui
 
 function positiveMask(plan: PropertyPlan, ctx: EvalContext): Uint8Array {
   const column = ctx.snapshot.column(plan.source)
-  const mask = new Uint8Array(ctx.snapshot.capacity)
+  const size = ctx.snapshot.capacity
   switch (column.kind) {
     case 'text': {
+      const mask = ctx.pool.take(size, false)
       const pass = passingCodes(column.dict, plan.text)
       const codes = column.codes
       for (let id = 0; id < mask.length; id++) mask[id] = pass[(codes[id] as number) + 1] as number
       return mask
     }
     case 'multi': {
+      const mask = ctx.pool.take(size)
       const exists = plan.text === null
       const pass = passingCodes(column.dict, plan.text)
       for (let id = 0; id < mask.length; id++) {
@@ -249,22 +235,68 @@ function positiveMask(plan: PropertyPlan, ctx: EvalContext): Uint8Array {
       return mask
     }
     case 'age':
-      return ageMask(mask, column, plan.range, ctx.nowMs)
-    default: {
-      const values = column.values
-      const r = plan.range
-      if (r.list !== null) {
-        for (let id = 0; id < mask.length; id++) mask[id] = inRange(r, values[id] as number) ? 1 : 0
-        return mask
-      }
-      const { lo, hi, loOpen, hiOpen } = r
-      for (let id = 0; id < mask.length; id++) {
-        const v = values[id] as number
-        mask[id] = v >= lo && v <= hi && !(loOpen && v === lo) && !(hiOpen && v === hi) ? 1 : 0
-      }
-      return mask
-    }
+      return rangeMask(ctx.pool.take(size, false), ctx.tallies.ageOf(column, ctx.nowMs), plan.range)
+    default:
+      return rangeMask(ctx.pool.take(size, false), column.values, plan.range)
   }
+}
+
+/** 1 where the value is in the range, else 0 (every byte written). */
+function rangeMask(mask: Uint8Array, values: Float64Array, r: NumRange): Uint8Array {
+  if (r.list !== null) {
+    for (let id = 0; id < mask.length; id++) mask[id] = inRange(r, values[id] as number) ? 1 : 0
+    return mask
+  }
+  const { lo, hi, loOpen, hiOpen } = r
+  for (let id = 0; id < mask.length; id++) {
+    const v = values[id] as number
+    mask[id] = v >= lo && v <= hi && !(loOpen && v === lo) && !(hiOpen && v === hi) ? 1 : 0
+  }
+  return mask
+}
+
+/**
+ * A one-condition count without a mask: from the existing profiles per dictionary code (text) or per
+ * distinct value (numbers, dates, Age), summed over the values the test keeps. Null when a pass over the
+ * profiles is needed (Name/Email keys, multi-value lists, a numeric column with many distinct values).
+ */
+export function propertyCount(condition: PropertyCondition, ctx: EvalContext): number | null {
+  if (keyedText(condition)) return null
+  const plan = planProperty(condition, ctx)
+  const positive = positiveCount(plan, ctx)
+  if (positive === null) return null
+  // The complement's members are the existing profiles the positive test does not keep.
+  return plan.negated ? ctx.snapshot.profileCount() - positive : positive
+}
+
+function positiveCount(plan: PropertyPlan, ctx: EvalContext): number | null {
+  const column = ctx.snapshot.column(plan.source)
+  switch (column.kind) {
+    case 'text': {
+      const pass = passingCodes(column.dict, plan.text)
+      const counts = ctx.tallies.textCounts(column)
+      let n = 0
+      for (let i = 0; i < pass.length; i++) if (pass[i] === 1) n += counts[i] as number
+      return n
+    }
+    case 'multi':
+      return null
+    case 'age': {
+      const ages = ctx.tallies.ageOf(column, ctx.nowMs)
+      return rangeCount(ctx.tallies.numCounts(ages, ages), plan.range)
+    }
+    default:
+      return rangeCount(ctx.tallies.numCounts(column, column.values), plan.range)
+  }
+}
+
+/** The profiles whose value the range keeps, summed over the distinct values (same test as rangeMask). */
+function rangeCount(tally: NumTally | null, r: NumRange): number | null {
+  if (tally === null) return null
+  let n = 0
+  for (let i = 0; i < tally.values.length; i++)
+    if (inRange(r, tally.values[i] as number)) n += tally.counts[i] as number
+  return n
 }
 
 /** A test of an event property's value; the condition's value decides whether it compares numbers or text. */
@@ -311,7 +343,7 @@ export function behaviourMask(condition: BehaviourCondition, ctx: EvalContext): 
   const where = condition.where
   const props = where ? snapshot.eventProps(condition.event, events, where.key, jsonPath(where.key)) : null
   const whereTest = where ? remembered(eventValueTest(where)) : null
-  const counts = new Uint32Array(snapshot.capacity)
+  const counts = ctx.pool.counts(snapshot.capacity)
   for (let i = 0; i < events.length; i++) {
     const ts = events.ts[i] as number
     if (ts < lo || ts >= hi) continue
@@ -320,7 +352,7 @@ export function behaviourMask(condition: BehaviourCondition, ctx: EvalContext): 
     if (profile < counts.length) counts[profile] = (counts[profile] as number) + 1
   }
   const { op, n } = condition.count ?? { op: 'gte', n: 1 }
-  const mask = new Uint8Array(snapshot.capacity)
+  const mask = ctx.pool.take(snapshot.capacity, false)
   for (let id = 0; id < mask.length; id++) {
     const c = counts[id] as number
     const did = op === 'gte' ? c >= n : c <= n
