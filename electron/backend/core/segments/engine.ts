@@ -16,10 +16,11 @@ import { combine, popcount } from './masks'
 import { NameOrder } from './name-order'
 import { Snapshot } from './snapshot'
 import { evaluateBySql } from './sql-fallback'
+import { Superseded } from './superseded'
+import { countFromTables } from './table-counts'
 import { keyedText } from './text-keys'
 
-/** Thrown between conditions when a newer count request has arrived. */
-export class Superseded extends Error {}
+export { Superseded } from './superseded'
 
 /** A question's mask (existing profiles only), its items' own counts, and whether SQL answered it. */
 interface Evaluated {
@@ -144,10 +145,23 @@ export class SegmentEngine {
     if (this.snapshot.background && !this.loaded(definitions, ctx)) {
       // One statement cannot stop half-way: a newer question is looked for before it starts.
       if (stale()) throw new Superseded()
-      result = { ...evaluateBySql(this.db, definitions, ctx, perItem), bySql: true }
+      result = { ...evaluateBySql(this.db, definitions, ctx, perItem, stale), bySql: true }
     } else result = this.compute(definitions, ctx, perItem, stale)
     this.last = { key, generation: this.snapshot.generation, result }
     return result
+  }
+
+  /** While what it reads loads, a common one-condition shape counted from indexes and kept counts. */
+  private countFromTables(
+    definition: SegmentDefinition,
+    nowMs: number,
+    perItem: boolean,
+  ): CountResult | null {
+    if (!this.snapshot.background) return null
+    this.snapshot.refresh()
+    const ctx = this.context(nowMs)
+    this.check([definition], ctx)
+    return this.loaded([definition], ctx) ? null : countFromTables(this.db, definition, ctx, perItem)
   }
 
   /** Whether the snapshot holds everything the definitions read (what it lacks is queued to load). */
@@ -198,6 +212,8 @@ export class SegmentEngine {
   }
 
   count(definition: SegmentDefinition, nowMs: number, perItem: boolean, stale?: () => boolean): CountResult {
+    const quick = this.countFromTables(definition, nowMs, perItem)
+    if (quick) return quick
     const { mask, items, bySql } = this.evaluate([definition], nowMs, perItem, stale)
     // While the exists mask loads, the table says how many profiles there are.
     const profiles = bySql
