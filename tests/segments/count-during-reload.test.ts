@@ -153,3 +153,43 @@ describe('warming up before the first question', () => {
     }
   })
 })
+
+describe('event-property values while the snapshot loads', () => {
+  it('load in the background on first use, and after new events only their tail is read', async () => {
+    const device = 'dev-props'
+    const record = (amount: number) =>
+      h.call('events.record', {
+        deviceId: device,
+        name: 'Charged',
+        ts: Math.floor(h.now() / 1000),
+        props: { Amount: amount },
+      })
+    await record(50)
+    await record(150)
+    const charged: SegmentDefinition = {
+      version: 1,
+      join: 'and',
+      conditions: [
+        { type: 'behaviour', did: true, event: 'Charged', where: { key: 'Amount', op: 'gt', value: 100 } },
+      ],
+    }
+    const fresh = new SegmentEngine(openReadConnection(h.backend.context.db.name), 4000, true)
+    try {
+      // Answered by SQL; the values are not read on the request's path.
+      expect(fresh.count(charged, h.now(), false).total).toBe(1)
+      expect(fresh.snapshot.events.get('Charged')?.props.has('Amount') ?? false).toBe(false)
+      for (let i = 0; i < 100 && fresh.warmStep(); i++);
+      const entry = fresh.snapshot.events.get('Charged')?.props.get('Amount')
+      expect(entry?.values).toEqual([50, 150])
+      expect(fresh.count(charged, h.now(), false).total).toBe(1)
+      // A new event: the column and the values gain its tail; the values already read are kept.
+      await record(300)
+      expect(fresh.count(charged, h.now(), false).total).toBe(1)
+      const after = fresh.snapshot.events.get('Charged')?.props.get('Amount')
+      expect(after).toBe(entry)
+      expect(after?.values).toEqual([50, 150, 300])
+    } finally {
+      fresh.close()
+    }
+  })
+})

@@ -10,7 +10,8 @@ import { definitionProblems, describeProblems } from '../../../../shared/segment
 import type { Db } from '../db/connection'
 import { tallyAudience, type AudienceTally } from '../devices/segment-audience'
 import { accountTimeZone } from './dates'
-import type { ColumnSource } from './column-sources'
+import { jsonPath, type ColumnSource } from './column-sources'
+import type { PropsRef } from './event-props'
 import { behaviourMask, planProperty, propertyMask, type EvalContext } from './evaluate'
 import { combine, popcount } from './masks'
 import { NameOrder } from './name-order'
@@ -168,12 +169,15 @@ export class SegmentEngine {
   private loaded(definitions: readonly SegmentDefinition[], ctx: EvalContext): boolean {
     const sources: ColumnSource[] = []
     const events: string[] = []
+    const props: PropsRef[] = []
     for (const definition of definitions)
       for (const item of definition.conditions)
         for (const c of item.type === 'group' ? item.conditions : [item])
-          if (c.type === 'behaviour') events.push(c.event)
-          else if (!keyedText(c)) sources.push(planProperty(c, ctx).source)
-    return this.snapshot.ready(sources, events)
+          if (c.type === 'behaviour') {
+            events.push(c.event)
+            if (c.where) props.push({ event: c.event, key: c.where.key, path: jsonPath(c.where.key) })
+          } else if (!keyedText(c)) sources.push(planProperty(c, ctx).source)
+    return this.snapshot.ready(sources, events, props)
   }
 
   private last: {

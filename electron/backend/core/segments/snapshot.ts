@@ -4,6 +4,7 @@
 import type { Db } from '../db/connection'
 import type { ColumnSource } from './column-sources'
 import { appendEvents, emptyEvents, type EventColumn } from './event-columns'
+import { EventProps, type PropsRef } from './event-props'
 import { alignedSize } from './masks'
 import { clearRows, emptyColumn, fillColumn, readProfiles } from './column-fill'
 import { grownFloat64, grownInt32, type Column } from './column-store'
@@ -50,6 +51,7 @@ export class Snapshot {
   /** Columns and event names asked for since the start: a dropped snapshot loads them again. */
   private readonly wanted = new Map<string, ColumnSource>()
   private readonly wantedEvents = new Set<string>()
+  private readonly props = new EventProps()
   /** Background loads under way: the exists mask, columns and event names, each up to its cursor. */
   private existsCursor: number | null = null
   private readonly pending = new Map<
@@ -82,7 +84,11 @@ export class Snapshot {
    * Whether every column and event name listed is loaded and the exists mask whole (background mode);
    * what is missing is queued for `step()`.
    */
-  ready(sources: readonly ColumnSource[], events: readonly string[]): boolean {
+  ready(
+    sources: readonly ColumnSource[],
+    events: readonly string[],
+    props: readonly PropsRef[] = [],
+  ): boolean {
     let ready = this.capacity > 0 && this.existsCursor === null
     for (const source of sources) {
       this.wanted.set(source.id, source)
@@ -97,6 +103,7 @@ export class Snapshot {
       ready = false
       if (!this.pendingEvents.has(name)) this.queueEvents(name)
     }
+    for (const ref of props) if (!this.props.ready(this.events.get(ref.event), ref)) ready = false
     return ready
   }
 
@@ -110,7 +117,7 @@ export class Snapshot {
     if (this.capacity === 0) this.loadExists()
     if (this.profilesPass()) return true
     const [name, events] = this.pendingEvents.entries().next().value ?? []
-    if (name === undefined || !events) return false
+    if (name === undefined || !events) return this.props.step(this.db, this.events)
     const to = Math.min(events.cursor + EVENT_CHUNK, events.upTo)
     try {
       appendEvents(events.column, this.db, 'AND id <= ? AND name = ?', [events.cursor, to, name])
@@ -266,6 +273,7 @@ export class Snapshot {
   dropAll(): void {
     this.dropProfiles()
     this.events.clear()
+    this.props.clear()
   }
 
   private dropProfiles(): void {
@@ -374,22 +382,14 @@ export class Snapshot {
     let column = this.events.get(name)
     if (column && !this.staleEvents.has(name)) return column
     this.staleEvents.delete(name)
-    column?.props.clear()
     column ??= emptyEvents()
     appendEvents(column, this.db, 'AND name = ?', [column.lastId, name])
     this.events.set(name, column)
     return column
   }
 
-  /** One event property's values, parallel to the event column's events. */
+  /** One event property's values, parallel to the event column's events (event-props.ts). */
   eventProps(name: string, column: EventColumn, key: string, path: string): unknown[] {
-    const cached = column.props.get(key)
-    if (cached && cached.length === column.length) return cached
-    const values = this.db
-      .prepare('SELECT json_extract(props, ?) FROM events WHERE name = ? AND id <= ? ORDER BY id')
-      .pluck()
-      .all(path, name, column.lastId)
-    column.props.set(key, values)
-    return values
+    return this.props.values(this.db, column, { event: name, key, path })
   }
 }
