@@ -13,10 +13,11 @@ let dataDir: string
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'profile-desk-warm-up-'))
   const h = openBackendHarness({ dataDir })
-  for (const [name, plan] of [
+  const people: [string, string][] = [
     ['Ana', 'pro'],
     ['Bob', 'free'],
-  ])
+  ]
+  for (const [name, plan] of people)
     await h.call('profiles.create', {
       changes: [
         { op: 'set', key: 'Name', value: name },
