@@ -5,7 +5,7 @@ import { cleanup, render } from '@testing-library/svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SegmentEngineStatus } from '../../shared/segments/types'
 import { api } from '../../renderer/src/lib/api/client'
-import { CountEngine, ENGINE_POLL_MS } from '../../renderer/src/lib/state/count-engine.svelte'
+import { CountEngine, ENGINE_POLL_MS, SLOW_COUNT_MS } from '../../renderer/src/lib/state/count-engine.svelte'
 import { LiveCount } from '../../renderer/src/lib/state/segment-count.svelte'
 import LiveCountStatus from '../../renderer/src/components/segments/LiveCountStatus.svelte'
 import { AppError } from '../../shared/ipc/envelope'
@@ -85,5 +85,27 @@ describe('the warming-up note', () => {
     engine.stop()
     await vi.advanceTimersByTimeAsync(ENGINE_POLL_MS * 3)
     expect(transport.requestsOf('segments.engineStatus')).toHaveLength(1)
+  })
+
+  it('asks again after a slow count, and shows the note while a newly asked property loads', async () => {
+    answers.push(
+      { state: 'ready', progress: 1, loadedColumns: 4 },
+      { state: 'loading', progress: 0.5, loadedColumns: 4 },
+      { state: 'ready', progress: 1, loadedColumns: 5 },
+    )
+    const engine = new CountEngine()
+    render(LiveCountStatus, { live: new LiveCount(), engine })
+    await engine.watch()
+    // A quick count: nothing asked.
+    engine.slowCount(SLOW_COUNT_MS - 1)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(transport.requestsOf('segments.engineStatus')).toHaveLength(1)
+    engine.slowCount(SLOW_COUNT_MS + 400)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(note()).toContain('(50%)')
+    await vi.advanceTimersByTimeAsync(ENGINE_POLL_MS)
+    expect(note()).toBe('Warmed up: counts are instant now.')
+    expect(transport.requestsOf('segments.engineStatus')).toHaveLength(3)
+    engine.stop()
   })
 })

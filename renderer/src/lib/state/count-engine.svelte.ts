@@ -1,9 +1,12 @@
 // Whether the count engine is warming up (loading its columns after the app started: a count may take a
-// second meanwhile) or ready; asked once, then again every second while it loads, until it is ready.
+// second meanwhile) or ready; asked once, then again every second while it loads, until it is ready, and
+// again after a slow count (a property asked for the first time loads then).
 import type { SegmentEngineStatus } from '$shared/segments/types'
 import { api } from '../api/client'
 
 export const ENGINE_POLL_MS = 1000
+/** A count that took this long in the backend may mean a column is loading. */
+export const SLOW_COUNT_MS = 100
 
 export class CountEngine {
   /** 'unknown' until the first answer (or when it cannot be asked): nothing is shown then. */
@@ -31,6 +34,15 @@ export class CountEngine {
       this.warmedUp = true
       this.#timer = setTimeout(() => void this.watch(), ENGINE_POLL_MS)
     }
+  }
+
+  /**
+   * A count took long: a property asked for the first time may be loading, so ask again (unless already
+   * asking), and the note comes back while it loads.
+   */
+  slowCount(tookMs: number): void {
+    if (tookMs < SLOW_COUNT_MS || this.#timer || this.#stopped || this.state === 'loading') return
+    void this.watch()
   }
 
   stop(): void {
