@@ -105,8 +105,9 @@ async function findPeople(page: Page, host: RunningHost, queries: string[]): Pro
 /** Seconds from the host's start until its count engine says it is ready (null: not within 10 min). */
 async function readyAfter(host: RunningHost, hostStarted: number): Promise<number | null> {
   for (let i = 0; i < 2400; i++) {
-    const status = await host.rpc<{ state: string }>('segments.engineStatus', {})
-    if (status.state === 'ready') return Math.round((performance.now() - hostStarted) / 100) / 10
+    // A failed poll (a reset keep-alive connection) is tried again: it must never end the run.
+    const status = await host.rpc<{ state: string }>('segments.engineStatus', {}).catch(() => null)
+    if (status?.state === 'ready') return Math.round((performance.now() - hostStarted) / 100) / 10
     await sleep(250)
   }
   return null
