@@ -7,6 +7,8 @@
 export interface ProbeSample {
   ms: number
   asked: string
+  /** The marker's data-engine at the keydown (the segment builder's count engine: loading / ready). */
+  engine: string | null
 }
 
 /**
@@ -25,7 +27,11 @@ export function probeScript(markerSelector: string): string {
   const marker = () => document.querySelector(${JSON.stringify(markerSelector)})
   document.addEventListener('keydown', (event) => {
     const el = marker()
-    probe.pending = { t0: event.timeStamp, askedBefore: el ? el.getAttribute('data-asked') : null }
+    probe.pending = {
+      t0: event.timeStamp,
+      askedBefore: el ? el.getAttribute('data-asked') : null,
+      engine: el ? el.getAttribute('data-engine') : null,
+    }
   }, true)
   const check = () => {
     const pending = probe.pending
@@ -36,7 +42,8 @@ export function probeScript(markerSelector: string): string {
     probe.pending = null
     requestAnimationFrame(() => {
       const channel = new MessageChannel()
-      channel.port1.onmessage = () => probe.samples.push({ ms: performance.now() - pending.t0, asked })
+      channel.port1.onmessage = () =>
+        probe.samples.push({ ms: performance.now() - pending.t0, asked, engine: pending.engine })
       channel.port2.postMessage(0)
     })
   }

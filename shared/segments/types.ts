@@ -18,6 +18,18 @@ export interface ItemCount {
  * The reply to segments.count. `superseded` when a newer request (higher `seq`) arrived before this one
  * was counted: the page shows nothing for it (it never paints a stale count over a newer one).
  */
+/**
+ * The count engine's background load (the app's count worker): while 'loading', a count whose columns are
+ * not loaded yet goes by SQL and may take longer; 'ready' once everything asked for so far is loaded.
+ */
+export interface SegmentEngineStatus {
+  state: 'loading' | 'ready'
+  /** The fraction of profiles the slowest load under way has read (0–1; 1 when none). */
+  progress: number
+  /** Columns held in memory. */
+  loadedColumns: number
+}
+
 export type SegmentCountReply =
   | {
       seq: number

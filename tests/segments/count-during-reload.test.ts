@@ -6,6 +6,7 @@ import type { SegmentDefinition } from '../../shared/segments/definition'
 import type { ColumnSource } from '../../electron/backend/core/segments/column-sources'
 import { SegmentEngine } from '../../electron/backend/core/segments/engine'
 import { openReadConnection } from '../../electron/backend/core/segments/read-connection'
+import { engineStatus, warmUpSources } from '../../electron/backend/core/segments/warm-up'
 import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
@@ -58,10 +59,7 @@ describe('a count while the snapshot loads', () => {
     expect(first).toEqual({ total: 3, profiles: 5, items: [{ count: 4 }, { count: 4 }] })
     // The count loaded nothing: it did not wait for the columns.
     expect(loaded()).toEqual([])
-    // One chunk: the exists mask only; the columns are still to come, and SQL still answers.
-    expect(engine.warmStep()).toBe(true)
-    expect(engine.count(definition, h.now(), false).total).toBe(3)
-    expect(loaded()).toEqual([])
+    // The exists mask and the columns asked for load together, in one read of profiles per chunk.
     warmAll()
     expect(loaded()).toEqual(['custom:plan'])
     const plan = engine.snapshot.columns.get('custom:plan')
@@ -118,12 +116,80 @@ describe('a count while the snapshot loads', () => {
     }
     expect(engine.count(definition, h.now(), false).total).toBe(3)
     expect(engine.snapshot.ready([broken], [])).toBe(false)
-    // The exists mask, then the broken column (queued first after it) fails once and is dropped.
-    expect(engine.warmStep()).toBe(true)
+    // The broken column (read on its own: it has no select to join the others') fails once and is dropped.
     expect(() => {
       for (let i = 0; i < 10; i++) engine.warmStep()
     }).toThrow(/no_such_column/)
     warmAll()
     expect(loaded()).toEqual(['custom:plan'])
+  })
+})
+
+describe('warming up before the first question', () => {
+  it('loads the common shapes’ columns with the exists mask in one pass, then reports ready', () => {
+    const warm = new SegmentEngine(openReadConnection(h.backend.context.db.name), 4000, true)
+    try {
+      const sources = warmUpSources(warm.db)
+      expect(sources.map((s) => s.id)).toEqual(['age', 'type', 'test', 'custom:plan'])
+      warm.snapshot.warmUp(sources)
+      expect(engineStatus(warm.snapshot)).toEqual({ state: 'loading', progress: 0, loadedColumns: 0 })
+      const reads: string[] = []
+      const prepare = warm.db.prepare.bind(warm.db)
+      warm.db.prepare = ((sql: string) => {
+        reads.push(sql)
+        return prepare(sql)
+      }) as typeof warm.db.prepare
+      for (let i = 0; i < 100 && warm.warmStep(); i++);
+      // One read of profiles gave the mask and all four columns.
+      expect(reads.filter((sql) => sql.includes('FROM profiles WHERE id > ?'))).toHaveLength(1)
+      expect(engineStatus(warm.snapshot)).toEqual({ state: 'ready', progress: 1, loadedColumns: 4 })
+      reads.length = 0
+      // Answered from the loaded columns: no statement reads profiles.
+      const planOnly: SegmentDefinition = { ...definition, conditions: definition.conditions.slice(0, 1) }
+      expect(warm.count(planOnly, h.now(), false).total).toBe(4)
+      expect(reads.filter((sql) => sql.includes('profiles'))).toEqual([])
+    } finally {
+      warm.close()
+    }
+  })
+})
+
+describe('event-property values while the snapshot loads', () => {
+  it('load in the background on first use, and after new events only their tail is read', async () => {
+    const device = 'dev-props'
+    const record = (amount: number) =>
+      h.call('events.record', {
+        deviceId: device,
+        name: 'Charged',
+        ts: Math.floor(h.now() / 1000),
+        props: { Amount: amount },
+      })
+    await record(50)
+    await record(150)
+    const charged: SegmentDefinition = {
+      version: 1,
+      join: 'and',
+      conditions: [
+        { type: 'behaviour', did: true, event: 'Charged', where: { key: 'Amount', op: 'gt', value: 100 } },
+      ],
+    }
+    const fresh = new SegmentEngine(openReadConnection(h.backend.context.db.name), 4000, true)
+    try {
+      // Answered by SQL; the values are not read on the request's path.
+      expect(fresh.count(charged, h.now(), false).total).toBe(1)
+      expect(fresh.snapshot.events.get('Charged')?.props.has('Amount') ?? false).toBe(false)
+      for (let i = 0; i < 100 && fresh.warmStep(); i++);
+      const entry = fresh.snapshot.events.get('Charged')?.props.get('Amount')
+      expect(entry?.values).toEqual([50, 150])
+      expect(fresh.count(charged, h.now(), false).total).toBe(1)
+      // A new event: the column and the values gain its tail; the values already read are kept.
+      await record(300)
+      expect(fresh.count(charged, h.now(), false).total).toBe(1)
+      const after = fresh.snapshot.events.get('Charged')?.props.get('Amount')
+      expect(after).toBe(entry)
+      expect(after?.values).toEqual([50, 150, 300])
+    } finally {
+      fresh.close()
+    }
   })
 })

@@ -20,6 +20,7 @@ import type {
   SavedSegmentSummary,
   SegmentCountReply,
   SegmentDefinitionFile,
+  SegmentEngineStatus,
   SegmentExportFile,
   SegmentMembersPage,
   SegmentVocabulary,
@@ -127,6 +128,8 @@ export const segmentChannels = {
       })
       .strict(),
   ),
+  /** Whether counts are warming up (the count engine still loading its columns) or ready. */
+  'segments.engineStatus': channel<SegmentEngineStatus>()(z.object({}).strict()),
   /** The account's time zone (Settings) that segment dates and "in the last N days" use. */
   'segments.timeZone': channel<AccountTimeZone>()(z.object({}).strict()),
   /** Sets the account's time zone (an IANA name or GMT±HHMM); null goes back to this computer's. */

@@ -61,6 +61,8 @@ export function startUtilityBackend(port: ParentPortLike, options: UtilityBacken
       host: 'electron',
       logger,
       secrets,
+      // The count worker loads the common shapes' columns while the window opens.
+      segments: { warmUp: true },
     })
   } catch (error) {
     // E.g. a database from a newer version: answer every call with the reason instead of crash-looping.

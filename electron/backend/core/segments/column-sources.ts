@@ -22,6 +22,11 @@ export interface ColumnSource {
   /** The same for ids in (?, ?] (the background load reads a column in chunks of ids). */
   rangeSql: string
   /**
+   * For a column read from profiles alone: its value(s) as a select list over one row (after `id`, with
+   * `params`), so a background load reads several columns in one pass over profiles.
+   */
+  select?: string
+  /**
    * The value(s) as SQL over one row of `profiles` (the SQL fallback's test arguments; Age: its four
    * inputs), using `params` in order.
    */
@@ -39,6 +44,7 @@ function fromProfiles(id: string, kind: ColumnKind, expr: string, params: unknow
     params,
     subsetSql: `SELECT id, ${expr} AS v FROM profiles WHERE id ${IDS_IN}`,
     rangeSql: `SELECT id, ${expr} AS v FROM profiles WHERE id ${IN_RANGE}`,
+    select: expr,
     expr,
   }
 }
@@ -100,6 +106,7 @@ export function columnSource(
         params: [],
         subsetSql: `SELECT ${cols} FROM profiles WHERE id ${IDS_IN}`,
         rangeSql: `SELECT ${cols} FROM profiles WHERE id ${IN_RANGE}`,
+        select: inputs,
         expr: inputs,
       }
     }

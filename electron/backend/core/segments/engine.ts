@@ -10,17 +10,19 @@ import { definitionProblems, describeProblems } from '../../../../shared/segment
 import type { Db } from '../db/connection'
 import { tallyAudience, type AudienceTally } from '../devices/segment-audience'
 import { accountTimeZone } from './dates'
-import type { ColumnSource } from './column-sources'
+import { jsonPath, type ColumnSource } from './column-sources'
+import type { PropsRef } from './event-props'
 import { behaviourMask, planProperty, propertyCount, propertyMask, type EvalContext } from './evaluate'
 import { combine, MaskPool, popcount } from './masks'
 import { NameOrder } from './name-order'
 import { Snapshot } from './snapshot'
 import { evaluateBySql } from './sql-fallback'
+import { Superseded } from './superseded'
+import { countFromTables } from './table-counts'
 import { Tallies } from './tallies'
 import { keyedText } from './text-keys'
 
-/** Thrown between conditions when a newer count request has arrived. */
-export class Superseded extends Error {}
+export { Superseded } from './superseded'
 
 /** A question's mask (existing profiles only), its items' own counts, and whether SQL answered it. */
 interface Evaluated {
@@ -159,7 +161,7 @@ export class SegmentEngine {
     if (this.snapshot.background && !this.loaded(definitions, ctx)) {
       // One statement cannot stop half-way: a newer question is looked for before it starts.
       if (stale()) throw new Superseded()
-      result = { ...evaluateBySql(this.db, definitions, ctx, perItem), bySql: true }
+      result = { ...evaluateBySql(this.db, definitions, ctx, perItem, stale), bySql: true }
     } else result = this.compute(definitions, ctx, perItem, stale)
     // The mask it replaces is read by nobody now (callers use a mask before asking again).
     if (cached && cached.result.mask !== result.mask) this.pool.give(cached.result.mask)
@@ -167,16 +169,32 @@ export class SegmentEngine {
     return result
   }
 
+  /** While what it reads loads, a common one-condition shape counted from indexes and kept counts. */
+  private countFromTables(
+    definition: SegmentDefinition,
+    nowMs: number,
+    perItem: boolean,
+  ): CountResult | null {
+    if (!this.snapshot.background) return null
+    this.snapshot.refresh()
+    const ctx = this.context(nowMs)
+    this.check([definition], ctx)
+    return this.loaded([definition], ctx) ? null : countFromTables(this.db, definition, ctx, perItem)
+  }
+
   /** Whether the snapshot holds everything the definitions read (what it lacks is queued to load). */
   private loaded(definitions: readonly SegmentDefinition[], ctx: EvalContext): boolean {
     const sources: ColumnSource[] = []
     const events: string[] = []
+    const props: PropsRef[] = []
     for (const definition of definitions)
       for (const item of definition.conditions)
         for (const c of item.type === 'group' ? item.conditions : [item])
-          if (c.type === 'behaviour') events.push(c.event)
-          else if (!keyedText(c)) sources.push(planProperty(c, ctx).source)
-    return this.snapshot.ready(sources, events)
+          if (c.type === 'behaviour') {
+            events.push(c.event)
+            if (c.where) props.push({ event: c.event, key: c.where.key, path: jsonPath(c.where.key) })
+          } else if (!keyedText(c)) sources.push(planProperty(c, ctx).source)
+    return this.snapshot.ready(sources, events, props)
   }
 
   private last: {
@@ -224,6 +242,7 @@ export class SegmentEngine {
   }
 
   count(definition: SegmentDefinition, nowMs: number, perItem: boolean, stale?: () => boolean): CountResult {
+    // Loaded: the kept per-value tallies; still loading: the indexes and kept counts tables.
     const tallied = this.tallied(definition, nowMs)
     if (tallied !== null)
       return {
@@ -231,6 +250,8 @@ export class SegmentEngine {
         profiles: this.snapshot.profileCount(),
         ...(perItem ? { items: [{ count: tallied }] } : {}),
       }
+    const quick = this.countFromTables(definition, nowMs, perItem)
+    if (quick) return quick
     const { mask, items, bySql } = this.evaluate([definition], nowMs, perItem, stale)
     // While the exists mask loads, the table says how many profiles there are.
     const profiles = bySql

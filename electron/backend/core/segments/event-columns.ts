@@ -7,8 +7,11 @@ export interface EventColumn {
   ts: Float64Array
   length: number
   lastId: number
-  /** Event-property values by key, parallel to the events (loaded on first use). */
-  props: Map<string, unknown[]>
+  /**
+   * Event-property values by key, parallel to the events up to id `upTo` (event-props.ts: loaded on first
+   * use, the tail added after a reload).
+   */
+  props: Map<string, { values: unknown[]; upTo: number }>
 }
 
 export function emptyEvents(): EventColumn {

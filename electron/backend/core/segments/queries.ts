@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads'
 import { AppError, isErrorCode } from '../../../../shared/ipc/envelope'
 import type { SegmentDefinition } from '../../../../shared/segments/definition'
+import type { SegmentEngineStatus } from '../../../../shared/segments/types'
 import type { AudienceTally } from '../devices/segment-audience'
 import type { Logger } from '../platform/logger'
 import { workerLaunch } from '../platform/worker-launch'
@@ -27,6 +28,8 @@ export interface SegmentQueries {
   memberIds(definitions: SegmentDefinition[], nowMs: number): Promise<Int32Array>
   /** The overview's numbers over the members (counted where the members are known). */
   audience(definitions: SegmentDefinition[], nowMs: number): Promise<AudienceTally>
+  /** Whether the count engine is still loading its columns (counts may go by SQL meanwhile). */
+  status(): Promise<SegmentEngineStatus>
   /** profiles.changed, forwarded in order. */
   changed(ids: string[], all: boolean): void
   close(): Promise<void>
@@ -93,6 +96,10 @@ export class InlineQueries implements SegmentQueries {
   async audience(definitions: SegmentDefinition[], nowMs: number) {
     return this.open.audience(definitions, nowMs)
   }
+  /** This thread loads what a question reads when it is asked: nothing ever loads in the background. */
+  async status(): Promise<SegmentEngineStatus> {
+    return { state: 'ready', progress: 1, loadedColumns: this.engine?.snapshot.columns.size ?? 0 }
+  }
   changed(ids: string[], all: boolean): void {
     this.engine?.snapshot.changed(ids, all)
   }
@@ -116,13 +123,18 @@ export class WorkerQueries implements SegmentQueries {
     private readonly databaseFile: string,
     private readonly launch: NonNullable<ReturnType<typeof workerLaunch>>,
     private readonly logger: Logger,
-  ) {}
+    /** Start the worker now and have it load the common shapes' columns before the first question. */
+    private readonly warmUp = false,
+  ) {
+    if (warmUp) this.start()
+  }
 
   private start(): Worker {
     if (this.worker) return this.worker
     const setup: WorkerSetup = {
       databaseFile: this.databaseFile,
       latest: this.latest.buffer as SharedArrayBuffer,
+      warmUp: this.warmUp,
     }
     const worker = new Worker(this.launch.url, { ...this.launch.options, workerData: setup })
     worker.on('message', (reply: WorkerReply) => {
@@ -204,6 +216,10 @@ export class WorkerQueries implements SegmentQueries {
     ).tally
   }
 
+  async status(): Promise<SegmentEngineStatus> {
+    return WorkerQueries.unwrap(await this.ask({ type: 'status', ticket: ++this.ticket }), 'status').status
+  }
+
   changed(ids: string[], all: boolean): void {
     this.worker?.postMessage({ type: 'changed', ids, all } satisfies ToWorker)
   }
@@ -220,7 +236,8 @@ export function createQueries(
   databaseFile: string,
   logger: Logger,
   threading: 'auto' | 'inline' = 'auto',
+  warmUp = false,
 ): SegmentQueries {
   const launch = threading === 'auto' ? workerLaunch('segments-worker', import.meta.url) : null
-  return launch ? new WorkerQueries(databaseFile, launch, logger) : new InlineQueries(databaseFile)
+  return launch ? new WorkerQueries(databaseFile, launch, logger, warmUp) : new InlineQueries(databaseFile)
 }

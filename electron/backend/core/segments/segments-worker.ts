@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { SegmentEngine, Superseded } from './engine'
 import { openReadConnection } from './read-connection'
+import { engineStatus, warmUpSources } from './warm-up'
 import type { ToWorker, WorkerReply, WorkerSetup } from './worker-protocol'
 
 const setup = workerData as WorkerSetup
@@ -34,6 +35,8 @@ function handle(message: ToWorker): void {
           ticket: message.ticket,
           ids: engine.memberIds(message.definitions, message.nowMs),
         })
+      case 'status':
+        return reply({ type: 'status', ticket: message.ticket, status: engineStatus(engine.snapshot) })
       case 'audience':
         return reply({
           type: 'audience',
@@ -77,3 +80,8 @@ parentPort?.on('message', (message: ToWorker) => {
   handle(message)
   warm()
 })
+
+if (setup.warmUp) {
+  engine.snapshot.warmUp(warmUpSources(engine.db))
+  warm()
+}

@@ -10,6 +10,7 @@ import type { Condition, PropertyRef, SegmentDefinition } from '../../../../shar
 import { SEGMENT_DEFINITION_VERSION } from '../../../../shared/segments/definition'
 import type {
   SegmentCountReply,
+  SegmentEngineStatus,
   SegmentExportFile,
   SegmentExportSummary,
   SegmentMemberRow,
@@ -32,6 +33,11 @@ export const EXPORTS_FOLDER = 'exports'
 export interface SegmentServiceOptions {
   /** 'inline' counts on this thread (the command line: one question, no worker to start). */
   threading?: 'auto' | 'inline'
+  /**
+   * Start the count worker when the backend opens and have it load the columns the common shapes read
+   * (the app and `serve`: a person will ask soon; one-shot commands and tests leave it off).
+   */
+  warmUp?: boolean
 }
 
 export class SegmentService {
@@ -41,7 +47,12 @@ export class SegmentService {
     private readonly ctx: BackendContext,
     options: SegmentServiceOptions = {},
   ) {
-    this.queries = createQueries(ctx.db.name, ctx.logger, options.threading ?? 'auto')
+    this.queries = createQueries(
+      ctx.db.name,
+      ctx.logger,
+      options.threading ?? 'auto',
+      options.warmUp ?? false,
+    )
     const off = ctx.events.on('profiles.changed', (change) =>
       this.queries.changed(change.ids, change.all === true),
     )
@@ -77,6 +88,11 @@ export class SegmentService {
       .prepare('SELECT name, count(*) AS profiles FROM event_summaries GROUP BY name ORDER BY name')
       .all() as { name: string; profiles: number }[]
     return { custom, events }
+  }
+
+  /** Whether counts are warming up (columns still loading, so a count may go by SQL) or ready. */
+  engineStatus(): Promise<SegmentEngineStatus> {
+    return this.queries.status()
   }
 
   async count(req: {

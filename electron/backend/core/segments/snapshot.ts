@@ -4,14 +4,20 @@
 import type { Db } from '../db/connection'
 import type { ColumnSource } from './column-sources'
 import { appendEvents, emptyEvents, type EventColumn } from './event-columns'
+import { EventProps, type PropsRef } from './event-props'
 import { alignedSize } from './masks'
-import { Dictionary, grownFloat64, grownInt32, multiItems, packedBirth, type Column } from './column-store'
+import { clearRows, emptyColumn, fillColumn, readProfiles } from './column-fill'
+import { grownFloat64, grownInt32, type Column } from './column-store'
 
 export type { EventColumn } from './event-columns'
 export { Dictionary, listItems, packedBirth, type Column } from './column-store'
 
-/** Profiles per chunk of a background load (about 10–30 ms of reading at 1M). */
-const LOAD_CHUNK = 50_000
+/**
+ * How long one chunk of a background load of profiles should take: a request arriving meanwhile waits
+ * for it, so it is kept well inside the live count's budget (the chunk's size follows the measured rate).
+ */
+const CHUNK_MS = 20
+const CHUNK_ROWS = { first: 10_000, min: 1_000, max: 200_000 }
 /** Event ids per chunk of a background load of one event name. */
 const EVENT_CHUNK = 200_000
 
@@ -45,9 +51,14 @@ export class Snapshot {
   /** Columns and event names asked for since the start: a dropped snapshot loads them again. */
   private readonly wanted = new Map<string, ColumnSource>()
   private readonly wantedEvents = new Set<string>()
+  private readonly props = new EventProps()
   /** Background loads under way: the exists mask, columns and event names, each up to its cursor. */
   private existsCursor: number | null = null
-  private readonly pending = new Map<string, { source: ColumnSource; column: Column; cursor: number }>()
+  private readonly pending = new Map<
+    string,
+    /** `solo`: read on its own (a read it joined failed, so it is kept from failing the others). */
+    { source: ColumnSource; column: Column; cursor: number; solo?: boolean }
+  >()
   private readonly pendingEvents = new Map<string, { column: EventColumn; cursor: number; upTo: number }>()
 
   /**
@@ -73,7 +84,11 @@ export class Snapshot {
    * Whether every column and event name listed is loaded and the exists mask whole (background mode);
    * what is missing is queued for `step()`.
    */
-  ready(sources: readonly ColumnSource[], events: readonly string[]): boolean {
+  ready(
+    sources: readonly ColumnSource[],
+    events: readonly string[],
+    props: readonly PropsRef[] = [],
+  ): boolean {
     let ready = this.capacity > 0 && this.existsCursor === null
     for (const source of sources) {
       this.wanted.set(source.id, source)
@@ -88,6 +103,7 @@ export class Snapshot {
       ready = false
       if (!this.pendingEvents.has(name)) this.queueEvents(name)
     }
+    for (const ref of props) if (!this.props.ready(this.events.get(ref.event), ref)) ready = false
     return ready
   }
 
@@ -99,36 +115,9 @@ export class Snapshot {
   /** One chunk of a background load (ids or events by id range); true while more is to do. */
   step(): boolean {
     if (this.capacity === 0) this.loadExists()
-    if (this.existsCursor !== null) {
-      const from = this.existsCursor
-      const to = from + LOAD_CHUNK
-      const ids = this.db.prepare('SELECT id FROM profiles WHERE id > ? AND id <= ?').pluck()
-      for (const id of ids.iterate(from, to) as Iterable<number>) if (id < this.capacity) this.exists[id] = 1
-      this.existsCursor = to >= this.capacity ? null : to
-      return true
-    }
-    const [key, load] = this.pending.entries().next().value ?? []
-    if (key !== undefined && load) {
-      const to = load.cursor + LOAD_CHUNK
-      try {
-        const rows = this.db.prepare(load.source.rangeSql).raw()
-        this.fill(load.column, rows.iterate(...load.source.params, load.cursor, to) as Iterable<unknown[]>)
-      } catch (error) {
-        // A load that fails is forgotten (the next question asks again), so it never holds up the rest.
-        this.pending.delete(key)
-        this.wanted.delete(key)
-        throw error
-      }
-      load.cursor = to
-      if (to >= this.capacity) {
-        this.pending.delete(key)
-        this.columns.set(key, load.column)
-        this.sources.set(key, load.source)
-      }
-      return true
-    }
+    if (this.profilesPass()) return true
     const [name, events] = this.pendingEvents.entries().next().value ?? []
-    if (name === undefined || !events) return false
+    if (name === undefined || !events) return this.props.step(this.db, this.events)
     const to = Math.min(events.cursor + EVENT_CHUNK, events.upTo)
     try {
       appendEvents(events.column, this.db, 'AND id <= ? AND name = ?', [events.cursor, to, name])
@@ -145,6 +134,92 @@ export class Snapshot {
       this.staleEvents.add(name)
     }
     return true
+  }
+
+  private chunkRows = CHUNK_ROWS.first
+
+  /**
+   * One chunk of the profile loads at the lowest cursor, all in one read of profiles (the exists mask
+   * and every column with a `select`); a load queued later catches up alone to the next cursor, then
+   * joins the others. False when no profile load is under way.
+   */
+  private profilesPass(): boolean {
+    const loads = [...this.pending.entries()]
+    const cursors = loads.map(([, load]) => load.cursor)
+    if (this.existsCursor !== null) cursors.push(this.existsCursor)
+    if (cursors.length === 0) return false
+    const from = Math.min(...cursors)
+    const to = Math.min(from + this.chunkRows, ...cursors.filter((c) => c > from))
+    const withExists = this.existsCursor === from
+    const here = loads.filter(([, load]) => load.cursor === from)
+    const joined = here.filter(([, load]) => load.source.select !== undefined && !load.solo)
+    const started = performance.now()
+    try {
+      const range = { from, to, capacity: this.capacity }
+      const loads = joined.map(([, load]) => load)
+      if (withExists || joined.length > 0)
+        readProfiles(this.db, loads, withExists ? this.exists : null, range)
+    } catch (error) {
+      // Each is read on its own from now on, so a column that cannot be read fails alone.
+      for (const [, load] of joined) load.solo = true
+      throw error
+    }
+    for (const [key, load] of here) {
+      if (joined.some(([joinedKey]) => joinedKey === key)) continue
+      try {
+        const rows = this.db.prepare(load.source.rangeSql).raw()
+        fillColumn(
+          load.column,
+          rows.iterate(...load.source.params, from, to) as Iterable<unknown[]>,
+          this.capacity,
+        )
+      } catch (error) {
+        // A load that fails is forgotten (the next question asks again), so it never holds up the rest.
+        this.pending.delete(key)
+        this.wanted.delete(key)
+        throw error
+      }
+    }
+    const took = Math.max(performance.now() - started, 1)
+    this.chunkRows = Math.round(
+      Math.min(CHUNK_ROWS.max, Math.max(CHUNK_ROWS.min, ((to - from) * CHUNK_MS) / took)),
+    )
+    const done = to >= this.capacity
+    if (withExists) this.existsCursor = done ? null : to
+    for (const [key, load] of here) {
+      if (!this.pending.has(key)) continue
+      load.cursor = to
+      if (!done) continue
+      this.pending.delete(key)
+      this.columns.set(key, load.column)
+      this.sources.set(key, load.source)
+    }
+    return true
+  }
+
+  /**
+   * Starts loading these columns in the background before any question asks for them (the app's start:
+   * the columns the common shapes read), in one read of profiles with the exists mask.
+   */
+  warmUp(sources: readonly ColumnSource[]): void {
+    this.refresh()
+    for (const source of sources) {
+      this.wanted.set(source.id, source)
+      if (!this.columns.has(source.id) && !this.pending.has(source.id))
+        this.pending.set(source.id, { source, column: this.empty(source.kind), cursor: 0 })
+    }
+  }
+
+  /**
+   * How far the background load is: columns loaded, loads under way (the exists mask, columns, event
+   * names) and the fraction of profiles the slowest profile load has read.
+   */
+  loading(): { loaded: number; pending: number; progress: number } {
+    const cursors = [...this.pending.values()].map((load) => load.cursor)
+    if (this.existsCursor !== null) cursors.push(this.existsCursor)
+    const pending = cursors.length + this.pendingEvents.size + (this.capacity === 0 ? 1 : 0)
+    const progress = cursors.length === 0 || this.capacity === 0 ? 1 : Math.min(...cursors) / this.capacity
+    return { loaded: this.columns.size, pending, progress: this.capacity === 0 ? 0 : progress }
   }
 
   private print = ''
@@ -198,6 +273,7 @@ export class Snapshot {
   dropAll(): void {
     this.dropProfiles()
     this.events.clear()
+    this.props.clear()
   }
 
   private dropProfiles(): void {
@@ -282,62 +358,16 @@ export class Snapshot {
   }
 
   private empty(kind: ColumnSource['kind']): Column {
-    const size = this.capacity
-    if (kind === 'num') return { kind, values: new Float64Array(size).fill(NaN) }
-    if (kind === 'text') return { kind, codes: new Int32Array(size).fill(-1), dict: new Dictionary() }
-    if (kind === 'multi')
-      return { kind, items: new Array<Int32Array | undefined>(size), dict: new Dictionary() }
-    return {
-      kind,
-      birth: new Int32Array(size),
-      explicit: new Float64Array(size).fill(NaN),
-      zone: new Int32Array(size).fill(-1),
-      zones: new Dictionary(),
-    }
+    return emptyColumn(kind, this.capacity)
   }
 
-  /** Rows as arrays (`id, v`; Age: `id, dob, birthday, age, tz`), one loop per kind (no row objects). */
   private fill(column: Column, rows: Iterable<unknown[]>): void {
-    const capacity = this.capacity
-    switch (column.kind) {
-      case 'num': {
-        const values = column.values
-        for (const [id, v] of rows as Iterable<[number, unknown]>)
-          if (id < capacity) values[id] = typeof v === 'number' ? v : NaN
-        return
-      }
-      case 'text': {
-        const { codes, dict } = column
-        for (const [id, v] of rows as Iterable<[number, unknown]>)
-          if (id < capacity) codes[id] = typeof v === 'string' && v !== '' ? dict.code(v) : -1
-        return
-      }
-      case 'multi':
-        for (const [id, v] of rows as Iterable<[number, unknown]>)
-          if (id < capacity) column.items[id] = multiItems(v, column.dict)
-        return
-      case 'age':
-        for (const [id, dob, birthday, age, tz] of rows as Iterable<[number, ...unknown[]]>) {
-          if (id >= capacity) continue
-          column.birth[id] = packedBirth(dob, birthday)
-          column.explicit[id] = typeof age === 'number' ? age : NaN
-          column.zone[id] = typeof tz === 'string' && tz !== '' ? column.zones.code(tz) : -1
-        }
-    }
+    fillColumn(column, rows, this.capacity)
   }
 
   private reload(source: ColumnSource | undefined, column: Column, ids: number[]): void {
     if (!source || ids.length === 0) return
-    for (const id of ids) {
-      if (column.kind === 'num') column.values[id] = NaN
-      else if (column.kind === 'text') column.codes[id] = -1
-      else if (column.kind === 'multi') column.items[id] = undefined
-      else {
-        column.birth[id] = 0
-        column.explicit[id] = NaN
-        column.zone[id] = -1
-      }
-    }
+    clearRows(column, ids)
     this.fill(
       column,
       this.db
@@ -352,22 +382,14 @@ export class Snapshot {
     let column = this.events.get(name)
     if (column && !this.staleEvents.has(name)) return column
     this.staleEvents.delete(name)
-    column?.props.clear()
     column ??= emptyEvents()
     appendEvents(column, this.db, 'AND name = ?', [column.lastId, name])
     this.events.set(name, column)
     return column
   }
 
-  /** One event property's values, parallel to the event column's events. */
+  /** One event property's values, parallel to the event column's events (event-props.ts). */
   eventProps(name: string, column: EventColumn, key: string, path: string): unknown[] {
-    const cached = column.props.get(key)
-    if (cached && cached.length === column.length) return cached
-    const values = this.db
-      .prepare('SELECT json_extract(props, ?) FROM events WHERE name = ? AND id <= ? ORDER BY id')
-      .pluck()
-      .all(path, name, column.lastId)
-    column.props.set(key, values)
-    return values
+    return this.props.values(this.db, column, { event: name, key, path })
   }
 }

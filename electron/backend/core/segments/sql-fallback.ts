@@ -1,6 +1,7 @@
 // Counts and masks by SQL while the snapshot is (re)loading, so a count never waits for a reload: one
 // statement over profiles per question, each property test the engine's own (evaluate.ts planProperty,
-// run per row through SQL functions) and each behaviour an events GROUP BY per event name.
+// run per row through SQL functions) and each behaviour an events GROUP BY per event name. A statement
+// stops part-way when a newer count is asked (a SQL function throws Superseded every 1,024 rows).
 import { ageFromPacked, todayPacked } from '../../../../shared/profile/identity'
 import { foldText } from '../../../../shared/profile/search-keys'
 import type {
@@ -23,12 +24,13 @@ import {
 } from './evaluate'
 import { alignedSize } from './masks'
 import { listItems, packedBirth } from './snapshot'
+import { Superseded } from './superseded'
 import { keyedSql, keyedText } from './text-keys'
 
 type RowTest = (...values: unknown[]) => boolean
 
 /** One row's test of a property plan, over the values its source's `expr` gives (as the snapshot reads them). */
-function rowTest(plan: PropertyPlan, nowMs: number): RowTest {
+export function rowTest(plan: PropertyPlan, nowMs: number): RowTest {
   const { text, range } = plan
   let test: RowTest
   switch (plan.source.kind) {
@@ -131,19 +133,30 @@ class Compiler {
   }
 }
 
-/** Every connection the fallback runs on gets its one SQL function, dispatching to this run's tests. */
-const registered = new WeakMap<Db, { tests: RowTest[] }>()
+/**
+ * Every connection the fallback runs on gets its SQL functions, dispatching to this run's tests:
+ * seg_test(k, ...values) and seg_live(), which throws Superseded once the run's question is stale.
+ */
+const registered = new WeakMap<Db, { tests: RowTest[]; stale: () => boolean }>()
 
-function testsOf(db: Db): RowTest[] {
+/** Where each statement asks whether to go on: on one row of every 1,024 ids (cheap; see seg_live). */
+const LIVE = '((profiles.id & 1023) != 1 OR seg_live())'
+
+export function testsOf(db: Db, stale: () => boolean = () => false): RowTest[] {
   let slot = registered.get(db)
   if (!slot) {
-    const made = { tests: [] as RowTest[] }
+    const made = { tests: [] as RowTest[], stale }
     db.function('seg_test', { varargs: true, deterministic: false }, (k: unknown, ...values: unknown[]) =>
       made.tests[k as number]!(...values) ? 1 : 0,
     )
+    db.function('seg_live', { deterministic: false }, () => {
+      if (made.stale()) throw new Superseded()
+      return 1
+    })
     registered.set(db, made)
     slot = made
   }
+  slot.stale = stale
   slot.tests.length = 0
   return slot.tests
 }
@@ -157,8 +170,9 @@ export function evaluateBySql(
   definitions: readonly SegmentDefinition[],
   ctx: EvalContext,
   perItem: boolean,
+  stale?: () => boolean,
 ): { mask: Uint8Array; items?: ItemCount[] } {
-  const compiler = new Compiler(ctx, testsOf(db))
+  const compiler = new Compiler(ctx, testsOf(db, stale))
   // A definition without conditions keeps everyone, whatever its join.
   const wholes = definitions
     .filter((d) => d.conditions.length > 0)
@@ -170,12 +184,12 @@ export function evaluateBySql(
     )
   const maxId = (db.prepare('SELECT max(id) FROM profiles').pluck().get() as number | null) ?? 0
   const mask = new Uint8Array(alignedSize(maxId + 1))
-  const select = db.prepare(`SELECT id FROM profiles WHERE ${wholes.join(' AND ') || '1'}`).pluck()
+  const select = db.prepare(`SELECT id FROM profiles WHERE ${[LIVE, ...wholes].join(' AND ')}`).pluck()
   for (const id of select.iterate(...compiler.params) as Iterable<number>) mask[id] = 1
   if (!perItem) return { mask }
   // The items' own counts (and each group condition's), summed in one pass; a group's conditions are
   // compiled again on their own, so each expression's parameters follow it in order.
-  const itemCompiler = new Compiler(ctx, testsOf(db))
+  const itemCompiler = new Compiler(ctx, testsOf(db, stale))
   const definition = definitions[0]
   const shapes: { conditions: number }[] = []
   const sums: string[] = []
@@ -187,7 +201,7 @@ export function evaluateBySql(
   }
   if (sums.length === 0) return { mask, items: [] }
   const row = db
-    .prepare(`SELECT ${sums.map((s) => `coalesce(sum(${s}), 0)`).join(', ')} FROM profiles`)
+    .prepare(`SELECT ${sums.map((s) => `coalesce(sum(${s}), 0)`).join(', ')} FROM profiles WHERE ${LIVE}`)
     .raw()
     .get(...itemCompiler.params) as number[]
   let at = 0

@@ -18,6 +18,8 @@ export class LiveCount {
   /** The definition has problems: nothing is counted until they are fixed. */
   blocked = $state(false)
   error = $state<ApiError | null>(null)
+  /** How long the backend took over the total shown (its own figure, for the warming-up note). */
+  tookMs = $state<number | null>(null)
 
   counting = $derived(!this.blocked && this.asked !== this.answered)
   /** This count's own id: the backend keeps a "newest seen" per client, so other pages never supersede it. */
@@ -64,6 +66,7 @@ export class LiveCount {
       if (seq !== this.#latest || total.status !== 'counted') return
       this.total = total.total
       this.profiles = total.profiles
+      this.tookMs = total.tookMs
       this.answered = key
       this.error = null
       // Each condition's own count follows in a second request, so it never holds the total up.

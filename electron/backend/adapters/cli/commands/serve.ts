@@ -25,7 +25,10 @@ interface ServeOptions {
 }
 
 async function serve(options: ServeOptions, io: CliIo): Promise<number> {
-  const backend = openBackend(options.dataDir, io, { sftp: { scheduler: true } })
+  const backend = openBackend(options.dataDir, io, {
+    sftp: { scheduler: true },
+    segments: { warmUp: true },
+  })
   let host: Awaited<ReturnType<typeof startWebHost>>
   try {
     host = await startWebHost({

@@ -24,6 +24,7 @@ export function createSegmentHandlers({ context: ctx, segments }: Services): Seg
     'segments.vocabulary': () => segments.vocabulary(),
     'segments.count': (req) => segments.count(req),
     'segments.members': (req) => segments.members(req),
+    'segments.engineStatus': () => segments.engineStatus(),
     'segments.timeZone': () => timeZoneView(ctx.db),
     'segments.timeZone.set': (req) => updateTimeZone(ctx.db, req.zone),
     'segments.list': () => ({ items: listSegments(ctx.db) }),
