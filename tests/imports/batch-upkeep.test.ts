@@ -9,6 +9,7 @@ import { recountAges } from '../../electron/backend/core/devices/age-counts'
 import { recountSharedValues } from '../../electron/backend/core/devices/shared-values'
 import { UPKEEP_GATES, upkeepGatesInPlace } from '../../electron/backend/core/devices/upkeep-gates'
 import { recountProfileCounts } from '../../electron/backend/core/profiles/schema'
+import { UPKEEP_STATEMENTS } from '../../electron/backend/core/imports/batch-upkeep'
 import { eachTestImportHarness, type ImportHarness } from '../../test-support/import-harness'
 
 let h: ImportHarness
@@ -67,6 +68,28 @@ describe('the set-wise upkeep of an import batch', () => {
     expect(gated.map((t) => t.name)).toEqual([...UPKEEP_GATES.keys()].sort())
     // Outside an import batch the gate table is always empty.
     expect(h.count('deferred_upkeep')).toBe(0)
+  })
+
+  it("reads only the batch's rows: no statement walks a table or an index whole", () => {
+    // A walk of profiles_phone_key or devices_token (phone_key > NULL) made every batch slower than the
+    // last as the table grew.
+    const db = h.backend.context.db
+    for (const sql of UPKEEP_STATEMENTS) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ first: 1 }) as { detail: string }[]).map(
+        (r) => r.detail,
+      )
+      expect(
+        plan.filter(
+          (line) =>
+            /^SCAN (profiles|devices|n|d|p)\b|\(\w+>\?\)/.test(line) && !/rowid>\?|profile_id>\?/.test(line),
+        ),
+        sql,
+      ).toEqual([])
+      expect(
+        plan.some((line) => /rowid>\?|profile_id>\?/.test(line)),
+        sql,
+      ).toBe(true)
+    }
   })
 
   it('leaves counts, codes and shared values equal to a recount after a fresh and a mixed import', async () => {
