@@ -166,7 +166,7 @@ try {
     process.stdout.write(
       `  ${(result.wallMs / 1000).toFixed(1)} s, ${JSON.stringify(result.counts)}\n` +
         `  server VmHWM ${Math.round(result.peakRssMiB)} MiB; search p99 ${result.searches.p99Ms.toFixed(1)} ms; ` +
-        `longest wait for the write lock ${result.lockWait.maxMs.toFixed(0)} ms\n`,
+        `longest wait for the write lock ${result.lockWait.maxMs.toFixed(0)} ms; server CPU ${result.cpuSeconds.toFixed(1)} s\n`,
     )
     if (!floor) {
       process.stdout.write('index floor on the imported rows …\n')
@@ -189,6 +189,7 @@ const results = passes.map(({ key, name, result }) => {
     target: TARGETS[key],
     rowsPerSecond: Math.round(rows / seconds),
     peakRssMiB: Math.round(result.peakRssMiB),
+    serverCpuSeconds: r2(result.cpuSeconds),
     search: {
       requests: result.searches.count,
       p50Ms: r2(result.searches.p50Ms),

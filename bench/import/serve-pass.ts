@@ -41,6 +41,8 @@ export interface ServePassResult {
   sampledMaxRssMiB: number
   /** VmRSS once the server is listening, before the import. */
   idleRssMiB: number
+  /** The server's CPU time (user + system, all threads) from imports.start to the end: load-independent-ish. */
+  cpuSeconds: number
   searches: { count: number; p50Ms: number; p99Ms: number; maxMs: number }
   /** Waits for the write lock of a writer on another connection every 100 ms (bench/import/lock-probe.ts). */
   lockWait: { count: number; refused: number; p50Ms: number; p99Ms: number; maxMs: number }
@@ -83,6 +85,18 @@ function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } {
   }
   return { rssMiB: kib('VmRSS') / 1024, hwmMiB: kib('VmHWM') / 1024 }
 }
+
+/** User + system CPU seconds of a process so far, all its threads (/proc/<pid>/stat, Linux). */
+function cpuSecondsOf(pid: number): number {
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()?.split(' ') ?? []
+  const ticks = Number(fields[11]) + Number(fields[12])
+  if (!Number.isFinite(ticks)) throw new Error(`no CPU times in /proc/${pid}/stat`)
+  return ticks / CLOCK_TICKS
+}
+
+/** USER_HZ: 100 on every Linux build this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100
 
 function percentiles(latencies: number[]): ServePassResult['searches'] {
   const pct = (p: number) => percentile(latencies, p) || 0
@@ -140,6 +154,7 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
     const handle = await upload(rpc, file)
     probe = startLockProbe(dataDir)
     const started = performance.now()
+    const cpuBefore = cpuSecondsOf(pid)
     const { runId } = await rpc<{ runId: number }>('imports.start', {
       file: handle,
       kind: 'profiles',
@@ -167,6 +182,7 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
       reply = await rpc<RunReply>('imports.run', { runId })
     }
     const wallMs = performance.now() - started
+    const cpuSeconds = cpuSecondsOf(pid) - cpuBefore
     searching = false
     await searches
     const lockWait = await probe.stop()
@@ -182,6 +198,7 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
       peakRssMiB: memory.hwmMiB,
       sampledMaxRssMiB: Math.max(sampledMaxRssMiB, memory.rssMiB),
       idleRssMiB,
+      cpuSeconds,
       searches: percentiles(latencies),
       lockWait,
     }

@@ -3,7 +3,8 @@
 // columns read them); the outbox learns the `token` record kind. Version 31: the overview's age_counts;
 // 32: its zone/birth-date index. 34: devices per platform and control-group exclusions kept per type and
 // test, and the activity chart's runs found by start time (audience-counts.ts); the token hashes and phone
-// keys of Duplicate Platform ID groups kept (shared-values.ts).
+// keys of Duplicate Platform ID groups kept (shared-values.ts). 35: the per-row upkeep triggers skip the
+// profiles an import batch creates (upkeep-gates.ts), which keeps them set-wise.
 import type { Migration } from '../db/migrate'
 import { CHANNELS } from '../../../../shared/reachability/rules'
 import { AGE_COUNT_TRIGGERS, AGE_COUNTS_SQL, AGE_COUNTS_ZONE_INDEX_SQL, recountAges } from './age-counts'
@@ -20,7 +21,21 @@ import {
   REACH_TRIGGERS,
 } from './schema'
 import { addAudienceCounts } from './audience-counts'
-import { addSharedValues } from './shared-values'
+import { addSharedValues, SHARED_VALUE_TRIGGERS } from './shared-values'
+import { AUDIENCE_COUNT_TRIGGERS } from './audience-counts'
+import { COUNT_TRIGGERS as PROFILE_COUNT_TRIGGERS } from '../profiles/schema'
+import { DEFERRED_UPKEEP_TABLE_SQL } from '../db/upkeep-gate'
+import { UPKEEP_GATES, withUpkeepGates } from './upkeep-gates'
+
+/** Every trigger version 35 gates, in the form it has today. */
+const UPKEEP_TRIGGERS = [
+  ...PROFILE_COUNT_TRIGGERS,
+  ...AGE_COUNT_TRIGGERS,
+  ...AUDIENCE_COUNT_TRIGGERS,
+  ...SHARED_VALUE_TRIGGERS,
+  ...REACH_TRIGGERS,
+  ...REACH_COUNT_TRIGGERS,
+]
 
 function upgradeDevices(db: Parameters<Migration['up']>[0]): void {
   db.exec(`
@@ -146,6 +161,22 @@ export const DEVICE_MIGRATIONS: readonly Migration[] = [
     },
     // Databases from before the migration ledger are at 50 (change sets) already: their user_version
     // would say that 34 ran.
+    late: true,
+  },
+  {
+    version: 35,
+    description:
+      'imports: the per-row upkeep triggers (counts, reachability codes, shared values) skip the profiles an ' +
+      'import batch creates, which keeps them set-wise at its end',
+    up(db) {
+      db.exec(DEFERRED_UPKEEP_TABLE_SQL)
+      for (const trigger of withUpkeepGates(UPKEEP_TRIGGERS)) {
+        if (!UPKEEP_GATES.has(trigger.name)) continue
+        db.exec(`DROP TRIGGER IF EXISTS ${trigger.name}`)
+        db.exec(trigger.sql)
+      }
+    },
+    // Like 34: databases from before the ledger are at 50 already.
     late: true,
   },
 ]

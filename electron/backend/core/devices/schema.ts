@@ -7,6 +7,7 @@ import { PROFILE_BULK_STRUCTURES } from '../profiles/schema'
 import { AGE_COUNT_TRIGGERS, recountAges } from './age-counts'
 import { AUDIENCE_COUNT_TRIGGERS, recountAudienceCounts } from './audience-counts'
 import { recountSharedValues, SHARED_VALUE_TRIGGERS } from './shared-values'
+import { withUpkeepGates } from './upkeep-gates'
 import {
   CHANNELS,
   parsePlatform,
@@ -216,13 +217,14 @@ export function fillMissingReach(db: Db): number {
 export const AUDIENCE_BULK_STRUCTURES: DeferredStructures = {
   indexes: [...PROFILE_BULK_STRUCTURES.indexes, ...DEVICE_INDEXES],
   textTriggers: PROFILE_BULK_STRUCTURES.textTriggers,
-  otherTriggers: [
+  // Made again with their gates (version 35): an import batch keeps these set-wise for its new profiles.
+  otherTriggers: withUpkeepGates([
     ...PROFILE_BULK_STRUCTURES.otherTriggers,
     INSERT_TRIGGER,
     ...COUNT_TRIGGERS,
     ...AGE_COUNT_TRIGGERS,
     ...SHARED_VALUE_TRIGGERS,
-  ],
+  ]),
   rebuildDerived(db) {
     PROFILE_BULK_STRUCTURES.rebuildDerived(db)
     fillMissingReach(db)

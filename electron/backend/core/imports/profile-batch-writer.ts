@@ -6,7 +6,8 @@
 // them) and a keyed outbox record (keys 'all'); a changed one an audit row per changed field (old -> new,
 // as the store writes them) and a keyed record of the changed keys with their old values as its base.
 // Sync reads the values from the profile's current row at push time (sync/keyed-outbox.ts), so an import
-// stores no copy of the data. A row that changes nothing writes nothing.
+// stores no copy of the data. A row that changes nothing writes nothing. The counts, codes and shared
+// values of the profiles a batch creates are kept set-wise at its end (batch-upkeep.ts), not per row.
 // tests/imports/write-path-equivalence.test.ts holds it to the store's path (ProfileChange).
 import type { RowProblem } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
@@ -23,6 +24,7 @@ import type { ProfileRow } from '../profiles/profile-rows'
 import { propertyColumns, readPropertyState } from '../profiles/properties'
 import { prepared } from '../profiles/statements'
 import { claimKey, prefetchBatch } from './batch-lookup'
+import { canDeferUpkeep, deferUpkeep, finishUpkeep } from './batch-upkeep'
 import type { DeviceInput } from '../devices/device-store'
 import { checkPlanDevice, planDevice, writePlanDevice } from './plan-device'
 import { matchOnIdentitySet, setKeysOf, type SetLookup } from './identity-set-match'
@@ -93,6 +95,8 @@ export class ProfileBatchWriter implements PlanWriter {
   private readonly newTypes = new Map<string, CustomPropertyType>()
   /** Dry run only: identifiers claimed by earlier batches (nothing is written, so the database cannot tell). */
   private readonly pendingClaims = new Map<string, string>()
+  /** New profiles' counts, codes and shared values kept per batch (batch-upkeep.ts), not per row. */
+  private readonly deferUpkeep: boolean
 
   constructor(
     private readonly db: Db,
@@ -100,6 +104,7 @@ export class ProfileBatchWriter implements PlanWriter {
     private readonly options: BatchOptions,
   ) {
     this.types = new Map(types)
+    this.deferUpkeep = options.write && canDeferUpkeep(db)
   }
 
   run(plans: readonly RowPlan[]): PlanOutcome[] {
@@ -309,6 +314,7 @@ export class ProfileBatchWriter implements PlanWriter {
       this.types.set(key, type)
     }
     this.newTypes.clear()
+    const first = this.deferUpkeep && commits.some((c) => c.created) ? deferUpkeep(db) : null
     for (const { profile, created, diff, after, device } of commits) {
       // A row that changes only its token leaves the profile's row, audit and outbox alone.
       if (device !== null && !created && diff.fields.length === 0) {
@@ -363,6 +369,7 @@ export class ProfileBatchWriter implements PlanWriter {
       if (device !== null)
         writePlanDevice(db, { id, object_id: objectId }, device, { changeSet, actor, at, created })
     }
+    if (first !== null) finishUpkeep(db, first)
   }
 }
 
