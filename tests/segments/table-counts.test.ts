@@ -6,6 +6,8 @@ import type { PropertyCondition, SegmentDefinition } from '../../shared/segments
 import { SegmentEngine, Superseded } from '../../electron/backend/core/segments/engine'
 import { openReadConnection } from '../../electron/backend/core/segments/read-connection'
 import { evaluateBySql } from '../../electron/backend/core/segments/sql-fallback'
+import { MaskPool } from '../../electron/backend/core/segments/masks'
+import { Tallies } from '../../electron/backend/core/segments/tallies'
 import { openHarness, type Harness } from '../../test-support/store-harness'
 
 let h: Harness
@@ -129,6 +131,8 @@ describe('the full SQL fallback', () => {
         customTypes: new Map(),
         nowMs: h.now(),
         zone: 'UTC',
+        pool: new MaskPool(),
+        tallies: new Tallies(cold.snapshot),
       }
       const gender = [one({ property: { kind: 'system', key: 'Gender' }, op: 'exists' })]
       let asked = 0
