@@ -41,6 +41,12 @@ export interface ServePassResult {
   sampledMaxRssMiB: number
   /** VmRSS once the server is listening, before the import. */
   idleRssMiB: number
+  /**
+   * The largest RssAnon (private memory: heaps, buffers) and RssFile (file pages mapped in, such as the
+   * segment engine's memory-mapped database: clean page cache the kernel can drop) seen by the sampler.
+   */
+  sampledMaxAnonMiB: number
+  sampledMaxFileMiB: number
   /** The server's CPU time (user + system, all threads) from imports.start to the end: load-independent-ish. */
   cpuSeconds: number
   searches: { count: number; p50Ms: number; p99Ms: number; maxMs: number }
@@ -75,15 +81,20 @@ function startLockProbe(dataDir: string): { stop: () => Promise<LockWait> } {
 
 const POLL_MS = 25
 
-/** VmRSS and VmHWM of a process, in MiB (Linux). */
-function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } {
+/** VmRSS, VmHWM and RSS split into private and file-backed pages of a process, in MiB (Linux). */
+function memoryOf(pid: number): { rssMiB: number; hwmMiB: number; anonMiB: number; fileMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kib = (field: string): number => {
     const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)
     if (!match?.[1]) throw new Error(`no ${field} in /proc/${pid}/status`)
     return Number(match[1])
   }
-  return { rssMiB: kib('VmRSS') / 1024, hwmMiB: kib('VmHWM') / 1024 }
+  return {
+    rssMiB: kib('VmRSS') / 1024,
+    hwmMiB: kib('VmHWM') / 1024,
+    anonMiB: kib('RssAnon') / 1024,
+    fileMiB: kib('RssFile') / 1024,
+  }
 }
 
 /** User + system CPU seconds of a process so far, all its threads (/proc/<pid>/stat, Linux). */
@@ -143,9 +154,14 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
   try {
     const idleRssMiB = memoryOf(pid).rssMiB
     let sampledMaxRssMiB = idleRssMiB
+    let sampledMaxAnonMiB = 0
+    let sampledMaxFileMiB = 0
     sampler = setInterval(() => {
       try {
-        sampledMaxRssMiB = Math.max(sampledMaxRssMiB, memoryOf(pid).rssMiB)
+        const now = memoryOf(pid)
+        sampledMaxRssMiB = Math.max(sampledMaxRssMiB, now.rssMiB)
+        sampledMaxAnonMiB = Math.max(sampledMaxAnonMiB, now.anonMiB)
+        sampledMaxFileMiB = Math.max(sampledMaxFileMiB, now.fileMiB)
       } catch {
         // The process is gone; the pass fails on its next request.
       }
@@ -198,6 +214,8 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
       peakRssMiB: memory.hwmMiB,
       sampledMaxRssMiB: Math.max(sampledMaxRssMiB, memory.rssMiB),
       idleRssMiB,
+      sampledMaxAnonMiB: Math.max(sampledMaxAnonMiB, memory.anonMiB),
+      sampledMaxFileMiB: Math.max(sampledMaxFileMiB, memory.fileMiB),
       cpuSeconds,
       searches: percentiles(latencies),
       lockWait,
