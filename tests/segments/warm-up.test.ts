@@ -60,6 +60,20 @@ describe('the count engine’s warm-up', () => {
     }
   })
 
+  it('reads the columns again only once changes to every profile pause (an import announces one a second)', async () => {
+    const h = openBackendHarness({ dataDir, segments: { warmUp: true } })
+    try {
+      await settled(h)
+      h.backend.context.events.emit('profiles.changed', { ids: [], all: true })
+      // Two profiles load in milliseconds: still loading half a second later means it waited.
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect((await h.call('segments.engineStatus', {})).state).toBe('loading')
+      expect(await settled(h)).toEqual({ state: 'ready', progress: 1, loadedColumns: 4 })
+    } finally {
+      await h.close()
+    }
+  })
+
   it('loads nothing ahead without it', async () => {
     const h = openBackendHarness({ dataDir })
     try {
