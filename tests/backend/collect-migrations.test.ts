@@ -10,6 +10,19 @@ const step = (version: number, table: string): Migration => ({
   up: (db) => db.exec(`CREATE TABLE ${table} (id INTEGER)`),
 })
 
+/** Wraps migrations so the versions that ran are listed in `ran`, in order. */
+function recorder(): { ran: number[]; counted: (m: Migration) => Migration } {
+  const ran: number[] = []
+  const counted = (m: Migration): Migration => ({
+    ...m,
+    up: (db) => {
+      ran.push(m.version)
+      m.up(db)
+    },
+  })
+  return { ran, counted }
+}
+
 describe('collectMigrations', () => {
   it('orders the features’ lists by version and allows gaps between ranges', () => {
     const all = collectMigrations([step(1, 'a'), step(5, 'b')], [step(10, 'c')])
@@ -26,14 +39,7 @@ describe('collectMigrations', () => {
   })
 
   it('runs a late migration on a database already past its version, once, and in order on a new one', () => {
-    const ran: number[] = []
-    const counted = (m: Migration): Migration => ({
-      ...m,
-      up: (db) => {
-        ran.push(m.version)
-        m.up(db)
-      },
-    })
+    const { ran, counted } = recorder()
     const before = collectMigrations([step(1, 'a')], [step(50, 'c')])
     const after = collectMigrations(
       [step(1, 'a'), counted({ ...step(34, 'late_table'), late: true })],
@@ -60,14 +66,7 @@ describe('collectMigrations', () => {
   })
 
   it('runs a migration added later below the version a database has, with no flag, once it keeps the ledger', () => {
-    const ran: number[] = []
-    const counted = (m: Migration): Migration => ({
-      ...m,
-      up: (db) => {
-        ran.push(m.version)
-        m.up(db)
-      },
-    })
+    const { ran, counted } = recorder()
     const db = new Database(':memory:')
     migrate(db, collectMigrations([step(1, 'a')], [step(50, 'c')]))
     expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([
