@@ -383,17 +383,22 @@ function rowColumns(
   at: number,
   row: ProfileRow | null,
 ): Record<string, string | number | null> {
-  const email = after.identifiers.find((i) => i.kind === 'email')?.value ?? null
-  const identity = after.identifiers.find((i) => i.kind === 'identity')?.value ?? null
-  return {
-    ...propertyColumns(after.state),
-    email,
-    identity,
-    email_key: email === null ? null : foldText(email),
-    identity_key: identity === null ? null : foldText(identity) || null,
-    identified: deriveProfileType(after.identifiers) === 'Identified' ? 1 : 0,
-    is_test: after.isTest ? 1 : 0,
-    cg_excluded: row?.cg_excluded ?? 0,
-    updated_at: at,
+  // Filled in place (a spread of ~20 columns per row was a hot spot of a large import); the key order is
+  // COLUMN_NAMES' order, which the INSERT relies on.
+  const columns = propertyColumns(after.state)
+  let email: string | null = null
+  let identity: string | null = null
+  for (const i of after.identifiers) {
+    if (i.kind === 'email') email ??= i.value
+    else if (i.kind === 'identity') identity ??= i.value
   }
+  columns.email = email
+  columns.identity = identity
+  columns.email_key = email === null ? null : foldText(email)
+  columns.identity_key = identity === null ? null : foldText(identity) || null
+  columns.identified = deriveProfileType(after.identifiers) === 'Identified' ? 1 : 0
+  columns.is_test = after.isTest ? 1 : 0
+  columns.cg_excluded = row?.cg_excluded ?? 0
+  columns.updated_at = at
+  return columns
 }
