@@ -32,6 +32,7 @@ import type { RowPlan } from './profile-plan'
 import {
   applyOps,
   cloneSnapshot,
+  creationDiff,
   diffSnapshots,
   emptySnapshot,
   type ProfileSnapshot,
@@ -247,7 +248,8 @@ export class ProfileBatchWriter implements PlanWriter {
         }
         throw error
       }
-      const diff = diffSnapshots(before, after)
+      // A profile this import creates starts empty: everything in `after` is new (creationDiff).
+      const diff = profile.isNew ? creationDiff(after) : diffSnapshots(before, after)
       const conflict = diff.added.find((i) => {
         if (i.kind === 'identity') return false
         const holder = holders.get(claimKey(i))
