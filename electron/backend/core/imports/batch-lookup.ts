@@ -48,7 +48,7 @@ export function prefetchBatch(
     db,
     `SELECT i.value AS key, p.* FROM identifiers i JOIN profiles p ON p.id = i.profile_id
      WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind = 'identity' AND i.name = ''`,
-  ).all(json([...identities].sort())) as (ProfileRow & { key: string })[]) {
+  ).all(json([...identities])) as (ProfileRow & { key: string })[]) {
     byIdentity.set(row.key, row)
   }
   const byObjectId = new Map<string, ProfileRow>()
@@ -60,9 +60,16 @@ export function prefetchBatch(
       byObjectId.set(row.object_id, row)
     }
   }
-  // One read of the identifier index for both the identity set's Emails and the holders of the values
-  // the batch adds (often the same emails): who holds each, and the holder's row.
-  const { byEmail, holders } = emailsAndHolders(db, plans, emails)
+  const byEmail = new Map<string, ProfileRow>()
+  if (emails.size > 0) {
+    for (const row of prepared(
+      db,
+      `SELECT i.value_key AS key, p.* FROM identifiers i JOIN profiles p ON p.id = i.profile_id
+       WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind = 'email' AND i.name = ''`,
+    ).all(json([...emails])) as (ProfileRow & { key: string })[]) {
+      byEmail.set(row.key, row)
+    }
+  }
   const byPhone = new Map<string, ProfileRow[]>()
   if (phones.size > 0) {
     for (const row of prepared(
@@ -87,42 +94,27 @@ export function prefetchBatch(
       identifiersOf.set(r.profile_id, list)
     }
   }
-  return { byIdentity, byObjectId, byEmail, byPhone, identifiersOf, holders }
+  return { byIdentity, byObjectId, byEmail, byPhone, identifiersOf, holders: holdersOf(db, plans) }
 }
 
-/**
- * Who holds the emails and other identifiers the batch adds (the unique index's view, before the batch),
- * and the profiles holding the identity set's `emails` (value keys).
- */
-function emailsAndHolders(
-  db: Db,
-  plans: readonly RowPlan[],
-  emails: ReadonlySet<string>,
-): { byEmail: Map<string, ProfileRow>; holders: Map<string, string> } {
-  const wanted = new Set<string>(emails)
+/** Who holds the emails and other identifiers the batch adds (the unique index's view, before the batch). */
+function holdersOf(db: Db, plans: readonly RowPlan[]): Map<string, string> {
+  const wanted = new Set<string>()
   for (const plan of plans) {
     for (const op of plan.ops) {
       if (op.op === 'email' && op.value !== null) wanted.add(identifierValueKey('email', op.value))
       else if (op.op === 'identifier') wanted.add(op.value)
     }
   }
-  const byEmail = new Map<string, ProfileRow>()
   const holders = new Map<string, string>()
-  if (wanted.size === 0) return { byEmail, holders }
-  for (const r of prepared(
-    db,
-    `SELECT i.kind AS claim_kind, i.name AS claim_name, i.value AS claim_value, i.value_key AS claim_key, p.*
-     FROM identifiers i JOIN profiles p ON p.id = i.profile_id
-     WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind IN ('email', 'fbid', 'gpid')`,
-  ).all(json([...wanted].sort())) as (ProfileRow & {
-    claim_kind: StoredIdentifier['kind']
-    claim_name: string
-    claim_value: string
-    claim_key: string
-  })[]) {
-    const { claim_kind: kind, claim_name: name, claim_value: value, claim_key: key, ...row } = r
-    holders.set(claimKey({ kind, name, value }), row.object_id)
-    if (kind === 'email' && name === '' && emails.has(key)) byEmail.set(key, row)
+  if (wanted.size > 0) {
+    for (const r of prepared(
+      db,
+      `SELECT i.kind, i.name, i.value, p.object_id FROM identifiers i JOIN profiles p ON p.id = i.profile_id
+       WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind IN ('email', 'fbid', 'gpid')`,
+    ).all(json([...wanted])) as (StoredIdentifier & { object_id: string })[]) {
+      holders.set(claimKey(r), r.object_id)
+    }
   }
-  return { byEmail, holders }
+  return holders
 }
