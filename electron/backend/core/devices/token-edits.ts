@@ -52,7 +52,9 @@ export function writeTokenOutbox(db: Db, profileObjectId: string, device: Device
 }
 
 /** The token record a device's token becomes (null when it has none). */
-export function tokenRecordOf(device: DeviceRow): TokenRecord | null {
+export function tokenRecordOf(
+  device: Pick<DeviceRow, 'device_id' | 'push_token' | 'token_type' | 'platform'>,
+): TokenRecord | null {
   if (device.push_token === null) return null
   return {
     type: 'token',

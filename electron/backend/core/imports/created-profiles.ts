@@ -3,7 +3,7 @@
 // 'all') and its device's token record, queued in file order and written in multi-row INSERTs
 // (insert-buffer.ts). The batch writer flushes them before any other write that could depend on them.
 import type { DeviceInput } from '../devices/device-store'
-import { upsertDevice } from '../devices/device-store'
+import { insertNewDevice } from '../devices/device-store'
 import { tokenRecordOf } from '../devices/token-edits'
 import type { Db } from '../db/connection'
 import { identifierValueKey } from '../profiles/identifiers'
@@ -66,9 +66,10 @@ export class CreatedProfiles {
     }
     this.outbox.add(objectId, 'profile', JSON.stringify(record), at)
     if (device === null) return
-    // As writeDevice for a new profile: the token is not audited on its own, a new token is queued.
-    const written = upsertDevice(this.db, id, device)
-    const token = written.changed && written.tokenChanged ? tokenRecordOf(written.row) : null
+    // As writeDevice for a new profile: the token is not audited on its own, a new token is queued. The
+    // device is not stored yet (checkPlanDevice: a new profile's device id is its own new CleverTap ID).
+    const written = insertNewDevice(this.db, id, device)
+    const token = written.tokenChanged ? tokenRecordOf(written.values) : null
     if (token !== null) this.outbox.add(objectId, 'token', JSON.stringify(token), at)
   }
 
