@@ -9,7 +9,7 @@ export type SqlValue = string | number | null
 const CHUNKS = [64, 8, 1] as const
 
 export class InsertBuffer {
-  private values: SqlValue[] = []
+  private readonly values: SqlValue[] = []
   private rows = 0
   private readonly sql: Map<number, string>
 
@@ -30,7 +30,11 @@ export class InsertBuffer {
   /** Queues one row (its values in the constructor's column order); a full chunk is written at once. */
   add(...row: SqlValue[]): void {
     for (const value of row) this.values.push(value)
-    if (++this.rows === CHUNKS[0]) this.flush()
+    if (++this.rows < CHUNKS[0]) return
+    // A full chunk binds the queue itself, which is then reused: no copy, no new array per chunk.
+    prepared(this.db, this.sql.get(CHUNKS[0]) as string).run(this.values)
+    this.values.length = 0
+    this.rows = 0
   }
 
   /** Writes every queued row, in the order they were added. */
@@ -45,7 +49,7 @@ export class InsertBuffer {
         offset += n * width
       }
     }
-    this.values = []
+    this.values.length = 0
     this.rows = 0
   }
 }
