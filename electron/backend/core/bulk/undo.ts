@@ -12,7 +12,7 @@ import { withCheckpointAfter } from '../db/background-checkpoint'
 import type { JobControl } from '../jobs/registry'
 import { loadCustomTypes } from '../profiles/properties'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
-import { SET_WISE_BATCH } from './bulk-job'
+import { evenBatch, SET_WISE_BATCH } from './bulk-job'
 import { nowSeconds } from '../profiles/statements'
 import type { BatchTarget } from './apply'
 import { changedSince, requireChangeSet, undoRefusal, UNSENT } from './undo-plan'
@@ -134,6 +134,7 @@ async function undoWholeSetWise(run: UndoRun, plan: SetWiseUndo, skip: Iterable<
   const total = (db.prepare('SELECT count(*) AS n FROM audit WHERE change_set = ?').get(id) as { n: number })
     .n
   control.progress('undoing', 0, total)
+  const size = evenBatch(total, SET_WISE_BATCH)
   let after = 0
   let done = 0
   for (;;) {
@@ -141,14 +142,14 @@ async function undoWholeSetWise(run: UndoRun, plan: SetWiseUndo, skip: Iterable<
       summary.cancelled = true
       break
     }
-    const end = nextRangeEnd(db, id, after, SET_WISE_BATCH)
+    const end = nextRangeEnd(db, id, after, size)
     if (end === null) break
     db.transaction(() => {
       const touched = revertRangeSetWise(ctx, id, plan, { after, end }, target(run))
       summary.reverted += touched
       addChangeSetProfiles(db, run.changeSet, touched)
     }).immediate()
-    done = Math.min(total, done + SET_WISE_BATCH)
+    done = Math.min(total, done + size)
     after = end
     control.progress('undoing', done, total)
     await yieldTurn()
