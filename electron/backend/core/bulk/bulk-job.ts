@@ -9,7 +9,7 @@ import {
   type BulkSummary,
 } from '../../../../shared/bulk/types'
 import { addChangeSetProfiles, closeChangeSet, openChangeSet } from '../changes/change-sets'
-import { withOneCheckpoint } from '../db/one-checkpoint'
+import { withCheckpointAfter } from '../db/background-checkpoint'
 import type { BackendContext } from '../context'
 import type { ImportService } from '../imports/import-service'
 import type { JobControl } from '../jobs/registry'
@@ -23,16 +23,23 @@ import { blockedError, classify, exclusionLimit } from './preview'
 /** Profiles per transaction: big enough to amortise a commit, small enough for a prompt cancel. */
 export const BULK_BATCH = 5_000
 /**
- * Profiles per transaction of a set-wise write (a custom property set/unset, apply.ts): a batch is a few
- * statements, so a bigger one costs no more per profile and saves commits, each of which rewrites the
- * index pages the batches share (audit_object, outbox_object, profiles_updated); ~2 s at 1M profiles.
+ * At most this many profiles per transaction of a set-wise write (a custom property set/unset, apply.ts):
+ * a batch is a few statements, so a bigger one costs no more per profile and saves commits, each of which
+ * writes again the index pages the batches share (audit_object takes rows all over its key range, so each
+ * batch rewrites most of its leaves; profiles_updated, outbox_object). A 100k selection is one batch
+ * (~4 s at 1M profiles; a cancel waits for it).
  */
-export const SET_WISE_BATCH = 50_000
+export const SET_WISE_BATCH = 128_000
+
+/** The size of `count` items' batches of at most `max`, all about equal (no small batch at the end). */
+export function evenBatch(count: number, max: number): number {
+  return Math.max(1, Math.ceil(count / Math.max(1, Math.ceil(count / max))))
+}
 
 /** The batch size of an action (the control-group exclusion is one transaction: all or nothing). */
 function batchSize(action: BulkAction, count: number, types: Map<string, CustomPropertyType>): number {
   if (action.action === 'exclude') return Math.max(1, count)
-  return setWiseKey(action, types) ? SET_WISE_BATCH : BULK_BATCH
+  return setWiseKey(action, types) ? evenBatch(count, SET_WISE_BATCH) : BULK_BATCH
 }
 
 export interface BulkRun {
@@ -93,51 +100,64 @@ export async function runBulk(
     const limit = exclusionLimit(db, action, classify(db, action, ids, types).willChange)
     if (limit.blocked !== null) throw blockedError(limit.blocked, limit.view)
   }
-  const changeSet = openChangeSet(db, {
-    kind: 'bulk',
-    actor: ctx.actor,
-    label: `${label} on ${ids.length.toLocaleString('en-US')} profile${ids.length === 1 ? '' : 's'}`,
-    detail: { action, selection: run.selection, matched: ids.length },
-    at: nowSeconds(ctx.clock),
-  })
-  summary.changeSet = changeSet
-  const size = batchSize(action, ids.length, types)
-  summary.batches.total = Math.ceil(ids.length / size)
-  control.progress('applying', 0, ids.length)
-  let done = 0
-  // One checkpoint at the end: the batches share index pages that each checkpoint would copy again.
-  await withOneCheckpoint(db, async () => {
-    for (let start = 0; start < ids.length; start += size) {
-      if (control.signal.aborted) {
-        summary.cancelled = true
-        break
-      }
-      const batch = [...ids.subarray(start, start + size)]
-      const at = nowSeconds(ctx.clock)
-      const result = db
-        .transaction(() => {
-          const written = writeBatch(ctx, action, batch, { changeSet, at, types })
-          addChangeSetProfiles(db, changeSet, written.changed)
-          return written
-        })
-        .immediate()
-      summary.changed += result.changed
-      summary.alreadyInState += result.same
-      summary.refused += result.refused
-      summary.batches.done++
-      done += batch.length
-      control.progress('applying', done, ids.length)
-      // Lets progress events, cancels and other requests through between batches.
-      await new Promise((resolve) => setImmediate(resolve))
-    }
-  })
-  const kept = closeChangeSet(db, changeSet, summary.cancelled ? 'cancelled' : 'done', {
-    profiles: 'kept',
-    detail: { action, selection: run.selection, matched: ids.length, ...counts(summary) },
+  // The WAL is checkpointed once, after the job (in the background): the batches share index pages
+  // that a checkpoint per batch would copy again, and the job is done when its last batch commits.
+  const kept = await withCheckpointAfter(db, async () => {
+    const changeSet = openChangeSet(db, {
+      kind: 'bulk',
+      actor: ctx.actor,
+      label: `${label} on ${ids.length.toLocaleString('en-US')} profile${ids.length === 1 ? '' : 's'}`,
+      detail: { action, selection: run.selection, matched: ids.length },
+      at: nowSeconds(ctx.clock),
+    })
+    summary.changeSet = changeSet
+    await writeBatches(ctx, { ...run, changeSet, types }, summary, control)
+    return closeChangeSet(db, changeSet, summary.cancelled ? 'cancelled' : 'done', {
+      profiles: 'kept',
+      detail: { action, selection: run.selection, matched: ids.length, ...counts(summary) },
+    })
   })
   if (!kept) summary.changeSet = null
   if (summary.changed > 0) ctx.events.emit('profiles.changed', { ids: [], all: true })
   return { ...summary, seconds: seconds(started) }
+}
+
+/** The job's batches, one transaction each, into its change set; stops between batches on cancel. */
+async function writeBatches(
+  ctx: BackendContext,
+  run: BulkRun & { changeSet: number; types: Map<string, CustomPropertyType> },
+  summary: BulkSummary,
+  control: JobControl,
+): Promise<void> {
+  const { db } = ctx
+  const { action, ids, changeSet, types } = run
+  const size = batchSize(action, ids.length, types)
+  summary.batches.total = Math.ceil(ids.length / size)
+  control.progress('applying', 0, ids.length)
+  let done = 0
+  for (let start = 0; start < ids.length; start += size) {
+    if (control.signal.aborted) {
+      summary.cancelled = true
+      break
+    }
+    const batch = [...ids.subarray(start, start + size)]
+    const at = nowSeconds(ctx.clock)
+    const result = db
+      .transaction(() => {
+        const written = writeBatch(ctx, action, batch, { changeSet, at, types })
+        addChangeSetProfiles(db, changeSet, written.changed)
+        return written
+      })
+      .immediate()
+    summary.changed += result.changed
+    summary.alreadyInState += result.same
+    summary.refused += result.refused
+    summary.batches.done++
+    done += batch.length
+    control.progress('applying', done, ids.length)
+    // Lets progress events, cancels and other requests through between batches.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
 }
 
 function counts(s: BulkSummary) {

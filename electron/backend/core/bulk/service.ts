@@ -13,6 +13,7 @@ import { AppError } from '../../../../shared/ipc/envelope'
 import type { JobHandle } from '../../../../shared/jobs/job-kinds'
 import { changeSetEntries, listChangeSets } from '../changes/change-set-reads'
 import type { BackendContext } from '../context'
+import { backgroundCheckpointsSettled } from '../db/background-checkpoint'
 import type { ImportService } from '../imports/import-service'
 import { lookupProfileRow } from '../profiles/lookup'
 import { loadCustomTypes } from '../profiles/properties'
@@ -30,7 +31,10 @@ export class BulkService {
   constructor(
     private readonly ctx: BackendContext,
     private readonly deps: { imports: ImportService; segments: SegmentService },
-  ) {}
+  ) {
+    // A job's WAL checkpoint runs after it, in a worker thread: the database closes once it has ended.
+    ctx.onClose(() => backgroundCheckpointsSettled())
+  }
 
   /** The selection's profiles (internal ids), the action checked once for everyone. */
   private async resolve(selection: BulkSelection, action: BulkAction): Promise<Int32Array> {

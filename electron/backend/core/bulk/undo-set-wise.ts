@@ -216,18 +216,25 @@ export function revertRangeSetWise(
   const db = ctx.db
   prepareTemp(db)
   db.exec('DELETE FROM temp.undo_touched')
-  // CROSS JOIN keeps the change set's rows outside: each is one lookup on profiles_object_id.
+  // The range's profiles are found by profiles_object_id alone (their ids, no row read), sorted by id,
+  // and only then read: in CleverTap ID order (the audit rows' order) they would be read all over the
+  // table, each page about twice. CROSS JOIN keeps the change set's rows outside; LIMIT -1 (no limit)
+  // keeps SQLite from flattening the subquery into the join, which would drop its ORDER BY.
   const oldest = plan.repeats
-    ? `AND f.id = (SELECT min(b.id) FROM audit b WHERE b.object_id = f.object_id AND +b.change_set = @id AND b.field = @field)`
+    ? `AND a.id = (SELECT min(b.id) FROM audit b WHERE b.object_id = a.object_id AND +b.change_set = @id AND b.field = @field)`
     : ''
   for (const field of plan.fields)
     revertField(
       ctx,
       field,
       target,
-      `SELECT ${NOW_AND_OLD} FROM audit f CROSS JOIN profiles p ON p.object_id = f.object_id
-       WHERE f.change_set = @id AND f.id > @after AND f.id <= @end AND f.field = @field ${oldest}
-         AND f.object_id NOT IN (SELECT object_id FROM temp.undo_skip) AND ${DIFFERS}`,
+      `SELECT ${NOW_AND_OLD} FROM (
+         SELECT q.id AS profile_id, a.old_value FROM audit a CROSS JOIN profiles q ON q.object_id = a.object_id
+         WHERE a.change_set = @id AND a.id > @after AND a.id <= @end AND a.field = @field ${oldest}
+           AND a.object_id NOT IN (SELECT object_id FROM temp.undo_skip)
+         ORDER BY q.id LIMIT -1) f
+       CROSS JOIN profiles p ON p.id = f.profile_id
+       WHERE ${DIFFERS}`,
       { id, after: range.after, end: range.end },
     )
   return (db.prepare('SELECT count(*) AS n FROM temp.undo_touched').get() as { n: number }).n

@@ -8,11 +8,11 @@ import { AppError } from '../../../../shared/ipc/envelope'
 import { addChangeSetProfiles, closeChangeSet, openChangeSet } from '../changes/change-sets'
 import type { BackendContext } from '../context'
 import type { Db } from '../db/connection'
-import { withOneCheckpoint } from '../db/one-checkpoint'
+import { withCheckpointAfter } from '../db/background-checkpoint'
 import type { JobControl } from '../jobs/registry'
 import { loadCustomTypes } from '../profiles/properties'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
-import { SET_WISE_BATCH } from './bulk-job'
+import { evenBatch, SET_WISE_BATCH } from './bulk-job'
 import { nowSeconds } from '../profiles/statements'
 import type { BatchTarget } from './apply'
 import { changedSince, requireChangeSet, undoRefusal, UNSENT } from './undo-plan'
@@ -134,6 +134,7 @@ async function undoWholeSetWise(run: UndoRun, plan: SetWiseUndo, skip: Iterable<
   const total = (db.prepare('SELECT count(*) AS n FROM audit WHERE change_set = ?').get(id) as { n: number })
     .n
   control.progress('undoing', 0, total)
+  const size = evenBatch(total, SET_WISE_BATCH)
   let after = 0
   let done = 0
   for (;;) {
@@ -141,14 +142,14 @@ async function undoWholeSetWise(run: UndoRun, plan: SetWiseUndo, skip: Iterable<
       summary.cancelled = true
       break
     }
-    const end = nextRangeEnd(db, id, after, SET_WISE_BATCH)
+    const end = nextRangeEnd(db, id, after, size)
     if (end === null) break
     db.transaction(() => {
       const touched = revertRangeSetWise(ctx, id, plan, { after, end }, target(run))
       summary.reverted += touched
       addChangeSetProfiles(db, run.changeSet, touched)
     }).immediate()
-    done = Math.min(total, done + SET_WISE_BATCH)
+    done = Math.min(total, done + size)
     after = end
     control.progress('undoing', done, total)
     await yieldTurn()
@@ -239,27 +240,28 @@ export async function runUndo(
     cancelled: false,
     seconds: 0,
   }
-  const changeSet = openChangeSet(db, {
-    kind: 'undo',
-    actor: ctx.actor,
-    label: `Undo of #${id}: ${info.label}`,
-    undoes: id,
-    detail: { undoes: id, onChanged: request.onChanged ?? null, reuploadDeleted: request.reuploadDeleted },
-    at: nowSeconds(ctx.clock),
-  })
-  summary.changeSet = changeSet
   const types = loadCustomTypes(db)
-  const run: UndoRun = { ctx, request, control, changeSet, types, summary }
   const plan = wholeSetWiseUndo(db, id, info.kind, types)
-  // One checkpoint at the end: the batches share index pages that each checkpoint would copy again.
-  await withOneCheckpoint(db, async () => {
+  // The WAL is checkpointed once, after the job (in the background): the batches share index pages
+  // that a checkpoint per batch would copy again, and the job is done when its last batch commits.
+  await withCheckpointAfter(db, async () => {
+    const changeSet = openChangeSet(db, {
+      kind: 'undo',
+      actor: ctx.actor,
+      label: `Undo of #${id}: ${info.label}`,
+      undoes: id,
+      detail: { undoes: id, onChanged: request.onChanged ?? null, reuploadDeleted: request.reuploadDeleted },
+      at: nowSeconds(ctx.clock),
+    })
+    summary.changeSet = changeSet
+    const run: UndoRun = { ctx, request, control, changeSet, types, summary }
     if (plan !== null) await undoWholeSetWise(run, plan, skip.keys())
     else await undoPerProfile(run, objectsOf(db, id, skip))
+    const kept = closeChangeSet(db, changeSet, summary.cancelled ? 'cancelled' : 'done', { profiles: 'kept' })
+    if (!kept) summary.changeSet = null
+    else if (!summary.cancelled)
+      db.prepare('UPDATE change_sets SET undone_by = ? WHERE id = ?').run(changeSet, id)
   })
-  const kept = closeChangeSet(db, changeSet, summary.cancelled ? 'cancelled' : 'done', { profiles: 'kept' })
-  if (!kept) summary.changeSet = null
-  else if (!summary.cancelled)
-    db.prepare('UPDATE change_sets SET undone_by = ? WHERE id = ?').run(changeSet, id)
   ctx.events.emit('profiles.changed', { ids: [], all: true })
   return { ...summary, seconds: Math.round(performance.now() - started) / 1000 }
 }
