@@ -144,12 +144,7 @@ export function deviceWouldChange(db: Db, profileId: number, input: DeviceInput)
 export function upsertDevice(db: Db, profileId: number, input: DeviceInput): DeviceWrite {
   const old = findDevice(db, input.deviceId)
   const { values, tokenChanged } = nextDevice(db, old, profileId, input)
-  if (values.push_token !== null && input.source !== 'pull') {
-    prepared(db, 'DELETE FROM removed_tokens WHERE device_id = ? AND push_token = ?').run(
-      input.deviceId,
-      values.push_token,
-    )
-  }
+  keepToken(db, input, values)
   if (old !== undefined) {
     const changed = changedColumns(old, values)
     const previousToken = old.push_token
@@ -160,15 +155,38 @@ export function upsertDevice(db: Db, profileId: number, input: DeviceInput): Dev
     ).get({ ...values, id: old.id }) as DeviceRow
     return { created: false, changed: true, previousToken, tokenChanged, row }
   }
-  const row = prepared(
-    db,
-    `INSERT INTO devices (device_id, profile_id, platform, push_token, token_type, token_state, token_hash,
-       app_version, os_version, make, model, last_seen, source)
-     VALUES (@device_id, @profile_id, @platform, @push_token, @token_type, @token_state, @token_hash,
-       @app_version, @os_version, @make, @model, @last_seen, @source)
-     RETURNING *`,
-  ).get(values) as DeviceRow
+  const row = prepared(db, `${INSERT_DEVICE} RETURNING *`).get(values) as DeviceRow
   return { created: true, changed: true, previousToken: null, tokenChanged, row }
+}
+
+const INSERT_DEVICE = `INSERT INTO devices (device_id, profile_id, platform, push_token, token_type, token_state,
+    token_hash, app_version, os_version, make, model, last_seen, source)
+  VALUES (@device_id, @profile_id, @platform, @push_token, @token_type, @token_state, @token_hash,
+    @app_version, @os_version, @make, @model, @last_seen, @source)`
+
+/** A token set again by a source other than the pull is the person's choice: its removal is forgotten. */
+function keepToken(db: Db, input: DeviceInput, values: DeviceValues): void {
+  if (values.push_token !== null && input.source !== 'pull') {
+    prepared(db, 'DELETE FROM removed_tokens WHERE device_id = ? AND push_token = ?').run(
+      input.deviceId,
+      values.push_token,
+    )
+  }
+}
+
+/**
+ * upsertDevice for a device the caller knows is not stored (the device of a profile an import creates):
+ * no read first, and the written columns come back as they were given rather than read back.
+ */
+export function insertNewDevice(
+  db: Db,
+  profileId: number,
+  input: DeviceInput,
+): { values: Omit<DeviceRow, 'id'>; tokenChanged: boolean } {
+  const { values, tokenChanged } = nextDevice(db, undefined, profileId, input)
+  keepToken(db, input, values)
+  prepared(db, INSERT_DEVICE).run(values)
+  return { values, tokenChanged }
 }
 
 /** Clears a device's token and remembers the removal (a pull will not bring it back). */

@@ -43,16 +43,24 @@ export function defaultTokenType(platform: string): string {
  * own pending records); the record names the device's CleverTap ID.
  */
 export function writeTokenOutbox(db: Db, profileObjectId: string, device: DeviceRow, at: number): void {
-  if (device.push_token === null) return
-  const record: TokenRecord = {
-    type: 'token',
-    objectId: device.device_id,
-    tokenData: { id: device.push_token, type: device.token_type ?? defaultTokenType(device.platform) },
-  }
+  const record = tokenRecordOf(device)
+  if (record === null) return
   prepared(
     db,
     'INSERT INTO outbox (object_id, kind, payload, base, created_at) VALUES (?, ?, ?, NULL, ?)',
   ).run(profileObjectId, 'token', JSON.stringify(record), at)
+}
+
+/** The token record a device's token becomes (null when it has none). */
+export function tokenRecordOf(
+  device: Pick<DeviceRow, 'device_id' | 'push_token' | 'token_type' | 'platform'>,
+): TokenRecord | null {
+  if (device.push_token === null) return null
+  return {
+    type: 'token',
+    objectId: device.device_id,
+    tokenData: { id: device.push_token, type: device.token_type ?? defaultTokenType(device.platform) },
+  }
 }
 
 /**

@@ -13,25 +13,27 @@ import type { RowProblem } from '../../../../shared/ipc/channels/imports'
 import { AppError } from '../../../../shared/ipc/envelope'
 import { describeValue } from '../../../../shared/profile/catalogue'
 import type { IdentitySetKey } from '../../../../shared/profile/identity-set'
-import { foldText, phoneDigits } from '../../../../shared/profile/search-keys'
+import { phoneDigits } from '../../../../shared/profile/search-keys'
 import type { CustomPropertyType } from '../../../../shared/profile/types'
-import { deriveProfileType } from '../../../../shared/profile/identity'
 import type { Db } from '../db/connection'
 import { identifierLabel, identifierValueKey } from '../profiles/identifiers'
 import { writeAudit } from '../profiles/audit'
 import { writeKeyedProfileOutbox, type KeyedProfileRecord } from '../profiles/outbox'
 import type { ProfileRow } from '../profiles/profile-rows'
-import { propertyColumns, readPropertyState } from '../profiles/properties'
+import { readPropertyState } from '../profiles/properties'
 import { prepared } from '../profiles/statements'
 import { claimKey, prefetchBatch } from './batch-lookup'
 import { canDeferUpkeep, deferUpkeep, finishUpkeep } from './batch-upkeep'
 import type { DeviceInput } from '../devices/device-store'
 import { checkPlanDevice, planDevice, writePlanDevice } from './plan-device'
+import { CreatedProfiles } from './created-profiles'
+import { rowColumns } from './profile-columns'
 import { matchOnIdentitySet, setKeysOf, type SetLookup } from './identity-set-match'
 import type { RowPlan } from './profile-plan'
 import {
   applyOps,
   cloneSnapshot,
+  creationDiff,
   diffSnapshots,
   emptySnapshot,
   type ProfileSnapshot,
@@ -247,7 +249,8 @@ export class ProfileBatchWriter implements PlanWriter {
         }
         throw error
       }
-      const diff = diffSnapshots(before, after)
+      // A profile this import creates starts empty: everything in `after` is new (creationDiff).
+      const diff = profile.isNew ? creationDiff(after) : diffSnapshots(before, after)
       const conflict = diff.added.find((i) => {
         if (i.kind === 'identity') return false
         const holder = holders.get(claimKey(i))
@@ -315,31 +318,33 @@ export class ProfileBatchWriter implements PlanWriter {
     }
     this.newTypes.clear()
     const first = this.deferUpkeep && commits.some((c) => c.created) ? deferUpkeep(db) : null
+    const created_ = new CreatedProfiles(db, { changeSet, actor, at })
     for (const { profile, created, diff, after, device } of commits) {
       // A row that changes only its token leaves the profile's row, audit and outbox alone.
       if (device !== null && !created && diff.fields.length === 0) {
+        created_.flush()
         const row = { id: profile.id as number, object_id: profile.objectId }
         writePlanDevice(db, row, device, { changeSet, actor, at, created })
         continue
       }
-      const columns = rowColumns(after, at, profile.row)
-      if (profile.id === null) {
-        const values: (string | number | null)[] = [profile.objectId, at]
-        for (const name of COLUMN_NAMES) values.push(columns[name] ?? null)
-        profile.id = Number(prepared(db, INSERT_PROFILE).run(values).lastInsertRowid)
-      } else {
-        const previous = profile.row as unknown as Record<string, unknown> | null
-        const changed = Object.keys(columns).filter((n) => n === 'updated_at' || previous?.[n] !== columns[n])
-        prepared(
-          db,
-          `UPDATE profiles SET ${changed.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @profile_id`,
-        ).run({
-          ...Object.fromEntries(changed.map((n) => [n, columns[n]])),
-          profile_id: profile.id,
-        })
-        if (profile.row) Object.assign(profile.row, columns)
+      if (created) {
+        created_.write(profile, after, diff.rootIdentity, device)
+        continue
       }
-      const id = profile.id
+      // Rows of the profiles created before this one go first: this commit may move their identifiers.
+      created_.flush()
+      const columns = rowColumns(after, at, profile.row)
+      const previous = profile.row as unknown as Record<string, unknown> | null
+      const changed = Object.keys(columns).filter((n) => n === 'updated_at' || previous?.[n] !== columns[n])
+      prepared(
+        db,
+        `UPDATE profiles SET ${changed.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @profile_id`,
+      ).run({
+        ...Object.fromEntries(changed.map((n) => [n, columns[n]])),
+        profile_id: profile.id,
+      })
+      if (profile.row) Object.assign(profile.row, columns)
+      const id = profile.id as number
       for (const i of diff.removed) {
         prepared(
           db,
@@ -353,47 +358,17 @@ export class ProfileBatchWriter implements PlanWriter {
         ).run(id, i.kind, i.name, i.value, identifierValueKey(i.kind, i.value), at)
       }
       const objectId = profile.objectId
-      if (created) writeAudit(db, changeSet, objectId, at, actor, { action: 'profile.create', field: null })
-      else for (const field of diff.fields) writeAudit(db, changeSet, objectId, at, actor, field)
+      for (const field of diff.fields) writeAudit(db, changeSet, objectId, at, actor, field)
       const keys = Object.keys(diff.profileData)
-      if (keys.length > 0 || created) {
+      if (keys.length > 0) {
         const identity = diff.rootIdentity === undefined ? {} : { identity: diff.rootIdentity }
-        const record: KeyedProfileRecord = {
-          type: 'profile',
-          objectId,
-          ...identity,
-          keys: created ? 'all' : keys,
-        }
-        writeKeyedProfileOutbox(db, record, created ? null : diff.base, at)
+        const record: KeyedProfileRecord = { type: 'profile', objectId, ...identity, keys }
+        writeKeyedProfileOutbox(db, record, diff.base, at)
       }
       if (device !== null)
         writePlanDevice(db, { id, object_id: objectId }, device, { changeSet, actor, at, created })
     }
+    created_.flush()
     if (first !== null) finishUpkeep(db, first)
-  }
-}
-
-/** The columns rowColumns() fills, in a fixed order, and the INSERT that writes a new profile with them. */
-const COLUMN_NAMES: readonly string[] = Object.keys(rowColumns(emptySnapshot(), 0, null))
-const INSERT_PROFILE = `INSERT INTO profiles (object_id, created_at, ${COLUMN_NAMES.join(', ')}) VALUES (${['?', '?', ...COLUMN_NAMES.map(() => '?')].join(', ')})`
-
-/** Every profiles column an import sets, as ProfileChange.commit writes them. */
-function rowColumns(
-  after: ProfileSnapshot,
-  at: number,
-  row: ProfileRow | null,
-): Record<string, string | number | null> {
-  const email = after.identifiers.find((i) => i.kind === 'email')?.value ?? null
-  const identity = after.identifiers.find((i) => i.kind === 'identity')?.value ?? null
-  return {
-    ...propertyColumns(after.state),
-    email,
-    identity,
-    email_key: email === null ? null : foldText(email),
-    identity_key: identity === null ? null : foldText(identity) || null,
-    identified: deriveProfileType(after.identifiers) === 'Identified' ? 1 : 0,
-    is_test: after.isTest ? 1 : 0,
-    cg_excluded: row?.cg_excluded ?? 0,
-    updated_at: at,
   }
 }

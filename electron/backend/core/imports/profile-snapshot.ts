@@ -4,11 +4,28 @@ import { AppError } from '../../../../shared/ipc/envelope'
 import { validateCustomKeyCount, validateCustomProperty } from '../../../../shared/profile/catalogue'
 import type { CustomPropertyType, PropertyValue } from '../../../../shared/profile/types'
 import { sameIdentifier, type StoredIdentifier } from '../profiles/identifiers'
-import type { ProfileSnapshot } from '../profiles/profile-diff'
+import type { ProfileSnapshot, SnapshotDiff } from '../profiles/profile-diff'
 import { cloneState, validationError, type PropertyState } from '../profiles/properties'
 import type { PlanOp } from './profile-plan'
 
 export { diffSnapshots, type ProfileSnapshot, type SnapshotDiff } from '../profiles/profile-diff'
+
+/**
+ * What the batch writer needs of the diff of a profile this import creates (from an empty snapshot to
+ * `after`): its identifiers (all added) and the identity its record is sent with. A creation writes one
+ * 'profile.create' audit row and a record of all keys, so the per-field audit rows, profileData and base
+ * that diffSnapshots builds would be thrown away: a fifth of a fresh import's allocations.
+ */
+export function creationDiff(after: ProfileSnapshot): SnapshotDiff {
+  return {
+    fields: [],
+    profileData: {},
+    base: {},
+    added: after.identifiers,
+    removed: [],
+    rootIdentity: after.identifiers.find((i) => i.kind === 'identity')?.value,
+  }
+}
 
 export function emptySnapshot(): ProfileSnapshot {
   return { state: { system: new Map(), custom: new Map() }, identifiers: [], isTest: false }

@@ -38,6 +38,8 @@ export const TEST_USER_KEY = 'ct_is_test_user'
 const COLUMN_PROPERTIES: readonly SystemProperty[] = SYSTEM_PROPERTIES.filter(
   (p) => p.column !== undefined && !IDENTIFIER_KEYS.has(p.key),
 )
+/** Their keys: propertyColumns asks for every system key of every imported row. */
+const COLUMN_KEYS: ReadonlySet<string> = new Set(COLUMN_PROPERTIES.map((p) => p.key))
 
 export function validationError(error: PropertyError, extra?: Record<string, unknown>): AppError {
   return new AppError('validation', error.message, {
@@ -196,14 +198,19 @@ export function propertyColumns(state: PropertyState): Record<string, string | n
     columns[property.column as string] =
       value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : (value as string | number)
   }
-  const extra: Record<string, PropertyValue> = {}
+  let extra: Record<string, PropertyValue> | null = null
   for (const [key, value] of state.system) {
-    if (!COLUMN_PROPERTIES.some((p) => p.key === key)) extra[key] = value
+    if (COLUMN_KEYS.has(key)) continue
+    extra ??= {}
+    extra[key] = value
   }
-  const custom: Record<string, PropertyValue> = {}
-  for (const [key, entry] of state.custom) custom[key] = entry.value
-  columns.system_extra = JSON.stringify(extra)
-  columns.custom = JSON.stringify(custom)
+  let custom: Record<string, PropertyValue> | null = null
+  for (const [key, entry] of state.custom) {
+    custom ??= {}
+    custom[key] = entry.value
+  }
+  columns.system_extra = extra === null ? '{}' : JSON.stringify(extra)
+  columns.custom = custom === null ? '{}' : JSON.stringify(custom)
   const name = state.system.get('Name')
   const phone = state.system.get('Phone')
   columns.name_key = typeof name === 'string' ? foldText(name) || null : null
