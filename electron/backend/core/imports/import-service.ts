@@ -23,6 +23,12 @@ import { rejectedRowsPath } from './rejected-rows'
 import type { RunHooks, RunSpec } from './run-report'
 import type { PlanWriterFactory } from './profile-batch-writer'
 import type { FromWorker, ToWorker } from './worker-protocol'
+import {
+  IMPORT_WAL_BOUND_BYTES,
+  ImportCheckpoints,
+  suspendAutoCheckpoints,
+  type WriteFigures,
+} from './import-checkpoints'
 
 export interface RunRequest {
   /** The file to read. Trusted callers (the CLI, SFTP) give it; the page's requests come by handle. */
@@ -43,6 +49,8 @@ export interface ServiceOptions {
    * path). Such runs go in-thread: a function cannot be sent to the worker.
    */
   writer?: PlanWriterFactory
+  /** The WAL backlog at which an import checkpoints (import-checkpoints.ts); tests make it small. */
+  walBoundBytes?: number
 }
 
 /**
@@ -141,12 +149,15 @@ export class ImportService {
       release = resolve
     })
     const { jobId } = ctx.jobs.start(importJobKind(request.kind, mode), async (control) => {
+      // The backend's connection leaves checkpoints to the import meanwhile (in-thread it is the import's).
+      const resume = launch ? suspendAutoCheckpoints(ctx.db) : () => undefined
       try {
         return launch ? await this.inWorker(launch, spec, control) : await this.inThread(spec, control)
       } catch (error) {
         failRun(ctx.db, runId, ctx.clock(), error instanceof Error ? error.message : String(error))
         throw error
       } finally {
+        resume()
         this.active = null
         release()
         if (mode === 'import') ctx.events.emit('profiles.changed', { ids: [], all: true })
@@ -183,17 +194,39 @@ export class ImportService {
     }
   }
 
-  private inThread(spec: RunSpec, control: JobControl): Promise<ImportSummary> {
+  private get walBoundBytes(): number {
+    return this.options.walBoundBytes ?? IMPORT_WAL_BOUND_BYTES
+  }
+
+  /** What a run's connection wrote, for diagnosis: its longest lock and its checkpoints. */
+  private logFigures(spec: RunSpec, figures: WriteFigures): void {
+    if (spec.mode !== 'import') return
+    this.ctx.logger.info(
+      `import run #${spec.runId}: ${figures.commits} commits, write lock max ${figures.lockMaxMs} ms ` +
+        `(p99 ${figures.lockP99Ms} ms); ${figures.checkpoints} checkpoints, ${figures.checkpointMs} ms, ` +
+        `largest WAL backlog ${figures.maxBacklogMiB} MiB`,
+    )
+  }
+
+  private async inThread(spec: RunSpec, control: JobControl): Promise<ImportSummary> {
+    const checkpoints = new ImportCheckpoints(this.ctx.db, this.walBoundBytes)
     const hooks: RunHooks = {
       signal: control.signal,
       progress: (phase, done, total) => control.progress(phase, done, total),
       changed: this.changedNotifier(),
       now: () => this.ctx.clock(),
+      committed: (lockMs) => checkpoints.committed(lockMs),
+      settle: () => checkpoints.settle(),
       ...(this.options.writer ? { writer: this.options.writer } : {}),
     }
-    return spec.kind === 'profiles'
-      ? runProfileImport(this.ctx.db, spec, hooks)
-      : runEventImport(this.ctx.db, spec, hooks)
+    try {
+      const run = spec.kind === 'profiles' ? runProfileImport : runEventImport
+      const summary = await run(this.ctx.db, spec, hooks)
+      this.logFigures(spec, checkpoints.figures())
+      return summary
+    } finally {
+      checkpoints.close()
+    }
   }
 
   private inWorker(launch: WorkerLaunch, spec: RunSpec, control: JobControl): Promise<ImportSummary> {
@@ -209,6 +242,7 @@ export class ImportService {
           spec,
           clockOffset: this.ctx.clock() - Date.now(),
           cacheKib: WORKER_CACHE_KIB,
+          walBoundBytes: this.walBoundBytes,
         },
       })
       let settled = false
@@ -229,6 +263,7 @@ export class ImportService {
             changed()
             break
           case 'done':
+            this.logFigures(spec, message.figures)
             settle(() => resolve(message.summary))
             break
           case 'failed':
