@@ -1,18 +1,21 @@
 // When an import's connection checkpoints the WAL (issue 11). Every batch rewrites thousands of index pages
 // (random keys), so SQLite's automatic checkpoint (after any commit that leaves 1000+ frames) ran after
 // nearly every batch: a copy and two fsyncs each, a third of a fresh import's time. The import turns it
-// off and checkpoints itself, between batches and outside any transaction, once the WAL holds `boundBytes`
-// not yet copied into the database; and once at the end, before the run is marked finished (inside the
-// run's clock: the work is the import's, and left over it would fall to whichever connection commits next).
+// off and checkpoints itself, between batches and outside any transaction, once its commits since the last
+// one have written about `boundBytes` to the WAL; and once at the end, before the run is marked finished
+// (inside the run's clock: the work is the import's, and left over it would fall to whichever connection
+// commits next).
 import type { Db } from '../db/connection'
-import { readWalBacklog } from '../db/wal-index'
 import { pauseThread, type RunHooks } from './run-report'
 
 /**
- * 64 MiB: the WAL file's size limit after a checkpoint (journal_size_limit, db/connection.ts), so the file
- * is reused as it is, never cut back and grown again. Measured on 100k rows (docs/ARCHITECTURE.md).
+ * 128 MiB. A 100k-row fresh import (load 4.5-6, two runs each) spent 4.3-6.5 s in 22-26 checkpoints at
+ * 64 MiB, 4.0-4.6 s in 11-13 at 128 MiB, 3.3-3.6 s in 6 at 256 MiB (SQLite's own, after every batch: about
+ * 11.5 s). Larger saves less and less, while the WAL file grows to the bound during an import (it is cut
+ * back to journal_size_limit, 64 MiB, once it starts over after the import) and another process's commit
+ * meanwhile (a CLI verb) would copy up to the bound itself.
  */
-export const IMPORT_WAL_BOUND_BYTES = 64 * 1024 * 1024
+export const IMPORT_WAL_BOUND_BYTES = 128 * 1024 * 1024
 
 /**
  * Turns a connection's automatic checkpoints off until the returned function puts its setting back: the
@@ -36,6 +39,9 @@ export interface WriteFigures {
   maxBacklogMiB: number
 }
 
+/** How many recent stretches' frames per commit the next checkpoint's timing heeds. */
+const RATES_KEPT = 3
+
 export class ImportCheckpoints {
   private readonly boundFrames: number
   private readonly pageBytes: number
@@ -43,8 +49,9 @@ export class ImportCheckpoints {
   private checkpoints = 0
   private checkpointMs = 0
   private maxBacklog = 0
-  /** Where the WAL ended at this connection's last checkpoint, and in which generation of it. */
-  private lastCheckpoint = { frames: 0, generation: -1 }
+  /** Commits since the last checkpoint, and the WAL frames a commit wrote in the last few stretches. */
+  private commitsSince = 0
+  private readonly rates: number[] = []
   /** Puts the connection's own setting back. */
   readonly close: () => void
 
@@ -57,18 +64,24 @@ export class ImportCheckpoints {
     this.close = suspendAutoCheckpoints(db)
   }
 
-  /** After each write transaction commits (outside it), with the time it held the write lock. */
+  /**
+   * After each write transaction commits (outside it), with the time it held the write lock. The WAL's
+   * size cannot be asked without checkpointing (and the wal-index must not be opened beside SQLite: closing
+   * any descriptor of it drops the process's locks on it), so each checkpoint's report of the frames it
+   * found gives the frames per commit, and the next comes when the commits since promise the bound at the
+   * highest of the last few rates (batches vary: a lower guess would let the WAL run past the bound).
+   * The first comes after the first commit, to learn the rate.
+   */
   committed(lockMs: number): void {
     this.locks.push(lockMs)
-    const backlog = this.backlog()
-    // No wal-index to read (not expected in WAL mode): checkpoint after every commit, as SQLite would.
-    if (backlog === null || backlog >= this.boundFrames) this.checkpoint(backlog)
+    this.commitsSince++
+    const rate = this.rates.length === 0 ? Infinity : Math.max(...this.rates)
+    if (this.commitsSince * rate >= this.boundFrames) this.checkpoint()
   }
 
   /** Before the run is marked finished: whatever the WAL still holds goes into the database. */
   settle(): void {
-    const backlog = this.backlog()
-    if (backlog === null || backlog > 0) this.checkpoint(backlog)
+    if (this.commitsSince > 0) this.checkpoint()
   }
 
   figures(): WriteFigures {
@@ -84,27 +97,19 @@ export class ImportCheckpoints {
     }
   }
 
-  /**
-   * Frames not yet copied into the database, counted from the last checkpoint's end at least: a reader on
-   * an old snapshot keeps a checkpoint from copying past it, and checkpointing again after every commit
-   * until it ends would copy nothing more.
-   */
-  private backlog(): number | null {
-    const wal = readWalBacklog(this.db.name)
-    if (wal === null) return null
-    const tried = wal.generation === this.lastCheckpoint.generation ? this.lastCheckpoint.frames : 0
-    return wal.frames - Math.max(wal.backfilled, tried)
-  }
-
-  private checkpoint(backlog: number | null): void {
+  private checkpoint(): void {
     const started = performance.now()
     // PASSIVE: copies what no reader still needs and never waits for readers or blocks writers.
-    this.db.pragma('wal_checkpoint(PASSIVE)')
-    const wal = readWalBacklog(this.db.name)
-    if (wal) this.lastCheckpoint = { frames: wal.frames, generation: wal.generation }
+    const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[]
     this.checkpointMs += performance.now() - started
     this.checkpoints++
-    this.maxBacklog = Math.max(this.maxBacklog, backlog ?? 0)
+    // `log`: the WAL's frames. The last checkpoint emptied it and the next commit started it over, so they
+    // are what the commits since wrote (more when a reader kept it from starting over: the next comes sooner).
+    const frames = result && result.log >= 0 ? result.log : Infinity
+    this.maxBacklog = Math.max(this.maxBacklog, Number.isFinite(frames) ? frames : 0)
+    if (this.commitsSince > 0) this.rates.push(frames / this.commitsSince)
+    if (this.rates.length > RATES_KEPT) this.rates.shift()
+    this.commitsSince = 0
   }
 }
 
