@@ -52,6 +52,8 @@ export class ImportCheckpoints {
   /** Commits since the last checkpoint, and the WAL frames a commit wrote in the last few stretches. */
   private commitsSince = 0
   private readonly rates: number[] = []
+  /** At most this many commits before the next checkpoint: twice the last stretch's (1 at first). */
+  private longest = 1
   /** Puts the connection's own setting back. */
   readonly close: () => void
 
@@ -70,13 +72,14 @@ export class ImportCheckpoints {
    * any descriptor of it drops the process's locks on it), so each checkpoint's report of the frames it
    * found gives the frames per commit, and the next comes when the commits since promise the bound at the
    * highest of the last few rates (batches vary: a lower guess would let the WAL run past the bound).
-   * The first comes after the first commit, to learn the rate.
+   * A stretch is at most twice the last one, so the small first batches' rate cannot put the next
+   * checkpoint off for the whole import while batches (and the pages each touches) grow.
    */
   committed(lockMs: number): void {
     this.locks.push(lockMs)
     this.commitsSince++
     const rate = this.rates.length === 0 ? Infinity : Math.max(...this.rates)
-    if (this.commitsSince * rate >= this.boundFrames) this.checkpoint()
+    if (this.commitsSince >= this.longest || this.commitsSince * rate >= this.boundFrames) this.checkpoint()
   }
 
   /** Before the run is marked finished: whatever the WAL still holds goes into the database. */
@@ -109,6 +112,7 @@ export class ImportCheckpoints {
     this.maxBacklog = Math.max(this.maxBacklog, Number.isFinite(frames) ? frames : 0)
     if (this.commitsSince > 0) this.rates.push(frames / this.commitsSince)
     if (this.rates.length > RATES_KEPT) this.rates.shift()
+    this.longest = Math.max(1, 2 * this.commitsSince)
     this.commitsSince = 0
   }
 }
