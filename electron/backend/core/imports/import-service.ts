@@ -55,13 +55,15 @@ export interface ServiceOptions {
 
 /**
  * Budgets: in-thread a run must give the event loop back quickly. In a worker a batch (one transaction)
- * aims at 100 ms of write lock, and pauses 5 ms after each commit. An edit may wait 250 ms at most: on a
- * loaded machine (load 3.5-5) a batch's lock ran up to ~1.5-2.5x its aim (the thread is preempted while it
- * holds it); 160 ms went past 250 ms, 100 ms stayed under it, and larger batches write fewer WAL frames a
- * row (100k rows: 107 commits at 160 ms, ~210-250 at 100 ms, ~250-370 at 80 ms).
+ * aims at 100 ms of write lock: on a loaded machine (load 3.5-5) a batch's lock ran up to ~1.5-2.5x its
+ * aim (the thread is preempted while it holds it); 160 ms went past the 250 ms an edit may wait, 100 ms
+ * stayed under it, and larger batches write fewer WAL frames a row. After each commit it pauses 30 ms: a
+ * writer on another connection polls from SQLite's busy handler (1, 2, 5 ... then every 100 ms), and with
+ * the per-batch checkpoint gone the lock was free too seldom for it (100k rows, lock probe every 100 ms:
+ * a 5 ms pause let it wait 1.1 s; 30 ms: 131-185 ms, the old build 135 ms; the import still ~20% faster).
  */
 const IN_THREAD = { sliceMs: 25, batchMs: 40, gapMs: 0 }
-const IN_WORKER = { sliceMs: 200, batchMs: 100, gapMs: 5 }
+const IN_WORKER = { sliceMs: 200, batchMs: 100, gapMs: 30 }
 /** The worker connection's page cache: 16 MiB measured as fast as 32 MiB on 300k rows, with less memory. */
 const WORKER_CACHE_KIB = 16 * 1024
 /** A batch's plans and snapshots peak at about 80 MiB of heap (64 MiB ran out on an upsert). */
