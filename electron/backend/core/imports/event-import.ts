@@ -85,6 +85,7 @@ export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Pr
     report.notice(
       'The import was cancelled: events written before the cancel are kept; import the file again to finish it.',
     )
+  hooks.settle?.()
   const summary = report.summary(
     status,
     { ...counts, rejected: report.rejected, warnings: report.warningCount },
@@ -239,8 +240,11 @@ async function applyEvents(
         recordProgress(db, spec.runId, done + rows.length, { ...counts, rejected: report.rejected })
       }
     }
-    if (write) db.transaction(apply).immediate()
-    else apply()
+    if (write) {
+      const locked = performance.now()
+      db.transaction(apply).immediate()
+      hooks.committed?.(performance.now() - locked)
+    } else apply()
     done += rows.length
     if (write) hooks.changed()
     hooks.progress(phase, done, total)

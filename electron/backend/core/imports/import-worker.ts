@@ -5,6 +5,7 @@ import { AppError } from '../../../../shared/ipc/envelope'
 import { openDatabase } from '../db/connection'
 import { registerDeviceFunctions } from '../devices/schema'
 import { runEventImport } from './event-import'
+import { ImportCheckpoints } from './import-checkpoints'
 import { tuneImportConnection } from './import-connection'
 import { runProfileImport } from './profile-import'
 import type { RunSpec } from './run-report'
@@ -18,6 +19,8 @@ interface WorkerInput {
   /** ctx.clock() - Date.now() in the backend, so times agree with an injected clock. */
   clockOffset: number
   cacheKib: number
+  /** The WAL backlog at which the worker's connection checkpoints (import-checkpoints.ts). */
+  walBoundBytes: number
 }
 
 async function main(): Promise<void> {
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
     registerDeviceFunctions,
   ])
   tuneImportConnection(db, input.cacheKib)
+  const checkpoints = new ImportCheckpoints(db, input.walBoundBytes)
   try {
     const hooks = {
       signal: controller.signal,
@@ -40,10 +44,12 @@ async function main(): Promise<void> {
         post({ type: 'progress', phase, done, total }),
       changed: () => post({ type: 'changed' }),
       now: () => Date.now() + input.clockOffset,
+      committed: (lockMs: number) => checkpoints.committed(lockMs),
+      settle: () => checkpoints.settle(),
     }
     const run = input.spec.kind === 'profiles' ? runProfileImport : runEventImport
     const summary = await run(db, input.spec, hooks)
-    post({ type: 'done', summary })
+    post({ type: 'done', summary, figures: checkpoints.figures() })
   } catch (error) {
     const shape =
       error instanceof AppError

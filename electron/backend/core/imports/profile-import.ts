@@ -28,7 +28,6 @@ import { ProfileBatchWriter, type PlanOutcome, type PlanWriter } from './profile
 import { mergePlans, ProfileRowValidator, type RowPlan } from './profile-plan'
 import {
   checkHeader,
-  pauseThread,
   reportSetMatches,
   RunReport,
   yieldToEventLoop,
@@ -36,6 +35,7 @@ import {
   type RunSpec,
 } from './run-report'
 import { catchUpTextIndex, deferTextIndexOf } from './index-upkeep'
+import { afterCommit, pauseAfterChunks } from './import-checkpoints'
 import { closeTextIndexRanges, openTextIndexRange } from './text-index-catchup'
 import { recordRowHashes, UnchangedRows, writtenHashes } from './row-hashes'
 import { ReimportSpool } from './reimport-spool'
@@ -91,7 +91,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       } finally {
         // The new profiles join the trigram index now (also after a cancel or a failure: what was committed).
         if (deferText) {
-          const pause = () => (spec.gapMs > 0 ? pauseThread(spec.gapMs) : undefined)
+          const pause = pauseAfterChunks(hooks, spec.gapMs)
           catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), pause)
           hooks.changed()
         }
@@ -135,6 +135,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
     warnings: report.warningCount,
     duplicates: report.duplicateCount,
   }
+  hooks.settle?.()
   const summary = report.summary(status, final, hooks.now(), stats.encoding, null)
   finishRun(db, summary)
   closeChanges(status, final)
@@ -264,10 +265,10 @@ async function writeRows(
       if (o.outcome !== 'rejected' && o.matchedBy !== undefined) matched[o.matchedBy]++
     }
   }
-  // Every batch is one short immediate transaction (batchMs sizes it). After its COMMIT a worker pauses
-  // gapMs: another connection waiting for the write lock (an edit, a sync) polls for it from SQLite's busy
-  // handler, and a writer that began its next batch at once could keep it out until its busy timeout.
+  // Every batch is one short immediate transaction; it returns how long it held the write lock. After its
+  // COMMIT the checkpoint policy has its turn and a worker pauses gapMs (import-checkpoints.ts afterCommit).
   const writeBatch = (plans: RowPlan[], cellsOf: Map<RowPlan, string[]>, hashOf: Map<RowPlan, Buffer>) => {
+    const locked = performance.now()
     db.exec('BEGIN IMMEDIATE')
     try {
       const outcomes = writer.run(plans)
@@ -281,8 +282,10 @@ async function writeRows(
       if (db.inTransaction) db.exec('ROLLBACK')
       throw error
     }
+    const lockMs = performance.now() - locked
     hooks.changed()
-    if (spec.gapMs > 0) pauseThread(spec.gapMs)
+    afterCommit(hooks, spec.gapMs, lockMs)
+    return lockMs
   }
   const flush = () => {
     if (queue.length === 0) return
@@ -292,11 +295,11 @@ async function writeRows(
     const cellsOf = new Map(batch.map((q) => [q.plan, q.cells]))
     const hashOf = new Map(batch.flatMap((q) => (q.hash ? [[q.plan, q.hash] as const] : [])))
     const started = performance.now()
-    if (write) writeBatch(plans, cellsOf, hashOf)
-    else tally(writer.run(plans), cellsOf)
-    const took = Math.max(1, performance.now() - started)
-    // Size the next batch so it takes about batchMs: long enough to amortise its queries, short enough
-    // that a search or an edit waiting for the database is answered soon.
+    const lockMs = write ? writeBatch(plans, cellsOf, hashOf) : null
+    if (!write) tally(writer.run(plans), cellsOf)
+    const took = Math.max(1, lockMs ?? performance.now() - started)
+    // The next batch should hold the lock (a dry run: take) about batchMs: long enough to amortise its
+    // queries and its commit's page writes, short enough that an edit waiting is applied soon.
     const fitted = Math.round((batch.length * spec.batchMs) / took)
     batchSize = Math.min(maxBatch, Math.max(MIN_BATCH, Math.round((batchSize + fitted) / 2)))
     hooks.progress(phase, counts.rows + replayed, totalRows)

@@ -49,6 +49,13 @@ export interface RunHooks {
   progress(phase: string, done: number, total: number | null): void
   /** Called after each committed batch (profiles.changed). */
   changed(): void
+  /**
+   * After each write transaction of the run commits (outside it), with how long it held the write lock:
+   * the connection's checkpoint policy and its figures (import-checkpoints.ts).
+   */
+  committed?(lockMs: number): void
+  /** Before the run is marked finished: the last checkpoint, inside the run's clock. */
+  settle?(): void
   /** Epoch milliseconds. */
   now(): number
   /** An import's writer instead of the batch writer (in-thread only: a function cannot reach a worker). */
