@@ -139,10 +139,8 @@ function snapshot(h: ImportHarness, at: number, rejectedLines: number[]): Snapsh
   }
 }
 
-it('writes the same data through the batch writer as through ProfileChange row by row', async () => {
-  await seed(batch)
-  await seed(store)
-  const at = batch.backend.context.clock()
+/** Imports the same file through the batch writer and through ProfileChange; their run summaries. */
+async function importThroughBoth(name: string, content: string) {
   const results = []
   for (const [h, writer] of [
     [batch, 'batch'],
@@ -150,14 +148,21 @@ it('writes the same data through the batch writer as through ProfileChange row b
   ] as const) {
     const service = new ImportService(h.backend.context, writePath(writer))
     const { jobId, runId } = await service.start(
-      { path: h.file('people.csv', FILE), kind: 'profiles', mapping: 'auto', encoding: 'auto' },
+      { path: h.file(name, content), kind: 'profiles', mapping: 'auto', encoding: 'auto' },
       'import',
     )
     await h.backend.context.jobs.wait(jobId)
     const { summary } = await h.call('imports.run', { runId })
     results.push(summary)
   }
-  const [fromBatch, fromStore] = results
+  return results
+}
+
+it('writes the same data through the batch writer as through ProfileChange row by row', async () => {
+  await seed(batch)
+  await seed(store)
+  const at = batch.backend.context.clock()
+  const [fromBatch, fromStore] = await importThroughBoth('people.csv', FILE)
   expect(fromBatch?.counts).toEqual({
     rows: 11,
     new: 3,
@@ -245,21 +250,7 @@ it('writes a new profile before a later row of its batch moves its email to anot
   await seed(batch)
   await seed(store)
   const at = batch.backend.context.clock()
-  const results = []
-  for (const [h, writer] of [
-    [batch, 'batch'],
-    [store, 'store'],
-  ] as const) {
-    const service = new ImportService(h.backend.context, writePath(writer))
-    const { jobId, runId } = await service.start(
-      { path: h.file('moves.csv', MOVES), kind: 'profiles', mapping: 'auto', encoding: 'auto' },
-      'import',
-    )
-    await h.backend.context.jobs.wait(jobId)
-    const { summary } = await h.call('imports.run', { runId })
-    results.push(summary)
-  }
-  const [fromBatch, fromStore] = results
+  const [fromBatch, fromStore] = await importThroughBoth('moves.csv', MOVES)
   expect(fromBatch?.status).toBe('succeeded')
   expect(fromBatch?.counts).toMatchObject({ rows: 3, new: 1, updated: 2, rejected: 0 })
   expect(fromStore?.counts).toEqual(fromBatch?.counts)
