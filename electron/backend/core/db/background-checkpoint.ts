@@ -70,12 +70,24 @@ export async function backgroundCheckpointsSettled(): Promise<void> {
  * as the work ends: the checkpoint is not awaited. Other connections keep checkpointing as usual.
  */
 export async function withCheckpointAfter<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  const pages = db.pragma('wal_autocheckpoint', { simple: true }) as number
-  db.pragma('wal_autocheckpoint = 0')
+  const resume = suspendAutoCheckpoints(db)
   try {
     return await work()
   } finally {
+    if (resume() > 0) void checkpointInBackground(db)
+  }
+}
+
+/**
+ * Turns a connection's automatic checkpoints off until the returned function puts its setting back (and
+ * returns it): a long job's connection (above, and an import's), and the backend's while a worker imports
+ * (an edit committed meanwhile would otherwise copy the import's whole backlog on the backend's thread).
+ */
+export function suspendAutoCheckpoints(db: Db): () => number {
+  const pages = db.pragma('wal_autocheckpoint', { simple: true }) as number
+  db.pragma('wal_autocheckpoint = 0')
+  return () => {
     db.pragma(`wal_autocheckpoint = ${pages}`)
-    if (pages > 0) void checkpointInBackground(db)
+    return pages
   }
 }

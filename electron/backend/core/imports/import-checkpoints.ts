@@ -6,6 +6,7 @@
 // (inside the run's clock: the work is the import's, and left over it would fall to whichever connection
 // commits next).
 import type { Db } from '../db/connection'
+import { suspendAutoCheckpoints } from '../db/background-checkpoint'
 import { pauseThread, type RunHooks } from './run-report'
 
 /**
@@ -16,17 +17,6 @@ import { pauseThread, type RunHooks } from './run-report'
  * meanwhile (a CLI verb) would copy up to the bound itself.
  */
 export const IMPORT_WAL_BOUND_BYTES = 128 * 1024 * 1024
-
-/**
- * Turns a connection's automatic checkpoints off until the returned function puts its setting back: the
- * import's own connection, and the backend's while a worker imports (an edit committed meanwhile would
- * otherwise copy the import's whole backlog, up to the bound, on the backend's thread).
- */
-export function suspendAutoCheckpoints(db: Db): () => void {
-  const pages = db.pragma('wal_autocheckpoint', { simple: true }) as number
-  db.pragma('wal_autocheckpoint = 0')
-  return () => void db.pragma(`wal_autocheckpoint = ${pages}`)
-}
 
 export interface WriteFigures {
   /** Write transactions committed, and the longest and 99th-percentile time one held the write lock. */

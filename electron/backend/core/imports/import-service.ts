@@ -23,12 +23,8 @@ import { rejectedRowsPath } from './rejected-rows'
 import type { RunHooks, RunSpec } from './run-report'
 import type { PlanWriterFactory } from './profile-batch-writer'
 import type { FromWorker, ToWorker } from './worker-protocol'
-import {
-  IMPORT_WAL_BOUND_BYTES,
-  ImportCheckpoints,
-  suspendAutoCheckpoints,
-  type WriteFigures,
-} from './import-checkpoints'
+import { suspendAutoCheckpoints } from '../db/background-checkpoint'
+import { IMPORT_WAL_BOUND_BYTES, ImportCheckpoints, type WriteFigures } from './import-checkpoints'
 
 export interface RunRequest {
   /** The file to read. Trusted callers (the CLI, SFTP) give it; the page's requests come by handle. */
