@@ -52,6 +52,8 @@ export interface ServePassResult {
   searches: { count: number; p50Ms: number; p99Ms: number; maxMs: number }
   /** Waits for the write lock of a writer on another connection every 100 ms (bench/import/lock-probe.ts). */
   lockWait: { count: number; refused: number; p50Ms: number; p99Ms: number; maxMs: number }
+  /** How long the import's own transactions held the write lock, as the server logged them for the run. */
+  lockHold: { commits: number; maxMs: number; p99Ms: number }
 }
 
 type LockWait = ServePassResult['lockWait']
@@ -144,6 +146,23 @@ async function upload(rpc: RunningHostRpc, file: string): Promise<string> {
 
 type RunningHostRpc = Awaited<ReturnType<typeof startHost>>['rpc']
 
+/**
+ * The run's own figures from the server's log (import-service.ts logFigures: "import run #N: C commits, write
+ * lock max M ms (p99 P ms); …"), read once the server has stopped and its log is flushed.
+ */
+function lockHoldOf(dataDir: string, runId: number): ServePassResult['lockHold'] {
+  const log = readFileSync(join(dataDir, 'logs', 'profile-desk.log'), 'utf8')
+  const pattern = new RegExp(
+    `^import run #${runId}: (\\d+) commits, write lock max (\\d+) ms \\(p99 (\\d+) ms\\)`,
+  )
+  for (const line of log.split('\n').reverse()) {
+    if (!line.startsWith('{')) continue
+    const match = pattern.exec((JSON.parse(line) as { msg?: string }).msg ?? '')
+    if (match) return { commits: Number(match[1]), maxMs: Number(match[2]), p99Ms: Number(match[3]) }
+  }
+  throw new Error(`the server logged no write figures for import run #${runId}`)
+}
+
 /** Imports `file` into `dataDir` (kept afterwards, for the next pass) through a served app. */
 export async function servePass(file: string, dataDir: string, intervalMs = 100): Promise<ServePassResult> {
   const host = await startHost({ dataDir })
@@ -151,6 +170,8 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
   let sampler: NodeJS.Timeout | undefined
   let searching = true
   let probe: ReturnType<typeof startLockProbe> | undefined
+  let runId: number
+  let result: Omit<ServePassResult, 'lockHold'>
   try {
     const idleRssMiB = memoryOf(pid).rssMiB
     let sampledMaxRssMiB = idleRssMiB
@@ -171,12 +192,12 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
     probe = startLockProbe(dataDir)
     const started = performance.now()
     const cpuBefore = cpuSecondsOf(pid)
-    const { runId } = await rpc<{ runId: number }>('imports.start', {
+    ;({ runId } = await rpc<{ runId: number }>('imports.start', {
       file: handle,
       kind: 'profiles',
       mapping: 'auto',
       encoding: 'auto',
-    })
+    }))
     const latencies: number[] = []
     const searches = (async () => {
       let due = performance.now() + intervalMs
@@ -208,7 +229,7 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
 
     clearInterval(sampler)
     const memory = memoryOf(pid)
-    return {
+    result = {
       wallMs,
       counts: reply.summary?.counts ?? reply.run.counts,
       peakRssMiB: memory.hwmMiB,
@@ -227,4 +248,5 @@ export async function servePass(file: string, dataDir: string, intervalMs = 100)
     await probe?.stop().catch(() => undefined)
     await host.stop({ keepDataDir: true })
   }
+  return { ...result, lockHold: lockHoldOf(dataDir, runId) }
 }
