@@ -95,8 +95,10 @@ describe('file keys', () => {
     try {
       const keys = new FileKeys(7)
       const rows = Array.from({ length: 200_000 }, (_, i) => ({ key: `u${i}`, line: i + 2 }))
-      keys.recordAll(rows.slice(0, 100_000))
+      // A key twice in one chunk: the later line is its last.
+      keys.recordAll([...rows.slice(0, 100_000), { key: 'u3', line: 150_000 }])
       keys.recordAll([...rows.slice(100_000), { key: 'u17', line: 500_000 }])
+      expect(keys.lines('u3')).toEqual({ first: 5, last: 150_000 })
       expect(keys.lines('u17')).toEqual({ first: 19, last: 500_000 })
       expect(keys.lines('u199999')).toEqual({ first: 200_001, last: 200_001 })
       expect(keys.lines('nobody')).toBeNull()

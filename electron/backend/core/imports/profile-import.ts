@@ -49,7 +49,7 @@ interface QueuedPlan {
   plan: RowPlan
   cells: string[]
   /** The row's content hash, kept once the row is written (row-hashes.ts); not for merged plans. */
-  hash?: Buffer
+  hash?: string
 }
 
 export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): Promise<ImportSummary> {
@@ -267,7 +267,7 @@ async function writeRows(
   }
   // Every batch is one short immediate transaction; it returns how long it held the write lock. After its
   // COMMIT the checkpoint policy has its turn and a worker pauses gapMs (import-checkpoints.ts afterCommit).
-  const writeBatch = (plans: RowPlan[], cellsOf: Map<RowPlan, string[]>, hashOf: Map<RowPlan, Buffer>) => {
+  const writeBatch = (plans: RowPlan[], cellsOf: Map<RowPlan, string[]>, hashOf: Map<RowPlan, string>) => {
     const locked = performance.now()
     db.exec('BEGIN IMMEDIATE')
     try {

@@ -17,8 +17,8 @@ import type { RunSpec } from './run-report'
 /** Spooling stops once more than this share of the rows read (and at least MIN_GIVE_UP rows) is spooled. */
 const GIVE_UP_SHARE = 0.5
 const MIN_GIVE_UP = 20_000
-/** Rows read back from the spool at a time (about a file chunk's worth). */
-const SPOOL_CHUNK_ROWS = 2_000
+/** Rows read back from the spool at a time: about a file chunk's worth (csv-reader.ts), so they die young too. */
+const SPOOL_CHUNK_ROWS = 500
 
 export class ReimportSpool {
   private readonly unchanged: UnchangedRows

@@ -40,7 +40,11 @@ export const ROW_HASH_SCHEMA = `
 /** A row's hash and the identity it is looked up by. */
 export interface RowHash {
   identity: string
-  hash: Buffer
+  /**
+   * The first HASH_BYTES of the digest in hex. A string, not a Buffer: a Buffer a row (and one a
+   * stored hash) made the garbage collector the largest cost of an unchanged re-import.
+   */
+  hash: string
 }
 
 /** Hashes rows of one import: the cells its mapping reads, after a fingerprint of everything else that decides a row's effect. */
@@ -84,53 +88,55 @@ export class RowHasher {
       const cell = row.cells[index] ?? ''
       text += `${cell.length}:${cell}`
     }
-    return { identity, hash: oneShotHash('sha256', text, 'buffer').subarray(0, HASH_BYTES) }
+    return { identity, hash: oneShotHash('sha256', text, 'hex').slice(0, HASH_BYTES * 2) }
   }
 }
 
-/** A profile's stored hash, with what else the fast path must check. */
-export interface StoredHash {
-  /** '' when not asked for (no row of the file is placed by objectId). */
-  objectId: string
-  hash: Buffer
-}
-
 /**
- * The stored hashes of the profiles these identities name, one query, the identities in key order. The
- * profiles' object ids only when asked: that join is a third B-tree lookup a row.
+ * Which of these rows' hashes equal the ones their identities' profiles keep, compared by SQLite: one
+ * query, the identities in key order, and only the matches come back (their positions in `hashes`, with
+ * the profile's object id when asked: that join is a third B-tree lookup a row).
  */
-export function storedHashes(
+export function storedMatches(
   db: Db,
-  identities: readonly string[],
-  withObjectIds = true,
-): Map<string, StoredHash> {
-  const found = new Map<string, StoredHash>()
-  if (identities.length === 0) return found
-  const list = JSON.stringify([...identities].sort())
-  const where = `WHERE i.value_key IN (SELECT value FROM json_each(?)) AND i.kind = 'identity' AND i.name = ''`
+  hashes: readonly RowHash[],
+  withObjectIds: boolean,
+): Map<number, string> {
+  const found = new Map<number, string>()
+  if (hashes.length === 0) return found
+  const order = hashes
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const x = (hashes[a] as RowHash).identity
+      const y = (hashes[b] as RowHash).identity
+      return x < y ? -1 : x > y ? 1 : 0
+    })
+  const list = JSON.stringify(
+    order.map((i) => [(hashes[i] as RowHash).identity, (hashes[i] as RowHash).hash, i]),
+  )
+  const from = `FROM json_each(?) j
+    JOIN identifiers i ON i.value_key = j.value ->> 0 AND i.kind = 'identity' AND i.name = ''
+    JOIN import_row_hashes h ON h.profile_id = i.profile_id AND h.hash = unhex(j.value ->> 1)`
   if (!withObjectIds) {
-    const rows = prepared(
-      db,
-      `SELECT i.value AS identity, h.hash FROM identifiers i
-       JOIN import_row_hashes h ON h.profile_id = i.profile_id ${where}`,
-    ).all(list) as { identity: string; hash: Buffer }[]
-    for (const row of rows) found.set(row.identity, { objectId: '', hash: row.hash })
+    const at = prepared(db, `SELECT j.value ->> 2 ${from}`).pluck().all(list) as number[]
+    for (const i of at) found.set(i, '')
     return found
   }
   const rows = prepared(
     db,
-    `SELECT i.value AS identity, p.object_id AS objectId, h.hash FROM identifiers i
-     JOIN import_row_hashes h ON h.profile_id = i.profile_id JOIN profiles p ON p.id = i.profile_id ${where}`,
-  ).all(list) as { identity: string; objectId: string; hash: Buffer }[]
-  for (const row of rows) found.set(row.identity, { objectId: row.objectId, hash: row.hash })
+    `SELECT j.value ->> 2, p.object_id ${from} JOIN profiles p ON p.id = i.profile_id`,
+  )
+    .raw()
+    .all(list) as [number, string][]
+  for (const [i, objectId] of rows) found.set(i, objectId)
   return found
 }
 
 /** The hashes of a batch's rows that set their profiles (rejected rows and merged plans keep none). */
 export function writtenHashes(
   outcomes: readonly PlanOutcome[],
-  hashOf: ReadonlyMap<RowPlan, Buffer>,
-): { objectId: string; hash: Buffer }[] {
+  hashOf: ReadonlyMap<RowPlan, string>,
+): { objectId: string; hash: string }[] {
   return outcomes.flatMap((o) => {
     const hash = o.outcome === 'rejected' ? undefined : hashOf.get(o.plan)
     return hash === undefined || o.outcome === 'rejected' ? [] : [{ objectId: o.objectId, hash }]
@@ -142,13 +148,13 @@ export function writtenHashes(
  * CROSS JOIN keeps the batch's list outside, so each row is one lookup on profiles(object_id), never a
  * scan of profiles per batch.
  */
-export function recordRowHashes(db: Db, written: readonly { objectId: string; hash: Buffer }[]): void {
+export function recordRowHashes(db: Db, written: readonly { objectId: string; hash: string }[]): void {
   if (written.length === 0) return
   prepared(
     db,
     `INSERT OR REPLACE INTO import_row_hashes (profile_id, hash)
      SELECT p.id, unhex(j.value ->> 1) FROM json_each(?) j CROSS JOIN profiles p ON p.object_id = j.value ->> 0`,
-  ).run(JSON.stringify(written.map((w) => [w.objectId, w.hash.toString('hex')])))
+  ).run(JSON.stringify(written.map((w) => [w.objectId, w.hash])))
 }
 
 /**
@@ -158,7 +164,8 @@ export function recordRowHashes(db: Db, written: readonly { objectId: string; ha
 export class UnchangedRows {
   private readonly hasher: RowHasher
   private hashes = new Map<ParsedRow, RowHash>()
-  private stored = new Map<string, StoredHash>()
+  /** The chunk's hashes equal to their profiles' stored ones, with the profile's object id ('' when not asked). */
+  private matched = new Map<RowHash, string>()
   /**
    * False when no profile kept a hash when the run started (a first import): a hash this run writes is
    * for an identity that occurs once in the file, so it is never looked up again by this run.
@@ -197,10 +204,11 @@ export class UnchangedRows {
       const hash = this.hasher.hashOf(row)
       if (hash) this.hashes.set(row, hash)
     }
-    this.stored = new Map()
+    this.matched = new Map()
     if (!this.anyStored || !readStored) return
-    const identities = [...new Set([...this.hashes.values()].map((h) => h.identity))]
-    this.stored = storedHashes(this.db, identities, this.file.objectIdRows > 0)
+    const hashes = [...this.hashes.values()]
+    for (const [i, objectId] of storedMatches(this.db, hashes, this.file.objectIdRows > 0))
+      this.matched.set(hashes[i] as RowHash, objectId)
   }
 
   hashOf(row: ParsedRow): RowHash | undefined {
@@ -210,9 +218,9 @@ export class UnchangedRows {
   /** The row (its identity's only row in the file) was applied to its profile as it stands now. */
   alreadyApplied(rowHash: RowHash | undefined, onlyRowOfItsIdentity: boolean): boolean {
     if (!rowHash || !onlyRowOfItsIdentity) return false
-    const known = this.stored.get(rowHash.identity)
-    if (!known?.hash.equals(rowHash.hash)) return false
+    const objectId = this.matched.get(rowHash)
+    if (objectId === undefined) return false
     // A row placed by this profile's objectId elsewhere in the file may change it: that row decides.
-    return this.file.objectIdRows === 0 || this.file.linesOf(`o:${known.objectId}`) === null
+    return this.file.objectIdRows === 0 || this.file.linesOf(`o:${objectId}`) === null
   }
 }
