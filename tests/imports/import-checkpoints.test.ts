@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { ImportCheckpoints } from '../../electron/backend/core/imports/import-checkpoints'
+import { ImportCheckpoints, WriteGap } from '../../electron/backend/core/imports/import-checkpoints'
 
 let dir: string
 let file: string
@@ -65,4 +65,40 @@ it('copies what is left when the run settles, and puts the setting back', () => 
   expect(pagesInFile()).toBe(pageCount())
   checkpoints.close()
   expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+})
+
+/** Keeps the thread busy for `ms`, as reading and planning the next batch's rows does. */
+function busy(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until);
+}
+
+it('begins the next write no sooner than the gap after the last commit, sleeping only what the work meanwhile left', () => {
+  const locks: number[] = []
+  const hooks = {
+    signal: new AbortController().signal,
+    progress: () => undefined,
+    changed: () => undefined,
+    now: () => Date.now(),
+    committed: (lockMs: number) => locks.push(lockMs),
+  }
+  const gap = new WriteGap(hooks, 30)
+  const spans: { begin: number; commit: number }[] = []
+  const transaction = () => {
+    const begin = performance.now()
+    busy(5)
+    spans.push({ begin, commit: performance.now() })
+  }
+  const first = performance.now()
+  gap.write(transaction)
+  // The first begins at once.
+  expect(spans[0]!.begin - first).toBeLessThan(5)
+  busy(25)
+  const asked = performance.now()
+  gap.write(transaction)
+  // The lock stayed free for the whole gap, but the 25 ms of work counted towards it: no 30 ms sleep.
+  expect(spans[1]!.begin - spans[0]!.commit).toBeGreaterThanOrEqual(30)
+  expect(spans[1]!.begin - asked).toBeLessThan(28)
+  expect(locks).toHaveLength(2)
+  expect(gap.lockMs).toBeGreaterThanOrEqual(5)
 })
