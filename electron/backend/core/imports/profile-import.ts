@@ -93,7 +93,10 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       } finally {
         // The new profiles join the trigram index now (also after a cancel or a failure: what was committed).
         if (deferText) {
-          catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), gap)
+          catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), {
+            gap,
+            aimMs: spec.batchMs,
+          })
           hooks.changed()
         }
       }
