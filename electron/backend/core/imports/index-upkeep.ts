@@ -11,14 +11,8 @@ import { closeTextIndexRanges, indexTextChunk, pendingTextIndexRows } from './te
 
 /** Below this many rows the live trigram index is cheap enough. */
 export const DEFER_TEXT_MIN_ROWS = 20_000
-/**
- * Ids in the first catch-up transaction: about 50–100 ms of lock on this machine. In an import the next
- * chunks are sized to its batches' aim (at 100k rows, load 4, 4,000 ids held the lock 28–91 ms, 49 on
- * average: 25 chunks, each followed by the 30 ms gap with nothing to do in it).
- */
+/** Ids per catch-up transaction: about 50–100 ms of lock on this machine. */
 export const TEXT_CHUNK_ROWS = 4_000
-const MIN_TEXT_CHUNK = 1_000
-const MAX_TEXT_CHUNK = 20_000
 
 /** Decided before anything is written, from the file's row count. */
 export function deferTextIndexOf(fileRows: number): boolean {
@@ -27,27 +21,22 @@ export function deferTextIndexOf(fileRows: number): boolean {
 
 /**
  * Indexes every pending range (this import's and any an earlier, interrupted one left), one short
- * transaction per chunk, reporting ids done of the ids pending at the start. In an import each chunk comes
- * after the run's gap (import-checkpoints.ts WriteGap) and is sized to hold the lock about `aimMs`.
+ * transaction per chunk (each after the run's gap, import-checkpoints.ts WriteGap), reporting ids done of
+ * the ids pending at the start.
  */
 export function catchUpTextIndex(
   db: Db,
   progress: (done: number, total: number) => void,
-  paced?: { gap: WriteGap; aimMs: number },
+  gap?: WriteGap,
 ): void {
   const total = pendingTextIndexRows(db)
-  let rows = TEXT_CHUNK_ROWS
-  const chunk = () => indexTextChunk(db, rows)
+  const chunk = () => indexTextChunk(db, TEXT_CHUNK_ROWS)
   let done = 0
   for (;;) {
-    const covered = paced ? paced.gap.write(chunk) : chunk()
+    const covered = gap ? gap.write(chunk) : chunk()
     if (covered === 0) break
     done += covered
     progress(Math.min(done, total), total)
-    if (paced) {
-      const fitted = (covered * paced.aimMs) / Math.max(1, paced.gap.lockMs)
-      rows = Math.min(MAX_TEXT_CHUNK, Math.max(MIN_TEXT_CHUNK, Math.round((rows + fitted) / 2)))
-    }
   }
 }
 

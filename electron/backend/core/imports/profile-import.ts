@@ -93,10 +93,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       } finally {
         // The new profiles join the trigram index now (also after a cancel or a failure: what was committed).
         if (deferText) {
-          catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), {
-            gap,
-            aimMs: spec.batchMs,
-          })
+          catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), gap)
           hooks.changed()
         }
       }
