@@ -24,6 +24,7 @@ import { eventKey, EventRowValidator, type StagedEvent } from './event-rows'
 import { applyEventDevice } from './event-device'
 import { finishRun, recordProgress } from './import-runs'
 import type { DeviceCells } from './device-cells'
+import { WriteGap } from './import-checkpoints'
 import { checkHeader, RunReport, yieldToEventLoop, type RunHooks, type RunSpec } from './run-report'
 
 export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Promise<ImportSummary> {
@@ -85,7 +86,7 @@ export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Pr
     report.notice(
       'The import was cancelled: events written before the cancel are kept; import the file again to finish it.',
     )
-  hooks.settle?.()
+  await hooks.settle?.()
   const summary = report.summary(
     status,
     { ...counts, rejected: report.rejected, warnings: report.warningCount },
@@ -172,6 +173,8 @@ async function applyEvents(
   const known = db.prepare('SELECT 1 FROM imported_events WHERE key = ?').pluck()
   const remember = db.prepare('INSERT OR IGNORE INTO imported_events (key) VALUES (?)')
   const phase = write ? 'importing' : 'validating'
+  // Each batch begins once the gap after the last commit has passed; the next page is read within it.
+  const gap = new WriteGap(hooks, spec.gapMs)
   let cursor = { ts: Number.MIN_SAFE_INTEGER, line: 0 }
   let batchSize = 500
   let done = 0
@@ -240,15 +243,12 @@ async function applyEvents(
         recordProgress(db, spec.runId, done + rows.length, { ...counts, rejected: report.rejected })
       }
     }
-    if (write) {
-      const locked = performance.now()
-      db.transaction(apply).immediate()
-      hooks.committed?.(performance.now() - locked)
-    } else apply()
+    if (write) gap.write(() => db.transaction(apply).immediate())
+    else apply()
     done += rows.length
     if (write) hooks.changed()
     hooks.progress(phase, done, total)
-    const took = Math.max(1, performance.now() - started)
+    const took = Math.max(1, write ? gap.lockMs : performance.now() - started)
     batchSize = Math.min(
       20_000,
       Math.max(20, Math.round((batchSize + (rows.length * spec.batchMs) / took) / 2)),

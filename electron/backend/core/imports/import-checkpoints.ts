@@ -1,12 +1,17 @@
 // When an import's connection checkpoints the WAL (issue 11). Every batch rewrites thousands of index pages
 // (random keys), so SQLite's automatic checkpoint (after any commit that leaves 1000+ frames) ran after
 // nearly every batch: a copy and two fsyncs each, a third of a fresh import's time. The import turns it
-// off and checkpoints itself, between batches and outside any transaction, once its commits since the last
-// one have written about `boundBytes` to the WAL; and once at the end, before the run is marked finished
-// (inside the run's clock: the work is the import's, and left over it would fall to whichever connection
-// commits next).
+// off and checkpoints itself, outside any transaction, once its commits since the last one have written
+// about `boundBytes` to the WAL: in a worker thread with its own connection (background-checkpoint.ts)
+// while the import writes on; and once at the end, before the run is marked finished (inside the run's
+// clock: the work is the import's, and left over it would fall to whichever connection commits next).
 import type { Db } from '../db/connection'
-import { suspendAutoCheckpoints } from '../db/background-checkpoint'
+import {
+  startCheckpoint,
+  suspendAutoCheckpoints,
+  type BackgroundCheckpoint,
+  type CheckpointResult,
+} from '../db/background-checkpoint'
 import { pauseThread, type RunHooks } from './run-report'
 
 /**
@@ -23,9 +28,14 @@ export interface WriteFigures {
   commits: number
   lockMaxMs: number
   lockP99Ms: number
-  /** Checkpoints this connection ran, the time they took, and the largest backlog seen before one (MiB). */
+  /**
+   * Checkpoints of the run (in the background and on its own connection), the time its own thread spent
+   * in them, how many ran in the background and their time there, and the largest WAL seen (MiB).
+   */
   checkpoints: number
   checkpointMs: number
+  backgroundCheckpoints: number
+  backgroundMs: number
   maxBacklogMiB: number
 }
 
@@ -36,14 +46,28 @@ export class ImportCheckpoints {
   private readonly boundFrames: number
   private readonly pageBytes: number
   private readonly locks: number[] = []
-  private checkpoints = 0
+  private checkpointsHere = 0
   private checkpointMs = 0
+  private background = 0
+  private backgroundMs = 0
   private maxBacklog = 0
-  /** Commits since the last checkpoint, and the WAL frames a commit wrote in the last few stretches. */
+  /** Commits since the WAL was last emptied, and the WAL frames a commit wrote in the last few stretches. */
   private commitsSince = 0
   private readonly rates: number[] = []
   /** At most this many commits before the next checkpoint: twice the last stretch's (1 at first). */
   private longest = 1
+  /**
+   * The checkpoint running in the background (at most one), commitsSince when it began, and whether it
+   * copies what batches committed while the stretch's first one ran (see landed).
+   */
+  private inFlight: { checkpoint: BackgroundCheckpoint; commitsBefore: number; followUp: boolean } | null =
+    null
+  /**
+   * commitsSince when the stretch's first background checkpoint began, and the commits made from then
+   * until the WAL was emptied in the last stretch: the WAL grows by them past the checkpoint's start.
+   */
+  private firstAt: number | null = null
+  private lead = 0
   /** Puts the connection's own setting back. */
   readonly close: () => void
 
@@ -63,18 +87,43 @@ export class ImportCheckpoints {
    * found gives the frames per commit, and the next comes when the commits since promise the bound at the
    * highest of the last few rates (batches vary: a lower guess would let the WAL run past the bound).
    * A stretch is at most twice the last one, so the small first batches' rate cannot put the next
-   * checkpoint off for the whole import while batches (and the pages each touches) grow.
+   * checkpoint off for the whole import while batches (and the pages each touches) grow. The checkpoint
+   * runs in the background while the import writes on (the next is not started before it has ended), so
+   * it starts early by the commits the last one saw meanwhile.
    */
   committed(lockMs: number): void {
     this.locks.push(lockMs)
     this.commitsSince++
+    const result = this.inFlight?.checkpoint.ended()
+    if (result) this.landed(result)
+    if (this.inFlight) return
     const rate = this.rates.length === 0 ? Infinity : Math.max(...this.rates)
-    if (this.commitsSince >= this.longest || this.commitsSince * rate >= this.boundFrames) this.checkpoint()
+    if (this.commitsSince >= this.longest || (this.commitsSince + this.lead) * rate >= this.boundFrames)
+      this.start(false)
   }
 
-  /** Before the run is marked finished: whatever the WAL still holds goes into the database. */
-  settle(): void {
-    if (this.commitsSince > 0) this.checkpoint()
+  /**
+   * Right before each write transaction begins: a checkpoint that has ended in the background is taken in
+   * (read from shared memory: the thread need not have given its event loop a turn), so the next can start.
+   */
+  beginning(): void {
+    const result = this.inFlight?.checkpoint.ended()
+    if (result && this.commitsSince === this.inFlight!.commitsBefore) this.landed(result)
+  }
+
+  /** Resolves once no checkpoint of this connection runs in the background (taken in as by beginning). */
+  async idle(): Promise<void> {
+    while (this.inFlight) {
+      const { checkpoint } = this.inFlight
+      await checkpoint.done
+      this.landed(checkpoint.ended() ?? { log: -1, checkpointed: -1, ms: 0 })
+    }
+  }
+
+  /** Before the run is marked finished: the checkpoint in the background has ended, the WAL is copied. */
+  async settle(): Promise<void> {
+    await this.idle()
+    if (this.commitsSince > 0) this.checkpointHere()
   }
 
   figures(): WriteFigures {
@@ -84,44 +133,94 @@ export class ImportCheckpoints {
       commits: sorted.length,
       lockMaxMs: Math.round(sorted.at(-1) ?? 0),
       lockP99Ms: Math.round(p99),
-      checkpoints: this.checkpoints,
+      checkpoints: this.checkpointsHere + this.background,
       checkpointMs: Math.round(this.checkpointMs),
+      backgroundCheckpoints: this.background,
+      backgroundMs: Math.round(this.backgroundMs),
       maxBacklogMiB: Math.round((this.maxBacklog * this.pageBytes) / (1024 * 1024)),
     }
   }
 
-  private checkpoint(): void {
+  private start(followUp: boolean): void {
+    if (!followUp) this.firstAt = this.commitsSince
+    this.inFlight = { checkpoint: startCheckpoint(this.db), commitsBefore: this.commitsSince, followUp }
+  }
+
+  /**
+   * The background checkpoint has ended, and no transaction is open. The WAL starts over at the next BEGIN
+   * only once every frame in it is copied, so the frames of batches committed while it copied (a batch or
+   * two, not the bound's) are copied next: by a second checkpoint in the background, which mostly ends
+   * before the next commit; when batches committed during that one too, on this connection (else the WAL
+   * would only grow).
+   */
+  private landed(result: CheckpointResult & { ms: number }): void {
+    const { commitsBefore, followUp } = this.inFlight!
+    this.inFlight = null
+    this.background++
+    this.backgroundMs += result.ms
+    const during = this.commitsSince - commitsBefore
+    if (during === 0) this.emptied(result.log)
+    else if (!followUp) this.start(true)
+    else this.checkpointHere()
+  }
+
+  private checkpointHere(): void {
     const started = performance.now()
     // PASSIVE: copies what no reader still needs and never waits for readers or blocks writers.
-    const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[]
+    const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[]
     this.checkpointMs += performance.now() - started
-    this.checkpoints++
-    // `log`: the WAL's frames. The last checkpoint emptied it and the next commit started it over, so they
-    // are what the commits since wrote (more when a reader kept it from starting over: the next comes sooner).
-    const frames = result && result.log >= 0 ? result.log : Infinity
+    this.checkpointsHere++
+    this.emptied(result?.log ?? -1)
+  }
+
+  /**
+   * `log`: the WAL's frames. The last checkpoint emptied it and the next commit started it over, so they
+   * are what the commits since wrote (more when a reader kept it from starting over: the next comes sooner).
+   */
+  private emptied(log: number): void {
+    const frames = log >= 0 ? log : Infinity
     this.maxBacklog = Math.max(this.maxBacklog, Number.isFinite(frames) ? frames : 0)
     if (this.commitsSince > 0) this.rates.push(frames / this.commitsSince)
     if (this.rates.length > RATES_KEPT) this.rates.shift()
     this.longest = Math.max(1, 2 * this.commitsSince)
+    if (this.firstAt !== null) this.lead = this.commitsSince - this.firstAt
+    this.firstAt = null
     this.commitsSince = 0
   }
 }
 
 /**
- * After each commit of a run: the checkpoint policy's turn, then (in a worker) a pause of gapMs, because
- * another connection waiting for the write lock polls for it from SQLite's busy handler, and a writer that
- * began its next transaction at once could keep it out until its busy timeout.
+ * The lock-free gap between a run's write transactions (gapMs: 30 in a worker, 0 in-thread). Another
+ * connection waiting for the write lock polls for it from SQLite's busy handler (1, 2, 5 ... then every
+ * 100 ms), and a writer that began its next transaction at once could keep it out until its busy timeout.
+ * The gap is a "not before" for the next BEGIN, not a sleep after the COMMIT: the run reads, parses,
+ * validates and plans the next batch's rows meanwhile and sleeps only for what is left of it (100k rows:
+ * the 30 ms sleep after each of ~120 commits was 3.6 s of the worker's 19.3 s).
  */
-export function afterCommit(hooks: RunHooks, gapMs: number, lockMs: number): void {
-  hooks.committed?.(lockMs)
-  if (gapMs > 0) pauseThread(gapMs)
-}
+export class WriteGap {
+  /** How long the last transaction held the write lock (ms). */
+  lockMs = 0
+  private notBefore = 0
 
-/** The same after each chunk of a loop of short transactions: the time between calls is its lock time. */
-export function pauseAfterChunks(hooks: RunHooks, gapMs: number): () => void {
-  let start = performance.now()
-  return () => {
-    afterCommit(hooks, gapMs, performance.now() - start)
-    start = performance.now()
+  constructor(
+    private readonly hooks: RunHooks,
+    private readonly gapMs: number,
+  ) {}
+
+  /**
+   * Runs one write transaction of the run (`transaction` begins and commits it) once the gap after the
+   * last one has passed; after it, the checkpoint policy has its turn (outside the transaction).
+   */
+  write<T>(transaction: () => T): T {
+    const left = this.notBefore - performance.now()
+    if (left > 0) pauseThread(left)
+    this.hooks.beginning?.()
+    const locked = performance.now()
+    const result = transaction()
+    const committed = performance.now()
+    this.lockMs = committed - locked
+    this.notBefore = committed + this.gapMs
+    this.hooks.committed?.(this.lockMs)
+    return result
   }
 }

@@ -6,6 +6,7 @@
 import type { BackendContext } from '../context'
 import { isStoreBusy } from '../db/busy'
 import type { Db } from '../db/connection'
+import type { WriteGap } from './import-checkpoints'
 import { closeTextIndexRanges, indexTextChunk, pendingTextIndexRows } from './text-index-catchup'
 
 /** Below this many rows the live trigram index is cheap enough. */
@@ -20,21 +21,22 @@ export function deferTextIndexOf(fileRows: number): boolean {
 
 /**
  * Indexes every pending range (this import's and any an earlier, interrupted one left), one short
- * transaction per chunk, reporting ids done of the ids pending at the start.
+ * transaction per chunk (each after the run's gap, import-checkpoints.ts WriteGap), reporting ids done of
+ * the ids pending at the start.
  */
 export function catchUpTextIndex(
   db: Db,
   progress: (done: number, total: number) => void,
-  pause: () => void = () => undefined,
+  gap?: WriteGap,
 ): void {
   const total = pendingTextIndexRows(db)
+  const chunk = () => indexTextChunk(db, TEXT_CHUNK_ROWS)
   let done = 0
   for (;;) {
-    const covered = indexTextChunk(db, TEXT_CHUNK_ROWS)
+    const covered = gap ? gap.write(chunk) : chunk()
     if (covered === 0) break
     done += covered
     progress(Math.min(done, total), total)
-    pause()
   }
 }
 

@@ -35,7 +35,7 @@ import {
   type RunSpec,
 } from './run-report'
 import { catchUpTextIndex, deferTextIndexOf } from './index-upkeep'
-import { afterCommit, pauseAfterChunks } from './import-checkpoints'
+import { WriteGap } from './import-checkpoints'
 import { closeTextIndexRanges, openTextIndexRange } from './text-index-catchup'
 import { recordRowHashes, UnchangedRows, writtenHashes } from './row-hashes'
 import { ReimportSpool } from './reimport-spool'
@@ -83,16 +83,17 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
       }
       if (resume) report.notice(resumeNotice(resume))
       const deferText = spec.mode === 'import' && deferTextIndexOf(scan.rows)
+      // Every write transaction of the run, the text index's included, keeps the gap after the last one.
+      const gap = new WriteGap(hooks, spec.gapMs)
       try {
         scan.spool.decide(scan, resume !== null)
-        const write = { deferText, resumeLine: resume?.line ?? 0, changeSet }
+        const write = { deferText, resumeLine: resume?.line ?? 0, changeSet, gap }
         if (!(await writeRows(db, spec, hooks, validator, scan, report, counts, stats, write)))
           status = 'cancelled'
       } finally {
         // The new profiles join the trigram index now (also after a cancel or a failure: what was committed).
         if (deferText) {
-          const pause = pauseAfterChunks(hooks, spec.gapMs)
-          catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), pause)
+          catchUpTextIndex(db, (done, total) => hooks.progress('indexing', done, total), gap)
           hooks.changed()
         }
       }
@@ -135,7 +136,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
     warnings: report.warningCount,
     duplicates: report.duplicateCount,
   }
-  hooks.settle?.()
+  await hooks.settle?.()
   const summary = report.summary(status, final, hooks.now(), stats.encoding, null)
   finishRun(db, summary)
   closeChanges(status, final)
@@ -218,13 +219,13 @@ async function writeRows(
   report: RunReport,
   counts: ProfileImportCounts,
   stats: StreamStats,
-  indexes: { deferText: boolean; resumeLine: number; changeSet: number | null },
+  indexes: { deferText: boolean; resumeLine: number; changeSet: number | null; gap: WriteGap },
 ): Promise<boolean> {
   const write = spec.mode === 'import'
   // Read once per run: a change in Settings applies to the next import, never half-way through this one.
   const matchOn = readIdentitySet(db)
   const matched = { Email: 0, Phone: 0 }
-  const changeSet = indexes.changeSet
+  const { changeSet, gap } = indexes
   const options = {
     at: spec.at,
     actor: spec.actor,
@@ -265,27 +266,27 @@ async function writeRows(
       if (o.outcome !== 'rejected' && o.matchedBy !== undefined) matched[o.matchedBy]++
     }
   }
-  // Every batch is one short immediate transaction; it returns how long it held the write lock. After its
-  // COMMIT the checkpoint policy has its turn and a worker pauses gapMs (import-checkpoints.ts afterCommit).
+  // Every batch is one short immediate transaction, begun once the gap after the last commit has passed
+  // (the rows read since were parsed and planned within it: import-checkpoints.ts WriteGap); it returns
+  // how long it held the write lock.
   const writeBatch = (plans: RowPlan[], cellsOf: Map<RowPlan, string[]>, hashOf: Map<RowPlan, string>) => {
-    const locked = performance.now()
-    db.exec('BEGIN IMMEDIATE')
-    try {
-      const outcomes = writer.run(plans)
-      tally(outcomes, cellsOf)
-      recordRowHashes(db, writtenHashes(outcomes, hashOf))
-      if (changeSet !== null) addChangeSetProfiles(db, changeSet, touchedProfiles(outcomes))
-      recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected }, lastLine)
-      db.exec('COMMIT')
-    } catch (error) {
-      // A failed COMMIT (a full disk, say) may already have rolled back: never mask its error.
-      if (db.inTransaction) db.exec('ROLLBACK')
-      throw error
-    }
-    const lockMs = performance.now() - locked
+    gap.write(() => {
+      db.exec('BEGIN IMMEDIATE')
+      try {
+        const outcomes = writer.run(plans)
+        tally(outcomes, cellsOf)
+        recordRowHashes(db, writtenHashes(outcomes, hashOf))
+        if (changeSet !== null) addChangeSetProfiles(db, changeSet, touchedProfiles(outcomes))
+        recordProgress(db, spec.runId, counts.rows, { ...counts, rejected: report.rejected }, lastLine)
+        db.exec('COMMIT')
+      } catch (error) {
+        // A failed COMMIT (a full disk, say) may already have rolled back: never mask its error.
+        if (db.inTransaction) db.exec('ROLLBACK')
+        throw error
+      }
+    })
     hooks.changed()
-    afterCommit(hooks, spec.gapMs, lockMs)
-    return lockMs
+    return gap.lockMs
   }
   const flush = () => {
     if (queue.length === 0) return
@@ -323,11 +324,11 @@ async function writeRows(
     })
   }
 
-  if (write && indexes.deferText) openTextIndexRange(db)
+  if (write && indexes.deferText) gap.write(() => openTextIndexRange(db))
   try {
     return await readAndQueue()
   } finally {
-    if (write && indexes.deferText) closeTextIndexRanges(db)
+    if (write && indexes.deferText) gap.write(() => closeTextIndexRanges(db))
   }
 
   async function readAndQueue(): Promise<boolean> {
