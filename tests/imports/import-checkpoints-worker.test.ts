@@ -1,6 +1,6 @@
 // A real import in its worker thread checkpoints on its own terms (import-checkpoints.ts): once its WAL
-// backlog reaches the bound, not after every batch, mostly in a thread of their own, never far past the
-// bound, none left when the run is finished; and the backend's connection leaves checkpoints to it meanwhile, so an edit committed during
+// backlog reaches the bound, not after every batch, never far past the bound, none left when the run is
+// finished; and the backend's connection leaves checkpoints to it meanwhile, so an edit committed during
 // the import never copies the import's backlog on the backend's thread.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -68,18 +68,14 @@ it('a worker import checkpoints at its WAL bound, not after every batch, while t
     const restarts = walRestarts(ctx.db.name) - restartsBefore
 
     const line = info.find((m) => m.startsWith('import run #'))
-    const figures = /: (\d+) commits, .* (\d+) checkpoints, .*\((\d+) in the background/.exec(line ?? '')
+    const figures = /: (\d+) commits, .* (\d+) checkpoints, /.exec(line ?? '')
     expect(figures, `the run's figures were logged: ${info.join(' | ')}`).not.toBeNull()
     const commits = Number(figures![1])
     const checkpoints = Number(figures![2])
-    // The import's thread wrote on while a checkpoint's worker copied (the last one, after the last batch,
-    // and the few that copy what batches committed meanwhile run on the import's own connection).
-    expect(Number(figures![3])).toBeGreaterThanOrEqual(checkpoints / 2)
     expect(commits).toBeGreaterThan(20)
-    // SQLite's automatic checkpoint ran after nearly every batch (each wrote 1000+ frames). Here a stretch
-    // of batches ends in up to three (the second and third copy what was committed while one ran).
+    // SQLite's automatic checkpoint ran after nearly every batch (each wrote 1000+ frames).
     expect(checkpoints).toBeGreaterThan(0)
-    expect(checkpoints).toBeLessThan(commits / 2)
+    expect(checkpoints).toBeLessThan(commits / 3)
     // Every time the WAL started over, one of the import's checkpoints had emptied it: nobody else's.
     expect(restarts).toBeGreaterThan(0)
     expect(restarts).toBeLessThanOrEqual(checkpoints)

@@ -1,44 +1,17 @@
 // The import's checkpoint policy (import-checkpoints.ts) on a real WAL database file: no automatic
 // checkpoint after every commit, one once the commits since the last have written about the bound (so the
-// WAL never grows far past it), run in a worker thread with its own connection while the import writes
-// on (one at a time), what is left copied when the run settles, the connection's setting put back.
+// WAL never grows far past it), what is left copied when the run settles, the connection's setting put back.
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, expect, it } from 'vitest'
 import { ImportCheckpoints, WriteGap } from '../../electron/backend/core/imports/import-checkpoints'
-
-/** The background checkpoints started, and how many the policy had not yet seen end (at most). */
-const started = vi.hoisted(() => ({ total: 0, open: 0, mostOpen: 0 }))
-vi.mock('../../electron/backend/core/db/background-checkpoint', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../electron/backend/core/db/background-checkpoint')>()
-  return {
-    ...real,
-    startCheckpoint: (db: Database.Database) => {
-      const checkpoint = real.startCheckpoint(db)
-      started.total++
-      started.open++
-      started.mostOpen = Math.max(started.mostOpen, started.open)
-      let open = true
-      const ended = () => {
-        const result = checkpoint.ended()
-        if (result && open) {
-          open = false
-          started.open--
-        }
-        return result
-      }
-      return { done: checkpoint.done, ended }
-    },
-  }
-})
 
 let dir: string
 let file: string
 let db: Database.Database
 beforeEach(() => {
-  Object.assign(started, { total: 0, open: 0, mostOpen: 0 })
   dir = mkdtempSync(join(tmpdir(), 'profile-desk-import-ckpt-'))
   file = join(dir, 'test.db')
   db = new Database(file)
@@ -66,64 +39,30 @@ const walHighWaterFrames = () => Math.floor((statSync(`${file}-wal`).size - 32) 
 const pagesInFile = () => statSync(file).size / pageBytes()
 const pageCount = () => db.pragma('page_count', { simple: true }) as number
 
-it('checkpoints in the background once the commits since the last have written about the bound, never after each one', async () => {
+it('checkpoints once the commits since the last have written about the bound, never after each one', () => {
   const checkpoints = new ImportCheckpoints(db, 400 * pageBytes())
   // SQLite's automatic checkpoint (after any commit leaving 1000+ frames) is off: the policy decides.
   expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
-  for (let i = 0; i < 20; i++) {
-    checkpoints.beginning()
-    writeBatch(checkpoints)
-    // Each checkpoint ends before the next batch begins: the WAL starts over at its BEGIN.
-    await checkpoints.idle()
-  }
+  for (let i = 0; i < 20; i++) writeBatch(checkpoints)
   const figures = checkpoints.figures()
   expect(figures).toMatchObject({ commits: 20, lockMaxMs: 10, lockP99Ms: 10 })
   // The first after the first commit (to learn how many frames a commit writes), then one every ~3.
   expect(figures.checkpoints).toBeGreaterThan(3)
   expect(figures.checkpoints).toBeLessThan(10)
-  // All of them in the worker: none on the import's connection.
-  expect(figures.backgroundCheckpoints).toBe(figures.checkpoints)
-  expect(figures.checkpointMs).toBe(0)
   // The WAL held at most the bound and one batch (~150 frames) more.
   expect(walHighWaterFrames()).toBeGreaterThan(300)
   expect(walHighWaterFrames()).toBeLessThanOrEqual(400 + 160)
   expect(figures.maxBacklogMiB).toBeLessThanOrEqual(3)
 })
 
-it('copies on a connection of its own while the import writes on, then what was committed meanwhile, so the WAL starts over', async () => {
+it('copies what is left when the run settles, and puts the setting back', () => {
   const checkpoints = new ImportCheckpoints(db, 400 * pageBytes())
-  writeBatch(checkpoints)
-  // The first commit started a checkpoint, and returned before anything was copied into the database file.
+  // Checkpoints after the 1st and 3rd commits (stretches of 1, then at most 2); the 4th is left over.
+  for (let i = 0; i < 4; i++) writeBatch(checkpoints)
+  expect(checkpoints.figures().checkpoints).toBe(2)
   expect(pagesInFile()).toBeLessThan(pageCount())
-  // Two batches committed while it may still copy: their frames are copied by a second one.
-  writeBatch(checkpoints)
-  writeBatch(checkpoints)
-  await checkpoints.idle()
-  expect(checkpoints.figures()).toMatchObject({ checkpoints: 2, backgroundCheckpoints: 2, checkpointMs: 0 })
+  checkpoints.settle()
   expect(pagesInFile()).toBe(pageCount())
-  // Every frame was copied: the next batch starts the WAL over instead of growing it.
-  const highWater = walHighWaterFrames()
-  checkpoints.beginning()
-  writeBatch(checkpoints)
-  expect(walHighWaterFrames()).toBe(highWater)
-  await checkpoints.settle()
-  checkpoints.close()
-})
-
-it('never runs two checkpoints at once, and copies what is left when the run settles, then puts the setting back', async () => {
-  const checkpoints = new ImportCheckpoints(db, 400 * pageBytes())
-  for (let i = 0; i < 40; i++) {
-    checkpoints.beginning()
-    writeBatch(checkpoints)
-    // The gap after a commit: a checkpoint may end in it, or run on across the next batches.
-    await new Promise((resolve) => setTimeout(resolve, 2))
-  }
-  expect(started.total).toBeGreaterThan(2)
-  expect(started.mostOpen).toBe(1)
-  await checkpoints.settle()
-  expect(started.open).toBe(0)
-  expect(pagesInFile()).toBe(pageCount())
-  expect(walHighWaterFrames()).toBeLessThan(40 * 150)
   checkpoints.close()
   expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
 })

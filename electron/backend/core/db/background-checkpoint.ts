@@ -5,27 +5,17 @@ import { Worker } from 'node:worker_threads'
 import type { Db } from './connection'
 
 /**
- * The worker's code, inline: a score of lines need no bundle entry of their own. It opens the same file,
+ * The worker's code, inline: a dozen lines need no bundle entry of their own. It opens the same file,
  * runs one PASSIVE checkpoint (it never waits for readers or writers: frames it cannot copy now are left
- * to the next automatic checkpoint) and reports SQLite's counts and its time, also into memory shared with
- * the caller, whose thread may not give its event loop a turn for a while (an import between batches).
- * The driver is resolved from the backend's own module, so the worker loads the very copy of
- * better-sqlite3 the backend uses.
+ * to the next automatic checkpoint) and reports SQLite's counts. The driver is resolved from the
+ * backend's own module, so the worker loads the very copy of better-sqlite3 the backend uses.
  */
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const Database = require('node:module').createRequire(workerData.base)('better-sqlite3')
 const db = new Database(workerData.file, { fileMustExist: true })
 try {
-  const started = performance.now()
-  const result = db.pragma('wal_checkpoint(PASSIVE)')[0]
-  const shared = workerData.shared
-  new Float64Array(shared, 16, 1)[0] = performance.now() - started
-  const state = new Int32Array(shared, 0, 3)
-  state[1] = result.log
-  state[2] = result.checkpointed
-  Atomics.store(state, 0, 1)
-  parentPort.postMessage(result)
+  parentPort.postMessage(db.pragma('wal_checkpoint(PASSIVE)')[0])
 } finally {
   db.close()
 }`
@@ -39,24 +29,12 @@ export interface CheckpointResult {
 /** The checkpoints still running in this process (close and the benchmark wait for them). */
 const running = new Set<Promise<CheckpointResult | null>>()
 
-/** A checkpoint running in a worker thread (startCheckpoint). */
-export interface BackgroundCheckpoint {
-  /** SQLite's counts once it has ended (the fallback's when the worker could not run). */
-  readonly done: Promise<CheckpointResult | null>
-  /**
-   * Its counts and time (ms) as soon as the worker's checkpoint has ended, read from shared memory, so a
-   * thread that has not given its event loop a turn can ask; undefined before. When the worker failed,
-   * the fallback's counts once `done` has them (log -1 when it failed too).
-   */
-  ended(): (CheckpointResult & { ms: number }) | undefined
-}
-
 /**
  * Starts one passive checkpoint of `db`'s WAL in a worker thread. When the worker cannot run (no thread,
  * no driver), the checkpoint runs here on `db` instead, as it did before. Null for an in-memory database.
  */
-export function startCheckpoint(db: Db): BackgroundCheckpoint {
-  if (db.memory) return { done: Promise.resolve(null), ended: () => undefined }
+export function checkpointInBackground(db: Db): Promise<CheckpointResult | null> {
+  if (db.memory) return Promise.resolve(null)
   const fallback = (): CheckpointResult | null => {
     try {
       return db.open ? (db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]! : null
@@ -64,14 +42,12 @@ export function startCheckpoint(db: Db): BackgroundCheckpoint {
       return null // the next automatic checkpoint copies the frames
     }
   }
-  const shared = new SharedArrayBuffer(24)
-  const state = new Int32Array(shared, 0, 3)
   const done = new Promise<CheckpointResult | null>((resolve) => {
     let result: CheckpointResult | null = null
     let failed = false
     const worker = new Worker(WORKER_CODE, {
       eval: true,
-      workerData: { base: import.meta.url, file: db.name, shared },
+      workerData: { base: import.meta.url, file: db.name },
     })
     worker.on('message', (message: CheckpointResult) => (result = message))
     worker.on('error', () => (failed = true))
@@ -79,21 +55,7 @@ export function startCheckpoint(db: Db): BackgroundCheckpoint {
   })
   running.add(done)
   void done.finally(() => running.delete(done))
-  // A worker that failed reports nothing shared: the fallback's counts, once `done` has them.
-  let fellBack: (CheckpointResult & { ms: number }) | undefined
-  void done.then((result) => {
-    if (Atomics.load(state, 0) !== 1) fellBack = { ...(result ?? { log: -1, checkpointed: -1 }), ms: 0 }
-  })
-  const ended = () =>
-    Atomics.load(state, 0) === 1
-      ? { log: state[1]!, checkpointed: state[2]!, ms: new Float64Array(shared, 16, 1)[0]! }
-      : fellBack
-  return { done, ended }
-}
-
-/** startCheckpoint's result, for a caller that only awaits it. */
-export function checkpointInBackground(db: Db): Promise<CheckpointResult | null> {
-  return startCheckpoint(db).done
+  return done
 }
 
 /** Resolves once every checkpoint started in this process so far has ended. */

@@ -86,7 +86,7 @@ export async function runEventImport(db: Db, spec: RunSpec, hooks: RunHooks): Pr
     report.notice(
       'The import was cancelled: events written before the cancel are kept; import the file again to finish it.',
     )
-  await hooks.settle?.()
+  hooks.settle?.()
   const summary = report.summary(
     status,
     { ...counts, rejected: report.rejected, warnings: report.warningCount },

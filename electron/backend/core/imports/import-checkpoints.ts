@@ -1,17 +1,12 @@
 // When an import's connection checkpoints the WAL (issue 11). Every batch rewrites thousands of index pages
 // (random keys), so SQLite's automatic checkpoint (after any commit that leaves 1000+ frames) ran after
 // nearly every batch: a copy and two fsyncs each, a third of a fresh import's time. The import turns it
-// off and checkpoints itself, outside any transaction, once its commits since the last one have written
-// about `boundBytes` to the WAL: in a worker thread with its own connection (background-checkpoint.ts)
-// while the import writes on; and once at the end, before the run is marked finished (inside the run's
-// clock: the work is the import's, and left over it would fall to whichever connection commits next).
+// off and checkpoints itself, between batches and outside any transaction, once its commits since the last
+// one have written about `boundBytes` to the WAL; and once at the end, before the run is marked finished
+// (inside the run's clock: the work is the import's, and left over it would fall to whichever connection
+// commits next).
 import type { Db } from '../db/connection'
-import {
-  startCheckpoint,
-  suspendAutoCheckpoints,
-  type BackgroundCheckpoint,
-  type CheckpointResult,
-} from '../db/background-checkpoint'
+import { suspendAutoCheckpoints } from '../db/background-checkpoint'
 import { pauseThread, type RunHooks } from './run-report'
 
 /**
@@ -28,14 +23,9 @@ export interface WriteFigures {
   commits: number
   lockMaxMs: number
   lockP99Ms: number
-  /**
-   * Checkpoints of the run (in the background and on its own connection), the time its own thread spent
-   * in them, how many ran in the background and their time there, and the largest WAL seen (MiB).
-   */
+  /** Checkpoints this connection ran, the time they took, and the largest backlog seen before one (MiB). */
   checkpoints: number
   checkpointMs: number
-  backgroundCheckpoints: number
-  backgroundMs: number
   maxBacklogMiB: number
 }
 
@@ -46,28 +36,14 @@ export class ImportCheckpoints {
   private readonly boundFrames: number
   private readonly pageBytes: number
   private readonly locks: number[] = []
-  private checkpointsHere = 0
+  private checkpoints = 0
   private checkpointMs = 0
-  private background = 0
-  private backgroundMs = 0
   private maxBacklog = 0
-  /** Commits since the WAL was last emptied, and the WAL frames a commit wrote in the last few stretches. */
+  /** Commits since the last checkpoint, and the WAL frames a commit wrote in the last few stretches. */
   private commitsSince = 0
   private readonly rates: number[] = []
   /** At most this many commits before the next checkpoint: twice the last stretch's (1 at first). */
   private longest = 1
-  /**
-   * The checkpoint running in the background (at most one), commitsSince when it began, and whether it
-   * copies what batches committed while the stretch's first one ran (see landed).
-   */
-  private inFlight: { checkpoint: BackgroundCheckpoint; commitsBefore: number; followUp: boolean } | null =
-    null
-  /**
-   * commitsSince when the stretch's first background checkpoint began, and the commits made from then
-   * until the WAL was emptied in the last stretch: the WAL grows by them past the checkpoint's start.
-   */
-  private firstAt: number | null = null
-  private lead = 0
   /** Puts the connection's own setting back. */
   readonly close: () => void
 
@@ -87,43 +63,18 @@ export class ImportCheckpoints {
    * found gives the frames per commit, and the next comes when the commits since promise the bound at the
    * highest of the last few rates (batches vary: a lower guess would let the WAL run past the bound).
    * A stretch is at most twice the last one, so the small first batches' rate cannot put the next
-   * checkpoint off for the whole import while batches (and the pages each touches) grow. The checkpoint
-   * runs in the background while the import writes on (the next is not started before it has ended), so
-   * it starts early by the commits the last one saw meanwhile.
+   * checkpoint off for the whole import while batches (and the pages each touches) grow.
    */
   committed(lockMs: number): void {
     this.locks.push(lockMs)
     this.commitsSince++
-    const result = this.inFlight?.checkpoint.ended()
-    if (result) this.landed(result)
-    if (this.inFlight) return
     const rate = this.rates.length === 0 ? Infinity : Math.max(...this.rates)
-    if (this.commitsSince >= this.longest || (this.commitsSince + this.lead) * rate >= this.boundFrames)
-      this.start(false)
+    if (this.commitsSince >= this.longest || this.commitsSince * rate >= this.boundFrames) this.checkpoint()
   }
 
-  /**
-   * Right before each write transaction begins: a checkpoint that has ended in the background is taken in
-   * (read from shared memory: the thread need not have given its event loop a turn), so the next can start.
-   */
-  beginning(): void {
-    const result = this.inFlight?.checkpoint.ended()
-    if (result && this.commitsSince === this.inFlight!.commitsBefore) this.landed(result)
-  }
-
-  /** Resolves once no checkpoint of this connection runs in the background (taken in as by beginning). */
-  async idle(): Promise<void> {
-    while (this.inFlight) {
-      const { checkpoint } = this.inFlight
-      await checkpoint.done
-      this.landed(checkpoint.ended() ?? { log: -1, checkpointed: -1, ms: 0 })
-    }
-  }
-
-  /** Before the run is marked finished: the checkpoint in the background has ended, the WAL is copied. */
-  async settle(): Promise<void> {
-    await this.idle()
-    if (this.commitsSince > 0) this.checkpointHere()
+  /** Before the run is marked finished: whatever the WAL still holds goes into the database. */
+  settle(): void {
+    if (this.commitsSince > 0) this.checkpoint()
   }
 
   figures(): WriteFigures {
@@ -133,58 +84,25 @@ export class ImportCheckpoints {
       commits: sorted.length,
       lockMaxMs: Math.round(sorted.at(-1) ?? 0),
       lockP99Ms: Math.round(p99),
-      checkpoints: this.checkpointsHere + this.background,
+      checkpoints: this.checkpoints,
       checkpointMs: Math.round(this.checkpointMs),
-      backgroundCheckpoints: this.background,
-      backgroundMs: Math.round(this.backgroundMs),
       maxBacklogMiB: Math.round((this.maxBacklog * this.pageBytes) / (1024 * 1024)),
     }
   }
 
-  private start(followUp: boolean): void {
-    if (!followUp) this.firstAt = this.commitsSince
-    this.inFlight = { checkpoint: startCheckpoint(this.db), commitsBefore: this.commitsSince, followUp }
-  }
-
-  /**
-   * The background checkpoint has ended, and no transaction is open. The WAL starts over at the next BEGIN
-   * only once every frame in it is copied, so the frames of batches committed while it copied (a batch or
-   * two, not the bound's) are copied next: by a second checkpoint in the background, which mostly ends
-   * before the next commit; when batches committed during that one too, on this connection (else the WAL
-   * would only grow).
-   */
-  private landed(result: CheckpointResult & { ms: number }): void {
-    const { commitsBefore, followUp } = this.inFlight!
-    this.inFlight = null
-    this.background++
-    this.backgroundMs += result.ms
-    const during = this.commitsSince - commitsBefore
-    if (during === 0) this.emptied(result.log)
-    else if (!followUp) this.start(true)
-    else this.checkpointHere()
-  }
-
-  private checkpointHere(): void {
+  private checkpoint(): void {
     const started = performance.now()
     // PASSIVE: copies what no reader still needs and never waits for readers or blocks writers.
-    const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[]
+    const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[]
     this.checkpointMs += performance.now() - started
-    this.checkpointsHere++
-    this.emptied(result?.log ?? -1)
-  }
-
-  /**
-   * `log`: the WAL's frames. The last checkpoint emptied it and the next commit started it over, so they
-   * are what the commits since wrote (more when a reader kept it from starting over: the next comes sooner).
-   */
-  private emptied(log: number): void {
-    const frames = log >= 0 ? log : Infinity
+    this.checkpoints++
+    // `log`: the WAL's frames. The last checkpoint emptied it and the next commit started it over, so they
+    // are what the commits since wrote (more when a reader kept it from starting over: the next comes sooner).
+    const frames = result && result.log >= 0 ? result.log : Infinity
     this.maxBacklog = Math.max(this.maxBacklog, Number.isFinite(frames) ? frames : 0)
     if (this.commitsSince > 0) this.rates.push(frames / this.commitsSince)
     if (this.rates.length > RATES_KEPT) this.rates.shift()
     this.longest = Math.max(1, 2 * this.commitsSince)
-    if (this.firstAt !== null) this.lead = this.commitsSince - this.firstAt
-    this.firstAt = null
     this.commitsSince = 0
   }
 }
@@ -214,7 +132,6 @@ export class WriteGap {
   write<T>(transaction: () => T): T {
     const left = this.notBefore - performance.now()
     if (left > 0) pauseThread(left)
-    this.hooks.beginning?.()
     const locked = performance.now()
     const result = transaction()
     const committed = performance.now()

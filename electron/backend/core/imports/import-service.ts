@@ -209,8 +209,7 @@ export class ImportService {
     if (spec.mode !== 'import') return
     this.ctx.logger.info(
       `import run #${spec.runId}: ${figures.commits} commits, write lock max ${figures.lockMaxMs} ms ` +
-        `(p99 ${figures.lockP99Ms} ms); ${figures.checkpoints} checkpoints, ${figures.checkpointMs} ms on ` +
-        `its thread (${figures.backgroundCheckpoints} in the background, ${figures.backgroundMs} ms there), ` +
+        `(p99 ${figures.lockP99Ms} ms); ${figures.checkpoints} checkpoints, ${figures.checkpointMs} ms, ` +
         `largest WAL backlog ${figures.maxBacklogMiB} MiB`,
     )
   }
@@ -223,7 +222,6 @@ export class ImportService {
       changed: this.changedNotifier(),
       now: () => this.ctx.clock(),
       committed: (lockMs) => checkpoints.committed(lockMs),
-      beginning: () => checkpoints.beginning(),
       settle: () => checkpoints.settle(),
       ...(this.options.writer ? { writer: this.options.writer } : {}),
     }

@@ -45,7 +45,6 @@ async function main(): Promise<void> {
       changed: () => post({ type: 'changed' }),
       now: () => Date.now() + input.clockOffset,
       committed: (lockMs: number) => checkpoints.committed(lockMs),
-      beginning: () => checkpoints.beginning(),
       settle: () => checkpoints.settle(),
     }
     const run = input.spec.kind === 'profiles' ? runProfileImport : runEventImport

@@ -136,7 +136,7 @@ export async function runProfileImport(db: Db, spec: RunSpec, hooks: RunHooks): 
     warnings: report.warningCount,
     duplicates: report.duplicateCount,
   }
-  await hooks.settle?.()
+  hooks.settle?.()
   const summary = report.summary(status, final, hooks.now(), stats.encoding, null)
   finishRun(db, summary)
   closeChanges(status, final)

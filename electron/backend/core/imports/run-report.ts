@@ -54,10 +54,8 @@ export interface RunHooks {
    * the connection's checkpoint policy and its figures (import-checkpoints.ts).
    */
   committed?(lockMs: number): void
-  /** Right before each write transaction of the run begins: a checkpoint ended in the background is taken in. */
-  beginning?(): void
-  /** Before the run is marked finished: the last checkpoint has ended, inside the run's clock. */
-  settle?(): void | Promise<void>
+  /** Before the run is marked finished: the last checkpoint, inside the run's clock. */
+  settle?(): void
   /** Epoch milliseconds. */
   now(): number
   /** An import's writer instead of the batch writer (in-thread only: a function cannot reach a worker). */
