@@ -45,7 +45,8 @@ export class FileKeys<Pending = unknown> {
     db.exec(`CREATE TABLE ${this.spoolTable} (line INTEGER PRIMARY KEY, row TEXT NOT NULL)`)
     db.pragma('cache_size = -4096')
     // A chunk's keys in one statement (json_each keeps their order, so the last line wins): a run per
-    // key made its JavaScript-to-SQLite calls most of the cost.
+    // key made its JavaScript-to-SQLite calls most of the cost. (`WHERE true`: SQLite's grammar needs a
+    // WHERE before ON CONFLICT when the rows come from a SELECT.)
     this.upsert = db.prepare(
       `INSERT INTO ${this.table} (key, first, last)
        SELECT value ->> 'key', value ->> 'line', value ->> 'line' FROM json_each(?) WHERE true

@@ -104,15 +104,8 @@ export function storedMatches(
 ): Map<number, string> {
   const found = new Map<number, string>()
   if (hashes.length === 0) return found
-  const order = hashes
-    .map((_, i) => i)
-    .sort((a, b) => {
-      const x = (hashes[a] as RowHash).identity
-      const y = (hashes[b] as RowHash).identity
-      return x < y ? -1 : x > y ? 1 : 0
-    })
   const list = JSON.stringify(
-    order.map((i) => [(hashes[i] as RowHash).identity, (hashes[i] as RowHash).hash, i]),
+    hashes.map((h, i) => [h.identity, h.hash, i] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
   )
   const from = `FROM json_each(?) j
     JOIN identifiers i ON i.value_key = j.value ->> 0 AND i.kind = 'identity' AND i.name = ''
